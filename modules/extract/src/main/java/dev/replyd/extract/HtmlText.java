@@ -1,0 +1,196 @@
+package dev.replyd.extract;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.Set;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Node;
+import org.jsoup.nodes.TextNode;
+
+/**
+ * Renders HTML as readable plain text: paragraphs, line breaks, lists, quotes and links.
+ *
+ * <p>Contract: block elements start new lines ({@code p}, headings, lists, {@code blockquote},
+ * {@code pre} and tables are set off by a blank line); {@code br} is a hard line break; list
+ * items start with {@code "- "} or {@code "N. "}; each line inside a {@code blockquote} starts
+ * with {@code "> "} so the plain-text rules still see it as a quote; {@code pre} keeps its
+ * whitespace; other runs of whitespace collapse to one space; a link whose target differs from
+ * its text is written {@code text (url)}; {@code head}, {@code script}, {@code style} and
+ * images produce nothing. Leading and trailing blank lines are dropped.
+ *
+ * <p>Failures: none; jsoup accepts any input. Thread-safety: stateless; each call uses its own
+ * {@link Renderer}.
+ */
+final class HtmlText {
+  private HtmlText() {}
+
+  static String render(String html) {
+    return render(Jsoup.parse(html).body());
+  }
+
+  static String render(Element root) {
+    Renderer renderer = new Renderer();
+    renderer.node(root);
+    return renderer.result();
+  }
+
+  private static final Set<String> SKIPPED =
+      Set.of("head", "script", "style", "title", "template", "img", "svg", "object", "noscript");
+  private static final Set<String> PARAGRAPHS = Set.of(
+      "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "blockquote", "pre", "table", "hr");
+  private static final Set<String> LINES = Set.of(
+      "div", "li", "tr", "dt", "dd", "section", "article", "header", "footer", "address", "nav",
+      "aside", "main", "figure", "figcaption", "form", "fieldset", "center", "caption", "tbody",
+      "thead", "tfoot");
+
+  /** Builds the text of one render call; confined to that call. */
+  private static final class Renderer {
+    private final StringBuilder out = new StringBuilder();
+    private final Deque<int[]> lists = new ArrayDeque<>(); // {next number, or -1 for bullets}
+    private int wantedBreaks;
+    private int quoteDepth;
+    private int preDepth;
+
+    void node(Node node) {
+      if (node instanceof TextNode text) {
+        text(preDepth > 0 ? text.getWholeText() : text.text());
+        return;
+      }
+      if (!(node instanceof Element element)) {
+        return;
+      }
+      String tag = element.normalName();
+      if (SKIPPED.contains(tag)) {
+        return;
+      }
+      switch (tag) {
+        case "br" -> {
+          flushBreaks();
+          out.append('\n');
+          return;
+        }
+        case "td", "th" -> space();
+        default -> { }
+      }
+      boolean paragraph = PARAGRAPHS.contains(tag);
+      boolean line = LINES.contains(tag);
+      if (paragraph) {
+        breaks(2);
+      } else if (line) {
+        breaks(1);
+      }
+      if (tag.equals("blockquote")) {
+        quoteDepth++;
+      } else if (tag.equals("pre")) {
+        preDepth++;
+      } else if (tag.equals("ul")) {
+        lists.push(new int[] {-1});
+      } else if (tag.equals("ol")) {
+        lists.push(new int[] {1});
+      } else if (tag.equals("li")) {
+        int[] list = lists.peek();
+        if (list == null || list[0] < 0) {
+          text("- ");
+        } else {
+          text(list[0]++ + ". ");
+        }
+      }
+      for (Node child : element.childNodes()) {
+        node(child);
+      }
+      if (tag.equals("a")) {
+        link(element);
+      }
+      switch (tag) {
+        case "blockquote" -> quoteDepth--;
+        case "pre" -> preDepth--;
+        case "ul", "ol" -> lists.poll();
+        default -> { }
+      }
+      if (paragraph) {
+        breaks(2);
+      } else if (line) {
+        breaks(1);
+      }
+    }
+
+    private void link(Element anchor) {
+      String href = anchor.attr("href").trim();
+      if (href.isEmpty() || href.startsWith("#") || href.toLowerCase(Locale.ROOT).startsWith("javascript:")) {
+        return;
+      }
+      String label = anchor.text().trim();
+      String bare = href.regionMatches(true, 0, "mailto:", 0, 7) ? href.substring(7) : href;
+      if (label.isEmpty()) {
+        text(bare);
+      } else if (!sameTarget(label, href) && !sameTarget(label, bare)) {
+        text(" (" + href + ")");
+      }
+    }
+
+    private static boolean sameTarget(String label, String href) {
+      String a = label.replaceFirst("/$", "");
+      String b = href.replaceFirst("/$", "");
+      return a.equalsIgnoreCase(b) || ("http://" + a).equalsIgnoreCase(b) || ("https://" + a).equalsIgnoreCase(b);
+    }
+
+    private void space() {
+      if (out.length() > 0 && !Character.isWhitespace(out.charAt(out.length() - 1)) && wantedBreaks == 0) {
+        out.append(' ');
+      }
+    }
+
+    private void breaks(int count) {
+      if (out.length() > 0) {
+        wantedBreaks = Math.max(wantedBreaks, count);
+      }
+    }
+
+    private void flushBreaks() {
+      int trailing = 0;
+      for (int i = out.length() - 1; i >= 0 && out.charAt(i) == '\n'; i--) {
+        trailing++;
+      }
+      for (int i = trailing; i < wantedBreaks; i++) {
+        out.append('\n');
+      }
+      wantedBreaks = 0;
+    }
+
+    private void text(String text) {
+      if (text.isEmpty()) {
+        return;
+      }
+      if (preDepth == 0) {
+        boolean atLineStart = out.length() == 0 || out.charAt(out.length() - 1) == '\n' || wantedBreaks > 0;
+        if (atLineStart) {
+          text = text.stripLeading();
+          if (text.isEmpty()) {
+            return;
+          }
+        } else if (Character.isWhitespace(out.charAt(out.length() - 1)) && text.startsWith(" ")) {
+          text = text.substring(1);
+        }
+      }
+      flushBreaks();
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (quoteDepth > 0 && (out.length() == 0 || out.charAt(out.length() - 1) == '\n')) {
+          out.append("> ".repeat(quoteDepth));
+        }
+        out.append(c == '\u00a0' && preDepth == 0 ? ' ' : c);
+      }
+    }
+
+    String result() {
+      String[] lines = out.toString().split("\n", -1);
+      StringBuilder trimmed = new StringBuilder(out.length());
+      for (String line : lines) {
+        trimmed.append(line.stripTrailing()).append('\n');
+      }
+      return trimmed.toString().replaceAll("^\\n+", "").stripTrailing();
+    }
+  }
+}

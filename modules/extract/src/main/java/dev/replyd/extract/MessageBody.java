@@ -1,0 +1,216 @@
+package dev.replyd.extract;
+
+import jakarta.mail.BodyPart;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.ParseException;
+import jakarta.mail.util.SharedFileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The readable body of one message: its first inline text/plain and text/html parts, decoded,
+ * and every other leaf part as an attachment.
+ *
+ * <p>Contract: the MIME tree is walked depth-first in document order. The first inline
+ * {@code text/plain} leaf is the plain body and the first inline {@code text/html} leaf the HTML
+ * body; every other leaf (a {@code Content-Disposition: attachment}, a non-text part, a second
+ * text part, an embedded {@code message/rfc822}) is an attachment, in tree order. Transfer
+ * encodings (quoted-printable, base64) are undone by Jakarta Mail; charsets are decoded by
+ * {@link TextDecoding} (an unknown charset sets {@link #charsetFallback()}); {@code format=flowed}
+ * plain text is unwrapped by {@link FlowedText}. {@link #text()} is the plain body, or else the
+ * HTML rendered as readable text by {@link HtmlText}, or else the empty string.
+ *
+ * <p>Files are read through {@link SharedFileInputStream}, so a large message is never held as
+ * one byte array; attachment parts stay backed by the file and are read lazily by the caller.
+ *
+ * <p>Failures: a file that cannot be opened, or a MIME structure Jakarta Mail cannot parse,
+ * throws {@link UnparseableMessageException} naming the path (or "stream") and the cause.
+ * Damaged encodings inside a part (bad base64, stray bytes) are tolerated, not thrown.
+ *
+ * <p>Standards: RFC 2045–2047, RFC 2183 (Content-Disposition), RFC 3676 (format=flowed).
+ * Thread-safety: immutable after construction; the attachment {@link Part}s are Jakarta objects
+ * and must be read by one thread at a time.
+ */
+public final class MessageBody {
+  private static final Session SESSION = Session.getInstance(lenientParsing());
+
+  private final String plain;
+  private final String html;
+  private final List<Part> attachments;
+  private final boolean charsetFallback;
+
+  private MessageBody(String plain, String html, List<Part> attachments, boolean charsetFallback) {
+    this.plain = plain;
+    this.html = html;
+    this.attachments = List.copyOf(attachments);
+    this.charsetFallback = charsetFallback;
+  }
+
+  /** Parses a message file without loading it whole (the parts share the open file). */
+  public static MessageBody read(Path messageFile) throws UnparseableMessageException {
+    if (!Files.isReadable(messageFile)) {
+      throw new UnparseableMessageException(
+          "read message " + messageFile + ": not a readable file (expected: an RFC 5322 message file)");
+    }
+    try {
+      SharedFileInputStream in = new SharedFileInputStream(messageFile.toFile());
+      return parse(new MimeMessage(SESSION, in), messageFile.toString());
+    } catch (MessagingException | IOException e) {
+      throw new UnparseableMessageException("read message " + messageFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses a message from a stream (for example stdin for {@code replyd extract}). */
+  public static MessageBody read(InputStream in) throws UnparseableMessageException {
+    try {
+      return parse(new MimeMessage(SESSION, in), "stream");
+    } catch (MessagingException e) {
+      throw new UnparseableMessageException("read message from stream: " + e.getMessage(), e);
+    }
+  }
+
+  /** Selects the body of a message (or any part) already parsed by the caller. */
+  public static MessageBody of(Part message) throws UnparseableMessageException {
+    return parse(message, "message");
+  }
+
+  private static MessageBody parse(Part message, String where) throws UnparseableMessageException {
+    Walk walk = new Walk();
+    try {
+      walk.visit(message, 0);
+    } catch (MessagingException | IOException e) {
+      throw new UnparseableMessageException("read MIME structure of " + where + ": " + e.getMessage(), e);
+    }
+    return new MessageBody(walk.plain, walk.html, walk.attachments, walk.fallback);
+  }
+
+  public Optional<String> plain() {
+    return Optional.ofNullable(plain);
+  }
+
+  public Optional<String> html() {
+    return Optional.ofNullable(html);
+  }
+
+  /** The plain body if there is one, else the HTML body as readable text, else "". */
+  public String text() {
+    if (plain != null) {
+      return plain;
+    }
+    return html == null ? "" : HtmlText.render(html);
+  }
+
+  public List<Part> attachments() {
+    return attachments;
+  }
+
+  /** True when a body part declared a charset Java does not know and a fallback decoded it. */
+  public boolean charsetFallback() {
+    return charsetFallback;
+  }
+
+  /** Builds a body from already-decoded text, for the extractor's string entry points. */
+  static MessageBody ofText(String plain, String html) {
+    return new MessageBody(plain, html, List.of(), false);
+  }
+
+  /** Depth-first walk; confined to one parse call. */
+  private static final class Walk {
+    /** Deeper trees are not mail written by people; stop before a stack overflow. */
+    private static final int MAX_DEPTH = 32;
+
+    String plain;
+    String html;
+    final List<Part> attachments = new ArrayList<>();
+    boolean fallback;
+
+    void visit(Part part, int depth) throws MessagingException, IOException {
+      ContentType type = contentType(part);
+      if (type.getPrimaryType().equals("multipart") && depth < MAX_DEPTH) {
+        Object content = part.getContent();
+        if (content instanceof Multipart multipart) {
+          for (int i = 0; i < multipart.getCount(); i++) {
+            BodyPart child = multipart.getBodyPart(i);
+            visit(child, depth + 1);
+          }
+          return;
+        }
+      }
+      boolean inline = !Part.ATTACHMENT.equalsIgnoreCase(disposition(part));
+      boolean text = type.getPrimaryType().equals("text");
+      if (inline && text && type.getSubType().equals("plain") && plain == null) {
+        String decoded = decode(part, type);
+        String format = type.getParameter("format");
+        if ("flowed".equalsIgnoreCase(format)) {
+          decoded = FlowedText.unwrap(decoded, "yes".equalsIgnoreCase(type.getParameter("delsp")));
+        }
+        plain = decoded;
+      } else if (inline && text && type.getSubType().equals("html") && html == null) {
+        html = decode(part, type);
+      } else {
+        attachments.add(part);
+      }
+    }
+
+    private String decode(Part part, ContentType type) throws MessagingException, IOException {
+      byte[] bytes;
+      try (InputStream in = part.getInputStream()) {
+        bytes = in.readAllBytes(); // one text part, not the message: bounded by the SMTP size limit
+      }
+      TextDecoding.Decoded decoded = TextDecoding.decode(bytes, type.getParameter("charset"));
+      fallback |= decoded.fallback();
+      return decoded.text();
+    }
+
+    private static String disposition(Part part) {
+      try {
+        return part.getDisposition();
+      } catch (MessagingException e) {
+        return null; // an unreadable disposition is treated as absent (inline)
+      }
+    }
+
+    private static ContentType contentType(Part part) throws MessagingException {
+      String raw = part.getContentType();
+      if (raw == null) {
+        return new ContentType("text", "plain", null);
+      }
+      try {
+        ContentType type = new ContentType(raw);
+        return new ContentType(
+            type.getPrimaryType().toLowerCase(Locale.ROOT),
+            type.getSubType().toLowerCase(Locale.ROOT),
+            type.getParameterList());
+      } catch (ParseException e) {
+        // RFC 2045 section 5.2: an unparseable Content-Type is text/plain; us-ascii
+        return new ContentType("text", "plain", null);
+      }
+    }
+  }
+
+  private static Properties lenientParsing() {
+    Properties props = new Properties();
+    props.setProperty("mail.mime.address.strict", "false");
+    props.setProperty("mail.mime.parameters.strict", "false");
+    props.setProperty("mail.mime.decodetext.strict", "false");
+    props.setProperty("mail.mime.base64.ignoreerrors", "true");
+    props.setProperty("mail.mime.uudecode.ignoreerrors", "true");
+    props.setProperty("mail.mime.ignoreunknownencoding", "true");
+    props.setProperty("mail.mime.multipart.ignoremissingendboundary", "true");
+    props.setProperty("mail.mime.multipart.allowempty", "true");
+    props.setProperty("mail.mime.allowutf8", "true");
+    return props;
+  }
+}

@@ -1,0 +1,157 @@
+package dev.replyd.extract;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Runs the extractor over the public reply corpus and prints exact-match figures.
+ *
+ * <p>Contract: {@code main(DIR)} (default {@code ../shared/benchmarks/reply-corpus}) reads
+ * {@code DIR/manifest.tsv}; each case's input is a plain-text body ({@code txt}, given to
+ * {@link ReplyExtractor#extractPlain}), an HTML body ({@code html}, {@link ReplyExtractor#extractHtml})
+ * or a full message ({@code eml}, {@link MessageBody#read(Path)} then
+ * {@link ReplyExtractor#extract}). Reply and expected text are compared after the corpus'
+ * normalisation: CRLF to LF, trailing whitespace of each line and leading/trailing blank lines
+ * removed; rows with {@code compare=nows} (talon's HTML tests) compare with all whitespace
+ * removed. Prints totals overall, by source, language and input kind, with and without the
+ * {@code policy_flag} rows, the slowest case, and the ids of failing cases. The corpus is
+ * third-party data: it is read in place and never copied.
+ *
+ * <p>Exit status: 0 after printing, 2 when the manifest cannot be read. Each case is timed
+ * after a warm-up pass so the figure reflects a running daemon, not class loading.
+ *
+ * <p>Thread-safety: single-threaded command-line tool.
+ */
+public final class ReplyCorpusBench {
+  private ReplyCorpusBench() {}
+
+  record Outcome(String id, String source, String language, String kind, boolean flagged, boolean pass,
+      long nanos, String actual, String expected) {}
+
+  public static void main(String[] args) throws IOException {
+    Path dir = Path.of(args.length > 0 ? args[0] : "../shared/benchmarks/reply-corpus");
+    Path manifest = dir.resolve("manifest.tsv");
+    if (!Files.isReadable(manifest)) {
+      System.err.println("reply-corpus: " + manifest + " is not readable (expected: the corpus directory with manifest.tsv)");
+      System.exit(2);
+      return;
+    }
+    boolean verbose = Boolean.getBoolean("bench.verbose");
+    List<Outcome> outcomes = run(dir, Files.readAllLines(manifest, StandardCharsets.UTF_8));
+    print(outcomes, System.out, verbose);
+  }
+
+  static List<Outcome> run(Path dir, List<String> manifest) throws IOException {
+    ReplyExtractor extractor = new ReplyExtractor(ReplyExtractor.Settings.defaults());
+    String[] header = manifest.get(0).split("\t", -1);
+    Map<String, Integer> col = new TreeMap<>();
+    for (int i = 0; i < header.length; i++) {
+      col.put(header[i], i);
+    }
+    List<Outcome> outcomes = new ArrayList<>();
+    for (int pass = 0; pass < 2; pass++) { // pass 0 warms up the JIT; pass 1 is measured
+      outcomes.clear();
+      for (String row : manifest.subList(1, manifest.size())) {
+        if (row.isBlank()) {
+          continue;
+        }
+        String[] f = row.split("\t", -1);
+        String kind = f[col.get("input_kind")];
+        Path input = dir.resolve(f[col.get("input")]);
+        String expected = Files.readString(dir.resolve(f[col.get("expected")]), StandardCharsets.UTF_8);
+        long start = System.nanoTime();
+        String actual = extract(extractor, kind, input);
+        long nanos = System.nanoTime() - start;
+        boolean nows = "nows".equals(f[col.get("compare")]);
+        boolean ok = nows ? noWhitespace(actual).equals(noWhitespace(expected))
+            : normalise(actual).equals(normalise(expected));
+        outcomes.add(new Outcome(f[col.get("case")], f[col.get("source")].replaceFirst("/.*", ""),
+            f[col.get("language")], kind, !f[col.get("policy_flag")].isBlank(), ok, nanos, actual, expected));
+      }
+    }
+    return outcomes;
+  }
+
+  private static String extract(ReplyExtractor extractor, String kind, Path input) throws IOException {
+    switch (kind) {
+      case "html":
+        return extractor.extractHtml(Files.readString(input, StandardCharsets.UTF_8)).reply();
+      case "eml":
+        try {
+          return extractor.extract(MessageBody.read(input)).reply();
+        } catch (UnparseableMessageException e) {
+          return "<unparseable: " + e.getMessage() + ">";
+        }
+      default:
+        return extractor.extractPlain(new String(Files.readAllBytes(input), StandardCharsets.UTF_8)).reply();
+    }
+  }
+
+  static String normalise(String text) {
+    return ReplyExtractor.strip(stripLineEnds(text.replace("\r\n", "\n")));
+  }
+
+  private static String stripLineEnds(String text) {
+    StringBuilder out = new StringBuilder();
+    for (String line : text.split("\n", -1)) {
+      out.append(line.stripTrailing()).append('\n');
+    }
+    return out.toString();
+  }
+
+  static String noWhitespace(String text) {
+    return text.replaceAll("\\s+", "");
+  }
+
+  static void print(List<Outcome> outcomes, PrintStream out, boolean verbose) {
+    out.println("reply-corpus: exact matches");
+    line(out, "overall (all rows)", outcomes);
+    line(out, "unflagged rows", outcomes.stream().filter(o -> !o.flagged()).toList());
+    line(out, "policy-flagged rows", outcomes.stream().filter(Outcome::flagged).toList());
+    group(out, "by source (unflagged)", outcomes, Outcome::source);
+    group(out, "by language (unflagged)", outcomes, Outcome::language);
+    group(out, "by input kind (unflagged)", outcomes, Outcome::kind);
+    Outcome slowest = outcomes.stream().max((a, b) -> Long.compare(a.nanos(), b.nanos())).orElse(null);
+    if (slowest != null) {
+      out.printf("slowest case: %s %.2f ms%n", slowest.id(), slowest.nanos() / 1e6);
+    }
+    out.println("failing cases:");
+    for (Outcome o : outcomes) {
+      if (!o.pass()) {
+        out.println("  " + o.id() + (o.flagged() ? " (policy-flagged)" : ""));
+        if (verbose) {
+          out.println("    --- expected\n" + indent(normalise(o.expected())) + "\n    --- actual\n" + indent(normalise(o.actual())));
+        }
+      }
+    }
+  }
+
+  private static String indent(String text) {
+    return "    |" + text.replace("\n", "\n    |");
+  }
+
+  private static void group(PrintStream out, String title, List<Outcome> outcomes,
+      java.util.function.Function<Outcome, String> key) {
+    out.println(title + ":");
+    Map<String, List<Outcome>> groups = new TreeMap<>();
+    for (Outcome o : outcomes) {
+      if (!o.flagged()) {
+        groups.computeIfAbsent(key.apply(o), k -> new ArrayList<>()).add(o);
+      }
+    }
+    groups.forEach((k, v) -> line(out, "  " + k, v));
+  }
+
+  private static void line(PrintStream out, String label, List<Outcome> outcomes) {
+    long pass = outcomes.stream().filter(Outcome::pass).count();
+    out.printf("%-28s %4d / %-4d %6.1f%%%n", label, pass, outcomes.size(),
+        outcomes.isEmpty() ? 100.0 : 100.0 * pass / outcomes.size());
+  }
+}
