@@ -26,7 +26,8 @@ final class LineClassifier {
   private static final Pattern QUOTE = Pattern.compile("^[ \\t]*(?:>|[A-Za-z]{1,12}>(?![>=])|\\|(?!.*\\|[ \\t]*$))");
   private static final Pattern FENCE = Pattern.compile("^[ \\t]*(?:```|~~~)");
   private static final Pattern SIGNATURE = Pattern.compile("^--[ \\t]?$");
-  private static final Pattern RULE = Pattern.compile("^[ \\t]*(?:[_=+~#*\u1427\u2014\u2013-][ \\t]*){3,}$|^[ \\t]*\u1427[ \\t]*$");
+  private static final Pattern RULE = Pattern.compile(
+      "^[ \\t]*(?:[_=+~#*\u2014\u2013][ \\t]*){2,}$|^[ \\t]*(?:-[ \\t]*){3,}$|^[ \\t]*\u1427[ \\t]*$");
 
 
   private static final String VERBS =
@@ -36,10 +37,10 @@ final class LineClassifier {
           + "|写道|寫道|のメッセージ|작성";
   /** "… wrote:" with the verb last (the colon is optional: some clients drop it). */
   private static final Pattern VERB_LAST = Pattern.compile(
-      "(?:^|[\\s,)>\"'])(?:" + VERBS + ")[ \\t]*[:：]?$", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+      "(?:^|[\\s,)>\"'])(?:" + VERBS + ")[ \\t\\u00a0]*[:：]?$", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
   /** "… schrieb am <date>:" with the verb before the date; must end with a colon. */
   private static final Pattern VERB_THEN_COLON = Pattern.compile(
-      "(?:^|[\\s,)>\"'])(?:" + VERBS + ")\\s[^\\n]*[:：]$", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+      "(?:^|[\\s,)>\"'])(?:" + VERBS + ")[\\s\\u00a0][^\\n]*[:：]$", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
   private static final Pattern ATTRIBUTION_START = Pattern.compile(
       "^(?:on|le|am|el|em|il|op|den|dne|dnia|w dniu|in data|il giorno|på|pe|u|в|在|at)\\s",
       Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
@@ -47,6 +48,8 @@ final class LineClassifier {
   private static final Pattern EMAIL = Pattern.compile("[^\\s<>()\"'@]+@[^\\s<>()\"'@]+\\.[A-Za-z]{2,}");
   private static final Pattern LEADING_ISO_DATE = Pattern.compile("^\\d{4}[/.-]\\d{1,2}[/.-]\\d{1,2}\\s");
 
+  private static final Pattern GMAIL_DATE_NAME = Pattern.compile(
+      "^\\d{4}[/.-]\\d{1,2}[/.-]\\d{1,2}\\.?\\s+\\d{1,2}:\\d{2}\\s*(?:GMT|UTC)[+-]\\d{1,2}(?::?\\d{2})?\\s+\\S");
   private static final Pattern SEPARATOR = Pattern.compile(
       "^(?:original message|forwarded message|ursprüngliche nachricht|original-nachricht|originalnachricht"
           + "|weitergeleitete nachricht|mensaje original|mensaje reenviado|message d'origine|message d’origine"
@@ -207,8 +210,8 @@ final class LineClassifier {
       if (part.isEmpty() && j == start) {
         return -1;
       }
-      if (!part.isEmpty() && isAttribution(joined.toString())) {
-        return j;
+      if (!part.isEmpty() && isAttribution(joined.toString()) && (j == start || canStartWrapped(lines[start]))) {
+        return extendWrapped(lines, j, joined);
       }
       if (!part.isEmpty() && endsSentence(part)) {
         return -1; // a finished sentence that is no attribution: do not reach further
@@ -217,9 +220,49 @@ final class LineClassifier {
     return -1;
   }
 
+  /**
+   * An attribution found at line {@code end} may go on: "… Name <" then "addr>:" on the next
+   * line. Takes following non-blank lines while the joined text still is an attribution ending
+   * with a colon.
+   */
+  private int extendWrapped(String[] lines, int end, StringBuilder joined) {
+    int best = end;
+    StringBuilder longer = new StringBuilder(joined);
+    for (int k = end + 1; k < lines.length && k <= end + 2; k++) {
+      String part = undecorated(lines[k]);
+      if (part.isEmpty() || longer.length() + part.length() > MAX_ATTRIBUTION_CHARS) {
+        break;
+      }
+      longer.append(' ').append(part);
+      String text = longer.toString();
+      if ((text.endsWith(":") || text.endsWith("：")) && isAttribution(text)) {
+        best = k;
+      }
+    }
+    return best;
+  }
+
+  /** A wrapped attribution starts with an attribution word, a date or time, or an address. */
+  private static boolean canStartWrapped(String line) {
+    String core = undecorated(line);
+    return ATTRIBUTION_START.matcher(core).find() || DATE_OR_TIME.matcher(core).find()
+        || EMAIL.matcher(core).find() || core.indexOf('<') >= 0;
+  }
+
+  /** "much." ends a sentence; "28.", "Apr." and "Fr." (dates wrapped mid-way) do not. */
   private static boolean endsSentence(String part) {
     char last = part.charAt(part.length() - 1);
-    return last == '.' || last == '!' || last == '?';
+    if (last == '!' || last == '?' || part.endsWith("...") || part.endsWith("…")) {
+      return true;
+    }
+    if (last != '.') {
+      return false;
+    }
+    int wordStart = part.length() - 1;
+    while (wordStart > 0 && Character.isLetter(part.charAt(wordStart - 1))) {
+      wordStart--;
+    }
+    return part.length() - 1 - wordStart >= 4;
   }
 
   boolean isAttribution(String text) {
@@ -238,6 +281,9 @@ final class LineClassifier {
     }
     if (colon && (dated || address) && VERB_THEN_COLON.matcher(text).find()) {
       return true;
+    }
+    if (GMAIL_DATE_NAME.matcher(text).find()) {
+      return true; // "2016-03-03 17:21 GMT+01:00 Some One": gmail without the address
     }
     if (address && dated && (colon || LEADING_ISO_DATE.matcher(text).find() && text.endsWith(">"))) {
       return true; // "2017-11-24 16:32 GMT+01:00 Name <addr>:" and "2013/7/20 name <addr>"

@@ -28,6 +28,9 @@ import java.util.Arrays;
  * {@link Deadline} is checked once per step and pass. Thread-safety: confined to one call.
  */
 final class PlainTrimmer {
+  /** A footer under a rule line is short; more lines than this below a rule are real text. */
+  static final int MAX_LINES_BELOW_RULE = 4;
+
   private final LineKind[] kinds;
   private final String[] ruleOf;
   private final Deadline deadline;
@@ -60,7 +63,11 @@ final class PlainTrimmer {
     if (signature >= 0) {
       cut(signature, "signature");
     }
+    footerBeforeOriginal();
     removeAll('s', "footer");
+    if (onlyHistory()) {
+      return;
+    }
     bottomPost();
     attributionBeforeHistory();
     trailingQuoteAfterText();
@@ -70,9 +77,74 @@ final class PlainTrimmer {
     removeHeaderRuns();
     trailingQuotes();
     trailingRules();
+    shortBlockBelowRule();
   }
 
   // ---- steps ------------------------------------------------------------------------------
+
+  /**
+   * Mobile clients put their footer at the end of what the person typed; text below it (after
+   * text above it) is the unquoted original, as in "Sent from my phone" then the old mail.
+   */
+  private void footerBeforeOriginal() {
+    char[] p = pattern();
+    int firstText = indexOf(p, 't', 0);
+    for (int s = 0; s < p.length; s++) {
+      if (p[s] == 's' && firstText >= 0 && firstText < s) {
+        for (int k = s + 1; k < p.length; k++) {
+          if (p[k] == 't') {
+            cut(s, "footer");
+            return;
+          }
+        }
+        return;
+      }
+    }
+  }
+
+  /** Nothing but quotes and attributions (a forwarded chain with no new word): all history. */
+  private boolean onlyHistory() {
+    char[] p = pattern();
+    if (indexOf(p, 't', 0) >= 0 || indexOf(p, 'b', 0) < 0) {
+      return false;
+    }
+    removeRange(0, size, "quote");
+    return true;
+  }
+
+  /**
+   * A rule line followed by a few lines that end the message (a mailing-list footer, a
+   * signature under {@code ____}) is cut; a rule followed by more is part of the text (a table,
+   * a markdown break).
+   */
+  private void shortBlockBelowRule() {
+    int lastRule = -1;
+    for (int i = size - 1; i >= 0; i--) {
+      if (code(i) == 'r') {
+        lastRule = i;
+        break;
+      }
+    }
+    if (lastRule <= 0) {
+      return;
+    }
+    int below = 0;
+    for (int i = lastRule + 1; i < size; i++) {
+      char c = code(i);
+      if (c == 't') {
+        below++;
+      } else if (c != 'e') {
+        return;
+      }
+    }
+    boolean textAbove = false;
+    for (int i = 0; i < lastRule; i++) {
+      textAbove |= code(i) == 't';
+    }
+    if (textAbove && below > 0 && below <= MAX_LINES_BELOW_RULE) {
+      cut(lastRule, "footer");
+    }
+  }
 
   private void bottomPost() {
     char[] p = pattern();
