@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 final class LineClassifier {
   static final int MAX_JOIN = 7;
   static final int MAX_ATTRIBUTION_CHARS = 400;
+  /** Quoted lines at least this long may have been re-wrapped by the replying client. */
+  static final int LAZY_QUOTE_MIN_LENGTH = 60;
 
   private static final Pattern QUOTE = Pattern.compile("^[ \\t]*(?:>|[A-Za-z]{1,12}>(?![>=])|\\|(?!.*\\|[ \\t]*$))");
   private static final Pattern FENCE = Pattern.compile("^[ \\t]*(?:```|~~~)");
@@ -129,7 +131,30 @@ final class LineClassifier {
         }
       }
     }
+    markLazyContinuations(lines, kinds);
     return kinds;
+  }
+
+  /**
+   * A client that re-wraps quoted text after adding {@code "> "} leaves the tail of a long
+   * quoted line unquoted ("> … Nullam pharetra d" / "ignissim odio?" / ">"). Such a tail, right
+   * below a long quoted line and right above another quoted line (or the end), is quote.
+   */
+  private static void markLazyContinuations(String[] lines, LineKind[] kinds) {
+    for (int i = 1; i < lines.length; i++) {
+      if (kinds[i] != LineKind.TEXT || kinds[i - 1] != LineKind.QUOTE
+          || lines[i - 1].length() < LAZY_QUOTE_MIN_LENGTH) {
+        continue;
+      }
+      int next = i + 1;
+      while (next < lines.length && kinds[next] == LineKind.EMPTY) {
+        next++;
+      }
+      boolean closed = next == lines.length || (next == i + 1 && kinds[next] == LineKind.QUOTE);
+      if (closed && lines[i].length() < lines[i - 1].length()) {
+        kinds[i] = LineKind.QUOTE;
+      }
+    }
   }
 
   private LineKind single(String line) {
