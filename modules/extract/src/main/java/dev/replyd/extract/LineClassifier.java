@@ -25,8 +25,8 @@ final class LineClassifier {
   /** Quoted lines at least this long may have been re-wrapped by the replying client. */
   static final int LAZY_QUOTE_MIN_LENGTH = 60;
 
-  private static final Pattern QUOTE = Pattern.compile("^[ \\t]*(?:>|[A-Za-z]{1,12}>(?![>=])|\\|(?!.*\\|[ \\t]*$))");
-  private static final Pattern FENCE = Pattern.compile("^[ \\t]*(?:```|~~~)");
+  private static final Pattern QUOTE = Pattern.compile("^[ \\t]*+(?:>|[A-Za-z]{1,12}+>(?![>=])|\\|(?!.*\\|[ \\t]*$))");
+  private static final Pattern FENCE = Pattern.compile("^[ \\t]*+(?:```|~~~)");
   private static final Pattern SIGNATURE = Pattern.compile("^--[ \\t]?$");
   private static final Pattern RULE = Pattern.compile(
       "^[ \\t]*(?:[_=+~#*\u2014\u2013][ \\t]*){2,}$|^[ \\t]*(?:-[ \\t]*){3,}$|^[ \\t]*\u1427[ \\t]*$");
@@ -37,9 +37,9 @@ final class LineClassifier {
           + "|escreveu|ha scritto|ha escrit|skrev følgende|skrev|kirjoitti|napisał\\(a\\)|napisała|napisał|napisal"
           + "|napsal|napísal|написал\\(а\\)|написала|написал|написав|пише|пишет|pisze|írta|yazdı|έγραψε|כתב|كتب"
           + "|写道|寫道|のメッセージ|작성";
-  /** "… wrote:" with the verb last (the colon is optional: some clients drop it). */
-  private static final Pattern VERB_LAST = Pattern.compile(
-      "(?:^|[\\s,)>\"'])(?:" + VERBS + ")[ \\t\\u00a0]*[:：]?$", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+  /** The verbs again, lower-case and unescaped, for the cheap "ends with a verb" test. */
+  private static final List<String> VERB_LIST = java.util.Arrays.stream(VERBS.split("\\|"))
+      .map(v -> v.replace("\\", "").toLowerCase(Locale.ROOT)).toList();
   /** "… schrieb am <date>:" with the verb before the date; must end with a colon. */
   private static final Pattern VERB_THEN_COLON = Pattern.compile(
       "(?:^|[\\s,)>\"'])(?:" + VERBS + ")[\\s\\u00a0][^\\n]*[:：]$", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
@@ -47,7 +47,6 @@ final class LineClassifier {
       "^(?:on|le|am|el|em|il|op|den|dne|dnia|w dniu|in data|il giorno|på|pe|u|в|在|at)\\s",
       Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
   private static final Pattern DATE_OR_TIME = Pattern.compile("\\d{1,2}[:.h]\\d{2}|\\d{4}|\\d{1,2}[./-]\\d{1,2}");
-  private static final Pattern EMAIL = Pattern.compile("[^\\s<>()\"'@]+@[^\\s<>()\"'@]+\\.[A-Za-z]{2,}");
   private static final Pattern LEADING_ISO_DATE = Pattern.compile("^\\d{4}[/.-]\\d{1,2}[/.-]\\d{1,2}\\s");
 
   private static final Pattern GMAIL_DATE_NAME = Pattern.compile(
@@ -67,7 +66,7 @@ final class LineClassifier {
       Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
   private static final Pattern HEADER = Pattern.compile(
-      "^[ \\t>*]*(?:from|sent|to|cc|bcc|subject|date|reply-to|sent by|von|gesendet|an|betreff|datum|kopie"
+      "^[ \\t>*]*+(?:from|sent|to|cc|bcc|subject|date|reply-to|sent by|von|gesendet|an|betreff|datum|kopie"
           + "|antwort an|de|envoyé|envoyé le|envoyé par|à|a|objet|copie|copie à|message du|sujet|répondre à|date d'envoi"
           + "|da|inviato|oggetto|data|risposta|van|verzonden|aan|onderwerp|antwoord aan|från|skickat|till|ämne|kopia"
           + "|fra|sendt|til|emne|od|wysłano|do|temat|от|отправлено|кому|тема|дата|копия|para|enviado|enviada|asunto"
@@ -79,7 +78,7 @@ final class LineClassifier {
 
   /** Starts of client footers; the rest of the line is judged by {@link #isFooter}. */
   private static final Pattern FOOTER_START = Pattern.compile(
-      "^[\\s(<*_\\[]*(?:sent (?:from|via|with|using|by|on)\\b|sent from\\b|from my\\b|someone from mobile"
+      "^[\\s(<*_\\[]*+(?:sent (?:from|via|with|using|by|on)\\b|sent from\\b|from my\\b|someone from mobile"
           + "|get (?:\\[)?outlook|envoyé (?:de|depuis|à partir de|avec|par|du)\\b|von meinem|gesendet (?:von|mit|vom)\\b"
           + "|diese nachricht wurde von|verstuurd (?:vanaf|met|van)\\b|verzonden (?:vanaf|met|van)\\b"
           + "|enviado (?:desde|do|de|con|com|a partir)\\b|inviato (?:da|dal|con)\\b|sendt fra\\b|skickat från\\b"
@@ -112,7 +111,7 @@ final class LineClassifier {
         continue; // already part of a multi-line attribution
       }
       String line = lines[i];
-      if (FENCE.matcher(line).find()) {
+      if (FENCE.matcher(line).lookingAt()) {
         inFence = !inFence;
         kinds[i] = LineKind.CODE;
         continue;
@@ -177,10 +176,10 @@ final class LineClassifier {
     if (core.length() <= MAX_ATTRIBUTION_CHARS && SEPARATOR.matcher(core).matches()) {
       return LineKind.SEPARATOR;
     }
-    if (HEADER.matcher(line).find()) {
+    if (colonNearStart(line) && HEADER.matcher(line).lookingAt()) {
       return LineKind.HEADER;
     }
-    if (QUOTE.matcher(line).find()) {
+    if (QUOTE.matcher(line).lookingAt()) {
       return LineKind.QUOTE;
     }
     return LineKind.TEXT;
@@ -195,13 +194,25 @@ final class LineClassifier {
     return false;
   }
 
+  /** Header field names are short: no colon in the first 40 characters means no header field. */
+  private static boolean colonNearStart(String line) {
+    int limit = Math.min(line.length(), 60);
+    for (int i = 0; i < limit; i++) {
+      char c = line.charAt(i);
+      if (c == ':' || c == '：') {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A footer is a known start whose first clause is short, and either names a device or ends the line. */
   static boolean isFooter(String line) {
     if (line.length() > 200) {
       return false;
     }
     String trimmed = line.strip();
-    if (!FOOTER_START.matcher(trimmed).find()) {
+    if (!FOOTER_START.matcher(trimmed).lookingAt()) {
       return false;
     }
     var breakAt = SENTENCE_BREAK.matcher(trimmed);
@@ -218,9 +229,10 @@ final class LineClassifier {
    */
   private int attributionEnd(String[] lines, int start) {
     StringBuilder joined = new StringBuilder();
+    boolean wrappable = canStartWrapped(lines[start]);
     for (int j = start; j < lines.length && j < start + MAX_JOIN; j++) {
       String part = undecorated(lines[j]);
-      if (j > start && (FENCE.matcher(lines[j]).find())) {
+      if (j > start && (FENCE.matcher(lines[j]).lookingAt())) {
         return -1;
       }
       if (!part.isEmpty()) {
@@ -232,10 +244,13 @@ final class LineClassifier {
       if (joined.length() > MAX_ATTRIBUTION_CHARS) {
         return -1;
       }
+      if (j > start && !wrappable) {
+        return -1;
+      }
       if (part.isEmpty() && j == start) {
         return -1;
       }
-      if (!part.isEmpty() && isAttribution(joined.toString()) && (j == start || canStartWrapped(lines[start]))) {
+      if (!part.isEmpty() && isAttribution(joined.toString())) {
         return extendWrapped(lines, j, joined);
       }
       if (!part.isEmpty() && endsSentence(part)) {
@@ -270,8 +285,8 @@ final class LineClassifier {
   /** A wrapped attribution starts with an attribution word, a date or time, or an address. */
   private static boolean canStartWrapped(String line) {
     String core = undecorated(line);
-    return ATTRIBUTION_START.matcher(core).find() || DATE_OR_TIME.matcher(core).find()
-        || EMAIL.matcher(core).find() || core.indexOf('<') >= 0;
+    return ATTRIBUTION_START.matcher(core).lookingAt() || DATE_OR_TIME.matcher(core).find()
+        || hasAddress(core) || core.indexOf('<') >= 0;
   }
 
   /** "much." ends a sentence; "28.", "Apr." and "Fr." (dates wrapped mid-way) do not. */
@@ -291,32 +306,92 @@ final class LineClassifier {
   }
 
   boolean isAttribution(String text) {
-    String lower = text.toLowerCase(Locale.ROOT);
     boolean colon = text.endsWith(":") || text.endsWith("：");
-    for (String own : ownAddresses) {
-      if (colon && lower.contains(own)) {
-        return true;
+    boolean verbLast = endsWithVerb(text);
+    boolean digitFirst = !text.isEmpty() && Character.isDigit(text.charAt(0));
+    if (!colon && !verbLast && !digitFirst) {
+      return false; // the common case, decided without a regex
+    }
+    if (colon && !ownAddresses.isEmpty()) {
+      String lower = text.toLowerCase(Locale.ROOT);
+      for (String own : ownAddresses) {
+        if (lower.contains(own)) {
+          return true;
+        }
       }
     }
     boolean dated = DATE_OR_TIME.matcher(text).find();
-    boolean address = EMAIL.matcher(text).find();
-    boolean started = ATTRIBUTION_START.matcher(text).find();
-    if (VERB_LAST.matcher(text).find()) {
+    boolean address = hasAddress(text);
+    boolean started = ATTRIBUTION_START.matcher(text).lookingAt();
+    if (verbLast) {
       return dated || address || started && colon;
     }
     if (colon && (dated || address) && VERB_THEN_COLON.matcher(text).find()) {
       return true;
     }
-    if (GMAIL_DATE_NAME.matcher(text).find()) {
+    if (GMAIL_DATE_NAME.matcher(text).lookingAt()) {
       return true; // "2016-03-03 17:21 GMT+01:00 Some One": gmail without the address
     }
-    if (address && dated && (colon || LEADING_ISO_DATE.matcher(text).find() && text.endsWith(">"))) {
+    if (address && dated && (colon || LEADING_ISO_DATE.matcher(text).lookingAt() && text.endsWith(">"))) {
       return true; // "2017-11-24 16:32 GMT+01:00 Name <addr>:" and "2013/7/20 name <addr>"
     }
     return false;
   }
 
   /** The line without leading quote marks, stars, dashes and underscores, nor trailing ones. */
+  /** True when the text ends with a known verb (then optional spaces and a colon) after a word break. */
+  static boolean endsWithVerb(String text) {
+    int end = text.length();
+    while (end > 0 && (text.charAt(end - 1) == ':' || text.charAt(end - 1) == '：'
+        || Character.isWhitespace(text.charAt(end - 1)) || text.charAt(end - 1) == '\u00a0')) {
+      end--;
+    }
+    int from = Math.max(0, end - 40);
+    String tail = text.substring(from, end).toLowerCase(Locale.ROOT);
+    for (String verb : VERB_LIST) {
+      if (tail.endsWith(verb)) {
+        int before = tail.length() - verb.length() - 1;
+        if (before < 0 ? from == 0 : " \t\u00a0,)>\"'".indexOf(tail.charAt(before)) >= 0
+            || Character.isIdeographic(verb.codePointAt(0)) || !Character.isLetter(verb.charAt(0))
+            || isCjk(verb)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean isCjk(String verb) {
+    Character.UnicodeScript script = Character.UnicodeScript.of(verb.codePointAt(0));
+    return script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA
+        || script == Character.UnicodeScript.KATAKANA || script == Character.UnicodeScript.HANGUL;
+  }
+
+  /** An e-mail address somewhere in the text (linear scan from each '@'). */
+  static boolean hasAddress(String text) {
+    for (int at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+      if (at == 0 || !isAddressChar(text.charAt(at - 1))) {
+        continue;
+      }
+      int dot = -1;
+      int i = at + 1;
+      while (i < text.length() && (isAddressChar(text.charAt(i)))) {
+        if (text.charAt(i) == '.') {
+          dot = i;
+        }
+        i++;
+      }
+      if (dot > at + 1 && dot < i - 1) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isAddressChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_' || c == '+' || c == '%';
+  }
+
   static String undecorated(String line) {
     int start = 0;
     int end = line.length();
