@@ -1,0 +1,28 @@
+package dev.replyd.processor;
+
+/**
+ * FailureReason - the {@code reason} values of a reason file (ARCHITECTURE.md, "Failure
+ * reasons"). The wire names are stable; operators and the main app's tooling match on them.
+ *
+ * <p>THREAD-SAFETY: immutable.
+ */
+enum FailureReason {
+  INVALID_TOKEN("invalid_token"),
+  UNKNOWN_KIND("unknown_kind"),
+  AUTO_REPLY("auto_reply"),
+  EMPTY_REPLY("empty_reply"),
+  UNPARSEABLE("unparseable"),
+  TOO_LARGE("too_large"),
+  CALLBACK_REJECTED("callback_rejected"),
+  RETRIES_EXHAUSTED("retries_exhausted");
+
+  private final String wireName;
+
+  FailureReason(String wireName) {
+    this.wireName = wireName;
+  }
+
+  String wireName() {
+    return wireName;
+  }
+}

@@ -1,0 +1,261 @@
+package dev.replyd.processor;
+
+import dev.replyd.address.AddressCheck;
+import dev.replyd.address.Refusal;
+import dev.replyd.address.ReplyAddressCodec;
+import dev.replyd.address.ReplyToken;
+import dev.replyd.extract.MessageBody;
+import dev.replyd.extract.ReplyExtractor;
+import dev.replyd.extract.ReplyText;
+import dev.replyd.extract.UnparseableMessageException;
+import dev.replyd.maildir.Maildir;
+import dev.replyd.maildir.MaildirLayout;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.util.SharedFileInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MessageWorker - takes one claimed message from {@code cur/} to its next state: success,
+ * failure (with a reason file), postmaster, or deferred for a retry.
+ *
+ * <p>CONTRACT, in order (each step either continues or files the message and stops):
+ * <ol>
+ *   <li>size above {@code maxMessageBytes}: failure {@code too_large} (nothing is parsed);
+ *   <li>parse with Jakarta Mail, streamed from the file ({@link SharedFileInputStream}: large
+ *       attachments are never held as one byte array); unreadable: failure {@code unparseable};
+ *   <li>recipient = the first {@code Delivered-To} (written by the SMTP side);
+ *       {@code postmaster@...}: moved to postmaster, never posted;
+ *   <li>token verified again with the codec (files may arrive by other means):
+ *       {@code UNKNOWN_KIND} gives failure {@code unknown_kind}, any other refusal
+ *       {@code invalid_token};
+ *   <li>automatic mail ({@link AutoReplyDetector}): failure {@code auto_reply}, never posted;
+ *   <li>body selection and reply extraction (module {@code extract}); nothing left: failure
+ *       {@code empty_reply};
+ *   <li>payload ({@link WebhookPayload}) posted by {@link CallbackSender}; the outcome
+ *       ({@link CallbackOutcome}) files the message under success, failure
+ *       {@code callback_rejected}, or deferred with its {@link RetryState} and the next time
+ *       from {@link RetryPolicy}, or failure {@code retries_exhausted} at the maximum age.
+ * </ol>
+ * Every step is logged on the {@code replies} log: {@code processing <message-id>},
+ * {@code matched <path>}, {@code posted <delivery id> -> <status> in <ms>},
+ * {@code moving <a> => <b>}, and the failure reason.
+ *
+ * <p>FAILURES: a message is never deleted. An unexpected runtime exception (a bug in parsing or
+ * extraction) files the message as {@code unparseable} with the exception in the detail, so
+ * it can be requeued once fixed instead of crashing the worker at every start. An I/O error on
+ * the Maildir itself leaves the message claimed in {@code cur/}; start-up recovery returns it.
+ * {@link InterruptedException} (stopping) propagates with the message still claimed.
+ *
+ * <p>SECURITY: reads only message files replyd stored; logs no secret (the callback secret
+ * stays inside {@link CallbackSender}).
+ *
+ * <p>THREAD-SAFETY: shared by all workers; no mutable fields. Each call is confined to the
+ * worker that claimed the message.
+ */
+final class MessageWorker {
+
+  static final Logger REPLIES = LoggerFactory.getLogger("replies");
+
+  private final Maildir maildir;
+  private final ReplyAddressCodec codec;
+  private final ReplyExtractor extractor;
+  private final CallbackSender sender;
+  private final RetryPolicy policy;
+  private final DeferredSchedule schedule;
+  private final long maxMessageBytes;
+  private final long maxAttachmentBytes;
+  private final Clock clock;
+  private final Session session = Session.getInstance(new Properties());
+
+  MessageWorker(
+      Maildir maildir,
+      ReplyAddressCodec codec,
+      ReplyExtractor extractor,
+      CallbackSender sender,
+      RetryPolicy policy,
+      DeferredSchedule schedule,
+      ProcessorSettings settings,
+      Clock clock) {
+    this.maildir = maildir;
+    this.codec = codec;
+    this.extractor = extractor;
+    this.sender = sender;
+    this.policy = policy;
+    this.schedule = schedule;
+    this.maxMessageBytes = settings.maxMessageBytes();
+    this.maxAttachmentBytes = settings.maxAttachmentBytes();
+    this.clock = clock;
+  }
+
+  /** A message that will not be posted, with the reason file's reason and detail. */
+  private static final class Refused extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient FailureReason reason;
+
+    Refused(FailureReason reason, String detail) {
+      super(detail, null, false, false);
+      this.reason = reason;
+    }
+  }
+
+  void process(Work work) throws InterruptedException {
+    String name = work.name();
+    String[] messageId = {null};
+    byte[] payload;
+    try {
+      Optional<byte[]> built = buildPayload(work, messageId);
+      if (built.isEmpty()) {
+        return; // filed for the postmaster
+      }
+      payload = built.get();
+    } catch (Refused refused) {
+      fail(work, refused.reason, refused.getMessage(), messageId[0], work.state());
+      return;
+    } catch (NoSuchFileException vanished) {
+      REPLIES.warn("{}: message file vanished while processing ({}); left to whoever moved it", name, vanished.getMessage());
+      return;
+    } catch (UnparseableMessageException | MessagingException | IOException unreadable) {
+      fail(work, FailureReason.UNPARSEABLE, describe(unreadable), messageId[0], work.state());
+      return;
+    } catch (RuntimeException bug) {
+      REPLIES.error("{}: unexpected error while reading the message; filing it as unparseable", name, bug);
+      fail(work, FailureReason.UNPARSEABLE, "internal error: " + describe(bug), messageId[0], work.state());
+      return;
+    }
+    post(work, messageId[0], payload);
+  }
+
+  private Optional<byte[]> buildPayload(Work work, String[] messageId)
+      throws Refused, IOException, MessagingException, UnparseableMessageException {
+    long size = Files.size(work.file());
+    if (size > maxMessageBytes) {
+      REPLIES.info("processing {} ({} bytes)", work.name(), size);
+      throw new Refused(FailureReason.TOO_LARGE,
+          "message is " + size + " bytes (limit: " + maxMessageBytes + " bytes, processor max-message-bytes)");
+    }
+    Instant receivedAt = Files.getLastModifiedTime(work.file()).toInstant();
+    SharedFileInputStream in = new SharedFileInputStream(work.file().toFile());
+    try {
+      MimeMessage message = new MimeMessage(session, in);
+      InboundMessage facts = InboundMessage.of(message);
+      messageId[0] = facts.messageId();
+      REPLIES.info("processing {}", facts.messageId() == null ? "(no Message-ID) " + work.name() : facts.messageId());
+
+      if (facts.isForPostmaster()) {
+        REPLIES.info("{}: mail for {} from {}, filed for the administrator", work.name(), facts.deliveredTo(), facts.mailFrom().orElse("(unknown)"));
+        logMove(work.name(), MaildirLayout.POSTMASTER);
+        maildir.postmaster(work.name());
+        return Optional.empty();
+      }
+      ReplyToken token = verify(facts);
+      REPLIES.info("matched {} ({} thread {} user {})", work.file(), token.kind(), token.thread(), token.user());
+
+      Optional<String> automatic = AutoReplyDetector.detect(message, facts);
+      if (automatic.isPresent()) {
+        throw new Refused(FailureReason.AUTO_REPLY, automatic.get());
+      }
+      MessageBody body = MessageBody.of(message);
+      ReplyText reply = extractor.extract(body);
+      if (reply.reply().isBlank()) {
+        throw new Refused(FailureReason.EMPTY_REPLY,
+            "no text left after removing quotes and signatures (" + reply.removed().size() + " blocks removed)");
+      }
+      List<AttachmentSummary> attachments = new ArrayList<>();
+      for (Part part : body.attachments()) {
+        attachments.add(AttachmentSummary.of(part, maxAttachmentBytes));
+      }
+      boolean mailingList = message.getHeader("List-Id") != null || message.getHeader("List-Unsubscribe") != null;
+      return Optional.of(
+          WebhookPayload.of(work.name(), receivedAt, facts, token, body, reply, attachments, mailingList).toJson());
+    } finally {
+      in.close();
+    }
+  }
+
+  private ReplyToken verify(InboundMessage facts) throws Refused {
+    if (facts.deliveredTo() == null) {
+      throw new Refused(FailureReason.INVALID_TOKEN, "no Delivered-To header (expected: written by replyd's SMTP side)");
+    }
+    AddressCheck check = codec.check(facts.deliveredTo());
+    if (!check.isValid() || check.token().isEmpty()) {
+      FailureReason reason =
+          check.refusal() == Refusal.UNKNOWN_KIND ? FailureReason.UNKNOWN_KIND : FailureReason.INVALID_TOKEN;
+      throw new Refused(reason, facts.deliveredTo() + ": " + check.reason());
+    }
+    return check.token().get();
+  }
+
+  private void post(Work work, String messageId, byte[] payload) throws InterruptedException {
+    String name = work.name();
+    CallbackSender.Sent sent = sender.post(name, payload);
+    RetryState state = work.state().withAttempt(sent.attempt());
+    REPLIES.info("posted {} -> {} in {} ms", name, sent.attempt().describe(), sent.attempt().durationMs());
+    try {
+      switch (sent.outcome().kind()) {
+        case DELIVERED -> {
+          logMove(name, MaildirLayout.SUCCESS);
+          maildir.succeed(name);
+        }
+        case REJECTED -> fail(work, FailureReason.CALLBACK_REJECTED,
+            "main app answered " + sent.attempt().describe() + excerpt(sent.attempt()), messageId, state);
+        case RETRY -> {
+          Instant now = clock.instant();
+          Optional<Instant> next = policy.next(state, sent.outcome().retryAfter(), now);
+          if (next.isEmpty()) {
+            fail(work, FailureReason.RETRIES_EXHAUSTED,
+                "still failing after " + state.attempts() + " attempts since " + state.firstAttemptAt()
+                    + " (last: " + sent.attempt().describe() + ")" + excerpt(sent.attempt()),
+                messageId, state);
+            return;
+          }
+          RetryState scheduled = state.dueAt(next.get());
+          REPLIES.info("{}: retry {} due at {} ({})", name, state.attempts() + 1, next.get(), sent.outcome());
+          logMove(name, MaildirLayout.DEFERRED);
+          maildir.defer(name, scheduled.toJson());
+          schedule.add(name, next.get());
+        }
+      }
+    } catch (IOException maildirFailed) {
+      REPLIES.error("{}: could not file the message ({}); it stays claimed until the next start-up", name, describe(maildirFailed));
+    }
+  }
+
+  private void fail(Work work, FailureReason reason, String detail, String messageId, RetryState state) {
+    String name = work.name();
+    REPLIES.info("{}: {} ({})", name, reason.wireName(), detail);
+    FailureReport report =
+        FailureReport.of(reason, detail, clock.instant().toString(), name, messageId, state);
+    try {
+      logMove(name, MaildirLayout.FAILURE);
+      maildir.fail(name, report.toJson());
+    } catch (IOException maildirFailed) {
+      REPLIES.error("{}: could not file the message ({}); it stays claimed until the next start-up", name, describe(maildirFailed));
+    }
+  }
+
+  private void logMove(String name, String state) {
+    REPLIES.info("moving {} => {}", maildir.path(MaildirLayout.CUR, name), maildir.path(state, name));
+  }
+
+  private static String excerpt(CallbackAttempt attempt) {
+    String body = attempt.bodyExcerpt();
+    return body == null || body.isBlank() ? "" : ": " + body.strip();
+  }
+
+  private static String describe(Exception e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+}

@@ -1,0 +1,100 @@
+package dev.replyd.processor;
+
+import dev.replyd.address.ReplyToken;
+import dev.replyd.extract.MessageBody;
+import dev.replyd.extract.ReplyText;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * WebhookPayload - the JSON body posted to the main app for one reply (ARCHITECTURE.md,
+ * contract 3; the schema is {@code docs/webhook.schema.json}).
+ *
+ * <p>CONTRACT: field names are snake_case; fields that may be absent in a message are written
+ * as null rather than left out. {@code type} is always {@code "reply"} so the main app can route
+ * future event types on one URL. {@code delivery_id} equals the {@code Replyd-Delivery} header.
+ * {@code reply.removed} lists what the extractor cut (rule and line range of {@code full_text}),
+ * for auditing. Receivers must ignore fields they do not know (forward compatibility).
+ *
+ * <p>THREAD-SAFETY: immutable.
+ */
+record WebhookPayload(
+    String type,
+    String deliveryId,
+    String receivedAt,
+    Envelope envelope,
+    Address address,
+    From from,
+    String subject,
+    String messageId,
+    String inReplyTo,
+    List<String> references,
+    Reply reply,
+    String fullText,
+    String html,
+    List<AttachmentSummary> attachments,
+    Flags flags) {
+
+  record Envelope(String mailFrom, String recipient, String clientIp, String helo) {}
+
+  record Address(String kind, long thread, long user) {}
+
+  record From(String name, String address) {}
+
+  record Reply(String text, List<Removed> removed, boolean budgetExceeded) {}
+
+  record Removed(String rule, int firstLine, int lastLine) {}
+
+  /**
+   * Hints about the kind of mail that was still posted: mail that is certainly automatic never
+   * gets here (it fails with {@code auto_reply}).
+   *
+   * @param autoReply always false in a posted payload; present so receivers can assert it
+   * @param mailingList the message carries {@code List-Id} or {@code List-Unsubscribe}
+   * @param charsetFallback a part's declared charset was unknown and a fallback was used
+   */
+  record Flags(boolean autoReply, boolean mailingList, boolean charsetFallback) {}
+
+  static WebhookPayload of(
+      String deliveryId,
+      Instant receivedAt,
+      InboundMessage facts,
+      ReplyToken token,
+      MessageBody body,
+      ReplyText reply,
+      List<AttachmentSummary> attachments,
+      boolean mailingList) {
+    return new WebhookPayload(
+        "reply",
+        deliveryId,
+        receivedAt.toString(),
+        new Envelope(
+            facts.mailFrom().orElse(null), facts.deliveredTo(), facts.clientIp(), facts.helo()),
+        new Address(token.kind(), token.thread(), token.user()),
+        new From(facts.fromName(), facts.fromAddress()),
+        facts.subject(),
+        facts.messageId(),
+        facts.inReplyTo(),
+        facts.references(),
+        new Reply(
+            reply.reply(),
+            reply.removed().stream()
+                .map(r -> new Removed(r.rule(), r.firstLine(), r.lastLine()))
+                .toList(),
+            reply.budgetExceeded()),
+        reply.full(),
+        body.html().orElse(null),
+        attachments,
+        new Flags(false, mailingList, body.charsetFallback()));
+  }
+
+  byte[] toJson() {
+    try {
+      return JsonMapping.MAPPER.writeValueAsBytes(this);
+    } catch (IOException impossible) {
+      throw new UncheckedIOException(impossible);
+    }
+  }
+}
