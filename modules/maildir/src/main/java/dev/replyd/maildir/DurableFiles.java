@@ -2,6 +2,7 @@ package dev.replyd.maildir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -160,6 +161,9 @@ final class DurableFiles {
     } else if (cause instanceof FileAlreadyExistsException) {
       reason = "File exists";
       fix = "expected a directory; move the file away or point storage.root elsewhere";
+    } else if (cause instanceof ClosedByInterruptException) {
+      reason = "Interrupted";
+      fix = "the thread was interrupted (shutdown?); the message was not stored";
     } else if (cause instanceof NoSuchFileException) {
       reason = "No such file or directory";
       fix = "was part of storage.root " + root + " removed while replyd runs? restart replyd to re-create it";
@@ -167,8 +171,9 @@ final class DurableFiles {
       reason = ((FileSystemException) cause).getReason();
       fix = fixFor(reason);
     } else {
+      // FileChannel.write reports errno as a plain IOException whose message is strerror(3).
       reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-      fix = null;
+      fix = fixFor(reason);
     }
     String message = action + " " + path + ": " + reason + (fix == null ? "" : "; " + fix);
     return new Explained(message, cause);
