@@ -96,23 +96,21 @@ final class AddressSyntax {
 
     /**
      * Quotes untrusted text for a reason or exception message: single quotes around at most
-     * {@link #EXCERPT_CHARS} characters, anything outside printable ASCII as {@code \}{@code uXXXX}, and
-     * {@code ...} when cut, so a hostile address can neither forge log lines nor flood them.
+     * {@link #EXCERPT_CHARS} characters of output, anything outside printable ASCII written as
+     * {@code \}{@code uXXXX}, and {@code ...} when cut, so a hostile address can neither forge log lines nor
+     * flood them.
      */
     static String quote(String text) {
-        StringBuilder quoted = new StringBuilder(EXCERPT_CHARS + 8).append('\'');
-        int shown = Math.min(text.length(), EXCERPT_CHARS);
-        for (int i = 0; i < shown; i++) {
+        StringBuilder body = new StringBuilder(EXCERPT_CHARS);
+        for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c >= 0x20 && c <= 0x7e) {
-                quoted.append(c);
-            } else {
-                quoted.append(String.format("\\u%04x", (int) c));
+            String shown = c >= 0x20 && c <= 0x7e ? String.valueOf(c) : String.format("\\u%04x", (int) c);
+            if (body.length() + shown.length() > EXCERPT_CHARS) {
+                body.append("...");
+                break;
             }
+            body.append(shown);
         }
-        if (shown < text.length()) {
-            quoted.append("...");
-        }
-        return quoted.append('\'').toString();
+        return "'" + body + "'";
     }
 }

@@ -95,7 +95,8 @@ public final class ReplyAddressCodec {
      * @throws IllegalArgumentException if the token is null or its kind is not configured
      */
     public String mint(ReplyToken token) {
-        return prefix + '+' + token.kind() + '-' + token.thread() + '-' + signature(token) + '-' + token.user()
+        String sig = signature(token);
+        return prefix + '+' + token.kind() + '-' + token.thread() + '-' + sig + '-' + token.user()
                 + '@' + replyDomain;
     }
 
