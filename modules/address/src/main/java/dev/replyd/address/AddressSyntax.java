@@ -16,6 +16,11 @@ final class AddressSyntax {
     /** Longest excerpt of untrusted input quoted in a reason or message. */
     static final int EXCERPT_CHARS = 40;
 
+    /** {@link #parseId} result: not a plain decimal number. */
+    static final long NOT_DECIMAL = -1;
+    /** {@link #parseId} result: decimal, but larger than {@link Long#MAX_VALUE}. */
+    static final long OVERFLOW = -2;
+
     private AddressSyntax() {
     }
 
@@ -88,11 +93,6 @@ final class AddressSyntax {
         }
         return overflow ? OVERFLOW : value;
     }
-
-    /** {@link #parseId} result: not a plain decimal number. */
-    static final long NOT_DECIMAL = -1;
-    /** {@link #parseId} result: decimal, but larger than {@link Long#MAX_VALUE}. */
-    static final long OVERFLOW = -2;
 
     /**
      * Quotes untrusted text for a reason or exception message: single quotes around at most

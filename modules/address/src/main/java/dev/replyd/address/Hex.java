@@ -41,15 +41,6 @@ final class Hex {
         return bytes;
     }
 
-    static boolean isHex(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (digit(text.charAt(i)) < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static int digit(char c) {
         if (c >= '0' && c <= '9') {
             return c - '0';
