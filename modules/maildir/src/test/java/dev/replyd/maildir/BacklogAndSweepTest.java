@@ -1,0 +1,144 @@
+package dev.replyd.maildir;
+
+import static dev.replyd.maildir.MaildirLayout.DEFERRED;
+import static dev.replyd.maildir.MaildirLayout.FAILURE;
+import static dev.replyd.maildir.MaildirLayout.NEW;
+import static dev.replyd.maildir.MaildirLayout.SUCCESS;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Figures for metrics (backlog, free space) and retention (sweep). */
+class BacklogAndSweepTest {
+  @TempDir Path root;
+  Maildir maildir;
+
+  @BeforeEach
+  void open() throws IOException {
+    maildir = Maildir.open(root);
+  }
+
+  @Test
+  void emptyStoreHasNoBacklogAndNoOldestAge() throws IOException {
+    assertThat(maildir.backlog()).isEqualTo(new Backlog(0, 0, 0, Optional.empty()));
+  }
+
+  @Test
+  void backlogCountsEachQueuedStateAndAgesTheOldestMessageByItsDeliveryTime() throws IOException {
+    // given: two pending, one claimed, one deferred since 2001-09-09T01:46:40Z
+    deliver("a");
+    deliver("b");
+    maildir.claim(deliver("c")).orElseThrow();
+    String old = "1000000000.M500000P7Q1.vm";
+    Files.writeString(root.resolve(DEFERRED).resolve(old), "old");
+    maildir.succeed(claimedCopy("done")); // filed mail is not backlog
+
+    // when
+    Backlog backlog = maildir.backlog();
+
+    // then
+    assertThat(backlog.pending()).isEqualTo(2);
+    assertThat(backlog.claimed()).isEqualTo(1);
+    assertThat(backlog.deferred()).isEqualTo(1);
+    assertThat(backlog.total()).isEqualTo(4);
+    Duration expected = Duration.between(Instant.ofEpochSecond(1_000_000_000L, 500_000_000L), Instant.now());
+    assertThat(backlog.oldestAge()).hasValueSatisfying(age ->
+        assertThat(age).isBetween(expected.minusMinutes(1), expected.plusMinutes(1)));
+  }
+
+  @Test
+  void backlogOfFreshMailIsAboutZeroSecondsOld() throws IOException {
+    // given
+    deliver("now");
+
+    // when / then
+    assertThat(maildir.backlog().oldestAge()).hasValueSatisfying(age ->
+        assertThat(age).isBetween(Duration.ZERO, Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void pendingListsTheOldestDeliveryFirst() throws IOException {
+    // given
+    Files.writeString(root.resolve(NEW).resolve("1700000002.M1P1Q1.vm"), "third");
+    Files.writeString(root.resolve(NEW).resolve("1700000001.M999999P1Q2.vm"), "second");
+    Files.writeString(root.resolve(NEW).resolve("1700000001.M5P1Q3.vm"), "first");
+    String newest = deliver("fourth");
+
+    // when / then
+    assertThat(maildir.pending()).containsExactly(
+        "1700000001.M5P1Q3.vm", "1700000001.M999999P1Q2.vm", "1700000002.M1P1Q1.vm", newest);
+  }
+
+  @Test
+  void sweepDeletesOnlyFiledMessagesOlderThanTheRetentionWithTheirReasons() throws IOException {
+    // given
+    String oldSuccess = claimedCopy("old");
+    String recentSuccess = claimedCopy("recent");
+    maildir.succeed(oldSuccess);
+    maildir.succeed(recentSuccess);
+    String oldFailure = claimedCopy("old failure");
+    maildir.fail(oldFailure, "{}".getBytes(US_ASCII));
+    Path foreign = Files.writeString(root.resolve(SUCCESS).resolve("keep-me.txt"), "x");
+    for (Path file : List.of(maildir.path(SUCCESS, oldSuccess), maildir.path(FAILURE, oldFailure), foreign)) {
+      Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofDays(40))));
+    }
+
+    // when
+    int sweptSuccess = maildir.sweep(SUCCESS, Duration.ofDays(30));
+    int sweptFailure = maildir.sweep(FAILURE, Duration.ofDays(30));
+
+    // then
+    assertThat(sweptSuccess).isEqualTo(1);
+    assertThat(sweptFailure).isEqualTo(1);
+    assertThat(list(SUCCESS)).containsExactlyInAnyOrder(recentSuccess, "keep-me.txt");
+    assertThat(list(FAILURE)).isEmpty();
+  }
+
+  @Test
+  void sweepingMailThatWasNotFiledIsRefused() {
+    assertThatThrownBy(() -> maildir.sweep(NEW, Duration.ofDays(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("state: mail/reply/new (expected: one of [incoming-mail/success, incoming-mail/failure, "
+            + "incoming-mail/postmaster]; mail not yet filed is never swept)");
+    assertThatThrownBy(() -> maildir.sweep(SUCCESS, Duration.ofDays(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("olderThan: PT-24H (expected: >= 0)");
+  }
+
+  @Test
+  void usableSpaceIsTheFreeSpaceOfTheStorageFileSystem() throws IOException {
+    assertThat(maildir.usableSpace())
+        .isPositive()
+        .isLessThanOrEqualTo(Files.getFileStore(root).getTotalSpace());
+  }
+
+  private String deliver(String content) throws IOException {
+    return maildir.deliver(new ByteArrayInputStream(content.getBytes(US_ASCII)), new byte[0]);
+  }
+
+  private String claimedCopy(String content) throws IOException {
+    String name = deliver(content);
+    maildir.claim(name).orElseThrow();
+    return name;
+  }
+
+  private List<String> list(String state) throws IOException {
+    try (Stream<Path> files = Files.list(root.resolve(state))) {
+      return files.map(p -> p.getFileName().toString()).toList();
+    }
+  }
+}

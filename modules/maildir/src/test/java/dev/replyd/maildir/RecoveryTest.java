@@ -1,0 +1,106 @@
+package dev.replyd.maildir;
+
+import static dev.replyd.maildir.MaildirLayout.CUR;
+import static dev.replyd.maildir.MaildirLayout.DEFERRED;
+import static dev.replyd.maildir.MaildirLayout.NEW;
+import static dev.replyd.maildir.MaildirLayout.TMP;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Start-up after a crash: what recover() moves, removes and leaves alone. */
+class RecoveryTest {
+  @TempDir Path root;
+
+  @Test
+  void recoverReturnsClaimedMailToNewOrDeferredAndRemovesOnlyStaleTmpFiles() throws IOException {
+    // given: a process that died with two messages claimed, one of them a retry
+    Maildir before = Maildir.open(root);
+    String plain = before.deliver(new ByteArrayInputStream("first".getBytes(US_ASCII)), new byte[0]);
+    String retried = before.deliver(new ByteArrayInputStream("second".getBytes(US_ASCII)), new byte[0]);
+    before.claim(plain).orElseThrow();
+    before.claim(retried).orElseThrow();
+    before.defer(retried, "{\"attempts\":3}".getBytes(UTF_8));
+    before.claimDeferred(retried).orElseThrow();
+    // and deliveries that never committed: one a day and a half old, one from a second ago
+    Path stale = Files.writeString(root.resolve(TMP).resolve("1700000000.M1P42Q7.vm"), "half a mess");
+    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(36))));
+    Path fresh = Files.writeString(root.resolve(TMP).resolve("1700000001.M1P42Q8.vm"), "still being writ");
+
+    // when: the next process starts
+    Maildir after = Maildir.open(root);
+    Recovery recovery = after.recover();
+
+    // then
+    assertThat(recovery).isEqualTo(new Recovery(1, 1, 1));
+    assertThat(after.pending()).containsExactly(plain);
+    assertThat(after.deferred()).containsExactly(retried);
+    assertThat(after.retryState(retried)).hasValueSatisfying(
+        s -> assertThat(new String(s, UTF_8)).isEqualTo("{\"attempts\":3}"));
+    assertThat(list(CUR)).isEmpty();
+    assertThat(stale).doesNotExist();
+    assertThat(fresh).exists();
+    assertThat(Files.readString(after.path(NEW, plain), US_ASCII)).isEqualTo("first");
+  }
+
+  @Test
+  void namesReplydDidNotCreateAreLoggedOnceAndLeftAlone() throws IOException {
+    // given
+    Maildir maildir = Maildir.open(root);
+    String ours = maildir.deliver(new ByteArrayInputStream("ours".getBytes(US_ASCII)), new byte[0]);
+    List<Path> foreign = List.of(
+        Files.writeString(root.resolve(NEW).resolve(".hidden"), "x"),
+        Files.writeString(root.resolve(NEW).resolve("1700000000.M1P2Q3.vm:2,S"), "read by a mail client"),
+        Files.writeString(root.resolve(CUR).resolve("message.eml"), "dropped by hand"),
+        Files.writeString(root.resolve(DEFERRED).resolve("README"), "x"),
+        Files.writeString(root.resolve(TMP).resolve("core"), "x"));
+    for (Path file : foreign) {
+      Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofDays(30))));
+    }
+
+    try (RecordingLog log = new RecordingLog()) {
+      // when
+      Recovery recovery = maildir.recover();
+      List<String> pending = maildir.pending();
+      maildir.pending();
+      Backlog backlog = maildir.backlog();
+
+      // then
+      assertThat(recovery).isEqualTo(new Recovery(0, 0, 0));
+      assertThat(pending).containsExactly(ours);
+      assertThat(backlog.pending()).isEqualTo(1);
+      assertThat(backlog.claimed()).isZero();
+      assertThat(backlog.deferred()).isZero();
+      assertThat(foreign).allSatisfy(file -> assertThat(file).exists());
+      assertThat(log.lines()).containsExactlyInAnyOrder(
+          warning(root.resolve(NEW).resolve(".hidden")),
+          warning(root.resolve(NEW).resolve("1700000000.M1P2Q3.vm:2,S")),
+          warning(root.resolve(CUR).resolve("message.eml")),
+          warning(root.resolve(DEFERRED).resolve("README")),
+          warning(root.resolve(TMP).resolve("core")));
+    }
+  }
+
+  private static String warning(Path file) {
+    return "WARN skipping " + file
+        + ": not a name replyd creates (expected <secs>.M<usec>P<pid>Q<n>.<host>); left alone";
+  }
+
+  private List<String> list(String state) throws IOException {
+    try (Stream<Path> files = Files.list(root.resolve(state))) {
+      return files.map(p -> p.getFileName().toString()).toList();
+    }
+  }
+}
