@@ -1,0 +1,61 @@
+package dev.replyd.smtp;
+
+import java.io.IOException;
+import java.util.List;
+import org.apache.james.core.MailAddress;
+import org.apache.james.protocols.smtp.MailEnvelope;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.protocols.smtp.hook.MessageHook;
+
+/**
+ * Ends a received message: commits the Maildir delivery and only then answers 250.
+ *
+ * <p>Contract (the reply to the final dot is this hook's result; James writes it after we return):
+ * <ul>
+ * <li>stored recipients, commit succeeds (every file fsynced, renamed into new/, new/ fsynced) →
+ * {@code 250 2.0.0 Ok: queued as <id>}; logs from=…, size, nrcpt and one to=… line per recipient;</li>
+ * <li>a write failed during DATA, or commit throws → the delivery is aborted (no file left in new/),
+ * {@code 451 4.3.0}; the client keeps the message and retries;</li>
+ * <li>discard-only (every recipient was noreply with discard on) → {@code 250 2.0.0 Ok: discarded},
+ * nothing stored.</li>
+ * </ul>
+ * It never returns DECLINED: with every message hook declining, James sends no reply at all.
+ *
+ * <p>Placement: the last MessageHook, after {@link MessageSizeExtension}.
+ *
+ * <p>Thread-safety: shared by all sessions; no mutable fields. Runs on the session's I/O thread and
+ * blocks it for the fsyncs (low volume; raise {@code io-threads} if needed).
+ */
+final class MaildirDeliveryHook implements MessageHook {
+
+    @Override
+    public HookResult onMessage(SMTPSession session, MailEnvelope mail) {
+        MaildirEnvelope envelope = (MaildirEnvelope) mail;
+        List<MailAddress> discarded = Transaction.of(session).discarded();
+        if (envelope.isDiscardOnly()) {
+            MailLog.discarded(null, session, envelope.getMaybeSender(), discarded);
+            return hookResult(HookReturnCode.ok(), "250", "2.0.0 Ok: discarded");
+        }
+        String queueId = envelope.queueId().orElseThrow();
+        try {
+            envelope.commit();
+        } catch (IOException | RuntimeException e) {
+            envelope.abort();
+            MailLog.storageFailed(queueId, e);
+            MailLog.reject(queueId, "END-OF-MESSAGE", session, SmtpReplies.STORAGE_FAILED, null);
+            return hookResult(HookReturnCode.denySoft(), "451", "4.3.0 Error: queue file write error");
+        }
+        MailLog.queued(queueId, envelope.getMaybeSender(), envelope.getSize(), envelope.storedRecipients().size());
+        for (MailAddress recipient : envelope.storedRecipients()) {
+            MailLog.delivered(queueId, recipient);
+        }
+        MailLog.discarded(queueId, session, envelope.getMaybeSender(), discarded);
+        return hookResult(HookReturnCode.ok(), "250", "2.0.0 Ok: queued as " + queueId);
+    }
+
+    private static HookResult hookResult(HookReturnCode code, String reply, String text) {
+        return HookResult.builder().hookReturnCode(code).smtpReturnCode(reply).smtpDescription(text).build();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.replyd.smtp;
+
+import dev.replyd.address.AddressCheck;
+import dev.replyd.address.Refusal;
+import dev.replyd.address.ReplyAddressCodec;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.protocols.smtp.hook.RcptHook;
+
+/**
+ * Decides every RCPT TO (ARCHITECTURE.md contract 1): replyd accepts only what it can act on and
+ * refuses the rest during the SMTP dialogue, so it never relays and never sends bounces.
+ *
+ * <p>Contract, first match wins:
+ * <ol>
+ * <li>more than {@code max-recipients} in this transaction → 452 4.5.3 (RFC 5321 4.5.3.1.8: the client
+ * sends the rest in another transaction);</li>
+ * <li>{@code postmaster@<hostname>}, {@code postmaster@<reply-domain>} or bare {@code <postmaster>}
+ * (James turns it into postmaster@localhost), any case → 250, stored (RFC 5321 4.5.1);</li>
+ * <li>the noreply address → 250 and discarded when {@code noreply.discard} is on (remembered in
+ * {@link Transaction}), else 550 5.1.1 "this address does not receive mail";</li>
+ * <li>an address in the reply domain → 250 if {@link ReplyAddressCodec#check} finds a valid signed
+ * token, else 550 5.1.1 with a short fixed reason per {@link Refusal} (never the codec's own detail,
+ * never key material);</li>
+ * <li>other mail for the host name → 550 5.1.1 "User unknown";</li>
+ * <li>any other domain → 550 5.7.1 "Relay access denied".</li>
+ * </ol>
+ * It never returns DECLINED: James accepts a recipient every hook declined.
+ *
+ * <p>Placement: the only RcptHook in the chain (James's PostmasterAbuseRcptHook is left out: it would
+ * accept postmaster@ of any domain).
+ *
+ * <p>Thread-safety: shared by all sessions; no mutable fields.
+ */
+final class RecipientPolicyHook implements RcptHook {
+
+    private static final String POSTMASTER = "postmaster";
+    /** Where James puts a recipient given without a domain (RcptCmdHandler#getDefaultDomain). */
+    private static final String BARE_RECIPIENT_DOMAIN = "localhost";
+
+    private final SmtpSettings settings;
+    private final ReplyAddressCodec codec;
+
+    RecipientPolicyHook(SmtpSettings settings, ReplyAddressCodec codec) {
+        this.settings = settings;
+        this.codec = codec;
+    }
+
+    @Override
+    public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt, Map<String, String> parameters) {
+        if (session.getRcptCount() >= settings.maxRecipients()) {
+            return result(SmtpReplies.TOO_MANY_RECIPIENTS.getRetCode(), "4.5.3 Error: too many recipients", false);
+        }
+        String address = rcpt.asString();
+        String domain = rcpt.getDomain().asString().toLowerCase(Locale.ROOT);
+        if (rcpt.getLocalPart().equalsIgnoreCase(POSTMASTER) && (domain.equals(settings.hostname())
+                || domain.equals(settings.replyDomain()) || domain.equals(BARE_RECIPIENT_DOMAIN))) {
+            return HookResult.OK;
+        }
+        if (address.toLowerCase(Locale.ROOT).equals(settings.noreplyAddress())) {
+            if (settings.noreplyDiscard()) {
+                Transaction.of(session).discard(rcpt);
+                return HookResult.OK;
+            }
+            return result("550", SmtpReplies.badMailbox(address, "this address does not receive mail"), true);
+        }
+        if (domain.equals(settings.replyDomain())) {
+            AddressCheck check = codec.check(address);
+            if (check.isValid()) {
+                return HookResult.OK;
+            }
+            return result("550", SmtpReplies.badMailbox(address, reason(check.refusal())), true);
+        }
+        if (domain.equals(settings.hostname())) {
+            return result("550", SmtpReplies.badMailbox(address, "User unknown"), true);
+        }
+        return result("550", SmtpReplies.relayDenied(address), true);
+    }
+
+    /** Short, fixed texts: enough for a person reading a bounce, nothing that helps forge a token. */
+    static String reason(Refusal refusal) {
+        switch (refusal) {
+            case WRONG_PREFIX:
+            case NOT_AN_ADDRESS:
+            case WRONG_DOMAIN:
+                return "User unknown";
+            case MALFORMED_TOKEN:
+                return "malformed reply token";
+            case UNKNOWN_KIND:
+                return "unknown reply kind";
+            case BAD_ID:
+            case ID_OVERFLOW:
+                return "invalid id in reply token";
+            case BAD_SIGNATURE_LENGTH:
+            case BAD_SIGNATURE:
+                return "invalid reply signature";
+            default:
+                throw new IllegalStateException("unhandled refusal " + refusal);
+        }
+    }
+
+    private static HookResult result(String code, String description, boolean permanent) {
+        return HookResult.builder()
+                .hookReturnCode(permanent ? HookReturnCode.deny() : HookReturnCode.denySoft())
+                .smtpReturnCode(code)
+                .smtpDescription(description)
+                .build();
+    }
+}

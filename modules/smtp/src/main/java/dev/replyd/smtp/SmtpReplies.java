@@ -1,0 +1,103 @@
+package dev.replyd.smtp;
+
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.smtp.SMTPResponse;
+
+/**
+ * The SMTP replies replyd itself sends, in one place, each with the RFC section that defines it.
+ *
+ * <p>Contract: reply codes are RFC 5321 section 4.2.2/4.2.3; enhanced status codes (the first word of
+ * every text) are RFC 3463 (classes 2/4/5, subjects x.1 address, x.3 mail system, x.4 network,
+ * x.5 protocol, x.7 security). Texts are fixed and never carry secrets or internal paths: the detail
+ * goes to the {@code mail} log. Replies that carry an address or id are built by the static methods.
+ *
+ * <p>Thread-safety: immutable ({@link Response#immutable()} instances, shared by all sessions).
+ */
+final class SmtpReplies {
+
+    private SmtpReplies() {
+    }
+
+    /** RFC 5321 4.2.3 "354 Start mail input". */
+    static final Response START_MAIL_INPUT = fixed("354", "End data with <CR><LF>.<CR><LF>");
+
+    /** RFC 3463 5.5.1 (invalid command): DATA without any recipient that was accepted; RFC 5321 3.3. */
+    static final Response NO_VALID_RECIPIENTS = fixed("554", "5.5.1 Error: no valid recipients");
+
+    /** RFC 3463 4.3.0 (other mail system status): the Maildir could not store the message. */
+    static final Response STORAGE_FAILED = fixed("451", "4.3.0 Error: queue file write error");
+
+    /** RFC 3463 4.3.1 (mail system full): free space under {@code storage.min-free}, at MAIL FROM. */
+    static final Response INSUFFICIENT_STORAGE = fixed("452", "4.3.1 Insufficient system storage");
+
+    /** RFC 3463 4.5.3 (too many recipients), RFC 5321 4.5.3.1.8: the client retries the rest later. */
+    static final Response TOO_MANY_RECIPIENTS = fixed("452", "4.5.3 Error: too many recipients");
+
+    /** RFC 1870 6.2 / RFC 3463 5.3.4 (message too big for system), after the final dot. */
+    static final Response MESSAGE_TOO_BIG = fixed("552", "5.3.4 Error: message file too big");
+
+    /**
+     * RFC 3463 5.5.2 (syntax error): a DATA line not ending in CR LF, or holding a bare CR or LF
+     * (SMTP smuggling, CVE-2023-51764 family; RFC 5321 2.3.8 and 4.1.1.4). The connection is closed.
+     */
+    static final Response BARE_LINE_FEED = closing("550", "5.5.2 Error: bare <CR> or <LF> received in message data");
+
+    /** RFC 3463 5.5.6 (syntax error: line too long), RFC 5321 4.5.3.1.4/4.5.3.1.6; the connection is closed. */
+    static final Response LINE_TOO_LONG = closing("500", "5.5.6 Error: line too long");
+
+    /** RFC 3463 4.3.0: an unexpected failure inside replyd (a bug); the client retries later. */
+    static final Response INTERNAL_ERROR = fixed("451", "4.3.0 Error: internal error, try again later");
+
+    /** RFC 3463 2.0.0; discarded because every recipient was the noreply address with discard on. */
+    static final Response DISCARDED = fixed("250", "2.0.0 Ok: discarded");
+
+    /** RFC 5321 4.2.3 "220 Service ready"; RFC 5321 4.3.1 wants the host name first. */
+    static Response greeting(String hostname) {
+        return new SMTPResponse("220", hostname + " ESMTP replyd").immutable();
+    }
+
+    /** RFC 5321 3.8 / RFC 3463 4.3.2 (system not accepting messages): replyd is shutting down. */
+    static Response shuttingDown(String hostname) {
+        return closing("421", "4.3.2 " + hostname + " Service shutting down, try again later");
+    }
+
+    /** RFC 3463 4.7.0 (security other): total or per-client connection limit reached. */
+    static Response tooManyConnections(String hostname) {
+        return closing("421", "4.7.0 " + hostname + " Error: too many connections, try again later");
+    }
+
+    /** RFC 3463 4.7.0: {@code smtp.max-errors} replies of class 4 or 5 in one session (Postfix hard error limit). */
+    static Response tooManyErrors(String hostname) {
+        return closing("421", "4.7.0 " + hostname + " Error: too many errors");
+    }
+
+    /** RFC 5321 4.5.3.2.7 / RFC 3463 4.4.2 (bad connection): idle or session time limit exceeded. */
+    static Response timeout(String hostname) {
+        return closing("421", "4.4.2 " + hostname + " Error: timeout exceeded");
+    }
+
+    /** RFC 3463 2.0.0; sent only after {@code Delivery.commit()} returned (file and name fsynced). */
+    static Response queued(String queueId) {
+        return new SMTPResponse("250", "2.0.0 Ok: queued as " + queueId);
+    }
+
+    /** RFC 3463 5.1.1 (bad destination mailbox address), RFC 5321 3.6.2: refused at RCPT, no backscatter. */
+    static String badMailbox(String address, String reason) {
+        return "5.1.1 <" + address + ">: Recipient address rejected: " + reason;
+    }
+
+    /** RFC 3463 5.7.1 (delivery not authorized), RFC 5321 3.6.2/7.1: replyd is never an open relay. */
+    static String relayDenied(String address) {
+        return "5.7.1 <" + address + ">: Relay access denied";
+    }
+
+    private static Response fixed(String code, String text) {
+        return new SMTPResponse(code, text).immutable();
+    }
+
+    private static Response closing(String code, String text) {
+        SMTPResponse response = new SMTPResponse(code, text);
+        response.setEndSession(true);
+        return response.immutable();
+    }
+}

@@ -1,0 +1,191 @@
+package dev.replyd.smtp;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Everything the SMTP server needs to know, already validated: the daemon maps the {@code replyd.smtp}
+ * configuration keys onto it (names in brackets below).
+ *
+ * <p>Contract: the canonical constructor checks every value and throws {@link IllegalArgumentException}
+ * naming the configuration key, the value and what was expected. {@link #defaults} gives the documented
+ * defaults; the {@code with…} methods return a copy with one group of values changed.
+ *
+ * @param hostname the appliance's host name [replyd.hostname]: greeting, EHLO reply, Received header
+ * @param replyDomain the domain of the signed reply addresses [replyd.reply-domain]
+ * @param bind address and port to listen on [replyd.smtp.bind, replyd.smtp.port]; port 0 picks a free one
+ * @param maxMessageSize largest message in bytes, advertised as SIZE [replyd.smtp.max-message-size]
+ * @param maxRecipients most recipients per transaction; more get 452 4.5.3 [replyd.smtp.max-recipients]
+ * @param tlsCert PEM certificate chain, or null; STARTTLS is offered when both tls files are set [replyd.smtp.tls.cert]
+ * @param tlsKey PEM private key (PKCS#8, "BEGIN PRIVATE KEY"), or null [replyd.smtp.tls.key]
+ * @param noreplyAddress the notifications' noreply address [replyd.noreply.address]
+ * @param noreplyDiscard true: mail to it is accepted and dropped; false: refused with 550 [replyd.noreply.discard]
+ * @param minFreeBytes below this much free space MAIL FROM gets 452 4.3.1 [replyd.storage.min-free]
+ * @param maxConnections open sessions in total; more get 421 4.7.0; 0 = unlimited [replyd.smtp.max-connections]
+ * @param maxConnectionsPerIp open sessions per client IP; 0 = unlimited [replyd.smtp.max-connections-per-ip]
+ * @param idleTimeout longest wait for the next line from the client (RFC 5321 4.5.3.2.7: at least 5 minutes) [replyd.smtp.idle-timeout]
+ * @param sessionTimeout longest whole session, however busy (slow-drip defence) [replyd.smtp.session-timeout]
+ * @param maxErrors replies of class 4 or 5 after which the session gets 421 4.7.0 and is closed [replyd.smtp.max-errors]
+ * @param ioThreads Netty I/O threads; hooks (and the fsync) run on them [replyd.smtp.io-threads]
+ */
+public record SmtpSettings(
+        String hostname,
+        String replyDomain,
+        InetSocketAddress bind,
+        long maxMessageSize,
+        int maxRecipients,
+        Path tlsCert,
+        Path tlsKey,
+        String noreplyAddress,
+        boolean noreplyDiscard,
+        long minFreeBytes,
+        int maxConnections,
+        int maxConnectionsPerIp,
+        Duration idleTimeout,
+        Duration sessionTimeout,
+        int maxErrors,
+        int ioThreads) {
+
+    /** 25 MiB, as in ARCHITECTURE.md contract 4. */
+    public static final long DEFAULT_MAX_MESSAGE_SIZE = 25L * 1024 * 1024;
+    public static final int DEFAULT_MAX_RECIPIENTS = 50;
+    /** 512 MiB (issue 3, {@code storage.min-free}). */
+    public static final long DEFAULT_MIN_FREE_BYTES = 512L * 1024 * 1024;
+    /** Postfix default process limit. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 100;
+    /** Postfix {@code smtpd_client_connection_count_limit} default. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 50;
+    /** RFC 5321 4.5.3.2.7: a server SHOULD wait at least 5 minutes for the next command. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /** Long enough for a maximum-size message on a slow link, short enough to end slow-drip sessions. */
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofMinutes(30);
+    /** Postfix {@code smtpd_hard_error_limit} default. */
+    public static final int DEFAULT_MAX_ERRORS = 20;
+    public static final int DEFAULT_IO_THREADS = 4;
+
+    /** SIZE is an int inside James Protocols 3.8.1 (MailSizeEsmtpExtension counts in an int). */
+    static final long MAX_SUPPORTED_MESSAGE_SIZE = Integer.MAX_VALUE;
+
+    public SmtpSettings {
+        hostname = hostName("replyd.hostname", hostname);
+        replyDomain = hostName("replyd.reply-domain", replyDomain);
+        Objects.requireNonNull(bind, "replyd.smtp.bind: null (expected: an address and port to listen on)");
+        if (maxMessageSize < 1 || maxMessageSize > MAX_SUPPORTED_MESSAGE_SIZE) {
+            throw new IllegalArgumentException("replyd.smtp.max-message-size: " + maxMessageSize
+                    + " (expected: 1 to " + MAX_SUPPORTED_MESSAGE_SIZE + " bytes)");
+        }
+        positive("replyd.smtp.max-recipients", maxRecipients);
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("replyd.smtp.tls: cert = " + tlsCert + ", key = " + tlsKey
+                    + " (expected: both PEM files set to offer STARTTLS, or both null)");
+        }
+        Objects.requireNonNull(noreplyAddress, "replyd.noreply.address: null (expected: an address such as noreply@host)");
+        noreplyAddress = noreplyAddress.trim().toLowerCase(Locale.ROOT);
+        if (noreplyAddress.indexOf('@') < 1 || noreplyAddress.indexOf('@') == noreplyAddress.length() - 1) {
+            throw new IllegalArgumentException("replyd.noreply.address: \"" + noreplyAddress
+                    + "\" (expected: local@domain, e.g. noreply@" + hostname + ")");
+        }
+        if (minFreeBytes < 0) {
+            throw new IllegalArgumentException("replyd.storage.min-free: " + minFreeBytes + " (expected: >= 0 bytes)");
+        }
+        notNegative("replyd.smtp.max-connections", maxConnections);
+        notNegative("replyd.smtp.max-connections-per-ip", maxConnectionsPerIp);
+        atLeastOneSecond("replyd.smtp.idle-timeout", idleTimeout);
+        atLeastOneSecond("replyd.smtp.session-timeout", sessionTimeout);
+        positive("replyd.smtp.max-errors", maxErrors);
+        positive("replyd.smtp.io-threads", ioThreads);
+    }
+
+    /**
+     * The documented defaults: listen on 0.0.0.0:25, noreply@{@code hostname} discarded, no TLS.
+     */
+    public static SmtpSettings defaults(String hostname, String replyDomain) {
+        return new SmtpSettings(hostname, replyDomain, new InetSocketAddress("0.0.0.0", 25),
+                DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_RECIPIENTS, null, null,
+                "noreply@" + hostname, true, DEFAULT_MIN_FREE_BYTES,
+                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_IP,
+                DEFAULT_IDLE_TIMEOUT, DEFAULT_SESSION_TIMEOUT, DEFAULT_MAX_ERRORS, DEFAULT_IO_THREADS);
+    }
+
+    public SmtpSettings withBind(InetSocketAddress newBind) {
+        return new SmtpSettings(hostname, replyDomain, newBind, maxMessageSize, maxRecipients, tlsCert, tlsKey,
+                noreplyAddress, noreplyDiscard, minFreeBytes, maxConnections, maxConnectionsPerIp,
+                idleTimeout, sessionTimeout, maxErrors, ioThreads);
+    }
+
+    public SmtpSettings withLimits(long newMaxMessageSize, int newMaxRecipients) {
+        return new SmtpSettings(hostname, replyDomain, bind, newMaxMessageSize, newMaxRecipients, tlsCert, tlsKey,
+                noreplyAddress, noreplyDiscard, minFreeBytes, maxConnections, maxConnectionsPerIp,
+                idleTimeout, sessionTimeout, maxErrors, ioThreads);
+    }
+
+    public SmtpSettings withTls(Path cert, Path key) {
+        return new SmtpSettings(hostname, replyDomain, bind, maxMessageSize, maxRecipients, cert, key,
+                noreplyAddress, noreplyDiscard, minFreeBytes, maxConnections, maxConnectionsPerIp,
+                idleTimeout, sessionTimeout, maxErrors, ioThreads);
+    }
+
+    public SmtpSettings withNoreply(String address, boolean discard) {
+        return new SmtpSettings(hostname, replyDomain, bind, maxMessageSize, maxRecipients, tlsCert, tlsKey,
+                address, discard, minFreeBytes, maxConnections, maxConnectionsPerIp,
+                idleTimeout, sessionTimeout, maxErrors, ioThreads);
+    }
+
+    public SmtpSettings withMinFreeBytes(long bytes) {
+        return new SmtpSettings(hostname, replyDomain, bind, maxMessageSize, maxRecipients, tlsCert, tlsKey,
+                noreplyAddress, noreplyDiscard, bytes, maxConnections, maxConnectionsPerIp,
+                idleTimeout, sessionTimeout, maxErrors, ioThreads);
+    }
+
+    public SmtpSettings withConnectionLimits(int total, int perIp) {
+        return new SmtpSettings(hostname, replyDomain, bind, maxMessageSize, maxRecipients, tlsCert, tlsKey,
+                noreplyAddress, noreplyDiscard, minFreeBytes, total, perIp,
+                idleTimeout, sessionTimeout, maxErrors, ioThreads);
+    }
+
+    public SmtpSettings withTimeouts(Duration idle, Duration session) {
+        return new SmtpSettings(hostname, replyDomain, bind, maxMessageSize, maxRecipients, tlsCert, tlsKey,
+                noreplyAddress, noreplyDiscard, minFreeBytes, maxConnections, maxConnectionsPerIp,
+                idle, session, maxErrors, ioThreads);
+    }
+
+    public SmtpSettings withMaxErrors(int errors) {
+        return new SmtpSettings(hostname, replyDomain, bind, maxMessageSize, maxRecipients, tlsCert, tlsKey,
+                noreplyAddress, noreplyDiscard, minFreeBytes, maxConnections, maxConnectionsPerIp,
+                idleTimeout, sessionTimeout, errors, ioThreads);
+    }
+
+    /** True when both PEM files are set: STARTTLS is offered. */
+    public boolean tlsEnabled() {
+        return tlsCert != null;
+    }
+
+    private static String hostName(String key, String value) {
+        if (value == null || value.isBlank() || !value.trim().matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
+            throw new IllegalArgumentException(key + ": \"" + value
+                    + "\" (expected: a host name such as tracker.example.com)");
+        }
+        return value.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static void positive(String key, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(key + ": " + value + " (expected: >= 1)");
+        }
+    }
+
+    private static void notNegative(String key, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(key + ": " + value + " (expected: >= 0, 0 = unlimited)");
+        }
+    }
+
+    private static void atLeastOneSecond(String key, Duration value) {
+        if (value == null || value.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException(key + ": " + value + " (expected: at least 1s)");
+        }
+    }
+}

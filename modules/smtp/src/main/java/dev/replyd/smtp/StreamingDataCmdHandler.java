@@ -1,0 +1,98 @@
+package dev.replyd.smtp;
+
+import dev.replyd.maildir.Delivery;
+import dev.replyd.maildir.Maildir;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.core.DataCmdHandler;
+
+/**
+ * The DATA command: opens the Maildir delivery before answering 354, so the body streams to disk.
+ *
+ * <p>Contract:
+ * <ul>
+ * <li>DATA after MAIL but with no accepted recipient → 554 5.5.1 (RFC 5321 3.3: "no valid
+ * recipients"); other sequence errors keep James's 503 replies.</li>
+ * <li>Recipients to store (all accepted ones except discarded noreply) → {@link Maildir#begin} with one
+ * {@link TraceHeaders#deliveryPrefix} per recipient, then the {@link TraceHeaders#received} field as the
+ * first body bytes; logs {@code <id>: client=…}; answers 354.</li>
+ * <li>Only discarded recipients → a discard-only envelope; the data is read and dropped, 250 at the dot.</li>
+ * <li>The delivery cannot be opened (permissions, disk) → 451 4.3.0, the transaction stays open.</li>
+ * </ul>
+ * The envelope is attached under {@link DataCmdHandler#MAILENV}, where {@link ReceptionSession} finds
+ * it to abort it if the session ends early.
+ *
+ * <p>Thread-safety: shared by all sessions; no mutable fields after wiring. Runs on the I/O thread
+ * (creates one file per recipient).
+ */
+final class StreamingDataCmdHandler extends DataCmdHandler {
+
+    private final Maildir maildir;
+    private final String hostname;
+    private final Clock clock;
+
+    StreamingDataCmdHandler(MetricFactory metricFactory, Maildir maildir, String hostname, Clock clock) {
+        super(metricFactory);
+        this.maildir = maildir;
+        this.hostname = hostname;
+        this.clock = clock;
+    }
+
+    @Override
+    protected Response doDATAFilter(SMTPSession session, String argument) {
+        boolean noArgument = argument == null || argument.isEmpty();
+        if (noArgument && ReceptionSession.inTransaction(session)
+                && session.getAttachment(SMTPSession.RCPT_LIST, ProtocolSession.State.Transaction)
+                        .map(List::isEmpty).orElse(true)) {
+            return SmtpReplies.NO_VALID_RECIPIENTS;
+        }
+        return super.doDATAFilter(session, argument);
+    }
+
+    @Override
+    protected Response doDATA(SMTPSession session, String argument) {
+        MaybeSender sender = session.getAttachment(SMTPSession.SENDER, ProtocolSession.State.Transaction)
+                .orElse(MaybeSender.nullSender());
+        List<MailAddress> accepted = session.getAttachment(SMTPSession.RCPT_LIST, ProtocolSession.State.Transaction)
+                .orElse(List.of());
+        List<MailAddress> stored = Transaction.of(session).stored(accepted);
+        MaildirEnvelope envelope;
+        if (stored.isEmpty()) {
+            envelope = MaildirEnvelope.discarding(sender, accepted);
+        } else {
+            try {
+                envelope = open(session, sender, accepted, stored);
+            } catch (IOException | RuntimeException e) {
+                MailLog.storageFailed(null, e);
+                return SmtpReplies.STORAGE_FAILED;
+            }
+            MailLog.client(envelope.queueId().orElseThrow(), session);
+        }
+        session.setAttachment(MAILENV, envelope, ProtocolSession.State.Transaction);
+        session.pushLineHandler(getLineHandler());
+        return SmtpReplies.START_MAIL_INPUT;
+    }
+
+    private MaildirEnvelope open(SMTPSession session, MaybeSender sender, List<MailAddress> accepted,
+            List<MailAddress> stored) throws IOException {
+        List<byte[]> prefixes = new ArrayList<>(stored.size());
+        for (MailAddress recipient : stored) {
+            prefixes.add(TraceHeaders.deliveryPrefix(sender, recipient));
+        }
+        Delivery delivery = maildir.begin(prefixes);
+        String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection)
+                .orElse(null);
+        byte[] received = TraceHeaders.received(helo, session.getRemoteAddress(), MailLog.protocol(session),
+                session.getSSLSession(), hostname, delivery.queueId(), stored, ZonedDateTime.now(clock));
+        return MaildirEnvelope.storing(sender, accepted, stored, delivery, received);
+    }
+}

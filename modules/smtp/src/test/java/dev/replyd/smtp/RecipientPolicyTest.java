@@ -1,0 +1,240 @@
+package dev.replyd.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import java.nio.file.Path;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Contract 1 at RCPT time, through Jakarta Mail's SMTP transport and raw sessions. */
+class RecipientPolicyTest {
+
+    @TempDir
+    Path storage;
+
+    private TestServer replyd;
+
+    @AfterEach
+    void stop() {
+        if (replyd != null) {
+            replyd.close();
+        }
+    }
+
+    @Test
+    void validReplyAddressIsStoredWithTraceHeadersAnd250QueuedAfterCommit() throws Exception {
+        // given
+        replyd = TestServer.start(storage);
+        String reply = replyd.replyAddress(42, 7);
+        Session session = JakartaMailClient.session(replyd.port(), false);
+
+        // when
+        String answer = JakartaMailClient.send(session,
+                JakartaMailClient.message(session, "alice@example.org", "Re: issue 42", "Sounds good.\n", reply));
+
+        // then
+        assertThat(answer).matches("250 2\\.0\\.0 Ok: queued as [0-9A-F]+");
+        String queueId = answer.substring(answer.lastIndexOf(' ') + 1);
+        String stored = replyd.onlyMessage();
+        assertThat(stored).startsWith("Return-Path: <alice@example.org>\r\nDelivered-To: " + reply + "\r\n"
+                + "Received: from client.example.org (unknown [127.0.0.1])\r\n"
+                + "\tby tracker.test (replyd) with ESMTP id " + queueId + "\r\n\tfor <" + reply + ">; ");
+        assertThat(stored).contains("\r\nSubject: Re: issue 42\r\n").contains("\r\n\r\nSounds good.\r\n");
+        assertThat(stored).endsWith("\r\n\r\nSounds good.\r\n").doesNotEndWith("\r\n.\r\n");
+        assertThat(replyd.tmpFiles()).isEmpty();
+    }
+
+    @Test
+    void replyAddressWithBadSignatureIsRefusedWith550AndNothingIsStored() throws Exception {
+        // given
+        replyd = TestServer.start(storage);
+        String valid = replyd.replyAddress(42, 7);
+        String forged = valid.replace("-42-", "-43-");
+        Session session = JakartaMailClient.session(replyd.port(), false);
+
+        // when / then
+        assertThatThrownBy(() -> JakartaMailClient.send(session,
+                JakartaMailClient.message(session, "mallory@example.org", "forged", "x\n", forged)))
+                .isInstanceOf(SendFailedException.class)
+                .satisfies(e -> assertThat(addressFailure(e).getReturnCode()).isEqualTo(550))
+                .satisfies(e -> assertThat(addressFailure(e).getMessage())
+                        .contains("550 5.1.1 <" + forged + ">: Recipient address rejected: invalid reply signature"));
+        assertThat(replyd.newFiles()).isEmpty();
+    }
+
+    @Test
+    void eachKindOfBadTokenGetsItsOwnShortReason() throws Exception {
+        // given
+        replyd = TestServer.start(storage);
+        String valid = replyd.replyAddress(42, 7);
+        String signature = valid.split("-")[2];
+
+        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+            smtp.send("MAIL FROM:<alice@example.org>");
+            smtp.expect("250");
+
+            // when / then
+            smtp.send("RCPT TO:<reply+x-42-" + signature + "-7@reply.tracker.test>");
+            assertThat(smtp.reply()).isEqualTo("550 5.1.1 <reply+x-42-" + signature
+                    + "-7@reply.tracker.test>: Recipient address rejected: unknown reply kind");
+            smtp.send("RCPT TO:<reply+i-42-7@reply.tracker.test>");
+            assertThat(smtp.reply()).isEqualTo(
+                    "550 5.1.1 <reply+i-42-7@reply.tracker.test>: Recipient address rejected: malformed reply token");
+            smtp.send("RCPT TO:<reply+i-42-abc-7@reply.tracker.test>");
+            assertThat(smtp.reply()).isEqualTo(
+                    "550 5.1.1 <reply+i-42-abc-7@reply.tracker.test>: Recipient address rejected: invalid reply signature");
+            smtp.send("RCPT TO:<someone@reply.tracker.test>");
+            assertThat(smtp.reply()).isEqualTo(
+                    "550 5.1.1 <someone@reply.tracker.test>: Recipient address rejected: User unknown");
+            smtp.send("RCPT TO:<root@tracker.test>");
+            assertThat(smtp.reply()).isEqualTo("550 5.1.1 <root@tracker.test>: Recipient address rejected: User unknown");
+            smtp.send("RCPT TO:<" + valid.toUpperCase(java.util.Locale.ROOT).replace("@REPLY.TRACKER.TEST", "@Reply.Tracker.Test") + ">");
+            assertThat(smtp.reply()).startsWith("250 2.1.5");
+        }
+    }
+
+    @Test
+    void otherDomainIsRefusedAsRelayWith550_5_7_1() throws Exception {
+        // given
+        replyd = TestServer.start(storage);
+        Session session = JakartaMailClient.session(replyd.port(), false);
+
+        // when / then
+        assertThatThrownBy(() -> JakartaMailClient.send(session,
+                JakartaMailClient.message(session, "spammer@example.org", "relay?", "x\n", "victim@gmail.com")))
+                .isInstanceOf(SendFailedException.class)
+                .satisfies(e -> assertThat(addressFailure(e).getMessage())
+                        .contains("550 5.7.1 <victim@gmail.com>: Relay access denied"));
+        assertThat(replyd.newFiles()).isEmpty();
+    }
+
+    @Test
+    void postmasterOfOurDomainsAndBarePostmasterAreAcceptedButNotOfOtherDomains() throws Exception {
+        // given
+        replyd = TestServer.start(storage);
+        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+            smtp.send("MAIL FROM:<>");
+            smtp.expect("250");
+
+            // when / then
+            smtp.send("RCPT TO:<postmaster@tracker.test>");
+            assertThat(smtp.reply()).startsWith("250 2.1.5");
+            smtp.send("RCPT TO:<PostMaster@reply.tracker.test>");
+            assertThat(smtp.reply()).startsWith("250 2.1.5");
+            smtp.send("RCPT TO:<postmaster>");
+            assertThat(smtp.reply()).startsWith("250 2.1.5");
+            smtp.send("RCPT TO:<postmaster@gmail.com>");
+            assertThat(smtp.reply()).isEqualTo("550 5.7.1 <postmaster@gmail.com>: Relay access denied");
+            smtp.send("DATA");
+            smtp.expect("354");
+            smtp.raw("Subject: bounce\r\n\r\nDelivery failed.\r\n.\r\n");
+            assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
+        }
+
+        // then: one file per accepted recipient, the null sender kept as <>
+        assertThat(replyd.newFiles()).hasSize(3);
+        assertThat(replyd.newFiles()).allSatisfy(file -> assertThat(replyd.read(file)).startsWith("Return-Path: <>\r\n"));
+        assertThat(replyd.newFiles()).map(replyd::read).anySatisfy(text -> assertThat(text).contains("Delivered-To: postmaster@localhost\r\n"));
+    }
+
+    @Test
+    void noreplyWithDiscardOnIsAcceptedAndDroppedWhileOtherRecipientsAreStored() throws Exception {
+        // given
+        replyd = TestServer.start(storage);
+        String reply = replyd.replyAddress(1, 2);
+        Session session = JakartaMailClient.session(replyd.port(), false);
+
+        // when: only noreply
+        String onlyNoreply = JakartaMailClient.send(session,
+                JakartaMailClient.message(session, "bot@example.org", "auto", "x\n", "noreply@tracker.test"));
+
+        // then
+        assertThat(onlyNoreply).isEqualTo("250 2.0.0 Ok: discarded");
+        assertThat(replyd.newFiles()).isEmpty();
+
+        // when: noreply in Cc of a real reply
+        String mixed = JakartaMailClient.send(session,
+                JakartaMailClient.message(session, "alice@example.org", "Re", "y\n", reply, "NoReply@tracker.test"));
+
+        // then
+        assertThat(mixed).startsWith("250 2.0.0 Ok: queued as ");
+        assertThat(replyd.onlyMessage()).contains("Delivered-To: " + reply + "\r\n");
+        assertThat(replyd.tmpFiles()).isEmpty();
+    }
+
+    @Test
+    void noreplyWithDiscardOffIsRefusedWith550AndAClearText() throws Exception {
+        // given
+        replyd = TestServer.start(storage, settings -> settings.withNoreply("noreply@tracker.test", false));
+        Session session = JakartaMailClient.session(replyd.port(), false);
+
+        // when / then
+        assertThatThrownBy(() -> JakartaMailClient.send(session,
+                JakartaMailClient.message(session, "bot@example.org", "auto", "x\n", "noreply@tracker.test")))
+                .isInstanceOf(SendFailedException.class)
+                .satisfies(e -> assertThat(addressFailure(e).getMessage()).contains(
+                        "550 5.1.1 <noreply@tracker.test>: Recipient address rejected: this address does not receive mail"));
+        assertThat(replyd.newFiles()).isEmpty();
+    }
+
+    @Test
+    void dataWithoutAnyAcceptedRecipientGets554() throws Exception {
+        // given
+        replyd = TestServer.start(storage);
+        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+            smtp.send("MAIL FROM:<alice@example.org>");
+            smtp.expect("250");
+            smtp.send("RCPT TO:<victim@gmail.com>");
+            smtp.expect("550");
+
+            // when
+            smtp.send("DATA");
+
+            // then
+            assertThat(smtp.reply()).isEqualTo("554 5.5.1 Error: no valid recipients");
+        }
+        assertThat(replyd.newFiles()).isEmpty();
+    }
+
+    @Test
+    void recipientsBeyondTheLimitGet452_4_5_3AndTheOthersAreStored() throws Exception {
+        // given
+        replyd = TestServer.start(storage, settings -> settings.withLimits(SmtpSettings.DEFAULT_MAX_MESSAGE_SIZE, 2));
+        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+            smtp.send("MAIL FROM:<alice@example.org>");
+            smtp.expect("250");
+            smtp.send("RCPT TO:<" + replyd.replyAddress(1, 1) + ">");
+            smtp.expect("250");
+            smtp.send("RCPT TO:<" + replyd.replyAddress(1, 2) + ">");
+            smtp.expect("250");
+
+            // when
+            smtp.send("RCPT TO:<" + replyd.replyAddress(1, 3) + ">");
+
+            // then
+            assertThat(smtp.reply()).isEqualTo("452 4.5.3 Error: too many recipients");
+            smtp.send("DATA");
+            smtp.expect("354");
+            smtp.raw("Subject: hi\r\n\r\nbody\r\n.\r\n");
+            smtp.expect("250 2.0.0");
+        }
+        assertThat(replyd.newFiles()).hasSize(2);
+    }
+
+    private static SMTPAddressFailedException addressFailure(Throwable e) {
+        Exception next = ((MessagingException) e).getNextException();
+        while (next != null && !(next instanceof SMTPAddressFailedException)) {
+            next = next instanceof MessagingException ? ((MessagingException) next).getNextException() : null;
+        }
+        if (next == null) {
+            throw new AssertionError("no SMTPAddressFailedException in " + e);
+        }
+        return (SMTPAddressFailedException) next;
+    }
+}

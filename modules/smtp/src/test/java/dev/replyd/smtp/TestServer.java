@@ -1,0 +1,112 @@
+package dev.replyd.smtp;
+
+import dev.replyd.address.ReplyAddressCodec;
+import dev.replyd.address.ReplyToken;
+import dev.replyd.maildir.Maildir;
+import dev.replyd.maildir.MaildirLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * A real replyd SMTP server on 127.0.0.1 with an ephemeral port and a Maildir under a test directory,
+ * with fixed test keys. Closing it stops the server (threads and port released).
+ */
+final class TestServer implements AutoCloseable {
+
+    static final String HOSTNAME = "tracker.test";
+    static final String REPLY_DOMAIN = "reply.tracker.test";
+    static final byte[] KEY = "replyd-smtp-test-key-0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    final Path root;
+    final Maildir maildir;
+    final ReplyAddressCodec codec;
+    final SmtpServer server;
+    final SmtpSettings settings;
+
+    private TestServer(Path root, Maildir maildir, ReplyAddressCodec codec, SmtpSettings settings, SmtpServer server) {
+        this.root = root;
+        this.maildir = maildir;
+        this.codec = codec;
+        this.settings = settings;
+        this.server = server;
+    }
+
+    static ReplyAddressCodec codec() {
+        return new ReplyAddressCodec("reply", REPLY_DOMAIN, List.of("i", "p", "c", "d"), List.of(KEY));
+    }
+
+    static SmtpSettings settings() {
+        return SmtpSettings.defaults(HOSTNAME, REPLY_DOMAIN)
+                .withBind(new InetSocketAddress("127.0.0.1", 0))
+                .withMinFreeBytes(0);
+    }
+
+    static TestServer start(Path root) throws IOException {
+        return start(root, UnaryOperator.identity());
+    }
+
+    static TestServer start(Path root, UnaryOperator<SmtpSettings> customize) throws IOException {
+        Maildir maildir = Maildir.open(root);
+        ReplyAddressCodec codec = codec();
+        SmtpSettings settings = customize.apply(settings());
+        return new TestServer(root, maildir, codec, settings, SmtpServer.start(settings, codec, maildir));
+    }
+
+    int port() {
+        return server.address().getPort();
+    }
+
+    String replyAddress(long thread, long user) {
+        return codec.mint(new ReplyToken("i", thread, user));
+    }
+
+    List<Path> newFiles() {
+        return list(MaildirLayout.NEW);
+    }
+
+    List<Path> tmpFiles() {
+        return list(MaildirLayout.TMP);
+    }
+
+    String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The single file in new/ (fails when there are none or several). */
+    String onlyMessage() {
+        List<Path> files = newFiles();
+        if (files.size() != 1) {
+            throw new AssertionError("expected exactly one file in new/, found " + files);
+        }
+        return read(files.get(0));
+    }
+
+    private List<Path> list(String state) {
+        try (Stream<Path> files = Files.list(root.resolve(state))) {
+            return files.sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void stop(Duration grace) {
+        server.stop(grace);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
