@@ -154,12 +154,29 @@ public final class ReplyExtractor {
     }
   }
 
-  /** Merges per-line rules into ranges; a removed blank line joins the range below it. */
+  /**
+   * Merges per-line rules into ranges. A removed blank line belongs to the removed block below
+   * it (a blank line before a quote is part of the quote), or, at the end of a removed run, to
+   * the block above it.
+   */
   private static List<Removal> removals(String[] ruleOf, String[] lines) {
     String[] rules = Arrays.copyOf(ruleOf, ruleOf.length);
+    boolean[] blank = new boolean[rules.length];
+    for (int i = 0; i < rules.length; i++) {
+      blank[i] = rules[i] != null && lines[i].isBlank();
+    }
     for (int i = rules.length - 2; i >= 0; i--) {
-      if (rules[i] != null && lines[i].isBlank() && rules[i + 1] != null) {
+      if (blank[i] && rules[i + 1] != null && !blank[i + 1]) {
         rules[i] = rules[i + 1];
+        blank[i] = false;
+      } else if (blank[i] && blank[i + 1] && rules[i + 1] != null) {
+        rules[i] = rules[i + 1];
+      }
+    }
+    for (int i = 1; i < rules.length; i++) {
+      if (blank[i] && rules[i - 1] != null && !blank[i - 1]) {
+        rules[i] = rules[i - 1];
+        blank[i] = false;
       }
     }
     List<Removal> out = new ArrayList<>();

@@ -1,0 +1,75 @@
+package dev.replyd.extract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Junk and adversarial inputs (long runs of quote marks, decorations, colons, '@', dates,
+ * attribution verbs; very long lines) always finish within the budget, and the reply is always
+ * made of lines of the full text.
+ */
+class ExtractionBudgetTest {
+  private static final Duration BUDGET = Duration.ofMillis(200);
+  private static final ReplyExtractor EXTRACTOR =
+      new ReplyExtractor(new ReplyExtractor.Settings(List.of("##- reply above -##"), List.of("reply.example.com"), BUDGET));
+
+  @Provide
+  Arbitrary<String> junk() {
+    Arbitrary<String> pieces = Arbitraries.of(
+        ">", ">>>>>>>>>>", " ", "\n", "\n\n", "-- ", "--", "____", "=====", "*", "On ", " wrote:", " schrieb:",
+        "2025-03-04 10:00 GMT+01:00 ", "<a@b.example>", "@", "@@@@", ":", "From: x", "Sent from my iPhone",
+        "-----Original Message-----", "```", "<", "mailto:", "\u00a0", "在", "写道：", "a", "1", ".", "...");
+    return pieces.list().ofMaxSize(400).map(list -> String.join("", list));
+  }
+
+  @Property(tries = 200)
+  void junkFinishesWithinBudgetAndKeepsOnlyLinesOfTheFullText(@ForAll("junk") String text) {
+    long start = System.nanoTime();
+    ReplyText result = EXTRACTOR.extractPlain(text);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+
+    assertThat(millis).isLessThan(BUDGET.toMillis() + 100);
+    List<String> fullLines = List.of(result.full().split("\n", -1));
+    for (String line : result.reply().split("\n", -1)) {
+      if (!line.isEmpty()) {
+        assertThat(fullLines).contains(line);
+      }
+    }
+  }
+
+  @Property(tries = 20)
+  void hugeRepetitiveInputsFinishWithinBudget(
+      @ForAll("junk") String seed, @ForAll("sizes") int repeat) {
+    String text = seed.isEmpty() ? ">".repeat(repeat) : seed.repeat(Math.max(1, repeat / Math.max(1, seed.length())));
+
+    long start = System.nanoTime();
+    ReplyText result = EXTRACTOR.extractPlain(text);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+
+    assertThat(millis).isLessThan(BUDGET.toMillis() + 150);
+    assertThat(result.full()).isNotNull();
+  }
+
+  @Provide
+  Arbitrary<Integer> sizes() {
+    return Arbitraries.integers().between(10_000, 400_000);
+  }
+
+  @Property(tries = 50)
+  void junkHtmlFinishesWithinBudget(@ForAll("junk") String text) {
+    String html = "<div>" + text.replace("\n", "<br>").replace(">", "<blockquote type=cite>") + "</div>";
+
+    long start = System.nanoTime();
+    EXTRACTOR.extractHtml(html);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+
+    assertThat(millis).isLessThan(BUDGET.toMillis() + 150);
+  }
+}

@@ -1,0 +1,126 @@
+package dev.replyd.extract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.mail.Part;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MessageBodyTest {
+  @TempDir Path dir;
+
+  private static MessageBody parse(String message) throws UnparseableMessageException {
+    return MessageBody.read(new ByteArrayInputStream(message.replace("\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+  }
+
+  @Test
+  void quotedPrintableIso88591IsDecoded() throws Exception {
+    MessageBody body = parse("Subject: x\nMIME-Version: 1.0\nContent-Type: text/plain; charset=ISO-8859-1\n"
+        + "Content-Transfer-Encoding: quoted-printable\n\nSch=F6ne Gr=FC=DFe, soft=\nbreak\n");
+
+    assertThat(body.plain().orElseThrow()).isEqualTo("Schöne Grüße, softbreak\r\n");
+    assertThat(body.charsetFallback()).isFalse();
+  }
+
+  @Test
+  void base64Utf8IsDecoded() throws Exception {
+    MessageBody body = parse("Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+        + "0J/RgNC40LLQtdGCLCDkuJbnlYwh\n");
+
+    assertThat(body.text()).isEqualTo("Привет, 世界!");
+  }
+
+  @Test
+  void unknownCharsetFallsBackToUtf8AndIsFlagged() throws Exception {
+    MessageBody body = MessageBody.read(new ByteArrayInputStream(
+        ("Subject: x\r\nContent-Type: text/plain; charset=x-no-such-charset\r\n\r\nna\u00efve\r\n")
+            .getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(body.plain().orElseThrow()).isEqualTo("naïve\r\n");
+    assertThat(body.charsetFallback()).isTrue();
+  }
+
+  @Test
+  void unknownCharsetWithInvalidUtf8FallsBackToLatin1() throws Exception {
+    MessageBody body = parse("Subject: x\nContent-Type: text/plain; charset=x-no-such-charset\n\ncaf\u00e9\n");
+
+    assertThat(body.plain().orElseThrow()).isEqualTo("café\r\n");
+    assertThat(body.charsetFallback()).isTrue();
+  }
+
+  @Test
+  void formatFlowedWithDelSpIsUnwrappedAndSignatureSeparatorIsNotFlowed() throws Exception {
+    MessageBody body = parse("Subject: x\nContent-Type: text/plain; charset=us-ascii; format=flowed; delsp=yes\n\n"
+        + "One  \nparagraph.\n>Quoted  \n>line.\n-- \nSig\n");
+
+    assertThat(body.plain().orElseThrow()).isEqualTo("One paragraph.\n> Quoted line.\n-- \nSig\n");
+  }
+
+  @Test
+  void formatFlowedWithoutDelSpKeepsTheSpaceAndUnstuffs() throws Exception {
+    MessageBody body = parse("Subject: x\nContent-Type: text/plain; format=flowed\n\nOne \ntwo\n From here\n");
+
+    assertThat(body.plain().orElseThrow()).isEqualTo("One two\nFrom here\n");
+  }
+
+  @Test
+  void htmlOnlyMessageIsRenderedWithParagraphsListsAndLinks() throws Exception {
+    MessageBody body = parse("Subject: x\nContent-Type: text/html; charset=utf-8\n\n"
+        + "<html><head><style>p{}</style></head><body><p>Hello <b>there</b></p><ol><li>one</li><li>two</li></ol>"
+        + "<p><a href=\"https://example.com/a\">docs</a> and <a href=\"https://example.com\">example.com</a></p></body></html>\n");
+
+    assertThat(body.plain()).isEmpty();
+    assertThat(body.html()).isPresent();
+    assertThat(body.text()).isEqualTo("Hello there\n\n1. one\n2. two\n\ndocs (https://example.com/a) and example.com");
+  }
+
+  @Test
+  void firstInlinePlainAndHtmlAreBodiesAndEveryOtherLeafIsAnAttachment() throws Exception {
+    MessageBody body = parse("Subject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=outer\n\n"
+        + "--outer\nContent-Type: multipart/alternative; boundary=inner\n\n"
+        + "--inner\nContent-Type: text/plain\n\nplain body\n--inner\nContent-Type: text/html\n\n<p>html body</p>\n--inner--\n"
+        + "--outer\nContent-Type: text/plain; name=notes.txt\nContent-Disposition: attachment; filename=notes.txt\n\nnotes\n"
+        + "--outer\nContent-Type: image/png\n\niVBORw0KGgo=\n"
+        + "--outer\nContent-Type: text/plain\n\nsecond inline text\n--outer--\n");
+
+    assertThat(body.plain().orElseThrow()).isEqualTo("plain body");
+    assertThat(body.html()).contains("<p>html body</p>");
+    assertThat(body.text()).isEqualTo("plain body");
+    assertThat(body.attachments()).hasSize(3);
+    assertThat(body.attachments().get(0).getFileName()).isEqualTo("notes.txt");
+    assertThat(body.attachments().get(1).isMimeType("image/png")).isTrue();
+    assertThat(body.attachments().get(2).getDisposition()).isNotEqualTo(Part.ATTACHMENT);
+  }
+
+  @Test
+  void messageFileIsReadFromDisk() throws Exception {
+    Path file = dir.resolve("1700000000.M1P1Q1.host");
+    Files.writeString(file, "Subject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nfrom a file\r\n");
+
+    MessageBody body = MessageBody.read(file);
+
+    assertThat(body.text()).isEqualTo("from a file\r\n");
+  }
+
+  @Test
+  void missingFileIsUnparseableAndTheMessageNamesThePath() {
+    Path missing = dir.resolve("absent");
+
+    assertThatThrownBy(() -> MessageBody.read(missing))
+        .isInstanceOf(UnparseableMessageException.class)
+        .hasMessage("read message " + missing + ": not a readable file (expected: an RFC 5322 message file)");
+  }
+
+  @Test
+  void messageWithoutBodyPartsGivesEmptyText() throws Exception {
+    MessageBody body = parse("Subject: x\nContent-Type: application/octet-stream\n\nAAAA\n");
+
+    assertThat(body.text()).isEmpty();
+    assertThat(body.attachments()).hasSize(1);
+  }
+}
