@@ -78,7 +78,7 @@ final class MessageWorker {
   private final long maxMessageBytes;
   private final long maxAttachmentBytes;
   private final Clock clock;
-  private final Session session = Session.getInstance(new Properties());
+  private final Session session = Session.getInstance(lenientParsing());
 
   MessageWorker(
       Maildir maildir,
@@ -248,6 +248,25 @@ final class MessageWorker {
 
   private void logMove(String name, String state) {
     REPLIES.info("moving {} => {}", maildir.path(MaildirLayout.CUR, name), maildir.path(state, name));
+  }
+
+  /**
+   * The same lenient parsing the {@code extract} module uses for {@code replyd extract}, so the
+   * command prints what would be posted: real mail is often slightly broken and a damaged
+   * encoding should cost a few characters, not the whole reply.
+   */
+  private static Properties lenientParsing() {
+    Properties props = new Properties();
+    props.setProperty("mail.mime.address.strict", "false");
+    props.setProperty("mail.mime.parameters.strict", "false");
+    props.setProperty("mail.mime.decodetext.strict", "false");
+    props.setProperty("mail.mime.base64.ignoreerrors", "true");
+    props.setProperty("mail.mime.uudecode.ignoreerrors", "true");
+    props.setProperty("mail.mime.ignoreunknownencoding", "true");
+    props.setProperty("mail.mime.multipart.ignoremissingendboundary", "true");
+    props.setProperty("mail.mime.multipart.allowempty", "true");
+    props.setProperty("mail.mime.allowutf8", "true");
+    return props;
   }
 
   private static String excerpt(CallbackAttempt attempt) {

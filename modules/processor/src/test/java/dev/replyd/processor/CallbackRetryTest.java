@@ -1,0 +1,187 @@
+package dev.replyd.processor;
+
+import static dev.replyd.processor.Fixtures.deliver;
+import static dev.replyd.processor.Fixtures.fixture;
+import static dev.replyd.processor.Fixtures.replyAddress;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.replyd.maildir.MaildirLayout;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How the processor answers the main app's responses: success, retry with backoff, rejection. */
+class CallbackRetryTest extends ProcessorHarness {
+
+  private static ProcessorSettings withMaxAge(ProcessorSettings base, Duration maxAge) {
+    return new ProcessorSettings(base.threads(), base.callbackUrl(), base.callbackSecret(), base.callbackTimeout(),
+        maxAge, base.retryBaseDelay(), base.retryMaxDelay(), base.maxAttachmentBytes(), base.maxMessageBytes(),
+        base.rescanInterval(), base.retention());
+  }
+
+  @Test
+  void serverErrorIsRetriedWithTheSameDeliveryIdAndFiledOnceAsSuccess() throws Exception {
+    receiver.respond(CallbackReceiver.Response.of(500));
+    start(Fixtures.settings(receiver.url()));
+
+    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
+
+    awaitFiled(MaildirLayout.SUCCESS, name);
+    List<CallbackReceiver.Request> requests = receiver.requests();
+    assertThat(requests).extracting(CallbackReceiver.Request::deliveryId).containsExactly(name, name);
+    assertThat(requests).allMatch(CallbackReceiver.Request::signatureValid);
+    assertThat(requests.get(0).json()).isEqualTo(requests.get(1).json());
+    assertThat(maildir.deferred()).isEmpty();
+    assertThat(isIn(MaildirLayout.FAILURE, name)).isFalse();
+    assertThat(maildir.retryState(name)).as("retry state removed once filed").isEmpty();
+  }
+
+  @Test
+  void tooManyRequestsWaitsAtLeastRetryAfter() throws Exception {
+    receiver.respond(new CallbackReceiver.Response(429, Map.of("Retry-After", "2"), "slow down"));
+    start(Fixtures.settings(receiver.url()));
+
+    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
+
+    Fixtures.await("deferred with a retry state", WAIT, () -> isIn(MaildirLayout.DEFERRED, name));
+    JsonNode state = retryState(name);
+    assertThat(state.get("attempts").asInt()).isEqualTo(1);
+    assertThat(state.get("last_status").asInt()).isEqualTo(429);
+    assertThat(Duration.between(Instant.parse(state.get("first_attempt_at").asText()),
+        Instant.parse(state.get("next_attempt_at").asText()))).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    awaitFiled(MaildirLayout.SUCCESS, name);
+    List<CallbackReceiver.Request> requests = receiver.requests();
+    assertThat(requests).hasSize(2);
+    assertThat(requests.get(1).receivedNanos() - requests.get(0).receivedNanos())
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(2).toNanos() - Duration.ofMillis(100).toNanos());
+  }
+
+  @Test
+  void forbiddenIsFiledAtOnceAsCallbackRejectedWithStatusAndBodyExcerpt() throws Exception {
+    receiver.respond(new CallbackReceiver.Response(403, Map.of(), "{\"error\":\"thread 42 is locked\"}"));
+    start(Fixtures.settings(receiver.url()));
+
+    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
+
+    awaitFiled(MaildirLayout.FAILURE, name);
+    assertThat(receiver.requests()).hasSize(1);
+    JsonNode reason = reasonFile(name);
+    assertThat(reason.get("reason").asText()).isEqualTo("callback_rejected");
+    assertThat(reason.get("detail").asText())
+        .isEqualTo("main app answered HTTP 403: {\"error\":\"thread 42 is locked\"}");
+    assertThat(reason.get("attempts").asInt()).isEqualTo(1);
+    assertThat(reason.at("/history/0/status").asInt()).isEqualTo(403);
+    assertThat(reason.at("/history/0/body_excerpt").asText()).isEqualTo("{\"error\":\"thread 42 is locked\"}");
+    assertThat(reason.get("message_id").asText()).isEqualTo("<plain-1@mail.example.org>");
+  }
+
+  @Test
+  void responseBodyExcerptIsCappedAt512Bytes() throws Exception {
+    receiver.respond(new CallbackReceiver.Response(422, Map.of(), "x".repeat(5000)));
+    start(Fixtures.settings(receiver.url()));
+
+    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
+
+    awaitFiled(MaildirLayout.FAILURE, name);
+    assertThat(reasonFile(name).at("/history/0/body_excerpt").asText()).hasSize(512);
+  }
+
+  @Test
+  void retryableFailuresPastMaxAgeAreFiledAsRetriesExhausted() throws Exception {
+    CallbackReceiver.Response unavailable = new CallbackReceiver.Response(503, Map.of(), "maintenance");
+    for (int i = 0; i < 200; i++) {
+      receiver.respond(unavailable);
+    }
+    start(withMaxAge(Fixtures.settings(receiver.url()), Duration.ofMillis(800)));
+
+    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
+
+    awaitFiled(MaildirLayout.FAILURE, name);
+    JsonNode reason = reasonFile(name);
+    assertThat(reason.get("reason").asText()).isEqualTo("retries_exhausted");
+    int attempts = reason.get("attempts").asInt();
+    assertThat(attempts).isGreaterThanOrEqualTo(2).isEqualTo(receiver.requests().size());
+    assertThat(reason.get("detail").asText()).startsWith("still failing after " + attempts + " attempts since ")
+        .endsWith("(last: HTTP 503): maintenance");
+    Duration span = Duration.between(Instant.parse(reason.get("first_attempt_at").asText()),
+        Instant.parse(reason.get("last_attempt_at").asText()));
+    assertThat(span).isGreaterThanOrEqualTo(Duration.ofMillis(800)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void receiverDownThenProcessorRestartedThenReceiverUpDeliversOnceWithTheScheduleKept() throws Exception {
+    int port = receiver.port();
+    URI url = receiver.url();
+    receiver.close(); // the main app is down: connection refused
+    receiver = null;
+    ProcessorSettings settings = withMaxAge(Fixtures.settings(url), Duration.ofMinutes(5));
+    Processor first = start(settings);
+    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
+    Fixtures.await("two failed attempts", WAIT,
+        () -> isIn(MaildirLayout.DEFERRED, name) && attempts(name) >= 2);
+
+    first.stop(Duration.ofSeconds(5));
+    Fixtures.await("stopped processor leaves the message deferred", WAIT, () -> isIn(MaildirLayout.DEFERRED, name));
+    JsonNode before = retryState(name);
+    assertThat(before.get("last_error").asText()).startsWith("ConnectException");
+
+    start(settings);
+    Fixtures.await("attempts continue after restart", WAIT, () -> attempts(name) > before.get("attempts").asInt());
+    JsonNode after = retryState(name);
+    assertThat(after.get("first_attempt_at").asText()).isEqualTo(before.get("first_attempt_at").asText());
+
+    receiver = CallbackReceiver.startOn(Fixtures.CALLBACK_SECRET, port);
+    awaitFiled(MaildirLayout.SUCCESS, name);
+    assertThat(receiver.requests()).extracting(CallbackReceiver.Request::deliveryId).containsExactly(name);
+    assertThat(receiver.requests().get(0).signatureValid()).isTrue();
+  }
+
+  @Test
+  void restartDoesNotRetryBeforeThePersistedDueTime() throws Exception {
+    receiver.respond(new CallbackReceiver.Response(503, Map.of("Retry-After", "3"), ""));
+    ProcessorSettings settings = Fixtures.settings(receiver.url());
+    Processor first = start(settings);
+    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
+    Fixtures.await("deferred", WAIT, () -> isIn(MaildirLayout.DEFERRED, name) && attempts(name) == 1);
+    Instant due = Instant.parse(retryState(name).get("next_attempt_at").asText());
+
+    first.stop(Duration.ofSeconds(5));
+    start(settings);
+
+    awaitFiled(MaildirLayout.SUCCESS, name);
+    List<CallbackReceiver.Request> requests = receiver.requests();
+    assertThat(requests).hasSize(2);
+    assertThat(requests.get(1).receivedEpochMs()).isGreaterThanOrEqualTo(due.toEpochMilli());
+  }
+
+  @Test
+  void reloadedCallbackTargetAndSecretApplyToTheNextAttempt() throws Exception {
+    byte[] newSecret = "rotated-callback-secret-0123456789".getBytes(StandardCharsets.US_ASCII);
+    try (CallbackReceiver rotated = CallbackReceiver.start(newSecret)) {
+      start(Fixtures.settings(receiver.url()));
+      String first = deliver(maildir, replyAddress(), fixture("plain.eml"));
+      awaitFiled(MaildirLayout.SUCCESS, first);
+
+      processor.reloadCallback(rotated.url(), newSecret);
+      String second = deliver(maildir, replyAddress(), fixture("html-only.eml"));
+
+      awaitFiled(MaildirLayout.SUCCESS, second);
+      assertThat(receiver.requests()).extracting(CallbackReceiver.Request::deliveryId).containsExactly(first);
+      assertThat(rotated.requests()).extracting(CallbackReceiver.Request::deliveryId).containsExactly(second);
+      assertThat(rotated.requests().get(0).signatureValid()).isTrue();
+    }
+  }
+
+  private int attempts(String name) {
+    try {
+      return maildir.retryState(name).isPresent() ? retryState(name).get("attempts").asInt() : 0;
+    } catch (java.io.IOException e) {
+      return 0; // mid-write; the caller polls again
+    }
+  }
+}

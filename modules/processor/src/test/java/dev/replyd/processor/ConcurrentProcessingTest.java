@@ -1,0 +1,65 @@
+package dev.replyd.processor;
+
+import static dev.replyd.processor.Fixtures.deliver;
+import static dev.replyd.processor.Fixtures.fixture;
+import static dev.replyd.processor.Fixtures.replyAddress;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.replyd.maildir.MaildirLayout;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Many workers, one Maildir: every message is claimed and posted exactly once. */
+class ConcurrentProcessingTest extends ProcessorHarness {
+
+  private static ProcessorSettings fourThreadsRescanningOften(ProcessorSettings base) {
+    // A 5 ms rescan makes the watcher and the rescan race for every file.
+    return new ProcessorSettings(4, base.callbackUrl(), base.callbackSecret(), base.callbackTimeout(),
+        base.maxAge(), base.retryBaseDelay(), base.retryMaxDelay(), base.maxAttachmentBytes(),
+        base.maxMessageBytes(), Duration.ofMillis(5), base.retention());
+  }
+
+  @Test
+  void burstWithFourWorkersPostsEachDeliveryIdExactlyOnce() throws Exception {
+    receiver.delay(2);
+    start(fourThreadsRescanningOften(Fixtures.settings(receiver.url())));
+    String message = fixture("plain.eml");
+    String address = replyAddress();
+
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      names.add(deliver(maildir, address, message));
+    }
+
+    Fixtures.await("all 300 filed as success", WAIT, () -> names.stream().allMatch(n -> isIn(MaildirLayout.SUCCESS, n)));
+    Map<String, Long> postsPerId = receiver.requests().stream()
+        .collect(Collectors.groupingBy(CallbackReceiver.Request::deliveryId, Collectors.counting()));
+    assertThat(postsPerId.keySet()).containsExactlyInAnyOrderElementsOf(names);
+    assertThat(postsPerId.values()).allMatch(count -> count == 1);
+  }
+
+  @Test
+  void stopReturnsQueuedAndInFlightMessagesToNewForTheNextStart() throws Exception {
+    receiver.delay(300); // a slow main app: workers are busy and the queue fills
+    Processor first = start(Fixtures.settings(receiver.url()));
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      names.add(deliver(maildir, replyAddress(), fixture("plain.eml")));
+    }
+    Fixtures.await("a first delivery in flight", WAIT, () -> !receiver.requests().isEmpty());
+
+    first.stop(Duration.ofSeconds(5));
+
+    assertThat(maildir.backlog().claimed()).as("nothing left claimed in cur/").isZero();
+    receiver.delay(0);
+    start(Fixtures.settings(receiver.url()));
+    Fixtures.await("all 20 filed as success", WAIT, () -> names.stream().allMatch(n -> isIn(MaildirLayout.SUCCESS, n)));
+    Map<String, Long> postsPerId = receiver.requests().stream()
+        .collect(Collectors.groupingBy(CallbackReceiver.Request::deliveryId, Collectors.counting()));
+    assertThat(postsPerId.keySet()).containsExactlyInAnyOrderElementsOf(names);
+  }
+}

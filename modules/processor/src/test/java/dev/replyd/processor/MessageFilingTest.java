@@ -1,0 +1,182 @@
+package dev.replyd.processor;
+
+import static dev.replyd.processor.Fixtures.deliver;
+import static dev.replyd.processor.Fixtures.fixture;
+import static dev.replyd.processor.Fixtures.replyAddress;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.replyd.address.ReplyAddressCodec;
+import dev.replyd.address.ReplyToken;
+import dev.replyd.maildir.MaildirLayout;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Messages that are never posted: each is filed with the documented reason, nothing is lost. */
+class MessageFilingTest extends ProcessorHarness {
+
+  private JsonNode failedWithoutPosting(String name) throws Exception {
+    awaitFiled(MaildirLayout.FAILURE, name);
+    assertThat(receiver.requests()).as("nothing posted").isEmpty();
+    JsonNode reason = reasonFile(name);
+    assertThat(reason.get("delivery_id").asText()).isEqualTo(name);
+    assertThat(reason.get("attempts").asInt()).isZero();
+    assertThat(Instant.parse(reason.get("at").asText())).isBefore(Instant.now().plusSeconds(1));
+    return reason;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "Auto-Submitted: auto-replied",
+      "Auto-Submitted: auto-generated; owner-email=\"ops@example.org\"",
+      "Precedence: bulk",
+      "Precedence: junk",
+      "Precedence: list",
+      "Precedence: auto_reply",
+      "X-Autoreply: yes",
+      "X-Autorespond: Out of office until Monday"})
+  void automaticMailIsFiledAsAutoReplyAndNeverPosted(String header) throws Exception {
+    start(Fixtures.settings(receiver.url()));
+
+    String name = deliver(maildir, replyAddress(), header + "\n" + fixture("plain.eml"));
+
+    JsonNode reason = failedWithoutPosting(name);
+    assertThat(reason.get("reason").asText()).isEqualTo("auto_reply");
+    assertThat(reason.get("detail").asText()).isEqualTo(header);
+  }
+
+  @Test
+  void autoSubmittedNoIsAPersonAndIsPosted() throws Exception {
+    start(Fixtures.settings(receiver.url()));
+
+    String name = deliver(maildir, replyAddress(), "Auto-Submitted: no\n" + fixture("plain.eml"));
+
+    awaitFiled(MaildirLayout.SUCCESS, name);
+    assertThat(receiver.requests()).hasSize(1);
+  }
+
+  @Test
+  void nullSenderIsFiledAsAutoReply() throws Exception {
+    start(Fixtures.settings(receiver.url()));
+
+    String name = deliver(maildir, "", replyAddress(), fixture("plain.eml"));
+
+    JsonNode reason = failedWithoutPosting(name);
+    assertThat(reason.get("reason").asText()).isEqualTo("auto_reply");
+    assertThat(reason.get("detail").asText()).isEqualTo("null sender (Return-Path: <>)");
+  }
+
+  @Test
+  void deliveryStatusReportIsFiledAsAutoReply() throws Exception {
+    start(Fixtures.settings(receiver.url()));
+
+    String name = deliver(maildir, "postmaster@mx.example.org", replyAddress(), fixture("delivery-report.eml"));
+
+    JsonNode reason = failedWithoutPosting(name);
+    assertThat(reason.get("reason").asText()).isEqualTo("auto_reply");
+    assertThat(reason.get("detail").asText()).isEqualTo("Content-Type: multipart/report; report-type=delivery-status");
+  }
+
+  @Test
+  void tamperedTokenIsFiledAsInvalidToken() throws Exception {
+    start(Fixtures.settings(receiver.url()));
+    String genuine = replyAddress();
+    String tampered = genuine.replace("+i-42-", "+i-43-");
+
+    String name = deliver(maildir, tampered, fixture("plain.eml"));
+
+    JsonNode reason = failedWithoutPosting(name);
+    assertThat(reason.get("reason").asText()).isEqualTo("invalid_token");
+    assertThat(reason.get("detail").asText()).startsWith(tampered + ": ");
+    assertThat(reason.get("message_id").asText()).isEqualTo("<plain-1@mail.example.org>");
+  }
+
+  @Test
+  void tokenOfAKindNoLongerConfiguredIsFiledAsUnknownKind() throws Exception {
+    start(Fixtures.settings(receiver.url()));
+    ReplyAddressCodec withWiki = new ReplyAddressCodec(
+        "reply", Fixtures.REPLY_DOMAIN, List.of("i", "w"), List.of(Fixtures.ADDRESS_KEY));
+
+    String name = deliver(maildir, withWiki.mint(new ReplyToken("w", 5, 7)), fixture("plain.eml"));
+
+    JsonNode reason = failedWithoutPosting(name);
+    assertThat(reason.get("reason").asText()).isEqualTo("unknown_kind");
+  }
+
+  @Test
+  void messageWithoutDeliveredToIsFiledAsInvalidToken() throws Exception {
+    start(Fixtures.settings(receiver.url()));
+
+    String name = maildir.deliver(
+        new java.io.ByteArrayInputStream(fixture("plain.eml").getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        "Return-Path: <alice@example.org>\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+    JsonNode reason = failedWithoutPosting(name);
+    assertThat(reason.get("reason").asText()).isEqualTo("invalid_token");
+    assertThat(reason.get("detail").asText())
+        .isEqualTo("no Delivered-To header (expected: written by replyd's SMTP side)");
+  }
+
+  @Test
+  void replyWithOnlyQuotedTextIsFiledAsEmptyReply() throws Exception {
+    start(Fixtures.settings(receiver.url()));
+
+    String name = deliver(maildir, replyAddress(), fixture("empty-reply.eml"));
+
+    JsonNode reason = failedWithoutPosting(name);
+    assertThat(reason.get("reason").asText()).isEqualTo("empty_reply");
+  }
+
+  @Test
+  void messageOverTheSizeLimitIsFiledAsTooLargeWithoutParsing() throws Exception {
+    ProcessorSettings base = Fixtures.settings(receiver.url());
+    start(new ProcessorSettings(base.threads(), base.callbackUrl(), base.callbackSecret(), base.callbackTimeout(),
+        base.maxAge(), base.retryBaseDelay(), base.retryMaxDelay(), base.maxAttachmentBytes(),
+        500, base.rescanInterval(), base.retention()));
+
+    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
+
+    JsonNode reason = failedWithoutPosting(name);
+    assertThat(reason.get("reason").asText()).isEqualTo("too_large");
+    long size = Files.size(maildir.path(MaildirLayout.FAILURE, name));
+    assertThat(reason.get("detail").asText())
+        .isEqualTo("message is " + size + " bytes (limit: 500 bytes, processor max-message-bytes)");
+  }
+
+  @Test
+  void mailForPostmasterIsFiledForTheAdministratorAndNeverPosted() throws Exception {
+    start(Fixtures.settings(receiver.url()));
+
+    String name = deliver(maildir, "postmaster@" + Fixtures.REPLY_DOMAIN, fixture("plain.eml"));
+
+    awaitFiled(MaildirLayout.POSTMASTER, name);
+    assertThat(receiver.requests()).isEmpty();
+    assertThat(isIn(MaildirLayout.FAILURE, name)).isFalse();
+  }
+
+  @Test
+  void successFilesOlderThanRetentionAreSweptAtStartUp() throws Exception {
+    ProcessorSettings base = Fixtures.settings(receiver.url());
+    ProcessorSettings settings = new ProcessorSettings(base.threads(), base.callbackUrl(), base.callbackSecret(),
+        base.callbackTimeout(), base.maxAge(), base.retryBaseDelay(), base.retryMaxDelay(), base.maxAttachmentBytes(),
+        base.maxMessageBytes(), base.rescanInterval(), Duration.ofDays(30));
+    Processor first = start(settings);
+    String old = deliver(maildir, replyAddress(), fixture("plain.eml"));
+    String recent = deliver(maildir, replyAddress(), fixture("html-only.eml"));
+    awaitFiled(MaildirLayout.SUCCESS, old);
+    awaitFiled(MaildirLayout.SUCCESS, recent);
+    first.stop(Duration.ofSeconds(5));
+    Files.setLastModifiedTime(maildir.path(MaildirLayout.SUCCESS, old), FileTime.from(Instant.now().minus(Duration.ofDays(31))));
+
+    start(settings);
+
+    Fixtures.await("old success file swept", WAIT, () -> !isIn(MaildirLayout.SUCCESS, old));
+    assertThat(isIn(MaildirLayout.SUCCESS, recent)).isTrue();
+  }
+}

@@ -1,0 +1,67 @@
+package dev.replyd.processor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.replyd.extract.ReplyExtractor;
+import dev.replyd.maildir.Maildir;
+import dev.replyd.maildir.MaildirLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Given-block shared by the processor tests: a real Maildir in a temporary directory, a real
+ * receiver on loopback, and helpers to start the processor and read what it filed. Everything is
+ * stopped after each test.
+ */
+abstract class ProcessorHarness {
+
+  static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir Path root;
+  Maildir maildir;
+  CallbackReceiver receiver;
+  Processor processor;
+
+  @BeforeEach
+  void openMaildirAndReceiver() throws IOException {
+    maildir = Maildir.open(root);
+    receiver = CallbackReceiver.start(Fixtures.CALLBACK_SECRET);
+  }
+
+  @AfterEach
+  void stopEverything() throws InterruptedException {
+    if (processor != null) {
+      processor.stop(Duration.ofSeconds(5));
+    }
+    if (receiver != null) {
+      receiver.close();
+    }
+  }
+
+  Processor start(ProcessorSettings settings) throws IOException {
+    processor = Processor.start(settings, maildir, Fixtures.CODEC, new ReplyExtractor(ReplyExtractor.Settings.defaults()));
+    return processor;
+  }
+
+  boolean isIn(String state, String name) {
+    return Files.exists(maildir.path(state, name));
+  }
+
+  /** Waits until {@code name} is filed in {@code state}. */
+  void awaitFiled(String state, String name) throws InterruptedException {
+    Fixtures.await(name + " in " + state, WAIT, () -> isIn(state, name));
+  }
+
+  JsonNode reasonFile(String name) throws IOException {
+    return new ObjectMapper().readTree(maildir.path(MaildirLayout.FAILURE, name + MaildirLayout.REASON_SUFFIX).toFile());
+  }
+
+  JsonNode retryState(String name) throws IOException {
+    return new ObjectMapper().readTree(maildir.retryState(name).orElseThrow(() -> new AssertionError("no retry state for " + name)));
+  }
+}

@@ -1,0 +1,60 @@
+package dev.replyd.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ProcessorSettingsTest {
+
+  private static final URI URL = URI.create("https://tracker.example.com/hooks/replyd");
+  private static final byte[] SECRET = "s3cr3t-value".getBytes(StandardCharsets.US_ASCII);
+
+  @Test
+  void toStringNeverPrintsTheSecret() {
+    String text = ProcessorSettings.defaults(URL, SECRET).toString();
+
+    assertThat(text).doesNotContain("s3cr3t").contains("callbackSecret=(12 bytes, not shown)").contains(URL.toString());
+  }
+
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    ProcessorSettings settings = ProcessorSettings.defaults(URL, SECRET);
+
+    assertThat(settings.threads()).isEqualTo(4);
+    assertThat(settings.callbackTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(settings.maxAge()).isEqualTo(Duration.ofDays(2));
+    assertThat(settings.retention()).isEqualTo(Duration.ofDays(30));
+    assertThat(settings.maxAttachmentBytes()).isEqualTo(1 << 20);
+  }
+
+  @Test
+  void theSecretCannotBeChangedThroughTheArrayPassedInOrOut() {
+    byte[] secret = SECRET.clone();
+    ProcessorSettings settings = ProcessorSettings.defaults(URL, secret);
+
+    secret[0] = 'X';
+    settings.callbackSecret()[1] = 'Y';
+
+    assertThat(settings.callbackSecret()).isEqualTo(SECRET);
+  }
+
+  @Test
+  void nonHttpUrlIsRefusedNamingTheKey() {
+    assertThatThrownBy(() -> ProcessorSettings.defaults(URI.create("ftp://tracker.example.com/x"), SECRET))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("replyd.callback.url: ftp://tracker.example.com/x (expected: an absolute http or https URL)");
+  }
+
+  @Test
+  void zeroThreadsIsRefusedNamingTheKey() {
+    ProcessorSettings d = ProcessorSettings.defaults(URL, SECRET);
+    assertThatThrownBy(() -> new ProcessorSettings(0, URL, SECRET, d.callbackTimeout(), d.maxAge(), d.retryBaseDelay(),
+            d.retryMaxDelay(), d.maxAttachmentBytes(), d.maxMessageBytes(), d.rescanInterval(), d.retention()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("replyd.processor.threads: 0 (expected: 1 to 256)");
+  }
+}

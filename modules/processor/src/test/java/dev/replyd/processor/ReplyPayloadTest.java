@@ -1,0 +1,165 @@
+package dev.replyd.processor;
+
+import static dev.replyd.processor.Fixtures.deliver;
+import static dev.replyd.processor.Fixtures.fixture;
+import static dev.replyd.processor.Fixtures.replyAddress;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.replyd.maildir.MaildirLayout;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What the main app receives for each kind of reply, checked against the committed schema. */
+class ReplyPayloadTest extends ProcessorHarness {
+
+  /** Delivers one fixture, waits for it in success/, and returns the one payload posted. */
+  private JsonNode posted(String fixture, ProcessorSettings settings) throws Exception {
+    start(settings);
+    String name = deliver(maildir, replyAddress(), fixture(fixture));
+    awaitFiled(MaildirLayout.SUCCESS, name);
+    List<CallbackReceiver.Request> requests = receiver.requests();
+    assertThat(requests).hasSize(1);
+    CallbackReceiver.Request request = requests.get(0);
+    assertThat(request.signatureValid()).as("signature verifies with the shared secret").isTrue();
+    assertThat(request.deliveryId()).isEqualTo(name);
+    assertThat(request.contentType()).isEqualTo("application/json");
+    JsonNode json = request.json();
+    assertThat(PayloadSchema.violations(json)).as("schema violations").isEmpty();
+    assertThat(json.get("delivery_id").asText()).isEqualTo(name);
+    return json;
+  }
+
+  private JsonNode posted(String fixture) throws Exception {
+    return posted(fixture, Fixtures.settings(receiver.url()));
+  }
+
+  @Test
+  void plainReplyIsPostedWithEnvelopeHeadersAndTheQuoteRemoved() throws Exception {
+    JsonNode json = posted("plain.eml");
+
+    assertThat(json.get("type").asText()).isEqualTo("reply");
+    assertThat(json.at("/envelope/mail_from").asText()).isEqualTo("alice@example.org");
+    assertThat(json.at("/envelope/recipient").asText()).isEqualTo(replyAddress());
+    assertThat(json.at("/envelope/client_ip").asText()).isEqualTo("192.0.2.25");
+    assertThat(json.at("/envelope/helo").asText()).isEqualTo("mx.example.org");
+    assertThat(json.at("/address/kind").asText()).isEqualTo("i");
+    assertThat(json.at("/address/thread").asLong()).isEqualTo(42);
+    assertThat(json.at("/address/user").asLong()).isEqualTo(7);
+    assertThat(json.at("/from/name").asText()).isEqualTo("Alice Example");
+    assertThat(json.at("/from/address").asText()).isEqualTo("alice@example.org");
+    assertThat(json.get("subject").asText()).isEqualTo("Re: [tracker] Issue #42: Crash on start");
+    assertThat(json.get("message_id").asText()).isEqualTo("<plain-1@mail.example.org>");
+    assertThat(json.get("in_reply_to").asText()).isEqualTo("<issue-42@tracker.example.test>");
+    assertThat(json.get("references")).extracting(JsonNode::asText)
+        .containsExactly("<issue-1@tracker.example.test>", "<issue-42@tracker.example.test>");
+    assertThat(json.at("/reply/text").asText()).isEqualTo("Thanks, the patch fixes it for me.");
+    assertThat(json.get("full_text").asText()).contains("Please try the attached patch.");
+    assertThat(json.at("/reply/removed")).isNotEmpty();
+    assertThat(json.get("html").isNull()).isTrue();
+    assertThat(json.get("attachments")).isEmpty();
+    assertThat(json.at("/flags/auto_reply").asBoolean()).isFalse();
+  }
+
+  @Test
+  void htmlOnlyReplyIsPostedAsReadableTextWithLinksKept() throws Exception {
+    JsonNode json = posted("html-only.eml");
+
+    assertThat(json.at("/reply/text").asText())
+        .contains("Looks good to me")
+        .contains("https://docs.example.org/start")
+        .doesNotContain("<b>");
+    assertThat(json.get("html").asText()).contains("<b>good</b>");
+    assertThat(json.at("/from/name").asText()).isEqualTo("Carol Example");
+  }
+
+  @Test
+  void quotedPrintableLatin1IsDecoded() throws Exception {
+    JsonNode json = posted("qp-latin1.eml");
+
+    assertThat(json.at("/reply/text").asText())
+        .isEqualTo("Grüße aus München, ça marche très bien avec cette version, et le correctif est parfait.");
+    assertThat(json.at("/from/name").asText()).isEqualTo("Jürgen Müller");
+    assertThat(json.get("subject").asText()).isEqualTo("Re: Grüße");
+  }
+
+  @Test
+  void base64Utf8IsDecoded() throws Exception {
+    JsonNode json = posted("base64-utf8.eml");
+
+    assertThat(json.at("/reply/text").asText()).isEqualTo("Привет! 日本語もOK: проблема решена.");
+    assertThat(json.get("subject").asText()).isEqualTo("Re: Привет");
+  }
+
+  @Test
+  void formatFlowedWithDelSpIsUnwrapped() throws Exception {
+    JsonNode json = posted("flowed.eml");
+
+    assertThat(json.at("/reply/text").asText())
+        .isEqualTo("This is a long line that my client wrapped to fit, and it continues on the next line as one paragraph.");
+  }
+
+  @Test
+  void attachmentUnderTheLimitTravelsInThePayload() throws Exception {
+    byte[] content = attachmentBytes();
+    ProcessorSettings settings = Fixtures.settings(receiver.url()); // limit 1024 bytes
+
+    JsonNode json = posted("attachment.eml", settings);
+
+    assertThat(json.at("/reply/text").asText()).isEqualTo("Here is the crash dump you asked for.");
+    JsonNode attachment = json.at("/attachments/0");
+    assertThat(attachment.get("name").asText()).isEqualTo("crash.dump");
+    assertThat(attachment.get("content_type").asText()).isEqualTo("application/octet-stream");
+    assertThat(attachment.get("size").asLong()).isEqualTo(300);
+    assertThat(attachment.get("sha256").asText()).isEqualTo(sha256(content));
+    assertThat(attachment.get("content_omitted").asBoolean()).isFalse();
+    assertThat(Base64.getDecoder().decode(attachment.get("content_base64").asText())).isEqualTo(content);
+  }
+
+  @Test
+  void attachmentOverTheLimitTravelsAsMetadataOnlyWithAFlag() throws Exception {
+    ProcessorSettings base = Fixtures.settings(receiver.url());
+    ProcessorSettings settings = new ProcessorSettings(base.threads(), base.callbackUrl(), base.callbackSecret(),
+        base.callbackTimeout(), base.maxAge(), base.retryBaseDelay(), base.retryMaxDelay(),
+        299, base.maxMessageBytes(), base.rescanInterval(), base.retention());
+
+    JsonNode json = posted("attachment.eml", settings);
+
+    JsonNode attachment = json.at("/attachments/0");
+    assertThat(attachment.get("size").asLong()).isEqualTo(300);
+    assertThat(attachment.get("sha256").asText()).isEqualTo(sha256(attachmentBytes()));
+    assertThat(attachment.get("content_omitted").asBoolean()).isTrue();
+    assertThat(attachment.get("content_base64").isNull()).isTrue();
+  }
+
+  @Test
+  void theSuccessFileIsTheMessageAsStored() throws Exception {
+    start(Fixtures.settings(receiver.url()));
+    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
+
+    awaitFiled(MaildirLayout.SUCCESS, name);
+
+    assertThat(Files.readString(maildir.path(MaildirLayout.SUCCESS, name)))
+        .startsWith("Return-Path: <alice@example.org>")
+        .contains("Thanks, the patch fixes it for me.");
+    assertThat(maildir.pending()).isEmpty();
+    assertThat(maildir.deferred()).isEmpty();
+  }
+
+  /** The attachment of attachment.eml, as generated: byte i is (i * 37 + 11) mod 256. */
+  private static byte[] attachmentBytes() {
+    byte[] bytes = new byte[300];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) ((i * 37 + 11) % 256);
+    }
+    return bytes;
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+}
