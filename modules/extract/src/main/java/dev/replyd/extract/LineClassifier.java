@@ -52,7 +52,9 @@ final class LineClassifier {
   private static final Pattern GMAIL_DATE_NAME = Pattern.compile(
       "^\\d{4}[/.-]\\d{1,2}[/.-]\\d{1,2}\\.?\\s+\\d{1,2}:\\d{2}\\s*(?:GMT|UTC)[+-]\\d{1,2}(?::?\\d{2})?\\s+\\S");
   private static final Pattern SEPARATOR = Pattern.compile(
-      "^(?:original message|forwarded message|ursprüngliche nachricht|original-nachricht|originalnachricht"
+      "^(?:original message|original e-?mail|forwarded message|forwarded e-?mail|mail original|e-mail original"
+          + "|ursprüngliche e-mail|weitergeleitete e-mail|originele e-mail|doorgestuurde e-mail|correo original"
+          + "|mensagem original|e-mail originale|messaggio inoltrato|alkuperäinen sähköposti|původní e-mail|ursprüngliche nachricht|original-nachricht|originalnachricht"
           + "|weitergeleitete nachricht|mensaje original|mensaje reenviado|message d'origine|message d’origine"
           + "|message original|message transféré|messaggio originale|messaggio inoltrato|oorspronkelijk bericht"
           + "|doorgestuurd bericht|originalmeddelande|ursprungligt meddelande|vidarebefordrat meddelande"
@@ -322,9 +324,8 @@ final class LineClassifier {
     }
     boolean dated = DATE_OR_TIME.matcher(text).find();
     boolean address = hasAddress(text);
-    boolean started = ATTRIBUTION_START.matcher(text).lookingAt();
     if (verbLast) {
-      return dated || address || started && colon;
+      return dated || address;
     }
     if (colon && (dated || address) && VERB_THEN_COLON.matcher(text).find()) {
       return true;

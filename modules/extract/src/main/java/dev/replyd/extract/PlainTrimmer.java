@@ -19,7 +19,9 @@ import java.util.Arrays;
  *   <li>remaining attributions/separators are removed; header fields wrapped over several lines
  *       are joined into one block; a block of three or more header fields after text cuts
  *       there ({@code header-block}); remaining header blocks are removed;
- *   <li>trailing quotes, and trailing rule lines ({@code ____}, {@code ====}) are removed.
+ *   <li>a rule line followed by at most {@value #MAX_LINES_BELOW_RULE} lines that end the mail
+ *       (a list footer, a signature under {@code ____}) is removed ({@code footer}), then
+ *       trailing rule lines ({@code separator}), then trailing quotes ({@code quote}).
  * </ol>
  * Interleaved replies survive: a quote followed by the person's text is never cut. Rule lines
  * directly above a cut go with it.
@@ -75,9 +77,9 @@ final class PlainTrimmer {
     joinWrappedHeaders();
     headerBlockAfterText();
     removeHeaderRuns();
-    trailingQuotes();
-    trailingRules();
     shortBlockBelowRule();
+    trailingRules();
+    trailingQuotes();
   }
 
   // ---- steps ------------------------------------------------------------------------------
@@ -155,6 +157,13 @@ final class PlainTrimmer {
     if (ft < 2) {
       return;
     }
+    boolean history = false;
+    for (int i = 1; i < ft; i++) {
+      history |= p[i] == 'q' || p[i] == 'h' || p[i] == 'b';
+    }
+    if (!history) {
+      return; // an attribution followed directly by text is not quoted history
+    }
     for (int i = ft; i < p.length; i++) {
       if (p[i] != 't' && p[i] != 'e') {
         return;
@@ -223,12 +232,16 @@ final class PlainTrimmer {
     if (t < 0 || t == p.length - 1) {
       return;
     }
+    boolean quote = false;
     for (int i = t + 1; i < p.length; i++) {
       if (p[i] != 'e' && p[i] != 'q') {
         return;
       }
+      quote |= p[i] == 'q';
     }
-    cut(t + 1, "quote");
+    if (quote) {
+      cut(t + 1, "quote");
+    }
   }
 
   /** Header fields whose values wrap: h-runs separated by at most three other lines join. */
@@ -288,19 +301,25 @@ final class PlainTrimmer {
     }
   }
 
-  /** Header runs of two or more fields left anywhere are removed; a lone "A: …" line is text. */
+  /**
+   * Header blocks left over (a forwarded message's header at the top, a block between two
+   * quotes) are removed: three or more fields anywhere, two or more at the top. Shorter runs
+   * are the person's text ("From: server1" / "To: server2" in a log excerpt).
+   */
   private void removeHeaderRuns() {
     char[] p = pattern();
     boolean[] remove = new boolean[p.length];
     int i = 0;
+    boolean atTop = true;
     while (i < p.length) {
       int j = i;
       while (j < p.length && p[j] == 'h') {
         j++;
       }
-      if (j - i >= 2) {
+      if (j - i >= 3 || (atTop && j - i >= 2)) {
         Arrays.fill(remove, i, j, true);
       }
+      atTop &= j == i && p[i] == 'e';
       i = Math.max(j, i + 1);
     }
     removeWhere(remove, "header-block");
