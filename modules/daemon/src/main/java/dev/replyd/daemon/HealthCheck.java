@@ -1,0 +1,27 @@
+package dev.replyd.daemon;
+
+import java.util.Optional;
+
+/**
+ * One named readiness check: empty when healthy, else a short reason an operator can act on.
+ * Implementations must be cheap (they run on every {@code /readyz} request) and thread-safe.
+ */
+interface HealthCheck {
+  String name();
+
+  Optional<String> problem();
+
+  static HealthCheck of(String name, java.util.function.Supplier<Optional<String>> check) {
+    return new HealthCheck() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Optional<String> problem() {
+        return check.get();
+      }
+    };
+  }
+}

@@ -1,0 +1,70 @@
+package dev.replyd.daemon;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The validated configuration of one replyd instance (contract 4), built only by {@link ConfigLoader}.
+ *
+ * <p>Every value here has been checked: ports are in range, sizes positive, keys long enough, files
+ * readable. Secrets are held as bytes and never printed: {@link #toString()} of the records that
+ * hold them redacts them, so a config object can be logged.
+ *
+ * <p>Thread-safety: immutable (the byte arrays are private copies nobody writes to).
+ */
+record ReplydConfig(
+    Path source,
+    String hostname,
+    Address address,
+    Noreply noreply,
+    Smtp smtp,
+    Storage storage,
+    Processor processor,
+    Callback callback,
+    Metrics metrics,
+    Duration shutdownGrace) {
+
+  record Address(String prefix, String replyDomain, List<String> kinds, List<byte[]> keys) {
+    @Override
+    public String toString() {
+      return "Address[prefix=" + prefix + ", replyDomain=" + replyDomain + ", kinds=" + kinds
+          + ", keys=<" + keys.size() + " redacted>]";
+    }
+  }
+
+  record Noreply(String address, boolean discard) {}
+
+  record Smtp(
+      String bind,
+      int port,
+      long maxMessageSize,
+      int maxRecipients,
+      int maxConnections,
+      int maxConnectionsPerIp,
+      Duration idleTimeout,
+      Duration sessionTimeout,
+      int maxErrors,
+      int ioThreads,
+      Path tlsCert,
+      Path tlsKey) {
+    boolean tlsEnabled() {
+      return tlsCert != null && tlsKey != null;
+    }
+  }
+
+  record Storage(Path root, long minFree, Duration retention) {}
+
+  record Processor(int threads, long maxMessageSize, List<String> markers) {}
+
+  record Callback(URI url, byte[] secret, Duration timeout, Duration maxAge, long maxAttachmentBytes) {
+    @Override
+    public String toString() {
+      return "Callback[url=" + url + ", secret=<redacted>, timeout=" + timeout + ", maxAge=" + maxAge
+          + ", maxAttachmentBytes=" + maxAttachmentBytes + "]";
+    }
+  }
+
+  record Metrics(String bind, int port) {}
+}
