@@ -1,0 +1,242 @@
+package dev.replyd.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What reaches new/ is exactly what the client meant, or nothing: SMTP smuggling variants, bare CR/LF,
+ * over-long lines, dot-stuffing, bytes split awkwardly across writes, pipelined commands, SIZE.
+ * Raw sockets: a well-behaved client never shows these cases.
+ */
+class DataIntegrityTest {
+
+    private static final String SMUGGLED = "MAIL FROM:<admin@bank.example>\r\nRCPT TO:<%s>\r\nDATA\r\n"
+            + "Subject: smuggled\r\n\r\nforged\r\n.\r\n";
+
+    @TempDir
+    Path storage;
+
+    private TestServer replyd;
+    private String reply;
+
+    @BeforeEach
+    void start() throws IOException {
+        replyd = TestServer.start(storage, settings -> settings.withLimits(64 * 1024, 50));
+        reply = replyd.replyAddress(9, 9);
+    }
+
+    @AfterEach
+    void stop() {
+        replyd.close();
+    }
+
+    @ParameterizedTest(name = "end-of-data variant {0} is refused")
+    @ValueSource(strings = {"\\n.\\n", "\\r\\n.\\n", "\\n.\\r\\n", "\\r.\\r\\n", "\\n.a\\n"})
+    void smugglingEndOfDataVariantsAreRefusedAndNothingIsStored(String variant) throws Exception {
+        // given
+        String separator = variant.replace("\\r", "\r").replace("\\n", "\n");
+        try (SmtpConversation smtp = open()) {
+            // when
+            smtp.raw("Subject: hello\r\n\r\nfirst part" + separator + String.format(SMUGGLED, reply) + "more\r\n.\r\n");
+
+            // then
+            assertThat(smtp.reply()).isEqualTo("550 5.5.2 Error: bare <CR> or <LF> received in message data");
+            assertThat(smtp.closedByServer()).isTrue();
+        }
+        assertNothingStored();
+    }
+
+    @Test
+    void lineOfOnlyDotAndBareLineFeedDoesNotEndTheMessage() throws Exception {
+        // given
+        try (SmtpConversation smtp = open()) {
+            // when
+            smtp.raw("Subject: x\r\n\r\nbody\r\n.\n" + String.format(SMUGGLED, reply));
+
+            // then
+            assertThat(smtp.reply()).startsWith("550 5.5.2");
+            assertThat(smtp.closedByServer()).isTrue();
+        }
+        assertNothingStored();
+    }
+
+    @Test
+    void bareCarriageReturnInsideALineIsRefused() throws Exception {
+        // given
+        try (SmtpConversation smtp = open()) {
+            // when
+            smtp.raw("Subject: x\r\n\r\nabc\rdef\r\n.\r\n");
+
+            // then
+            assertThat(smtp.reply()).startsWith("550 5.5.2");
+        }
+        assertNothingStored();
+    }
+
+    @Test
+    void bareLineFeedSplitAcrossWritesIsStillRefused() throws Exception {
+        // given
+        try (SmtpConversation smtp = open()) {
+            // when: "\r" and "\n" of good lines in separate writes, then a bare LF in a write of its own
+            for (String part : new String[] {"Subject: x\r", "\n\r\nbody", "\r", "\n", "second line", "\n"}) {
+                smtp.raw(part);
+                Thread.sleep(15);
+            }
+
+            // then
+            assertThat(smtp.reply()).startsWith("550 5.5.2");
+        }
+        assertNothingStored();
+    }
+
+    @Test
+    void crLfSplitAcrossWritesAndDotStuffingAreStoredExactly() throws Exception {
+        // given
+        try (SmtpConversation smtp = open()) {
+            // when
+            for (String part : new String[] {"Subject: split\r", "\n\r", "\n..leading dot\r\n", ".", ".\r\n", "end\r", "\n.", "\r", "\n"}) {
+                smtp.raw(part);
+                Thread.sleep(15);
+            }
+
+            // then
+            assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
+        }
+        assertThat(replyd.onlyMessage()).endsWith("\r\nSubject: split\r\n\r\n.leading dot\r\n.\r\nend\r\n");
+    }
+
+    @Test
+    void overLongLineInDataClosesTheSessionWith500AndStoresNothing() throws Exception {
+        // given
+        try (SmtpConversation smtp = open()) {
+            // when: a 10000-byte line, then an end of data in the same stream
+            smtp.raw("Subject: long\r\n\r\n" + "x".repeat(10_000) + "\r\nafter\r\n.\r\n");
+
+            // then
+            assertThat(smtp.reply()).isEqualTo("500 5.5.6 Error: line too long");
+            assertThat(smtp.closedByServer()).isTrue();
+        }
+        assertNothingStored();
+    }
+
+    @Test
+    void pipelinedCommandsAreAnsweredInOrder() throws Exception {
+        // given
+        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+            // when: RFC 2920 pipelining, everything up to DATA in one write
+            smtp.raw("MAIL FROM:<alice@example.org>\r\nRCPT TO:<victim@gmail.com>\r\nRCPT TO:<" + reply
+                    + ">\r\nRCPT TO:<nobody@reply.tracker.test>\r\nDATA\r\n");
+
+            // then
+            assertThat(smtp.reply()).startsWith("250 2.1.0");
+            assertThat(smtp.reply()).startsWith("550 5.7.1");
+            assertThat(smtp.reply()).startsWith("250 2.1.5");
+            assertThat(smtp.reply()).startsWith("550 5.1.1");
+            assertThat(smtp.reply()).startsWith("354");
+            smtp.raw("Subject: p\r\n\r\npipelined\r\n.\r\nQUIT\r\n");
+            assertThat(smtp.reply()).startsWith("250 2.0.0");
+            assertThat(smtp.reply()).startsWith("221");
+        }
+        assertThat(replyd.onlyMessage()).endsWith("\r\npipelined\r\n");
+    }
+
+    @Test
+    void ehloAdvertisesTheExtensionsAndSize() throws Exception {
+        // given
+        try (SmtpConversation smtp = new SmtpConversation(replyd.port())) {
+            assertThat(smtp.reply()).isEqualTo("220 tracker.test ESMTP replyd");
+
+            // when
+            smtp.send("EHLO client.example.org");
+
+            // then
+            assertThat(smtp.reply()).contains("250-PIPELINING", "250-ENHANCEDSTATUSCODES", "250-8BITMIME", "SIZE 65536")
+                    .doesNotContain("STARTTLS").doesNotContain("AUTH");
+        }
+    }
+
+    @Test
+    void sizeParameterAboveTheLimitIsRefusedAtMailFrom() throws Exception {
+        // given
+        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+            // when
+            smtp.send("MAIL FROM:<alice@example.org> SIZE=65537");
+
+            // then
+            assertThat(smtp.reply()).startsWith("552 5.3.4");
+            smtp.send("MAIL FROM:<alice@example.org> SIZE=65536");
+            assertThat(smtp.reply()).startsWith("250");
+        }
+    }
+
+    @Test
+    void messageGrowingPastTheLimitIsRefusedWith552AfterTheDotAndNotStored() throws Exception {
+        // given
+        try (SmtpConversation smtp = open()) {
+            // when: 80 KiB of lines, limit 64 KiB, no SIZE parameter given
+            String line = "y".repeat(78) + "\r\n";
+            smtp.raw("Subject: big\r\n\r\n" + line.repeat(1024) + ".\r\n");
+
+            // then
+            assertThat(smtp.reply()).isEqualTo("552 5.3.4 Error: message file too big");
+            // the session stays usable
+            assertThat(smtp.sendMessage("alice@example.org", reply, "Subject: small\r\n\r\nok\r\n")).startsWith("250 2.0.0");
+        }
+        assertThat(replyd.onlyMessage()).contains("Subject: small");
+        assertThat(replyd.tmpFiles()).isEmpty();
+    }
+
+    @Test
+    void eightBitBodyIsStoredByteForByte() throws Exception {
+        // given
+        byte[] body = "Subject: =?UTF-8?Q?caf=C3=A9?=\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nDéjà vu — 日本語 ☕\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+            smtp.send("MAIL FROM:<alice@example.org> BODY=8BITMIME");
+            smtp.expect("250");
+            smtp.send("RCPT TO:<" + reply + ">");
+            smtp.expect("250");
+            smtp.send("DATA");
+            smtp.expect("354");
+
+            // when
+            smtp.raw(body);
+            smtp.raw(".\r\n");
+
+            // then
+            assertThat(smtp.reply()).startsWith("250 2.0.0");
+        }
+        byte[] stored = java.nio.file.Files.readAllBytes(replyd.newFiles().get(0));
+        assertThat(new String(stored, java.nio.charset.StandardCharsets.UTF_8))
+                .endsWith(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private SmtpConversation open() throws IOException {
+        SmtpConversation smtp = SmtpConversation.greeted(replyd.port());
+        smtp.send("MAIL FROM:<alice@example.org>");
+        smtp.expect("250");
+        smtp.send("RCPT TO:<" + reply + ">");
+        smtp.expect("250");
+        smtp.send("DATA");
+        smtp.expect("354");
+        return smtp;
+    }
+
+    private void assertNothingStored() throws InterruptedException {
+        // the disconnect handlers run on the I/O thread just after the close
+        long deadline = System.currentTimeMillis() + 2000;
+        while (!replyd.tmpFiles().isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(replyd.newFiles()).isEmpty();
+        assertThat(replyd.tmpFiles()).isEmpty();
+    }
+}
