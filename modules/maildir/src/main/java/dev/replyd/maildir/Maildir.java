@@ -12,6 +12,7 @@ import static dev.replyd.maildir.MaildirLayout.TMP;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -135,12 +136,15 @@ public final class Maildir {
   private void checkWritable() throws IOException {
     Path probe = path(TMP, uniqueNames.next());
     files.createNew(probe).close();
-    Files.delete(probe);
+    try {
+      Files.delete(probe);
+    } catch (IOException e) {
+      throw files.explain("remove probe file", probe, e);
+    }
     for (String state : MaildirLayout.STATES) {
       Path directory = root.resolve(state);
       if (!Files.isWritable(directory)) {
-        throw files.explain("open maildir directory", directory,
-            new java.nio.file.AccessDeniedException(directory.toString()));
+        throw files.explain("open maildir directory", directory, new AccessDeniedException(directory.toString()));
       }
     }
   }
@@ -217,11 +221,7 @@ public final class Maildir {
     Objects.requireNonNull(retryState, "retryState");
     requireClaimed(name);
     writeCompanion(path(DEFERRED, name + RETRY_SUFFIX), retryState);
-    Path from = path(CUR, name);
-    Path to = path(DEFERRED, name);
-    moveClaimed(from, to);
-    files.forceDirectory(to.getParent());
-    LOG.debug("{}/{} => {}/{}", CUR, name, DEFERRED, name);
+    moveClaimed(name, DEFERRED);
   }
 
   /** Names of the messages waiting in deferred/, oldest delivery first. */
@@ -415,22 +415,24 @@ public final class Maildir {
 
   /** cur → a final state, durably; then the retry state and stale reason go (see fail()). */
   private void file(String name, String state) throws IOException {
-    Path to = path(state, name);
-    moveClaimed(path(CUR, name), to);
-    files.forceDirectory(to.getParent());
-    LOG.debug("{}/{} => {}/{}", CUR, name, state, name);
-    Files.deleteIfExists(path(DEFERRED, name + RETRY_SUFFIX));
+    moveClaimed(name, state);
+    removeLeftover(path(DEFERRED, name + RETRY_SUFFIX));
     if (!state.equals(FAILURE)) {
-      Files.deleteIfExists(path(FAILURE, name + REASON_SUFFIX));
+      removeLeftover(path(FAILURE, name + REASON_SUFFIX));
     }
   }
 
-  private void moveClaimed(Path from, Path to) throws IOException {
+  /** cur/NAME → STATE/NAME, then fsync STATE so the filing survives a crash. */
+  private void moveClaimed(String name, String state) throws IOException {
+    Path from = path(CUR, name);
+    Path to = path(state, name);
     try {
       files.move(from, to);
     } catch (NoSuchFileException e) {
       throw notClaimed(from, e);
     }
+    files.forceDirectory(to.getParent());
+    LOG.debug("{}/{} => {}/{}", CUR, name, state, name);
   }
 
   private void requireClaimed(String name) throws IOException {
@@ -446,9 +448,24 @@ public final class Maildir {
   }
 
   /** Removes what requeue leaves behind: the reason file and any old retry state. */
-  private void removeCompanions(String name) throws IOException {
-    Files.deleteIfExists(path(FAILURE, name + REASON_SUFFIX));
-    Files.deleteIfExists(path(DEFERRED, name + RETRY_SUFFIX));
+  private void removeCompanions(String name) {
+    removeLeftover(path(FAILURE, name + REASON_SUFFIX));
+    removeLeftover(path(DEFERRED, name + RETRY_SUFFIX));
+  }
+
+  /**
+   * Removes a companion file whose message has moved on. The move is what counts and has
+   * happened, so failing here only warns: a leftover companion is harmless (listings skip it,
+   * and the next defer or fail replaces it).
+   */
+  private void removeLeftover(Path companion) {
+    try {
+      if (Files.deleteIfExists(companion)) {
+        LOG.debug("removed {}", root.relativize(companion));
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot remove {}: {}; left behind, harmless", companion, e.toString());
+    }
   }
 
   private void writeCompanion(Path target, byte[] content) throws IOException {

@@ -5,10 +5,12 @@ import static dev.replyd.maildir.MaildirLayout.FAILURE;
 import static dev.replyd.maildir.MaildirLayout.NEW;
 import static dev.replyd.maildir.MaildirLayout.SUCCESS;
 import static java.nio.charset.StandardCharsets.US_ASCII;
+import static dev.replyd.maildir.MaildirFixtures.claimed;
+import static dev.replyd.maildir.MaildirFixtures.delivered;
+import static dev.replyd.maildir.MaildirFixtures.list;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,12 +41,12 @@ class BacklogAndSweepTest {
   @Test
   void backlogCountsEachQueuedStateAndAgesTheOldestMessageByItsDeliveryTime() throws IOException {
     // given: two pending, one claimed, one deferred since 2001-09-09T01:46:40Z
-    deliver("a");
-    deliver("b");
-    maildir.claim(deliver("c")).orElseThrow();
+    delivered(maildir, "a");
+    delivered(maildir, "b");
+    maildir.claim(delivered(maildir, "c")).orElseThrow();
     String old = "1000000000.M500000P7Q1.vm";
     Files.writeString(root.resolve(DEFERRED).resolve(old), "old");
-    maildir.succeed(claimedCopy("done")); // filed mail is not backlog
+    maildir.succeed(claimed(maildir, "done")); // filed mail is not backlog
 
     // when
     Backlog backlog = maildir.backlog();
@@ -63,7 +64,7 @@ class BacklogAndSweepTest {
   @Test
   void backlogOfFreshMailIsAboutZeroSecondsOld() throws IOException {
     // given
-    deliver("now");
+    delivered(maildir, "now");
 
     // when / then
     assertThat(maildir.backlog().oldestAge()).hasValueSatisfying(age ->
@@ -76,7 +77,7 @@ class BacklogAndSweepTest {
     Files.writeString(root.resolve(NEW).resolve("1700000002.M1P1Q1.vm"), "third");
     Files.writeString(root.resolve(NEW).resolve("1700000001.M999999P1Q2.vm"), "second");
     Files.writeString(root.resolve(NEW).resolve("1700000001.M5P1Q3.vm"), "first");
-    String newest = deliver("fourth");
+    String newest = delivered(maildir, "fourth");
 
     // when / then
     assertThat(maildir.pending()).containsExactly(
@@ -86,11 +87,11 @@ class BacklogAndSweepTest {
   @Test
   void sweepDeletesOnlyFiledMessagesOlderThanTheRetentionWithTheirReasons() throws IOException {
     // given
-    String oldSuccess = claimedCopy("old");
-    String recentSuccess = claimedCopy("recent");
+    String oldSuccess = claimed(maildir, "old");
+    String recentSuccess = claimed(maildir, "recent");
     maildir.succeed(oldSuccess);
     maildir.succeed(recentSuccess);
-    String oldFailure = claimedCopy("old failure");
+    String oldFailure = claimed(maildir, "old failure");
     maildir.fail(oldFailure, "{}".getBytes(US_ASCII));
     Path foreign = Files.writeString(root.resolve(SUCCESS).resolve("keep-me.txt"), "x");
     for (Path file : List.of(maildir.path(SUCCESS, oldSuccess), maildir.path(FAILURE, oldFailure), foreign)) {
@@ -104,8 +105,8 @@ class BacklogAndSweepTest {
     // then
     assertThat(sweptSuccess).isEqualTo(1);
     assertThat(sweptFailure).isEqualTo(1);
-    assertThat(list(SUCCESS)).containsExactlyInAnyOrder(recentSuccess, "keep-me.txt");
-    assertThat(list(FAILURE)).isEmpty();
+    assertThat(list(root, SUCCESS)).containsExactlyInAnyOrder(recentSuccess, "keep-me.txt");
+    assertThat(list(root, FAILURE)).isEmpty();
   }
 
   @Test
@@ -124,21 +125,5 @@ class BacklogAndSweepTest {
     assertThat(maildir.usableSpace())
         .isPositive()
         .isLessThanOrEqualTo(Files.getFileStore(root).getTotalSpace());
-  }
-
-  private String deliver(String content) throws IOException {
-    return maildir.deliver(new ByteArrayInputStream(content.getBytes(US_ASCII)), new byte[0]);
-  }
-
-  private String claimedCopy(String content) throws IOException {
-    String name = deliver(content);
-    maildir.claim(name).orElseThrow();
-    return name;
-  }
-
-  private List<String> list(String state) throws IOException {
-    try (Stream<Path> files = Files.list(root.resolve(state))) {
-      return files.map(p -> p.getFileName().toString()).toList();
-    }
   }
 }

@@ -8,10 +8,12 @@ import static dev.replyd.maildir.MaildirLayout.POSTMASTER;
 import static dev.replyd.maildir.MaildirLayout.SUCCESS;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static dev.replyd.maildir.MaildirFixtures.claimed;
+import static dev.replyd.maildir.MaildirFixtures.delivered;
+import static dev.replyd.maildir.MaildirFixtures.list;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,7 +49,7 @@ class ClaimAndFilingTest {
     // given
     int messages = 300;
     for (int i = 0; i < messages; i++) {
-      deliver("message " + i);
+      delivered(maildir, "message " + i);
     }
     List<String> names = maildir.pending();
     Map<String, Integer> wins = new ConcurrentHashMap<>();
@@ -84,13 +85,13 @@ class ClaimAndFilingTest {
     // then
     assertThat(wins).hasSize(messages).allSatisfy((name, count) -> assertThat(count).as(name).isEqualTo(1));
     assertThat(maildir.pending()).isEmpty();
-    assertThat(list(CUR)).containsExactlyInAnyOrderElementsOf(names);
+    assertThat(list(root, CUR)).containsExactlyInAnyOrderElementsOf(names);
   }
 
   @Test
   void claimMovesTheMessageToCurAndReturnsItsNewPath() throws IOException {
     // given
-    String name = deliver("hello");
+    String name = delivered(maildir, "hello");
 
     // when
     Path claimed = maildir.claim(name).orElseThrow();
@@ -104,7 +105,7 @@ class ClaimAndFilingTest {
   @Test
   void claimingANameThatIsGoneReturnsEmpty() throws IOException {
     // given
-    String name = deliver("hello");
+    String name = delivered(maildir, "hello");
     maildir.claim(name);
 
     // when / then
@@ -115,7 +116,7 @@ class ClaimAndFilingTest {
   @Test
   void succeedFilesTheClaimedMessageUnderSuccess() throws IOException {
     // given
-    String name = claimed("posted");
+    String name = claimed(maildir, "posted");
 
     // when
     try (RecordingLog log = new RecordingLog()) {
@@ -126,56 +127,56 @@ class ClaimAndFilingTest {
           "DEBUG mail/reply/cur/" + name + " => incoming-mail/success/" + name);
     }
     assertThat(Files.readString(maildir.path(SUCCESS, name), US_ASCII)).isEqualTo("posted");
-    assertThat(list(CUR)).isEmpty();
+    assertThat(list(root, CUR)).isEmpty();
   }
 
   @Test
   void failWritesTheReasonFileBesideTheMessageInFailure() throws IOException {
     // given
-    String name = claimed("rejected");
+    String name = claimed(maildir, "rejected");
     byte[] reason = "{\"reason\":\"callback_rejected\",\"status\":422}".getBytes(UTF_8);
 
     // when
     maildir.fail(name, reason);
 
     // then
-    assertThat(list(FAILURE)).containsExactlyInAnyOrder(name, name + ".reason.json");
+    assertThat(list(root, FAILURE)).containsExactlyInAnyOrder(name, name + ".reason.json");
     assertThat(Files.readAllBytes(maildir.path(FAILURE, name + ".reason.json"))).isEqualTo(reason);
     assertThat(Files.readString(maildir.path(FAILURE, name), US_ASCII)).isEqualTo("rejected");
-    assertThat(list(CUR)).isEmpty();
+    assertThat(list(root, CUR)).isEmpty();
   }
 
   @Test
   void failingANameThatWasNeverClaimedIsReportedAndWritesNoReason() throws IOException {
     // given
-    String name = deliver("still in new");
+    String name = delivered(maildir, "still in new");
 
     // when / then
     assertThatThrownBy(() -> maildir.fail(name, "{}".getBytes(UTF_8)))
         .isInstanceOf(IOException.class)
         .hasMessage("file " + maildir.path(CUR, name) + ": No such file or directory; expected a name returned by "
             + "claim() or claimDeferred() (was recover() run while workers held files?)");
-    assertThat(list(FAILURE)).isEmpty();
+    assertThat(list(root, FAILURE)).isEmpty();
     assertThat(maildir.pending()).containsExactly(name);
   }
 
   @Test
   void postmasterMailIsFiledForTheAdministrator() throws IOException {
     // given
-    String name = claimed("to postmaster");
+    String name = claimed(maildir, "to postmaster");
 
     // when
     maildir.postmaster(name);
 
     // then
-    assertThat(list(POSTMASTER)).containsExactly(name);
-    assertThat(list(CUR)).isEmpty();
+    assertThat(list(root, POSTMASTER)).containsExactly(name);
+    assertThat(list(root, CUR)).isEmpty();
   }
 
   @Test
   void deferredMessageKeepsItsRetryStateUntilItSucceeds() throws IOException {
     // given
-    String name = claimed("main app down");
+    String name = claimed(maildir, "main app down");
     byte[] firstState = "{\"attempts\":1}".getBytes(UTF_8);
     byte[] secondState = "{\"attempts\":2}".getBytes(UTF_8);
 
@@ -192,14 +193,14 @@ class ClaimAndFilingTest {
 
     // then
     assertThat(maildir.retryState(name)).isEmpty();
-    assertThat(list(DEFERRED)).isEmpty();
-    assertThat(list(SUCCESS)).containsExactly(name);
+    assertThat(list(root, DEFERRED)).isEmpty();
+    assertThat(list(root, SUCCESS)).containsExactly(name);
   }
 
   @Test
   void failingARetriedMessageRemovesItsRetryState() throws IOException {
     // given
-    String name = claimed("retries exhausted");
+    String name = claimed(maildir, "retries exhausted");
     maildir.defer(name, "{\"attempts\":9}".getBytes(UTF_8));
     maildir.claimDeferred(name);
 
@@ -208,14 +209,14 @@ class ClaimAndFilingTest {
 
     // then
     assertThat(maildir.retryState(name)).isEmpty();
-    assertThat(list(DEFERRED)).isEmpty();
-    assertThat(list(FAILURE)).containsExactlyInAnyOrder(name, name + ".reason.json");
+    assertThat(list(root, DEFERRED)).isEmpty();
+    assertThat(list(root, FAILURE)).containsExactlyInAnyOrder(name, name + ".reason.json");
   }
 
   @Test
   void claimingADeferredMessageTwiceGivesItToOneClaimerOnly() throws IOException {
     // given
-    String name = claimed("x");
+    String name = claimed(maildir, "x");
     maildir.defer(name, new byte[0]);
 
     // when / then
@@ -226,7 +227,7 @@ class ClaimAndFilingTest {
   @Test
   void requeueReturnsAFailedMessageToNewWithoutItsReason() throws IOException {
     // given
-    String name = claimed("try again");
+    String name = claimed(maildir, "try again");
     maildir.fail(name, "{}".getBytes(UTF_8));
 
     // when
@@ -235,7 +236,7 @@ class ClaimAndFilingTest {
     // then
     assertThat(requeued).isTrue();
     assertThat(maildir.pending()).containsExactly(name);
-    assertThat(list(FAILURE)).isEmpty();
+    assertThat(list(root, FAILURE)).isEmpty();
     assertThat(maildir.requeue(name)).as("no longer in failure/").isFalse();
   }
 
@@ -243,7 +244,7 @@ class ClaimAndFilingTest {
   void requeueAllReturnsEveryFailedMessageAndLeavesForeignFilesAlone() throws IOException {
     // given
     for (int i = 0; i < 3; i++) {
-      maildir.fail(claimed("failed " + i), "{}".getBytes(UTF_8));
+      maildir.fail(claimed(maildir, "failed " + i), "{}".getBytes(UTF_8));
     }
     Files.writeString(root.resolve(FAILURE).resolve("notes.txt"), "operator notes");
 
@@ -253,7 +254,7 @@ class ClaimAndFilingTest {
     // then
     assertThat(requeued).isEqualTo(3);
     assertThat(maildir.pending()).hasSize(3);
-    assertThat(list(FAILURE)).containsExactly("notes.txt");
+    assertThat(list(root, FAILURE)).containsExactly("notes.txt");
   }
 
   @Test
@@ -269,21 +270,5 @@ class ClaimAndFilingTest {
         .hasMessage("name: \"../cur/x\" (expected: a maildir file name without '/')");
     assertThatThrownBy(() -> maildir.path(NEW, ".."))
         .isInstanceOf(IllegalArgumentException.class);
-  }
-
-  private String deliver(String content) throws IOException {
-    return maildir.deliver(new ByteArrayInputStream(content.getBytes(US_ASCII)), new byte[0]);
-  }
-
-  private String claimed(String content) throws IOException {
-    String name = deliver(content);
-    maildir.claim(name).orElseThrow();
-    return name;
-  }
-
-  private List<String> list(String state) throws IOException {
-    try (Stream<Path> files = Files.list(root.resolve(state))) {
-      return files.map(p -> p.getFileName().toString()).toList();
-    }
   }
 }

@@ -6,9 +6,10 @@ import static dev.replyd.maildir.MaildirLayout.NEW;
 import static dev.replyd.maildir.MaildirLayout.TMP;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static dev.replyd.maildir.MaildirFixtures.delivered;
+import static dev.replyd.maildir.MaildirFixtures.list;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,8 +28,8 @@ class RecoveryTest {
   void recoverReturnsClaimedMailToNewOrDeferredAndRemovesOnlyStaleTmpFiles() throws IOException {
     // given: a process that died with two messages claimed, one of them a retry
     Maildir before = Maildir.open(root);
-    String plain = before.deliver(new ByteArrayInputStream("first".getBytes(US_ASCII)), new byte[0]);
-    String retried = before.deliver(new ByteArrayInputStream("second".getBytes(US_ASCII)), new byte[0]);
+    String plain = delivered(before, "first");
+    String retried = delivered(before, "second");
     before.claim(plain).orElseThrow();
     before.claim(retried).orElseThrow();
     before.defer(retried, "{\"attempts\":3}".getBytes(UTF_8));
@@ -49,7 +49,7 @@ class RecoveryTest {
     assertThat(after.deferred()).containsExactly(retried);
     assertThat(after.retryState(retried)).hasValueSatisfying(
         s -> assertThat(new String(s, UTF_8)).isEqualTo("{\"attempts\":3}"));
-    assertThat(list(CUR)).isEmpty();
+    assertThat(list(root, CUR)).isEmpty();
     assertThat(stale).doesNotExist();
     assertThat(fresh).exists();
     assertThat(Files.readString(after.path(NEW, plain), US_ASCII)).isEqualTo("first");
@@ -59,7 +59,7 @@ class RecoveryTest {
   void namesReplydDidNotCreateAreLoggedOnceAndLeftAlone() throws IOException {
     // given
     Maildir maildir = Maildir.open(root);
-    String ours = maildir.deliver(new ByteArrayInputStream("ours".getBytes(US_ASCII)), new byte[0]);
+    String ours = delivered(maildir, "ours");
     List<Path> foreign = List.of(
         Files.writeString(root.resolve(NEW).resolve(".hidden"), "x"),
         Files.writeString(root.resolve(NEW).resolve("1700000000.M1P2Q3.vm:2,S"), "read by a mail client"),
@@ -96,11 +96,5 @@ class RecoveryTest {
   private static String warning(Path file) {
     return "WARN skipping " + file
         + ": not a name replyd creates (expected <secs>.M<usec>P<pid>Q<n>.<host>); left alone";
-  }
-
-  private List<String> list(String state) throws IOException {
-    try (Stream<Path> files = Files.list(root.resolve(state))) {
-      return files.map(p -> p.getFileName().toString()).toList();
-    }
   }
 }
