@@ -1,11 +1,16 @@
 package dev.replyd.extract;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Node;
+import org.jsoup.nodes.TextNode;
+import org.jsoup.select.NodeFilter;
+import org.jsoup.select.NodeTraversor;
 
 /**
  * Finds quoted history in an HTML message at the DOM level, before it becomes text.
@@ -30,9 +35,11 @@ final class HtmlQuoteRemover {
   static final String TO_END = "\uE002";
 
   private static final String CONTAINERS = "blockquote[type=cite], .gmail_quote, .gmail_attr, .moz-cite-prefix,"
-      + " .yahoo_quoted, [id^=yahoo_quoted], .AppleOriginalContents, [id=isForwardContent]";
-  private static final String TO_END_STARTS =
-      "#divRplyFwdMsg, #appendonsend, #OLK_SRC_BODY_SECTION, [id=OLK_SRC_BODY_SECTION], #Signature ~ #divRplyFwdMsg";
+      + " .yahoo_quoted, [id^=yahoo_quoted], .AppleOriginalContents, [id=isForwardContent], .protonmail_quote,"
+      + " .zmail_extra, [id=mail-editor-reference-message-container]";
+  private static final String TO_END_STARTS = "#divRplyFwdMsg, #appendonsend, [id=OLK_SRC_BODY_SECTION]";
+  /** How much leading text is enough to recognise a header field after an {@code <hr>}. */
+  private static final int LEADING_TEXT = 80;
   private static final Pattern HEADER_TEXT = Pattern.compile(
       "^\\s*(?:from|von|de|da|van|från|fra|od|от|de la|date|sent|envoyé|gesendet)\\s*:",
       Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
@@ -43,20 +50,23 @@ final class HtmlQuoteRemover {
   static int mark(Document doc) {
     List<Element> toEnd = new ArrayList<>(doc.select(TO_END_STARTS));
     for (Element hr : doc.select("hr")) {
-      Node next = nextMeaningful(hr);
-      if (next != null && HEADER_TEXT.matcher(textOf(next)).find()) {
+      if (HEADER_TEXT.matcher(textAfter(hr)).find()) {
         toEnd.add(hr);
       }
     }
     for (Element bordered : doc.select("div[style*=border-top]")) {
-      if (HEADER_TEXT.matcher(bordered.text()).find()) {
+      if (HEADER_TEXT.matcher(leadingText(bordered)).find()) {
         toEnd.add(bordered);
       }
     }
     int marked = 0;
+    Map<Element, Integer> order = new IdentityHashMap<>();
+    for (Element e : doc.getAllElements()) {
+      order.put(e, order.size());
+    }
     Element earliest = null;
     for (Element e : toEnd) {
-      if (earliest == null || before(e, earliest)) {
+      if (earliest == null || order.get(e) < order.get(earliest)) {
         earliest = e;
       }
     }
@@ -65,7 +75,7 @@ final class HtmlQuoteRemover {
       marked++;
     }
     for (Element e : doc.select(CONTAINERS)) {
-      if (earliest != null && !before(e, earliest)) {
+      if (earliest != null && order.get(e) > order.get(earliest)) {
         continue;
       }
       if (hasMarkedAncestor(e)) {
@@ -88,38 +98,43 @@ final class HtmlQuoteRemover {
     return false;
   }
 
-  private static boolean before(Element a, Element b) {
-    // document order: compare by the index in a full traversal of the owner document
-    Document doc = a.ownerDocument();
-    if (doc == null) {
-      return false;
-    }
-    for (Element e : doc.getAllElements()) {
-      if (e == a) {
-        return true;
+  /** The first {@value #LEADING_TEXT} characters of text after a node, in document order. */
+  private static String textAfter(Node node) {
+    StringBuilder text = new StringBuilder();
+    for (Node n = node; n != null && text.length() < LEADING_TEXT; n = n.parent()) {
+      for (Node next = n.nextSibling(); next != null && text.length() < LEADING_TEXT; next = next.nextSibling()) {
+        appendText(next, text);
       }
-      if (e == b) {
-        return false;
+      if (n.parent() instanceof Element parent && parent.normalName().equals("body")) {
+        break;
       }
     }
-    return false;
+    return text.toString();
   }
 
-  private static Node nextMeaningful(Node node) {
-    Node next = node.nextSibling();
-    while (next != null && textOf(next).isBlank()) {
-      next = next.nextSibling();
-    }
-    if (next == null && node.parent() instanceof Element parent && !parent.normalName().equals("body")) {
-      return nextMeaningful(parent);
-    }
-    return next;
+  /** The first {@value #LEADING_TEXT} characters of an element's text. */
+  private static String leadingText(Element element) {
+    StringBuilder text = new StringBuilder();
+    appendText(element, text);
+    return text.toString();
   }
 
-  private static String textOf(Node node) {
-    if (node instanceof Element e) {
-      return e.text();
-    }
-    return node instanceof org.jsoup.nodes.TextNode t ? t.text() : "";
+  /** Appends text of the subtree until {@value #LEADING_TEXT} characters are collected. */
+  private static void appendText(Node node, StringBuilder text) {
+    NodeTraversor.filter(new NodeFilter() {
+      @Override
+      public FilterResult head(Node n, int depth) {
+        if (text.length() >= LEADING_TEXT) {
+          return FilterResult.STOP;
+        }
+        if (n instanceof TextNode t) {
+          text.append(t.text()).append(' ');
+        } else if (n instanceof Element e && e.normalName().equals("br")) {
+          text.append(' ');
+        }
+        return FilterResult.CONTINUE;
+      }
+    }, node);
   }
+
 }

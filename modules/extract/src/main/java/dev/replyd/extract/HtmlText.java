@@ -8,6 +8,8 @@ import org.jsoup.Jsoup;
 import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Node;
 import org.jsoup.nodes.TextNode;
+import org.jsoup.select.NodeFilter;
+import org.jsoup.select.NodeTraversor;
 
 /**
  * Renders HTML as readable plain text: paragraphs, line breaks, lists, quotes and links.
@@ -53,65 +55,83 @@ final class HtmlText {
     private int quoteDepth;
     private int preDepth;
 
-    void node(Node node) {
+    /** Walks the tree without recursion: mail HTML can nest deeper than the Java stack. */
+    void node(Node root) {
+      NodeTraversor.filter(new NodeFilter() {
+        @Override
+        public FilterResult head(Node node, int depth) {
+          return open(node);
+        }
+
+        @Override
+        public FilterResult tail(Node node, int depth) {
+          close(node);
+          return FilterResult.CONTINUE;
+        }
+      }, root);
+    }
+
+    private NodeFilter.FilterResult open(Node node) {
       if (node instanceof TextNode text) {
         text(preDepth > 0 ? text.getWholeText() : text.text());
-        return;
+        return NodeFilter.FilterResult.CONTINUE;
       }
       if (!(node instanceof Element element)) {
-        return;
+        return NodeFilter.FilterResult.SKIP_ENTIRELY;
       }
       String tag = element.normalName();
       if (SKIPPED.contains(tag)) {
-        return;
+        return NodeFilter.FilterResult.SKIP_ENTIRELY;
       }
       switch (tag) {
         case "br" -> {
           flushBreaks();
           out.append('\n');
-          return;
+          return NodeFilter.FilterResult.CONTINUE;
         }
         case "td", "th" -> space();
         default -> { }
       }
-      boolean paragraph = PARAGRAPHS.contains(tag);
-      boolean line = LINES.contains(tag);
-      if (paragraph) {
-        breaks(2);
-      } else if (line) {
-        breaks(1);
-      }
-      if (tag.equals("blockquote")) {
-        quoteDepth++;
-      } else if (tag.equals("pre")) {
-        preDepth++;
-      } else if (tag.equals("ul")) {
-        lists.push(new int[] {-1});
-      } else if (tag.equals("ol")) {
-        lists.push(new int[] {1});
-      } else if (tag.equals("li")) {
-        int[] list = lists.peek();
-        if (list == null || list[0] < 0) {
-          text("- ");
-        } else {
-          text(list[0]++ + ". ");
-        }
-      }
-      for (Node child : element.childNodes()) {
-        node(child);
-      }
-      if (tag.equals("a")) {
-        link(element);
-      }
+      blockBreak(tag);
       switch (tag) {
+        case "blockquote" -> quoteDepth++;
+        case "pre" -> preDepth++;
+        case "ul" -> lists.push(new int[] {-1});
+        case "ol" -> lists.push(new int[] {1});
+        case "li" -> {
+          int[] list = lists.peek();
+          if (list == null || list[0] < 0) {
+            text("- ");
+          } else {
+            text(list[0]++ + ". ");
+          }
+        }
+        default -> { }
+      }
+      return NodeFilter.FilterResult.CONTINUE;
+    }
+
+    private void close(Node node) {
+      if (!(node instanceof Element element)) {
+        return;
+      }
+      String tag = element.normalName();
+      switch (tag) {
+        case "a" -> link(element);
         case "blockquote" -> quoteDepth--;
         case "pre" -> preDepth--;
         case "ul", "ol" -> lists.poll();
         default -> { }
       }
-      if (paragraph) {
+      if (!tag.equals("br")) {
+        blockBreak(tag);
+      }
+    }
+
+    private void blockBreak(String tag) {
+      if (PARAGRAPHS.contains(tag)) {
         breaks(2);
-      } else if (line) {
+      } else if (LINES.contains(tag)) {
         breaks(1);
       }
     }

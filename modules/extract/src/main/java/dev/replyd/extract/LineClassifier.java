@@ -28,8 +28,6 @@ final class LineClassifier {
   private static final Pattern QUOTE = Pattern.compile("^[ \\t]*+(?:>|[A-Za-z]{1,12}+>(?![>=])|\\|(?!.*\\|[ \\t]*$))");
   private static final Pattern FENCE = Pattern.compile("^[ \\t]*+(?:```|~~~)");
   private static final Pattern SIGNATURE = Pattern.compile("^--[ \\t]?$");
-  private static final Pattern RULE = Pattern.compile(
-      "^[ \\t]*(?:[_=+~#*\u2014\u2013][ \\t]*){2,}$|^[ \\t]*(?:-[ \\t]*){3,}$|^[ \\t]*\u1427[ \\t]*$");
 
 
   private static final String VERBS =
@@ -168,7 +166,7 @@ final class LineClassifier {
     if (SIGNATURE.matcher(line).matches()) {
       return LineKind.SIGNATURE;
     }
-    if (RULE.matcher(line).matches()) {
+    if (isRule(line)) {
       return LineKind.RULE;
     }
     if (isFooter(line)) {
@@ -194,6 +192,36 @@ final class LineClassifier {
       }
     }
     return false;
+  }
+
+  /**
+   * A visual rule: two or more of {@code _ = + ~ # * — –} (spaces allowed), three or more
+   * dashes, or the lone U+1427 some trackers append. A scan, not a regex: rule lines can be
+   * thousands of characters long.
+   */
+  static boolean isRule(String line) {
+    int marks = 0;
+    int dashes = 0;
+    int dots = 0;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == ' ' || c == '\t') {
+        continue;
+      }
+      if (c == '-') {
+        dashes++;
+      } else if (c == '\u1427') {
+        dots++;
+      } else if ("_=+~#*\u2014\u2013".indexOf(c) >= 0) {
+        marks++;
+      } else {
+        return false;
+      }
+    }
+    if (dots > 0) {
+      return dots == 1 && marks == 0 && dashes == 0;
+    }
+    return dashes == 0 ? marks >= 2 : dashes + marks >= 3;
   }
 
   /** Header field names are short: no colon in the first 40 characters means no header field. */

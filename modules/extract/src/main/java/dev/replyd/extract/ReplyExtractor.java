@@ -54,7 +54,27 @@ public final class ReplyExtractor {
   public ReplyExtractor(Settings settings) {
     this.settings = settings;
     this.classifier = new LineClassifier(settings.markers(), settings.ownAddresses());
+    warmUp();
   }
+
+  /**
+   * Loads and initialises jsoup, the regex engine and our classes once, with no time budget,
+   * so the first real message is not cut short by class loading (a cold jsoup parse alone can
+   * take longer than the whole budget).
+   */
+  private void warmUp() {
+    Deadline none = Deadline.after(Duration.ofDays(1));
+    String[] lines = WARM_UP_TEXT.split("\n", -1);
+    trim(lines, new String[lines.length], none);
+    HtmlQuoteRemover.mark(Jsoup.parse(WARM_UP_HTML));
+    HtmlText.render(WARM_UP_HTML);
+  }
+
+  private static final String WARM_UP_TEXT =
+      "Ok.\n\nOn Mon, 3 Mar 2025 at 10:12, A <a@example.org> wrote:\n> x\n-- \ns";
+  private static final String WARM_UP_HTML =
+      "<div>Ok <a href=\"https://example.org\">x</a></div><ul><li>y</li></ul><hr><b>From:</b> a"
+          + "<blockquote type=\"cite\">z</blockquote>";
 
   /** The reply of a message: plain body if present, else its HTML body, else empty. */
   public ReplyText extract(MessageBody body) {
@@ -77,8 +97,8 @@ public final class ReplyExtractor {
     Deadline deadline = Deadline.after(settings.budget());
     String[] lines;
     String[] ruleOf;
+    Document doc = Jsoup.parse(html); // linear; not interruptible, so checked right after
     try {
-      Document doc = Jsoup.parse(html);
       deadline.check();
       HtmlQuoteRemover.mark(doc);
       deadline.check();
@@ -110,7 +130,7 @@ public final class ReplyExtractor {
       lines = collapseBlankRuns(kept, rules);
       ruleOf = rules.toArray(new String[0]);
     } catch (Deadline.Exceeded e) {
-      String full = HtmlText.render(html);
+      String full = HtmlText.render(doc.body()).replaceAll("(?m)^[\uE000-\uE002]+\n?", "");
       return new ReplyText(strip(full), full, List.of(), true);
     }
     return trim(lines, ruleOf, deadline);

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -71,5 +72,24 @@ class ExtractionBudgetTest {
     long millis = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(millis).isLessThan(BUDGET.toMillis() + 150);
+  }
+
+  @Example
+  void deeplyNestedHtmlIsRenderedWithoutExhaustingTheStack() {
+    String html = "<div>".repeat(50_000) + "deep" + "</div>".repeat(50_000) + "<blockquote type=cite>old</blockquote>";
+
+    ReplyText result = EXTRACTOR.extractHtml(html);
+
+    assertThat(result.full()).contains("deep");
+  }
+
+  @Example
+  void ruleLineOfAMillionUnderscoresIsRemovedAsTrailingSeparator() {
+    String text = "Reply\n\n" + "_".repeat(1_000_000) + "\n";
+
+    ReplyText result = EXTRACTOR.extractPlain(text);
+
+    assertThat(result.budgetExceeded()).isFalse();
+    assertThat(result.reply()).isEqualTo("Reply");
   }
 }
