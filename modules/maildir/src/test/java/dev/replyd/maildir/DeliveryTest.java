@@ -195,6 +195,29 @@ class DeliveryTest {
   }
 
   @Test
+  void newDirectoryRemovedUnderARunningDeliveryFailsTheCommitWithTheFixAndCleansTmp() throws IOException {
+    // given
+    Delivery delivery = maildir.begin(List.of("A\r\n".getBytes(US_ASCII)));
+    delivery.body().write("body\r\n".getBytes(US_ASCII));
+    Path tmpFile = tmpFiles().get(0);
+    Path newDirectory = root.resolve(MaildirLayout.NEW);
+    Files.delete(newDirectory);
+
+    // when / then
+    try {
+      assertThatThrownBy(delivery::commit)
+          .isInstanceOf(IOException.class)
+          .hasMessage("rename " + tmpFile + " to " + newDirectory.resolve(tmpFile.getFileName())
+              + ": No such file or directory; was part of storage.root " + root
+              + " removed while replyd runs? restart replyd to re-create it");
+    } finally {
+      delivery.close();
+    }
+    assertThat(tmpFiles()).isEmpty();
+    assertThat(Maildir.open(root).pending()).as("re-created at the next start, empty").isEmpty();
+  }
+
+  @Test
   void messageStreamFailingHalfWayLeavesNothingInNewOrTmp() throws IOException {
     // given
     InputStream brokenConnection = new InputStream() {
