@@ -33,7 +33,9 @@ import java.util.Properties;
  * HTML rendered as readable text by {@link HtmlText}, or else the empty string.
  *
  * <p>Files are read through {@link SharedFileInputStream}, so a large message is never held as
- * one byte array; attachment parts stay backed by the file and are read lazily by the caller.
+ * one byte array; attachment parts stay backed by the file and are read lazily by the caller,
+ * until {@link #close()} releases the file (use try-with-resources with {@link #read(Path)}).
+ * Only the chosen text parts are read into memory, bounded by the SMTP size limit.
  *
  * <p>Failures: a file that cannot be opened, or a MIME structure Jakarta Mail cannot parse,
  * throws {@link UnparseableMessageException} naming the path (or "stream") and the cause.
@@ -43,15 +45,18 @@ import java.util.Properties;
  * Thread-safety: immutable after construction; the attachment {@link Part}s are Jakarta objects
  * and must be read by one thread at a time.
  */
-public final class MessageBody {
+public final class MessageBody implements AutoCloseable {
   private static final Session SESSION = Session.getInstance(lenientParsing());
 
+  private final java.io.Closeable source;
   private final String plain;
   private final String html;
   private final List<Part> attachments;
   private final boolean charsetFallback;
 
-  private MessageBody(String plain, String html, List<Part> attachments, boolean charsetFallback) {
+  private MessageBody(java.io.Closeable source, String plain, String html, List<Part> attachments,
+      boolean charsetFallback) {
+    this.source = source;
     this.plain = plain;
     this.html = html;
     this.attachments = List.copyOf(attachments);
@@ -64,18 +69,53 @@ public final class MessageBody {
       throw new UnparseableMessageException(
           "read message " + messageFile + ": not a readable file (expected: an RFC 5322 message file)");
     }
+    SharedFileInputStream in = null;
     try {
-      SharedFileInputStream in = new SharedFileInputStream(messageFile.toFile());
-      return parse(new MimeMessage(SESSION, in), messageFile.toString());
-    } catch (MessagingException | IOException e) {
+      in = new SharedFileInputStream(messageFile.toFile());
+      return parse(new MimeMessage(SESSION, in), messageFile.toString(), in);
+    } catch (MessagingException | IOException | UnparseableMessageException e) {
+      closeQuietly(in);
+      if (e instanceof UnparseableMessageException u) {
+        throw u;
+      }
       throw new UnparseableMessageException("read message " + messageFile + ": " + e.getMessage(), e);
     }
+  }
+
+  private static void closeQuietly(java.io.Closeable in) {
+    if (in != null) {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // the parse already failed; that failure is the one worth reporting
+      }
+    }
+  }
+
+  /**
+   * The lenient Jakarta Mail session this class parses with (non-strict addresses, parameters
+   * and encoded words; damaged base64 tolerated). Callers that parse messages themselves and
+   * then use {@link #of(Part)} should use it too, so they see mail the way
+   * {@code replyd extract} does.
+   */
+  public static Session session() {
+    return SESSION;
+  }
+
+  /**
+   * Releases the message file opened by {@link #read(Path)} (attachments can no longer be read
+   * after this). A no-op for bodies made by {@link #read(InputStream)} or {@link #of(Part)},
+   * whose stream belongs to the caller.
+   */
+  @Override
+  public void close() {
+    closeQuietly(source);
   }
 
   /** Parses a message from a stream (for example stdin for {@code replyd extract}). */
   public static MessageBody read(InputStream in) throws UnparseableMessageException {
     try {
-      return parse(new MimeMessage(SESSION, in), "stream");
+      return parse(new MimeMessage(SESSION, in), "stream", null);
     } catch (MessagingException e) {
       throw new UnparseableMessageException("read message from stream: " + e.getMessage(), e);
     }
@@ -83,17 +123,18 @@ public final class MessageBody {
 
   /** Selects the body of a message (or any part) already parsed by the caller. */
   public static MessageBody of(Part message) throws UnparseableMessageException {
-    return parse(message, "message");
+    return parse(message, "message", null);
   }
 
-  private static MessageBody parse(Part message, String where) throws UnparseableMessageException {
+  private static MessageBody parse(Part message, String where, java.io.Closeable source)
+      throws UnparseableMessageException {
     Walk walk = new Walk();
     try {
       walk.visit(message, 0);
     } catch (MessagingException | IOException e) {
       throw new UnparseableMessageException("read MIME structure of " + where + ": " + e.getMessage(), e);
     }
-    return new MessageBody(walk.plain, walk.html, walk.attachments, walk.fallback);
+    return new MessageBody(source, walk.plain, walk.html, walk.attachments, walk.fallback);
   }
 
   public Optional<String> plain() {
@@ -123,7 +164,7 @@ public final class MessageBody {
 
   /** Builds a body from already-decoded text, for the extractor's string entry points. */
   static MessageBody ofText(String plain, String html) {
-    return new MessageBody(plain, html, List.of(), false);
+    return new MessageBody(null, plain, html, List.of(), false);
   }
 
   /** Depth-first walk; confined to one parse call. */

@@ -38,8 +38,12 @@ public final class ReplyCorpusBench {
 
   private ReplyCorpusBench() {}
 
-  record Outcome(String id, String source, String language, String kind, boolean flagged, boolean pass,
-      long nanos, String actual, String expected) {}
+  record Outcome(String id, String source, String language, String kind, String flag, boolean pass,
+      long nanos, String actual, String expected) {
+    boolean flagged() {
+      return !flag.isBlank();
+    }
+  }
 
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args.length > 0 ? args[0] : "../shared/benchmarks/reply-corpus");
@@ -85,7 +89,7 @@ public final class ReplyCorpusBench {
         boolean ok = nows ? noWhitespace(actual).equals(noWhitespace(expected))
             : normalise(actual).equals(normalise(expected));
         outcomes.add(new Outcome(f[col.get("case")], f[col.get("source")].replaceFirst("/.*", ""),
-            f[col.get("language")], kind, !f[col.get("policy_flag")].isBlank(), ok, nanos, actual, expected));
+            f[col.get("language")], kind, f[col.get("policy_flag")].strip(), ok, nanos, actual, expected));
       }
     }
     return outcomes;
@@ -96,8 +100,8 @@ public final class ReplyCorpusBench {
       case "html":
         return extractor.extractHtml(Files.readString(input, StandardCharsets.UTF_8)).reply();
       case "eml":
-        try {
-          return extractor.extract(MessageBody.read(input)).reply();
+        try (MessageBody body = MessageBody.read(input)) {
+          return extractor.extract(body).reply();
         } catch (UnparseableMessageException e) {
           return "<unparseable: " + e.getMessage() + ">";
         }
@@ -124,12 +128,12 @@ public final class ReplyCorpusBench {
 
   static void print(List<Outcome> outcomes, PrintStream out, boolean verbose) {
     out.println("reply-corpus: exact matches");
-    line(out, "overall (all rows)", outcomes);
-    line(out, "unflagged rows", outcomes.stream().filter(o -> !o.flagged()).toList());
-    line(out, "policy-flagged rows", outcomes.stream().filter(Outcome::flagged).toList());
-    group(out, "by source (unflagged)", outcomes, Outcome::source);
-    group(out, "by language (unflagged)", outcomes, Outcome::language);
-    group(out, "by input kind (unflagged)", outcomes, Outcome::kind);
+    out.printf("%-28s %-20s %-20s%n", "", "unflagged rows", "all rows");
+    row(out, "overall", outcomes);
+    line(out, "policy-flagged rows only", outcomes.stream().filter(Outcome::flagged).toList());
+    group(out, "by source", outcomes, Outcome::source);
+    group(out, "by language", outcomes, Outcome::language);
+    group(out, "by input kind", outcomes, Outcome::kind);
     Outcome slowest = outcomes.stream().max((a, b) -> Long.compare(a.nanos(), b.nanos())).orElse(null);
     if (slowest != null) {
       out.printf("slowest case: %s %.2f ms%n", slowest.id(), slowest.nanos() / 1e6);
@@ -137,7 +141,7 @@ public final class ReplyCorpusBench {
     out.println("failing cases:");
     for (Outcome o : outcomes) {
       if (!o.pass()) {
-        out.println("  " + o.id() + (o.flagged() ? " (policy-flagged)" : ""));
+        out.println("  " + o.id() + (o.flagged() ? " (policy-flagged: " + o.flag() + ")" : ""));
         if (verbose) {
           out.println("    --- expected\n" + indent(normalise(o.expected())) + "\n    --- actual\n" + indent(normalise(o.actual())));
         }
@@ -154,16 +158,26 @@ public final class ReplyCorpusBench {
     out.println(title + ":");
     Map<String, List<Outcome>> groups = new TreeMap<>();
     for (Outcome o : outcomes) {
-      if (!o.flagged()) {
-        groups.computeIfAbsent(key.apply(o), k -> new ArrayList<>()).add(o);
-      }
+      groups.computeIfAbsent(key.apply(o), k -> new ArrayList<>()).add(o);
     }
-    groups.forEach((k, v) -> line(out, "  " + k, v));
+    groups.forEach((k, v) -> row(out, "  " + k, v));
+  }
+
+  /** One table row: unflagged figures, then all rows (flagged included). */
+  private static void row(PrintStream out, String label, List<Outcome> outcomes) {
+    List<Outcome> unflagged = outcomes.stream().filter(o -> !o.flagged()).toList();
+    out.printf("%-28s %-20s %-20s%n", label, figure(unflagged), figure(outcomes));
   }
 
   private static void line(PrintStream out, String label, List<Outcome> outcomes) {
+    out.printf("%-28s %-20s%n", label, figure(outcomes));
+  }
+
+  private static String figure(List<Outcome> outcomes) {
+    if (outcomes.isEmpty()) {
+      return "-";
+    }
     long pass = outcomes.stream().filter(Outcome::pass).count();
-    out.printf("%-28s %4d / %-4d %6.1f%%%n", label, pass, outcomes.size(),
-        outcomes.isEmpty() ? 100.0 : 100.0 * pass / outcomes.size());
+    return String.format("%d/%d %.1f%%", pass, outcomes.size(), 100.0 * pass / outcomes.size());
   }
 }

@@ -35,7 +35,9 @@ class ExtractGoldenFilesTest {
     // when
     ReplyText result;
     if (name.endsWith(".eml")) {
-      result = EXTRACTOR.extract(MessageBody.read(input));
+      try (MessageBody body = MessageBody.read(input)) {
+        result = EXTRACTOR.extract(body);
+      }
     } else if (name.endsWith(".html")) {
       result = EXTRACTOR.extractHtml(Files.readString(input, StandardCharsets.UTF_8));
     } else {

@@ -102,9 +102,9 @@ class MessageBodyTest {
     Path file = dir.resolve("1700000000.M1P1Q1.host");
     Files.writeString(file, "Subject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nfrom a file\r\n");
 
-    MessageBody body = MessageBody.read(file);
-
-    assertThat(body.text()).isEqualTo("from a file\r\n");
+    try (MessageBody body = MessageBody.read(file)) {
+      assertThat(body.text()).isEqualTo("from a file\r\n");
+    }
   }
 
   @Test
