@@ -1,0 +1,134 @@
+package dev.replyd.diagnostics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The DNS part of diagnose against a real dnsmasq on loopback that serves three zones: {@code tracker.test}
+ * set up right, {@code broken.test} set up wrong, and {@code alias.test} whose reply domain is a CNAME.
+ */
+class DiagnoseDnsTest {
+
+    @TempDir
+    static Path dnsDir;
+
+    private static LocalDnsmasq dns;
+
+    @BeforeAll
+    static void startDns() throws IOException, InterruptedException {
+        dns = LocalDnsmasq.start(dnsDir, List.of(
+                // tracker.test: reply.<host> A and MX to itself; <host> MX to a resolvable mail host.
+                "--local=/tracker.test/",
+                "--host-record=reply.tracker.test,127.0.0.1",
+                "--mx-host=reply.tracker.test,reply.tracker.test,10",
+                "--mx-host=tracker.test,mail.tracker.test,10",
+                "--host-record=mail.tracker.test,127.0.0.2",
+                // broken.test: no address for reply.<host>, its MX points at another machine, <host> has nothing.
+                "--local=/broken.test/",
+                "--mx-host=reply.broken.test,mx.elsewhere.test,10",
+                "--local=/elsewhere.test/",
+                "--host-record=mx.elsewhere.test,198.51.100.7",
+                // alias.test: reply.<host> is a CNAME; <host> MX points at a name without an address.
+                "--local=/alias.test/",
+                "--host-record=box.alias.test,127.0.0.1",
+                "--cname=reply.alias.test,box.alias.test",
+                "--mx-host=alias.test,nowhere.alias.test,5"));
+    }
+
+    @AfterAll
+    static void stopDns() throws InterruptedException {
+        if (dns != null) {
+            dns.close();
+        }
+    }
+
+    @Test
+    void correctRecordsPassAllThreeDnsChecks() {
+        Report report = Diagnosis.run(inputs("tracker.test", List.of(dns.address()), Duration.ofSeconds(3)));
+
+        assertThat(report.find("dns reply address")).get().satisfies(check -> {
+            assertThat(check.status()).isEqualTo(Status.PASS);
+            assertThat(check.detail()).isEqualTo("reply.tracker.test has address 127.0.0.1");
+        });
+        assertThat(report.find("dns reply MX")).get().satisfies(check -> {
+            assertThat(check.status()).isEqualTo(Status.PASS);
+            assertThat(check.detail()).isEqualTo("reply.tracker.test MX 10 reply.tracker.test (127.0.0.1)");
+        });
+        assertThat(report.find("dns host MX")).get().satisfies(check -> {
+            assertThat(check.status()).isEqualTo(Status.PASS);
+            assertThat(check.detail()).isEqualTo("tracker.test MX 10 mail.tracker.test (127.0.0.2)");
+        });
+    }
+
+    @Test
+    void wrongRecordsFailOrWarnAndNameTheRecordToCreate() {
+        Report report = Diagnosis.run(inputs("broken.test", List.of(dns.address()), Duration.ofSeconds(3)));
+
+
+        Check address = report.find("dns reply address").orElseThrow();
+        assertThat(address.status()).isEqualTo(Status.FAIL);
+        assertThat(address.detail()).startsWith("reply.broken.test has no A, AAAA or CNAME record (DNS server 127.0.0.1:");
+        assertThat(address.fix()).contains("\"reply.broken.test. A <public address of this machine>\"");
+
+        Check replyMx = report.find("dns reply MX").orElseThrow();
+        assertThat(replyMx.status()).isEqualTo(Status.WARN);
+        assertThat(replyMx.detail()).startsWith(
+                "the MX of reply.broken.test points to mx.elsewhere.test (198.51.100.7), not to this machine (");
+        assertThat(replyMx.fix()).endsWith("\"reply.broken.test. MX 10 reply.broken.test.\"");
+
+        Check hostMx = report.find("dns host MX").orElseThrow();
+        assertThat(hostMx.status()).isEqualTo(Status.FAIL);
+        assertThat(hostMx.detail()).startsWith("broken.test has neither an MX nor an address record");
+        assertThat(report.anyFailed()).isTrue();
+    }
+
+    @Test
+    void cnameForTheReplyDomainPassesAndNamesTheCanonicalHost() {
+        Report report = Diagnosis.run(inputs("alias.test", List.of(dns.address()), Duration.ofSeconds(3)));
+
+        Check address = report.find("dns reply address").orElseThrow();
+        assertThat(address.status()).isEqualTo(Status.PASS);
+        assertThat(address.detail()).isEqualTo("reply.alias.test (CNAME to box.alias.test) has address 127.0.0.1");
+        // No MX for the reply domain: senders fall back to the address record, which deserves a warning.
+        assertThat(report.find("dns reply MX").orElseThrow().status()).isEqualTo(Status.WARN);
+        Check hostMx = report.find("dns host MX").orElseThrow();
+        assertThat(hostMx.status()).isEqualTo(Status.FAIL);
+        assertThat(hostMx.detail()).isEqualTo("the MX targets of alias.test (nowhere.alias.test) have no address record");
+    }
+
+    @Test
+    void silentDnsServerCostsOneTimeoutAndFailsEveryDnsCheck() throws IOException {
+        try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort());
+            long started = System.nanoTime();
+
+            Report report = Diagnosis.run(inputs("tracker.test", List.of(server), Duration.ofMillis(700)));
+
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(report.find("dns reply address").orElseThrow().detail())
+                    .endsWith("did not answer (timeout or network error)");
+            assertThat(report.find("dns reply MX").orElseThrow().detail())
+                    .contains("not checked: DNS server 127.0.0.1:" + silent.getLocalPort() + " did not answer");
+            assertThat(report.find("dns host MX").orElseThrow().status()).isEqualTo(Status.FAIL);
+            // One wait for DNS (plus the other checks, which fail fast here), not one per query.
+            assertThat(took).isLessThan(Duration.ofSeconds(4));
+        }
+    }
+
+    /** Only the DNS inputs matter here; the rest points at nothing and is not asserted. */
+    private static Diagnosis.Inputs inputs(String host, List<InetSocketAddress> servers, Duration timeout) {
+        return new Diagnosis.Inputs(List.of(), host, "reply." + host, null, host, null, 0, null, null, null,
+                servers, timeout);
+    }
+}

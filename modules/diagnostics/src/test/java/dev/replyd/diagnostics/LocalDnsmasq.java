@@ -1,0 +1,116 @@
+package dev.replyd.diagnostics;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * A real dnsmasq on 127.0.0.1 at a free high port, serving only the records given on its command line.
+ *
+ * <p>Tests call {@link #start}; when the {@code dnsmasq} binary is absent the test is skipped with a message
+ * naming the Debian package. {@link #close} stops the process and waits for it.
+ *
+ * <p>Thread-safety: confined to the test that started it.
+ */
+final class LocalDnsmasq implements AutoCloseable {
+
+    private static final List<String> CANDIDATES = List.of("/usr/sbin/dnsmasq", "/usr/bin/dnsmasq");
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private LocalDnsmasq(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    static LocalDnsmasq start(Path workDir, List<String> records) throws IOException, InterruptedException {
+        String binary = CANDIDATES.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElse(null);
+        Assumptions.assumeTrue(binary != null,
+                "dnsmasq not installed (apt-get install dnsmasq): DNS checks against a real server are skipped");
+        IOException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int port = freePort();
+            Path log = workDir.resolve("dnsmasq-" + port + ".log");
+            List<String> command = new ArrayList<>(List.of(binary, "--keep-in-foreground", "--no-resolv",
+                    "--no-hosts", "--conf-file=/dev/null", "--port=" + port, "--listen-address=127.0.0.1",
+                    "--bind-interfaces", "--pid-file", "--log-facility=-", "--log-queries"));
+            command.addAll(records);
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            LocalDnsmasq server = new LocalDnsmasq(process, port, log);
+            if (server.awaitAnswering(Duration.ofSeconds(5))) {
+                return server;
+            }
+            server.close();
+            last = new IOException("dnsmasq did not answer on port " + port + ": "
+                    + Files.readString(log, StandardCharsets.UTF_8));
+        }
+        throw last;
+    }
+
+    InetSocketAddress address() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    String log() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    private boolean awaitAnswering(Duration limit) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        SimpleResolver resolver = new SimpleResolver(address());
+        resolver.setTimeout(Duration.ofMillis(200));
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                // Any answer, even REFUSED for this name outside every zone, means dnsmasq is listening.
+                resolver.send(Message.newQuery(Record.newRecord(Name.fromString("probe.invalid."), Type.A, DClass.IN)));
+                return true;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        return false;
+    }
+
+    /** A port free for both UDP and TCP on loopback right now (dnsmasq binds both). */
+    private static int freePort() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                int candidate = udp.getLocalPort();
+                try (ServerSocket tcp = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+                    return candidate;
+                } catch (IOException taken) {
+                    // TCP side busy; try another.
+                }
+            }
+        }
+        throw new IOException("no free UDP+TCP port on loopback");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+}
