@@ -18,10 +18,10 @@ import org.apache.james.protocols.smtp.core.DataCmdHandler;
  * DATA, drops the line and then accepts the truncated message at the dot, with the client out of step.</li>
  * <li>{@link #resetState()} (RSET, HELO/EHLO, end of DATA, disconnect) first aborts an uncommitted
  * {@link MaildirEnvelope}, so no tmp/ file outlives its transaction, whatever ended it.</li>
- * <li>{@link #resetState()} turns STARTTLS command-injection detection back on. DataCmdHandler turns it
- * off for the message body and 3.8.1 never turns it on again, which would let "STARTTLS\r\nMAIL ..." in
- * one packet inject plaintext commands into the TLS session after a first message
- * (CVE-2021-38542 family).</li>
+ * <li>{@link #resetState()} turns STARTTLS command-injection detection back on while TLS is not active.
+ * DataCmdHandler turns it off for the message body and 3.8.1 never turns it on again, which would let
+ * "STARTTLS\r\nMAIL ..." in one packet inject plaintext commands into the TLS session after a first
+ * message (CVE-2021-38542 family).</li>
  * </ul>
  * Once {@link #markClosing()} was called, every further line is ignored until the connection closes
  * (see {@link CommandAccountingDispatcher} and {@link BareLineFeedFilter}).
@@ -57,7 +57,11 @@ final class ReceptionSession extends SMTPSessionImpl {
     public void resetState() {
         abortMessage();
         super.resetState();
-        startDetectingCommandInjection();
+        if (!isTLSStarted()) {
+            // After STARTTLS James switches detection off for good (the framer's "STARTTLS in flight"
+            // flag stays set and would refuse every later line); no second STARTTLS is possible then.
+            startDetectingCommandInjection();
+        }
     }
 
     /** From now on the session only waits for its connection to close. */

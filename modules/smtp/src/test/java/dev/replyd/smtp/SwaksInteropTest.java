@@ -1,0 +1,213 @@
+package dev.replyd.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.mail.Session;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** swaks (Debian) and Jakarta Mail as real clients: plain, pipelined, STARTTLS, multi-recipient, SIZE. */
+class SwaksInteropTest {
+
+    @TempDir
+    Path storage;
+
+    @TempDir
+    Path work;
+
+    private TestServer replyd;
+
+    @AfterEach
+    void stop() {
+        if (replyd != null) {
+            replyd.close();
+        }
+    }
+
+    @Test
+    void swaksPipelinedTransactionIsQueuedAndStored() throws Exception {
+        // given
+        replyd = TestServer.start(storage);
+        String reply = replyd.replyAddress(5, 6);
+
+        // when
+        ExternalCommand.Result swaks = swaks("--pipeline", "--to", reply, "--header", "Subject: pipelined reply",
+                "--body", "Thanks, merged.");
+
+        // then
+        assertThat(swaks.exitCode()).as(swaks.output()).isZero();
+        assertThat(swaks.output()).containsPattern("<- +250 2\\.0\\.0 Ok: queued as [0-9A-F]+");
+        assertThat(replyd.onlyMessage()).contains("Subject: pipelined reply").contains("Thanks, merged.");
+    }
+
+    @Test
+    void swaksStartTlsSessionIsEncryptedAndRecordedAsEsmtpsInReceived() throws Exception {
+        // given
+        Path[] pem = ExternalCommand.selfSignedCertificate(work, "server");
+        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
+        String reply = replyd.replyAddress(5, 6);
+
+        // when
+        ExternalCommand.Result swaks = swaks("--tls", "--pipeline", "--to", reply, "--body", "over TLS");
+
+        // then
+        assertThat(swaks.exitCode()).as(swaks.output()).isZero();
+        assertThat(swaks.output()).contains("STARTTLS").contains("TLS started with cipher TLSv1.3");
+        assertThat(replyd.onlyMessage()).containsPattern(
+                "Received: from client\\.example\\.org \\(unknown \\[127\\.0\\.0\\.1\\]\\)\r\n"
+                        + "\t\\(using TLSv1\\.3 with cipher TLS_[A-Z0-9_]+\\)\r\n"
+                        + "\tby tracker\\.test \\(replyd\\) with ESMTPS id ");
+    }
+
+    @Test
+    void startTlsPipelinedWithAnotherCommandAfterAFirstMessageIsRefused() throws Exception {
+        // given: a first message in plaintext (James 3.8.1 stops injection detection at DATA for good)
+        Path[] pem = ExternalCommand.selfSignedCertificate(work, "server");
+        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
+        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+            smtp.sendMessage("alice@example.org", replyd.replyAddress(1, 1), "Subject: first\r\n\r\nx\r\n");
+
+            // when: CVE-2021-38542 style injection, a plaintext command behind STARTTLS in one packet
+            smtp.raw("STARTTLS\r\nMAIL FROM:<injected@example.org>\r\n");
+
+            // then
+            assertThat(smtp.reply()).isEqualTo("451 4.3.0 Error: internal error, try again later");
+            assertThat(smtp.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void tls11IsRefused() throws Exception {
+        // given
+        Path[] pem = ExternalCommand.selfSignedCertificate(work, "server");
+        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
+
+        // when
+        ExternalCommand.Result client = ExternalCommand.run(work, List.of("openssl", "s_client", "-starttls", "smtp",
+                "-connect", "127.0.0.1:" + replyd.port(), "-tls1_1", "-brief"));
+
+        // then
+        assertThat(client.exitCode()).as(client.output()).isNotZero();
+        assertThat(client.output()).doesNotContain("Protocol version: TLSv1.1");
+    }
+
+    @Test
+    void jakartaMailRequiringStartTlsDelivers() throws Exception {
+        // given
+        Path[] pem = ExternalCommand.selfSignedCertificate(work, "server");
+        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
+        String reply = replyd.replyAddress(77, 1);
+        Session session = JakartaMailClient.session(replyd.port(), true);
+
+        // when
+        String answer = JakartaMailClient.send(session,
+                JakartaMailClient.message(session, "alice@example.org", "tls", "secret plans\n", reply));
+
+        // then
+        assertThat(answer).startsWith("250 2.0.0 Ok: queued as ");
+        assertThat(replyd.onlyMessage()).contains("with ESMTPS id ").contains("secret plans");
+    }
+
+    @Test
+    void reloadedCertificateIsOfferedToNewConnections() throws Exception {
+        // given: started without TLS
+        replyd = TestServer.start(storage);
+        Path[] pem = ExternalCommand.selfSignedCertificate(work, "renewed");
+
+        // when
+        replyd.server.reloadTls(pem[0], pem[1]);
+
+        // then
+        ExternalCommand.Result swaks = swaks("--tls", "--to", replyd.replyAddress(1, 1), "--body", "after reload");
+        assertThat(swaks.exitCode()).as(swaks.output()).isZero();
+        assertThat(replyd.onlyMessage()).contains("with ESMTPS id ");
+    }
+
+    @Test
+    void unusableCertificateFilesAreNamedInTheError() throws Exception {
+        // given
+        replyd = TestServer.start(storage);
+        Path notPem = Files.writeString(work.resolve("cert.pem"), "not a certificate");
+
+        // when / then
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> replyd.server.reloadTls(notPem, work.resolve("missing.key")))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageStartingWith("replyd.smtp.tls.key: " + work.resolve("missing.key") + " is not a readable file");
+        Path[] pem = ExternalCommand.selfSignedCertificate(work, "ok");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> replyd.server.reloadTls(notPem, pem[1]))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("replyd.smtp.tls: cannot use certificate " + notPem)
+                .hasMessageContaining("PKCS#8");
+    }
+
+    @Test
+    void multiRecipientMessageGivesOneFilePerRecipientWithTheSameBody() throws Exception {
+        // given
+        replyd = TestServer.start(storage);
+        String first = replyd.replyAddress(10, 1);
+        String second = replyd.replyAddress(10, 2);
+
+        // when
+        ExternalCommand.Result swaks = swaks("--to", first + "," + second + ",postmaster@tracker.test",
+                "--header", "Subject: to three", "--body", "shared body");
+
+        // then
+        assertThat(swaks.exitCode()).as(swaks.output()).isZero();
+        List<String> files = new ArrayList<>();
+        replyd.newFiles().forEach(file -> files.add(replyd.read(file)));
+        assertThat(files).hasSize(3);
+        assertThat(files).anySatisfy(text -> assertThat(text).contains("Delivered-To: " + first + "\r\n"))
+                .anySatisfy(text -> assertThat(text).contains("Delivered-To: " + second + "\r\n"))
+                .anySatisfy(text -> assertThat(text).contains("Delivered-To: postmaster@tracker.test\r\n"))
+                .allSatisfy(text -> assertThat(text).doesNotContain("\tfor <"));
+        List<String> bodies = files.stream().map(text -> text.substring(text.indexOf("Received: "))).distinct().toList();
+        assertThat(bodies).hasSize(1);
+    }
+
+    @Test
+    void eightBitUtf8BodyFromSwaksIsStoredUnchanged() throws Exception {
+        // given
+        replyd = TestServer.start(storage);
+        String body = "Grüße aus Köln — ça marche ✓";
+
+        // when
+        ExternalCommand.Result swaks = swaks("--to", replyd.replyAddress(3, 3),
+                "--header", "Content-Type: text/plain; charset=UTF-8", "--header", "Content-Transfer-Encoding: 8bit",
+                "--body", body);
+
+        // then
+        assertThat(swaks.exitCode()).as(swaks.output()).isZero();
+        String stored = new String(Files.readAllBytes(replyd.newFiles().get(0)), StandardCharsets.UTF_8);
+        assertThat(stored).contains(body);
+    }
+
+    @Test
+    void oversizedMessageFromSwaksIsRefusedWith552() throws Exception {
+        // given
+        replyd = TestServer.start(storage, settings -> settings.withLimits(32 * 1024, 50));
+        Path body = Files.writeString(work.resolve("big.txt"), ("z".repeat(70) + "\n").repeat(1000));
+
+        // when
+        ExternalCommand.Result swaks = swaks("--to", replyd.replyAddress(3, 3), "--body", "@" + body);
+
+        // then
+        assertThat(swaks.exitCode()).as(swaks.output()).isNotZero();
+        assertThat(swaks.output()).contains("552 5.3.4 Error: message file too big");
+        assertThat(replyd.newFiles()).isEmpty();
+        assertThat(replyd.tmpFiles()).isEmpty();
+    }
+
+    private ExternalCommand.Result swaks(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("swaks", "--server", "127.0.0.1", "--port",
+                Integer.toString(replyd.port()), "--helo", "client.example.org", "--from", "alice@example.org",
+                "--timeout", "20"));
+        command.addAll(List.of(arguments));
+        return ExternalCommand.run(work, command);
+    }
+}
