@@ -25,10 +25,9 @@ final class LineClassifier {
   /** Quoted lines at least this long may have been re-wrapped by the replying client. */
   static final int LAZY_QUOTE_MIN_LENGTH = 60;
 
-  private static final Pattern QUOTE = Pattern.compile("^[ \\t]*+(?:>|[A-Za-z]{1,12}+>(?![>=])|\\|(?!.*\\|[ \\t]*$))");
+  private static final Pattern QUOTE = Pattern.compile("^[ \\t]*+(?:>|[A-Za-z]{1,12}+>(?=[ \\t]|$)|\\|(?!.*\\|[ \\t]*$))");
   private static final Pattern FENCE = Pattern.compile("^[ \\t]*+(?:```|~~~)");
   private static final Pattern SIGNATURE = Pattern.compile("^--[ \\t]?$");
-
 
   private static final String VERBS =
       "wrote|writes|has written|schrieb|schreef|het volgende geschreven|a écrit|a ecrit|escribió|escribio"
@@ -52,7 +51,7 @@ final class LineClassifier {
   private static final Pattern SEPARATOR = Pattern.compile(
       "^(?:original message|original e-?mail|forwarded message|forwarded e-?mail|mail original|e-mail original"
           + "|ursprüngliche e-mail|weitergeleitete e-mail|originele e-mail|doorgestuurde e-mail|correo original"
-          + "|mensagem original|e-mail originale|messaggio inoltrato|alkuperäinen sähköposti|původní e-mail|ursprüngliche nachricht|original-nachricht|originalnachricht"
+          + "|e-mail originale|alkuperäinen sähköposti|původní e-mail|ursprüngliche nachricht|original-nachricht|originalnachricht"
           + "|weitergeleitete nachricht|mensaje original|mensaje reenviado|message d'origine|message d’origine"
           + "|message original|message transféré|messaggio originale|messaggio inoltrato|oorspronkelijk bericht"
           + "|doorgestuurd bericht|originalmeddelande|ursprungligt meddelande|vidarebefordrat meddelande"
@@ -83,7 +82,7 @@ final class LineClassifier {
           + "|diese nachricht wurde von|verstuurd (?:vanaf|met|van)\\b|verzonden (?:vanaf|met|van)\\b"
           + "|enviado (?:desde|do|de|con|com|a partir)\\b|inviato (?:da|dal|con)\\b|sendt fra\\b|skickat från\\b"
           + "|lähetetty\\b|wysłane z\\b|wysłano z\\b|отправлено (?:с|из)\\b|odesláno z\\b|从我的|從我的|发自我的|發自我的"
-          + "|来自我的|來自我的|iPhoneから送信|my iphone)",
+          + "|来自我的|來自我的|my iphone|(?:iphone|ipad|android|galaxy|samsung)\\S{0,10}\\s?(?:から送信|에서 보냄|\\S{0,6} gönderildi))",
       Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
   private static final Pattern DEVICE = Pattern.compile(
       "iphone|ipad|ipod|android|mobile|phone|cell|device|blackberry|samsung|galaxy|htc|nokia|windows|mail|outlook"

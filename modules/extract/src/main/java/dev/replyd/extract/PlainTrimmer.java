@@ -271,7 +271,7 @@ final class PlainTrimmer {
       if (headers >= 2) {
         for (int k = i; k <= lastH; k++) {
           if (p[k] != 'h') {
-            kindsOverride(k);
+            markAsHeader(k);
           }
         }
       }
@@ -358,7 +358,7 @@ final class PlainTrimmer {
   /** Lines joined into a header block by {@link #joinWrappedHeaders} count as header lines. */
   private final java.util.BitSet headerOverride = new java.util.BitSet();
 
-  private void kindsOverride(int position) {
+  private void markAsHeader(int position) {
     headerOverride.set(alive[position]);
   }
 
@@ -367,8 +367,7 @@ final class PlainTrimmer {
     if (headerOverride.get(line)) {
       return 'h';
     }
-    char c = kinds[line].code;
-    return c == 'r' ? 'r' : c;
+    return kinds[line].code;
   }
 
   /** The pattern of the live lines; rule lines read as text ('t') for the matching steps. */
