@@ -9,7 +9,7 @@ import java.util.Locale;
  */
 final class Bytes {
 
-    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
     private Bytes() {
     }

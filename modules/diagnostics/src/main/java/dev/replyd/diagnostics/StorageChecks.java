@@ -77,7 +77,7 @@ final class StorageChecks {
             return Check.fail(FREE_SPACE, detail + ": new mail is refused with 452",
                     "free space on that file system or lower replyd.storage.min-free");
         }
-        if (usable < 2 * minFreeBytes) {
+        if (usable / 2 < minFreeBytes) {
             return Check.warn(FREE_SPACE, detail + ": less than twice the minimum",
                     "free space on that file system or shorten replyd.storage.retention");
         }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -69,6 +70,30 @@ class DiagnoseDnsTest {
             assertThat(check.status()).isEqualTo(Status.PASS);
             assertThat(check.detail()).isEqualTo("tracker.test MX 10 mail.tracker.test (127.0.0.2)");
         });
+    }
+
+    @Test
+    void healthySetupPassesEveryCheckInOrder(@TempDir Path storage) throws Exception {
+        byte[] secret = "a-callback-secret-of-32-bytes!!!".getBytes(StandardCharsets.UTF_8);
+        Path cert = TestCertificates.selfSigned(storage, "tls", 60, "DNS:reply.tracker.test");
+        try (BannerServer smtp = new BannerServer("220 tracker.test ESMTP replyd");
+             PingReceiver app = new PingReceiver(secret)) {
+            Diagnosis.Inputs inputs = new Diagnosis.Inputs(List.of(), "tracker.test", "reply.tracker.test",
+                    smtp.address(), "tracker.test", storage, 1024, app.url(), secret, cert, List.of(dns.address()),
+                    Duration.ofSeconds(3));
+
+            Report report = Diagnosis.run(inputs);
+
+            assertThat(report.checks()).extracting(Check::name).containsExactly("config", "dns reply address",
+                    "dns reply MX", "dns host MX", "smtp banner", "storage writable", "storage free space",
+                    "callback ping", "tls certificate", "clock");
+            assertThat(report.checks()).allSatisfy(check -> assertThat(check.status())
+                    .as(check.name() + ": " + check.detail()).isEqualTo(Status.PASS));
+            assertThat(report.anyFailed()).isFalse();
+            assertThat(report.render()).endsWith("summary: 10 PASS, 0 WARN, 0 FAIL" + System.lineSeparator())
+                    .doesNotContain("fix:");
+            assertThat(app.requests()).singleElement().satisfies(r -> assertThat(r.verified()).isTrue());
+        }
     }
 
     @Test

@@ -1,0 +1,362 @@
+package dev.replyd.diagnostics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Diagnose's non-DNS checks against real peers on loopback: a fake SMTP greeter, a JDK HTTP server that
+ * verifies the signed ping, certificates made by openssl, and a real storage directory. DNS points at a UDP
+ * port nobody answers on (one short wait); DiagnoseDnsTest covers DNS.
+ */
+class DiagnosisTest {
+
+    private static final byte[] SECRET = "callback-secret-for-diagnose-tests".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+
+    private DatagramSocket silentDns;
+
+    @BeforeEach
+    void openSilentDns() throws IOException {
+        silentDns = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+    }
+
+    @AfterEach
+    void closeSilentDns() {
+        silentDns.close();
+    }
+
+    @Test
+    void configProblemsFailTheConfigCheckAndListEachProblem() {
+        Report report = Diagnosis.run(inputs().configProblems(List.of(
+                "replyd.callback.url: \"ftp://x\" is not an http(s) URL",
+                "replyd.address.keys: missing (expected: at least one key of 32+ bytes)")).build());
+
+        Check config = report.find("config").orElseThrow();
+        assertThat(config.status()).isEqualTo(Status.FAIL);
+        assertThat(config.detail()).isEqualTo("replyd.callback.url: \"ftp://x\" is not an http(s) URL; "
+                + "replyd.address.keys: missing (expected: at least one key of 32+ bytes)");
+        assertThat(config.fix()).contains("replyd check-config");
+        assertThat(report.anyFailed()).isTrue();
+    }
+
+    @Test
+    void smtpPortGreetingWithOurHostNamePasses() throws Exception {
+        try (BannerServer smtp = new BannerServer("220 tracker.test ESMTP replyd")) {
+            Report report = Diagnosis.run(inputs().smtp(smtp.address()).build());
+
+            Check banner = report.find("smtp banner").orElseThrow();
+            assertThat(banner.status()).isEqualTo(Status.PASS);
+            assertThat(banner.detail()).endsWith(" answers \"220 tracker.test ESMTP replyd\"");
+            assertThat(smtp.received()).containsExactly("QUIT");
+        }
+    }
+
+    @Test
+    void wildcardBindAddressIsProbedOnLoopback() throws Exception {
+        try (BannerServer smtp = new BannerServer("220 tracker.test ESMTP replyd")) {
+            InetSocketAddress wildcard = new InetSocketAddress("0.0.0.0", smtp.address().getPort());
+
+            Report report = Diagnosis.run(inputs().smtp(wildcard).build());
+
+            assertThat(report.find("smtp banner").orElseThrow().detail())
+                    .startsWith("127.0.0.1:" + smtp.address().getPort() + " answers");
+        }
+    }
+
+    @Test
+    void anotherMailServerOnTheSmtpPortFails() throws Exception {
+        try (BannerServer postfix = new BannerServer("220 mail.other.test ESMTP Postfix (Debian/GNU)")) {
+            Report report = Diagnosis.run(inputs().smtp(postfix.address()).build());
+
+            Check banner = report.find("smtp banner").orElseThrow();
+            assertThat(banner.status()).isEqualTo(Status.FAIL);
+            assertThat(banner.detail()).endsWith("answers \"220 mail.other.test ESMTP Postfix (Debian/GNU)\", "
+                    + "which does not name tracker.test: another mail server holds the port");
+            assertThat(banner.fix()).contains("systemctl disable --now postfix");
+        }
+    }
+
+    @Test
+    void smtpServerRefusingSessionsWith554Fails() throws Exception {
+        try (BannerServer busy = new BannerServer("554 tracker.test no service")) {
+            Check banner = Diagnosis.run(inputs().smtp(busy.address()).build()).find("smtp banner").orElseThrow();
+
+            assertThat(banner.status()).isEqualTo(Status.FAIL);
+            assertThat(banner.detail()).endsWith("greeted with \"554 tracker.test no service\" instead of 220");
+        }
+    }
+
+    @Test
+    void closedSmtpPortFailsAsNothingListening() throws IOException {
+        int port = closedTcpPort();
+
+        Check banner = Diagnosis.run(inputs().smtp(new InetSocketAddress("127.0.0.1", port)).build())
+                .find("smtp banner").orElseThrow();
+
+        assertThat(banner.status()).isEqualTo(Status.FAIL);
+        assertThat(banner.detail()).isEqualTo("nothing listens on 127.0.0.1:" + port + " (connection refused)");
+        assertThat(banner.fix()).startsWith("start replyd (systemctl start replyd)");
+    }
+
+    @Test
+    void callbackReceivesAPingSignedWithTheCallbackSecretAndPasses() throws Exception {
+        try (PingReceiver app = new PingReceiver(SECRET)) {
+            Report report = Diagnosis.run(inputs().callback(app.url(), SECRET).build());
+
+            Check ping = report.find("callback ping").orElseThrow();
+            assertThat(ping.status()).isEqualTo(Status.PASS);
+            assertThat(ping.detail()).startsWith(app.url() + " answered 204 in ").endsWith(" ms to a signed ping");
+            assertThat(app.requests()).singleElement().satisfies(request -> {
+                assertThat(request.verified()).isTrue();
+                assertThat(request.delivery()).matches("ping-[0-9a-f]{16}");
+                assertThat(request.body()).matches("\\{\"type\":\"ping\",\"time\":\"\\d{4}-\\d\\d-\\d\\dT[^\"]+Z\"}");
+            });
+            assertThat(report.find("clock").orElseThrow().status()).isEqualTo(Status.PASS);
+            assertThat(report.render()).doesNotContain(new String(SECRET, StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void callbackVerifyingWithAnotherSecretFailsAndNamesTheSecretKey() throws Exception {
+        try (PingReceiver app = new PingReceiver("the-main-app-has-another-secret".getBytes(StandardCharsets.UTF_8))) {
+            Check ping = Diagnosis.run(inputs().callback(app.url(), SECRET).build())
+                    .find("callback ping").orElseThrow();
+
+            assertThat(ping.status()).isEqualTo(Status.FAIL);
+            assertThat(ping.detail()).contains(" answered 401 in ")
+                    .endsWith("the signature was refused: \"{\"error\":\"bad signature\"}\"");
+            assertThat(ping.fix()).startsWith("set replyd.callback.secret to the secret the main app verifies with");
+            assertThat(app.requests()).singleElement().satisfies(r -> assertThat(r.verified()).isFalse());
+        }
+    }
+
+    @Test
+    void callbackThatIsDownFailsAndLeavesTheClockUncompared() throws IOException {
+        URI down = URI.create("http://127.0.0.1:" + closedTcpPort() + "/hooks/replyd");
+
+        Report report = Diagnosis.run(inputs().callback(down, SECRET).build());
+
+        Check ping = report.find("callback ping").orElseThrow();
+        assertThat(ping.status()).isEqualTo(Status.FAIL);
+        assertThat(ping.detail()).isEqualTo("connection to " + down + " refused");
+        Check clock = report.find("clock").orElseThrow();
+        assertThat(clock.status()).isEqualTo(Status.WARN);
+        assertThat(clock.detail()).startsWith("not compared");
+    }
+
+    @Test
+    void localClockTwoMinutesAheadOfTheMainAppWarns() throws Exception {
+        try (PingReceiver app = new PingReceiver(SECRET)) {
+            Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(120));
+
+            Report report = Diagnosis.run(inputs().callback(app.url(), SECRET).build(), ahead);
+
+            Check clock = report.find("clock").orElseThrow();
+            assertThat(clock.status()).isEqualTo(Status.WARN);
+            // The Date header has one-second resolution.
+            assertThat(clock.detail()).matches("local clock is 1(19|20|21) s ahead of the main app's");
+            assertThat(report.find("callback ping").orElseThrow().status()).isEqualTo(Status.PASS);
+        }
+    }
+
+    @Test
+    void localClockTenMinutesBehindFailsBecauseSignaturesWouldBeRefused() throws Exception {
+        try (PingReceiver app = new PingReceiver(SECRET)) {
+            Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10));
+
+            Report report = Diagnosis.run(inputs().callback(app.url(), SECRET).build(), behind);
+
+            assertThat(report.find("callback ping").orElseThrow().status()).isEqualTo(Status.FAIL);
+            Check clock = report.find("clock").orElseThrow();
+            assertThat(clock.status()).isEqualTo(Status.FAIL);
+            assertThat(clock.detail()).matches("local clock is (599|600|601) s behind the main app's: .*");
+        }
+    }
+
+    @Test
+    void certificateForTheReplyDomainWithMonthsLeftPasses() throws Exception {
+        Path cert = TestCertificates.selfSigned(dir, "fine", 90, "DNS:reply.tracker.test,DNS:tracker.test");
+
+        Check tls = Diagnosis.run(inputs().tls(cert).build()).find("tls certificate").orElseThrow();
+
+        assertThat(tls.status()).isEqualTo(Status.PASS);
+        assertThat(tls.detail()).startsWith(cert + " covers reply.tracker.test, tracker.test, expires ")
+                .matches(".*\\((89|90) days\\)");
+    }
+
+    @Test
+    void wildcardCertificateCoversTheReplyDomain() throws Exception {
+        Path cert = TestCertificates.selfSigned(dir, "wildcard", 90, "DNS:*.tracker.test");
+
+        Check tls = Diagnosis.run(inputs().tls(cert).build()).find("tls certificate").orElseThrow();
+
+        assertThat(tls.status()).isEqualTo(Status.PASS);
+        assertThat(tls.detail()).startsWith(cert + " covers reply.tracker.test, expires");
+    }
+
+    @Test
+    void certificateExpiringWithinThreeWeeksWarns() throws Exception {
+        Path cert = TestCertificates.selfSigned(dir, "soon", 10, "DNS:reply.tracker.test");
+
+        Check tls = Diagnosis.run(inputs().tls(cert).build()).find("tls certificate").orElseThrow();
+
+        assertThat(tls.status()).isEqualTo(Status.WARN);
+        assertThat(tls.detail()).matches(".*\\((9|10) days\\): fewer than 21 days left");
+        assertThat(tls.fix()).isEqualTo("renew the certificate for reply.tracker.test and restart replyd");
+    }
+
+    @Test
+    void expiredCertificateFails() throws Exception {
+        Path cert = TestCertificates.selfSigned(dir, "old", 1, "DNS:reply.tracker.test");
+        Clock threeDaysLater = Clock.offset(Clock.systemUTC(), Duration.ofDays(3));
+
+        Check tls = Diagnosis.run(inputs().tls(cert).build(), threeDaysLater).find("tls certificate").orElseThrow();
+
+        assertThat(tls.status()).isEqualTo(Status.FAIL);
+        assertThat(tls.detail()).startsWith(cert + " expired on ").endsWith("(names [reply.tracker.test])");
+    }
+
+    @Test
+    void certificateForAnotherNameFails() throws Exception {
+        Path cert = TestCertificates.selfSigned(dir, "other", 90, "DNS:www.other.test");
+
+        Check tls = Diagnosis.run(inputs().tls(cert).build()).find("tls certificate").orElseThrow();
+
+        assertThat(tls.status()).isEqualTo(Status.FAIL);
+        assertThat(tls.detail()).isEqualTo(cert + " names [www.other.test], neither reply.tracker.test nor tracker.test");
+        assertThat(tls.fix()).isEqualTo("install a certificate whose subjectAltName includes reply.tracker.test");
+    }
+
+    @Test
+    void fileWithoutACertificateFails() throws Exception {
+        Path notPem = java.nio.file.Files.writeString(dir.resolve("key-only.pem"), "just text\n");
+
+        Check tls = Diagnosis.run(inputs().tls(notPem).build()).find("tls certificate").orElseThrow();
+
+        assertThat(tls.status()).isEqualTo(Status.FAIL);
+        assertThat(tls.detail()).isEqualTo("cannot read " + notPem + ": no -----BEGIN CERTIFICATE----- block");
+    }
+
+    @Test
+    void writableStorageWithRoomPassesBothStorageChecks() {
+        Report report = Diagnosis.run(inputs().storage(dir, 1).build());
+
+        assertThat(report.find("storage writable").orElseThrow().status()).isEqualTo(Status.PASS);
+        assertThat(report.find("storage free space").orElseThrow().status()).isEqualTo(Status.PASS);
+        assertThat(dir.toFile().list()).as("the probe file is removed").isEmpty();
+    }
+
+    @Test
+    void freeSpaceBelowTheMinimumFails() {
+        long fourExbibytes = 1L << 62;
+
+        Check free = Diagnosis.run(inputs().storage(dir, fourExbibytes).build())
+                .find("storage free space").orElseThrow();
+
+        assertThat(free.status()).isEqualTo(Status.FAIL);
+        assertThat(free.detail()).contains(" free in " + dir + " (minimum 4 EiB)")
+                .endsWith("new mail is refused with 452");
+    }
+
+    @Test
+    void missingStorageRootFailsWithTheCommandThatCreatesIt() {
+        Path missing = dir.resolve("absent");
+
+        Check writable = Diagnosis.run(inputs().storage(missing, 1).build()).find("storage writable").orElseThrow();
+
+        assertThat(writable.status()).isEqualTo(Status.FAIL);
+        assertThat(writable.fix()).isEqualTo("create it: install -d -o replyd -g replyd -m 0750 " + missing);
+    }
+
+    @Test
+    void reportAlignsNamesAndPutsTheFixUnderWarningsAndFailures() {
+        Report report = new Report(List.of(
+                new Check("config", Status.PASS, "configuration loaded without errors", ""),
+                new Check("tls certificate", Status.WARN, "expires in 3 days", "renew it"),
+                new Check("clock", Status.FAIL, "10 min behind", "enable NTP")));
+
+        assertThat(report.render()).isEqualTo(String.join(System.lineSeparator(),
+                "PASS  config           configuration loaded without errors",
+                "WARN  tls certificate  expires in 3 days",
+                "      fix: renew it",
+                "FAIL  clock            10 min behind",
+                "      fix: enable NTP",
+                "summary: 1 PASS, 1 WARN, 1 FAIL", ""));
+        assertThat(report.anyFailed()).isTrue();
+    }
+
+    private static int closedTcpPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private InputsBuilder inputs() {
+        return new InputsBuilder(new InetSocketAddress(InetAddress.getLoopbackAddress(), silentDns.getLocalPort()));
+    }
+
+    /** Inputs for host tracker.test where every check not under test points at nothing. */
+    private static final class InputsBuilder {
+        private final InetSocketAddress dns;
+        private List<String> problems = List.of();
+        private InetSocketAddress smtp;
+        private Path storage;
+        private long minFree;
+        private URI callback;
+        private byte[] secret;
+        private Path tls;
+
+        InputsBuilder(InetSocketAddress dns) {
+            this.dns = dns;
+        }
+
+        InputsBuilder configProblems(List<String> value) {
+            problems = value;
+            return this;
+        }
+
+        InputsBuilder smtp(InetSocketAddress value) {
+            smtp = value;
+            return this;
+        }
+
+        InputsBuilder storage(Path root, long min) {
+            storage = root;
+            minFree = min;
+            return this;
+        }
+
+        InputsBuilder callback(URI url, byte[] key) {
+            callback = url;
+            secret = key;
+            return this;
+        }
+
+        InputsBuilder tls(Path cert) {
+            tls = cert;
+            return this;
+        }
+
+        Diagnosis.Inputs build() {
+            return new Diagnosis.Inputs(problems, "tracker.test", "reply.tracker.test", smtp, "tracker.test", storage,
+                    minFree, callback, secret, tls, List.of(dns), Duration.ofMillis(500));
+        }
+    }
+}
