@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * lines are recognised over up to {@value #MAX_JOIN} physical lines (clients wrap them, even
  * around the address), after removing {@code >} quote marks, bold stars and dash decorations;
  * all lines of a recognised attribution get that kind. A line naming one of our own addresses
- * or host names and ending in a colon is an attribution even without a known verb.
+ * or host names and ending in a colon (or a known verb) is an attribution even without a date
+ * or a verb in a language the rules know.
  *
  * <p>Performance: every pattern is linear (no nested quantifiers over the same characters) and
  * attribution patterns only ever see at most {@value #MAX_ATTRIBUTION_CHARS} characters, so one
@@ -341,7 +342,7 @@ final class LineClassifier {
     if (!colon && !verbLast && !digitFirst) {
       return false; // the common case, decided without a regex
     }
-    if (colon && !ownAddresses.isEmpty()) {
+    if ((colon || verbLast) && !ownAddresses.isEmpty()) {
       String lower = text.toLowerCase(Locale.ROOT);
       for (String own : ownAddresses) {
         if (lower.contains(own)) {

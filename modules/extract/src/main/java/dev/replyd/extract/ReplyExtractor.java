@@ -76,9 +76,13 @@ public final class ReplyExtractor {
       "<div>Ok <a href=\"https://example.org\">x</a></div><ul><li>y</li></ul><hr><b>From:</b> a"
           + "<blockquote type=\"cite\">z</blockquote>";
 
-  /** The reply of a message: plain body if present, else its HTML body, else empty. */
+  /**
+   * The reply of a message: its plain body if present, else its HTML body, else empty. A plain
+   * body with nothing but whitespace next to an HTML body (some mobile clients send one) counts
+   * as absent.
+   */
   public ReplyText extract(MessageBody body) {
-    if (body.plain().isPresent()) {
+    if (body.plain().isPresent() && !(body.plain().get().isBlank() && body.html().isPresent())) {
       return extractPlain(body.plain().get());
     }
     if (body.html().isPresent()) {

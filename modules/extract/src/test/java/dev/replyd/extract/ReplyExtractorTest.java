@@ -73,6 +73,13 @@ class ReplyExtractorTest {
   }
 
   @Test
+  void blankPlainAlternativeFallsBackToTheHtmlBody() {
+    MessageBody body = MessageBody.ofText(" \r\n", "<p>Real answer</p><blockquote type=\"cite\">old</blockquote>");
+
+    assertThat(DEFAULTS.extract(body).reply()).isEqualTo("Real answer");
+  }
+
+  @Test
   void exhaustedBudgetReturnsTheFullTextFlagged() {
     ReplyExtractor hurried = new ReplyExtractor(
         new ReplyExtractor.Settings(List.of(), List.of(), Duration.ofNanos(1)));
