@@ -1,6 +1,5 @@
 package dev.replyd.processor;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -10,8 +9,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * JsonMapping - the one Jackson configuration for everything the processor writes: webhook
  * payloads, retry state and reason files.
  *
- * <p>CONTRACT: snake_case property names; nulls are written (the schema says which fields may
- * be null, and receivers see a stable shape); unknown properties are ignored when reading
+ * <p>CONTRACT: snake_case property names; nulls are written (Jackson's default inclusion; the
+ * schema says which fields may be null, and receivers see a stable shape); unknown properties are ignored when reading
  * retry state written by a newer version (forward compatibility, as mox's webhook package).
  * Times are ISO-8601 strings produced by the callers, so no date module is needed.
  *
@@ -23,7 +22,6 @@ final class JsonMapping {
   static final ObjectMapper MAPPER =
       new ObjectMapper()
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .setSerializationInclusion(JsonInclude.Include.ALWAYS)
           .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 

@@ -114,13 +114,9 @@ final class MessageWorker {
   void process(Work work) throws InterruptedException {
     String name = work.name();
     String[] messageId = {null};
-    byte[] payload;
+    Optional<byte[]> payload;
     try {
-      Optional<byte[]> built = buildPayload(work, messageId);
-      if (built.isEmpty()) {
-        return; // filed for the postmaster
-      }
-      payload = built.get();
+      payload = buildPayload(work, messageId);
     } catch (Refused refused) {
       fail(work, refused.reason, refused.getMessage(), messageId[0], work.state());
       return;
@@ -135,9 +131,19 @@ final class MessageWorker {
       fail(work, FailureReason.UNPARSEABLE, "internal error: " + describe(bug), messageId[0], work.state());
       return;
     }
-    post(work, messageId[0], payload);
+    if (payload.isEmpty()) {
+      try {
+        logMove(name, MaildirLayout.POSTMASTER);
+        maildir.postmaster(name);
+      } catch (IOException maildirFailed) {
+        REPLIES.error("{}: could not file the message ({}); it stays claimed until the next start-up", name, describe(maildirFailed));
+      }
+      return;
+    }
+    post(work, messageId[0], payload.get());
   }
 
+  /** The payload to post, or empty for postmaster mail; {@code messageId[0]} is set once known. */
   private Optional<byte[]> buildPayload(Work work, String[] messageId)
       throws Refused, IOException, MessagingException, UnparseableMessageException {
     long size = Files.size(work.file());
@@ -156,8 +162,6 @@ final class MessageWorker {
 
       if (facts.isForPostmaster()) {
         REPLIES.info("{}: mail for {} from {}, filed for the administrator", work.name(), facts.deliveredTo(), facts.mailFrom().orElse("(unknown)"));
-        logMove(work.name(), MaildirLayout.POSTMASTER);
-        maildir.postmaster(work.name());
         return Optional.empty();
       }
       ReplyToken token = verify(facts);

@@ -18,12 +18,6 @@ import org.junit.jupiter.api.Test;
 /** How the processor answers the main app's responses: success, retry with backoff, rejection. */
 class CallbackRetryTest extends ProcessorHarness {
 
-  private static ProcessorSettings withMaxAge(ProcessorSettings base, Duration maxAge) {
-    return new ProcessorSettings(base.threads(), base.callbackUrl(), base.callbackSecret(), base.callbackTimeout(),
-        maxAge, base.retryBaseDelay(), base.retryMaxDelay(), base.maxAttachmentBytes(), base.maxMessageBytes(),
-        base.rescanInterval(), base.retention());
-  }
-
   @Test
   void serverErrorIsRetriedWithTheSameDeliveryIdAndFiledOnceAsSuccess() throws Exception {
     receiver.respond(CallbackReceiver.Response.of(500));
@@ -97,7 +91,7 @@ class CallbackRetryTest extends ProcessorHarness {
     for (int i = 0; i < 200; i++) {
       receiver.respond(unavailable);
     }
-    start(withMaxAge(Fixtures.settings(receiver.url()), Duration.ofMillis(800)));
+    start(Fixtures.settings(receiver.url(), s -> s.maxAge = Duration.ofMillis(800)));
 
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
 
@@ -119,7 +113,7 @@ class CallbackRetryTest extends ProcessorHarness {
     URI url = receiver.url();
     receiver.close(); // the main app is down: connection refused
     receiver = null;
-    ProcessorSettings settings = withMaxAge(Fixtures.settings(url), Duration.ofMinutes(5));
+    ProcessorSettings settings = Fixtures.settings(url, s -> s.maxAge = Duration.ofMinutes(5));
     Processor first = start(settings);
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
     Fixtures.await("two failed attempts", WAIT,

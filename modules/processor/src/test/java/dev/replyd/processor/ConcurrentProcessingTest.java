@@ -16,17 +16,14 @@ import org.junit.jupiter.api.Test;
 /** Many workers, one Maildir: every message is claimed and posted exactly once. */
 class ConcurrentProcessingTest extends ProcessorHarness {
 
-  private static ProcessorSettings fourThreadsRescanningOften(ProcessorSettings base) {
-    // A 5 ms rescan makes the watcher and the rescan race for every file.
-    return new ProcessorSettings(4, base.callbackUrl(), base.callbackSecret(), base.callbackTimeout(),
-        base.maxAge(), base.retryBaseDelay(), base.retryMaxDelay(), base.maxAttachmentBytes(),
-        base.maxMessageBytes(), Duration.ofMillis(5), base.retention());
-  }
-
   @Test
   void burstWithFourWorkersPostsEachDeliveryIdExactlyOnce() throws Exception {
     receiver.delay(2);
-    start(fourThreadsRescanningOften(Fixtures.settings(receiver.url())));
+    // A 5 ms rescan makes the watcher and the rescan race for every file.
+    start(Fixtures.settings(receiver.url(), s -> {
+      s.threads = 4;
+      s.rescanInterval = Duration.ofMillis(5);
+    }));
     String message = fixture("plain.eml");
     String address = replyAddress();
 

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /** Shared test material: the codec, the message fixtures, settings with short delays, waiting. */
 final class Fixtures {
@@ -25,11 +26,27 @@ final class Fixtures {
 
   private Fixtures() {}
 
+  /** Test settings, changed field by field before they are built. */
+  static final class SettingsDraft {
+    int threads = 2;
+    Duration maxAge = Duration.ofSeconds(30);
+    long maxAttachmentBytes = 1024;
+    long maxMessageBytes = 1 << 20;
+    Duration rescanInterval = Duration.ofMillis(100);
+    Duration retention = Duration.ofDays(30);
+  }
+
   /** Settings with delays short enough for tests: 50-200 ms backoff, 100 ms rescans. */
   static ProcessorSettings settings(URI url) {
+    return settings(url, draft -> { });
+  }
+
+  static ProcessorSettings settings(URI url, Consumer<SettingsDraft> change) {
+    SettingsDraft d = new SettingsDraft();
+    change.accept(d);
     return new ProcessorSettings(
-        2, url, CALLBACK_SECRET, Duration.ofSeconds(2), Duration.ofSeconds(30),
-        Duration.ofMillis(50), Duration.ofMillis(200), 1024, 1 << 20, Duration.ofMillis(100), Duration.ofDays(30));
+        d.threads, url, CALLBACK_SECRET, Duration.ofSeconds(2), d.maxAge, Duration.ofMillis(50), Duration.ofMillis(200),
+        d.maxAttachmentBytes, d.maxMessageBytes, d.rescanInterval, d.retention);
   }
 
   static String fixture(String name) {

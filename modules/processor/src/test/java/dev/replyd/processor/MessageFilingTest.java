@@ -134,11 +134,20 @@ class MessageFilingTest extends ProcessorHarness {
   }
 
   @Test
+  void multipartWithoutAnyPartIsFiledAsUnparseableAndKept() throws Exception {
+    start(Fixtures.settings(receiver.url()));
+
+    String name = deliver(maildir, replyAddress(), fixture("no-start-boundary.eml"));
+
+    JsonNode reason = failedWithoutPosting(name);
+    assertThat(reason.get("reason").asText()).isEqualTo("unparseable");
+    assertThat(reason.get("detail").asText()).contains("Missing start boundary");
+    assertThat(Files.readString(maildir.path(MaildirLayout.FAILURE, name))).contains("no part ever starts");
+  }
+
+  @Test
   void messageOverTheSizeLimitIsFiledAsTooLargeWithoutParsing() throws Exception {
-    ProcessorSettings base = Fixtures.settings(receiver.url());
-    start(new ProcessorSettings(base.threads(), base.callbackUrl(), base.callbackSecret(), base.callbackTimeout(),
-        base.maxAge(), base.retryBaseDelay(), base.retryMaxDelay(), base.maxAttachmentBytes(),
-        500, base.rescanInterval(), base.retention()));
+    start(Fixtures.settings(receiver.url(), s -> s.maxMessageBytes = 500));
 
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
 
@@ -162,10 +171,7 @@ class MessageFilingTest extends ProcessorHarness {
 
   @Test
   void successFilesOlderThanRetentionAreSweptAtStartUp() throws Exception {
-    ProcessorSettings base = Fixtures.settings(receiver.url());
-    ProcessorSettings settings = new ProcessorSettings(base.threads(), base.callbackUrl(), base.callbackSecret(),
-        base.callbackTimeout(), base.maxAge(), base.retryBaseDelay(), base.retryMaxDelay(), base.maxAttachmentBytes(),
-        base.maxMessageBytes(), base.rescanInterval(), Duration.ofDays(30));
+    ProcessorSettings settings = Fixtures.settings(receiver.url()); // retention 30 days
     Processor first = start(settings);
     String old = deliver(maildir, replyAddress(), fixture("plain.eml"));
     String recent = deliver(maildir, replyAddress(), fixture("html-only.eml"));

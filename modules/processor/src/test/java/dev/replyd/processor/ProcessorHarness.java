@@ -1,5 +1,7 @@
 package dev.replyd.processor;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.replyd.extract.ReplyExtractor;
@@ -9,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Given-block shared by the processor tests: a real Maildir in a temporary directory, a real
  * receiver on loopback, and helpers to start the processor and read what it filed. Everything is
- * stopped after each test.
+ * stopped after each test, which then fails if a processor thread survived stop() or a message
+ * was left claimed in {@code cur/}.
  */
 abstract class ProcessorHarness {
 
@@ -34,14 +38,19 @@ abstract class ProcessorHarness {
   }
 
   @AfterEach
-  void stopEverything() throws InterruptedException {
+  void stopEverything() throws Exception {
     if (processor != null) {
       processor.stop(Duration.ofSeconds(5));
     }
     if (receiver != null) {
       receiver.close();
     }
+    Fixtures.await("the processor's threads to end", Duration.ofSeconds(5), () -> Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(t -> t.isAlive() && PROCESSOR_THREAD.matcher(t.getName()).matches()));
+    assertThat(maildir.backlog().claimed()).as("messages left claimed in cur/ after stop").isZero();
   }
+
+  private static final Pattern PROCESSOR_THREAD = Pattern.compile("replyd-(worker|watch|timer|http)-\\d+");
 
   Processor start(ProcessorSettings settings) throws IOException {
     processor = Processor.start(settings, maildir, Fixtures.CODEC, new ReplyExtractor(ReplyExtractor.Settings.defaults()));

@@ -122,10 +122,7 @@ class ReplyPayloadTest extends ProcessorHarness {
 
   @Test
   void attachmentOverTheLimitTravelsAsMetadataOnlyWithAFlag() throws Exception {
-    ProcessorSettings base = Fixtures.settings(receiver.url());
-    ProcessorSettings settings = new ProcessorSettings(base.threads(), base.callbackUrl(), base.callbackSecret(),
-        base.callbackTimeout(), base.maxAge(), base.retryBaseDelay(), base.retryMaxDelay(),
-        299, base.maxMessageBytes(), base.rescanInterval(), base.retention());
+    ProcessorSettings settings = Fixtures.settings(receiver.url(), s -> s.maxAttachmentBytes = 299);
 
     JsonNode json = posted("attachment.eml", settings);
 
