@@ -38,6 +38,9 @@ final class LineClassifier {
   /** The verbs again, lower-case and unescaped, for the cheap "ends with a verb" test. */
   private static final List<String> VERB_LIST = java.util.Arrays.stream(VERBS.split("\\|"))
       .map(v -> v.replace("\\", "").toLowerCase(Locale.ROOT)).toList();
+  /** The last character of every verb, for a one-character rejection of most lines. */
+  private static final String VERB_LAST_CHARS = VERB_LIST.stream()
+      .map(v -> String.valueOf(v.charAt(v.length() - 1))).distinct().reduce("", String::concat);
   /** "… schrieb am <date>:" with the verb before the date; must end with a colon. */
   private static final Pattern VERB_THEN_COLON = Pattern.compile(
       "(?:^|[\\s,)>\"'])(?:" + VERBS + ")[\\s\\u00a0][^\\n]*[:：]$", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
@@ -73,7 +76,7 @@ final class LineClassifier {
           + "|assunto|enviado el|lähettäjä|lähetetty|vastaanottaja|aihe|päivämäärä|feladó|küldve|címzett|tárgy"
           + "|发件人|发送时间|收件人|抄送|主题|日期|寄件者|傳送時間|收件者|副本|主旨|差出人|送信日時|宛先|件名"
           + "|보낸 사람|받는 사람|제목|날짜|gönderen|gönderildi|kime|konu|tarih|odesláno|komu|předmět)"
-          + "[ \\t\\u00a0]*\\*?[ \\t\\u00a0]*[:：]",
+          + "[ \\t\\u00a0]*+\\*?[ \\t\\u00a0]*+[:：]",
       Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
   /** Starts of client footers; the rest of the line is judged by {@link #isFooter}. */
@@ -280,7 +283,7 @@ final class LineClassifier {
       if (part.isEmpty() && j == start) {
         return -1;
       }
-      if (!part.isEmpty() && isAttribution(joined.toString())) {
+      if (!part.isEmpty() && mayEndAttribution(part, joined) && isAttribution(joined.toString())) {
         return extendWrapped(lines, j, joined);
       }
       if (!part.isEmpty() && endsSentence(part)) {
@@ -317,6 +320,15 @@ final class LineClassifier {
     String core = undecorated(line);
     return ATTRIBUTION_START.matcher(core).lookingAt() || DATE_OR_TIME.matcher(core).find()
         || hasAddress(core) || core.indexOf('<') >= 0;
+  }
+
+  /**
+   * The cheap part of {@link #isAttribution}, on the newest line only: an attribution ends with
+   * a colon or a verb, or starts with a digit. Saves copying the joined text for ordinary lines.
+   */
+  private static boolean mayEndAttribution(String part, CharSequence joined) {
+    char last = part.charAt(part.length() - 1);
+    return last == ':' || last == '：' || Character.isDigit(joined.charAt(0)) || endsWithVerb(part);
   }
 
   /** "much." ends a sentence; "28.", "Apr." and "Fr." (dates wrapped mid-way) do not. */
@@ -374,6 +386,9 @@ final class LineClassifier {
     while (end > 0 && (text.charAt(end - 1) == ':' || text.charAt(end - 1) == '：'
         || Character.isWhitespace(text.charAt(end - 1)) || text.charAt(end - 1) == '\u00a0')) {
       end--;
+    }
+    if (end == 0 || VERB_LAST_CHARS.indexOf(Character.toLowerCase(text.charAt(end - 1))) < 0) {
+      return false; // no verb ends with this character: skip the per-verb comparisons
     }
     int from = Math.max(0, end - 40);
     String tail = text.substring(from, end).toLowerCase(Locale.ROOT);
