@@ -37,14 +37,14 @@ import org.slf4j.Logger;
  * {@link #stop} stops finding work, lets workers finish the message in hand for up to
  * {@code grace}, interrupts them after that, and returns every message still claimed to the
  * Maildir with {@code recover()}. {@link #reloadCallback} swaps the callback URL and secret
- * for attempts that start afterwards (SIGHUP).
+ * for attempts that start afterwards, {@link #reloadAddresses} the reply-address codec (SIGHUP).
  *
  * <p>FAILURES: {@link #start} throws {@link IOException} when the Maildir cannot be recovered or
  * watched (the daemon should not run half-blind). Afterwards nothing is fatal: per-message
  * failures are filed by the workers, Maildir errors are logged and retried at the next rescan.
  *
- * <p>THREAD-SAFETY: {@link #stop} and {@link #reloadCallback} may be called from any thread;
- * stop is idempotent.
+ * <p>THREAD-SAFETY: {@link #stop}, {@link #reloadCallback} and {@link #reloadAddresses} may be
+ * called from any thread; stop is idempotent.
  */
 public final class Processor implements AutoCloseable {
 
@@ -56,6 +56,7 @@ public final class Processor implements AutoCloseable {
   private final Maildir maildir;
   private final ProcessorSettings settings;
   private final CallbackSender sender;
+  private final MessageWorker worker;
   private final WorkQueue queue;
   private final MaildirWatcher watcher;
   private final Thread watcherThread;
@@ -76,8 +77,7 @@ public final class Processor implements AutoCloseable {
     DeferredSchedule schedule = new DeferredSchedule(maildir, queue, timers, clock);
     RetryPolicy policy =
         new RetryPolicy(settings.retryBaseDelay(), settings.retryMaxDelay(), settings.maxAge());
-    MessageWorker worker =
-        new MessageWorker(maildir, codec, extractor, sender, policy, schedule, settings, clock);
+    this.worker = new MessageWorker(maildir, codec, extractor, sender, policy, schedule, settings, clock);
     Path newDirectory = maildir.root().resolve(MaildirLayout.NEW);
     try {
       this.watcher = new MaildirWatcher(newDirectory, this::rescanNew);
@@ -89,7 +89,7 @@ public final class Processor implements AutoCloseable {
     this.watcherThread = new NamedThreads("replyd-watch", true).newThread(watcher);
     this.workers = Executors.newFixedThreadPool(settings.threads(), new NamedThreads("replyd-worker", true));
     for (int i = 0; i < settings.threads(); i++) {
-      workers.execute(() -> work(worker));
+      workers.execute(this::work);
     }
     watcherThread.start();
     long rescanMs = settings.rescanInterval().toMillis();
@@ -126,6 +126,15 @@ public final class Processor implements AutoCloseable {
         settings.maxMessageBytes(), settings.rescanInterval(), settings.retention());
     sender.retarget(url, secret);
     REPLIES.info("callback target is now {} (secret reloaded)", url);
+  }
+
+  /**
+   * Verifies reply tokens with {@code codec} from now on (SIGHUP after an address key rotation);
+   * messages already being checked finish with the codec they started with.
+   */
+  public void reloadAddresses(ReplyAddressCodec codec) {
+    worker.reloadAddresses(Objects.requireNonNull(codec, "codec"));
+    REPLIES.info("reply-address codec reloaded: {}", codec);
   }
 
   /**
@@ -181,7 +190,7 @@ public final class Processor implements AutoCloseable {
     stop(DEFAULT_GRACE);
   }
 
-  private void work(MessageWorker worker) {
+  private void work() {
     try {
       while (!stopping) {
         Work work = queue.next(POLL_MS, TimeUnit.MILLISECONDS);

@@ -110,6 +110,26 @@ class MessageFilingTest extends ProcessorHarness {
   }
 
   @Test
+  void afterAnAddressKeyReloadTokensSignedWithTheNewKeyArePostedAndOldOnesStillAre() throws Exception {
+    byte[] newKey = "rotated-address-key-fedcba9876543210-xyz".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    ReplyAddressCodec rotated = new ReplyAddressCodec(
+        "reply", Fixtures.REPLY_DOMAIN, List.of("i", "p", "c", "d"), List.of(newKey, Fixtures.ADDRESS_KEY));
+    start(Fixtures.settings(receiver.url()));
+    String beforeReload = deliver(maildir, rotated.mint(Fixtures.ISSUE_42_USER_7), fixture("plain.eml"));
+    awaitFiled(MaildirLayout.FAILURE, beforeReload);
+
+    processor.reloadAddresses(rotated);
+    String newKeyToken = deliver(maildir, rotated.mint(Fixtures.ISSUE_42_USER_7), fixture("plain.eml"));
+    String oldKeyToken = deliver(maildir, replyAddress(), fixture("html-only.eml"));
+
+    awaitFiled(MaildirLayout.SUCCESS, newKeyToken);
+    awaitFiled(MaildirLayout.SUCCESS, oldKeyToken);
+    assertThat(reasonFile(beforeReload).get("reason").asText()).isEqualTo("invalid_token");
+    assertThat(receiver.requests()).extracting(CallbackReceiver.Request::deliveryId)
+        .containsExactlyInAnyOrder(newKeyToken, oldKeyToken);
+  }
+
+  @Test
   void messageWithoutDeliveredToIsFiledAsInvalidToken() throws Exception {
     start(Fixtures.settings(receiver.url()));
 
