@@ -1,0 +1,171 @@
+package dev.replyd.diagnostics;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A small outbound relay on loopback for the test-email tests: EHLO, optional STARTTLS, AUTH PLAIN/LOGIN
+ * against one user and password (or always 535), relay only when authenticated (or always), DATA.
+ *
+ * <p>It records every command line it receives (AUTH payloads included, so tests can check what was really
+ * sent) and the message content. One client at a time.
+ *
+ * <p>Thread-safety: one server thread writes the records; the test thread reads them after the client is done.
+ */
+final class FakeRelay implements AutoCloseable {
+
+    /** How the relay behaves. {@code tls} null: no STARTTLS. {@code greet} false: accept and say nothing. */
+    record Behaviour(String user, String password, boolean rejectAllAuth, boolean relayWithoutAuth,
+                     SSLContext tls, boolean greet) {
+    }
+
+    private final Behaviour behaviour;
+    private final ServerSocket server;
+    private final Thread thread;
+    private final List<String> commands = new CopyOnWriteArrayList<>();
+    private final StringBuilder message = new StringBuilder();
+    private volatile boolean authenticated;
+
+    FakeRelay(Behaviour behaviour) throws IOException {
+        this.behaviour = behaviour;
+        server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        thread = new Thread(this::serve, "fake-relay");
+        thread.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    List<String> commands() {
+        return commands;
+    }
+
+    synchronized String message() {
+        return message.toString();
+    }
+
+    boolean authenticated() {
+        return authenticated;
+    }
+
+    private void serve() {
+        while (!server.isClosed()) {
+            try (Socket client = server.accept()) {
+                client.setSoTimeout(10_000);
+                if (!behaviour.greet()) {
+                    // Hold the connection open without a greeting until the client gives up.
+                    client.getInputStream().read();
+                    continue;
+                }
+                session(client);
+            } catch (IOException e) {
+                // Closed by close(), or the client went away: wait for the next one.
+            }
+        }
+    }
+
+    private void session(Socket plain) throws IOException {
+        Socket socket = plain;
+        BufferedReader in = reader(socket);
+        OutputStream out = socket.getOutputStream();
+        send(out, "220 relay.test ESMTP fake");
+        boolean tlsActive = false;
+        String line;
+        while ((line = in.readLine()) != null) {
+            commands.add(line);
+            String upper = line.toUpperCase();
+            if (upper.startsWith("EHLO")) {
+                StringBuilder ehlo = new StringBuilder("250-relay.test\r\n");
+                if (behaviour.tls() != null && !tlsActive) {
+                    ehlo.append("250-STARTTLS\r\n");
+                }
+                ehlo.append("250-AUTH PLAIN LOGIN\r\n250 8BITMIME");
+                send(out, ehlo.toString());
+            } else if (upper.equals("STARTTLS") && behaviour.tls() != null) {
+                send(out, "220 2.0.0 Ready to start TLS");
+                SSLSocket secure = (SSLSocket) behaviour.tls().getSocketFactory()
+                        .createSocket(socket, null, socket.getPort(), true);
+                secure.setUseClientMode(false);
+                secure.startHandshake();
+                socket = secure;
+                in = reader(socket);
+                out = socket.getOutputStream();
+                tlsActive = true;
+            } else if (upper.startsWith("AUTH PLAIN ")) {
+                String[] parts = decode(line.substring(11)).split("\0", -1);
+                auth(out, parts.length == 3 && parts[1].equals(behaviour.user()) && parts[2].equals(behaviour.password()));
+            } else if (upper.equals("AUTH LOGIN")) {
+                send(out, "334 VXNlcm5hbWU6");
+                String user = in.readLine();
+                commands.add(user);
+                send(out, "334 UGFzc3dvcmQ6");
+                String password = in.readLine();
+                commands.add(password);
+                auth(out, decode(user).equals(behaviour.user()) && decode(password).equals(behaviour.password()));
+            } else if (upper.startsWith("MAIL FROM:")) {
+                send(out, "250 2.1.0 Ok");
+            } else if (upper.startsWith("RCPT TO:")) {
+                send(out, authenticated || behaviour.relayWithoutAuth() ? "250 2.1.5 Ok"
+                        : "554 5.7.1 <" + line.substring(9).replaceAll("[<>]", "") + ">: Relay access denied");
+            } else if (upper.equals("DATA")) {
+                send(out, "354 End data with <CR><LF>.<CR><LF>");
+                String data;
+                while ((data = in.readLine()) != null && !data.equals(".")) {
+                    synchronized (this) {
+                        message.append(data).append('\n');
+                    }
+                }
+                send(out, "250 2.0.0 Ok: queued as TEST1");
+            } else if (upper.equals("QUIT")) {
+                send(out, "221 2.0.0 Bye");
+                return;
+            } else {
+                send(out, "502 5.5.2 Error: command not recognized");
+            }
+        }
+    }
+
+    private void auth(OutputStream out, boolean good) throws IOException {
+        if (good && !behaviour.rejectAllAuth()) {
+            authenticated = true;
+            send(out, "235 2.7.0 Authentication successful");
+        } else {
+            send(out, "535 5.7.8 Error: authentication failed: authentication failure");
+        }
+    }
+
+    private static String decode(String base64) {
+        try {
+            return new String(Base64.getDecoder().decode(base64.strip()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+    }
+
+    private static BufferedReader reader(Socket socket) throws IOException {
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    private static void send(OutputStream out, String reply) throws IOException {
+        out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        server.close();
+        thread.join(15_000);
+    }
+}
