@@ -27,9 +27,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class CallbackReceiver implements AutoCloseable {
 
-  record Response(int status, Map<String, String> headers, String body) {
+  record Response(int status, Map<String, String> headers, String body, long delayMs) {
+    Response(int status, Map<String, String> headers, String body) {
+      this(status, headers, body, 0);
+    }
+
     static Response of(int status) {
       return new Response(status, Map.of(), "");
+    }
+
+    /** This response, sent only after {@code delayMs} (a main app too slow to answer). */
+    static Response slow(int status, long delayMs) {
+      return new Response(status, Map.of(), "", delayMs);
     }
   }
 
@@ -121,6 +130,9 @@ final class CallbackReceiver implements AutoCloseable {
       Response response = valid ? script.poll() : new Response(401, Map.of(), "bad signature");
       if (response == null) {
         response = Response.of(200);
+      }
+      if (response.delayMs() > 0) {
+        Thread.sleep(response.delayMs());
       }
       response.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
       byte[] out = response.body().getBytes(StandardCharsets.UTF_8);

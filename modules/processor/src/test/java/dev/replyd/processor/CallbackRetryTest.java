@@ -56,6 +56,17 @@ class CallbackRetryTest extends ProcessorHarness {
   }
 
   @Test
+  void mainAppTooSlowToAnswerIsTimedOutAndRetried() throws Exception {
+    receiver.respond(CallbackReceiver.Response.slow(200, 1500));
+    start(Fixtures.settings(receiver.url(), s -> s.callbackTimeout = Duration.ofMillis(300)));
+
+    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
+
+    awaitFiled(MaildirLayout.SUCCESS, name);
+    assertThat(receiver.requests()).extracting(CallbackReceiver.Request::deliveryId).containsExactly(name, name);
+  }
+
+  @Test
   void forbiddenIsFiledAtOnceAsCallbackRejectedWithStatusAndBodyExcerpt() throws Exception {
     receiver.respond(new CallbackReceiver.Response(403, Map.of(), "{\"error\":\"thread 42 is locked\"}"));
     start(Fixtures.settings(receiver.url()));

@@ -29,6 +29,7 @@ final class Fixtures {
   /** Test settings, changed field by field before they are built. */
   static final class SettingsDraft {
     int threads = 2;
+    Duration callbackTimeout = Duration.ofSeconds(2);
     Duration maxAge = Duration.ofSeconds(30);
     long maxAttachmentBytes = 1024;
     long maxMessageBytes = 1 << 20;
@@ -45,7 +46,7 @@ final class Fixtures {
     SettingsDraft d = new SettingsDraft();
     change.accept(d);
     return new ProcessorSettings(
-        d.threads, url, CALLBACK_SECRET, Duration.ofSeconds(2), d.maxAge, Duration.ofMillis(50), Duration.ofMillis(200),
+        d.threads, url, CALLBACK_SECRET, d.callbackTimeout, d.maxAge, Duration.ofMillis(50), Duration.ofMillis(200),
         d.maxAttachmentBytes, d.maxMessageBytes, d.rescanInterval, d.retention);
   }
 
