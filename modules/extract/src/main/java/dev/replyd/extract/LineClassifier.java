@@ -25,6 +25,8 @@ final class LineClassifier {
   static final int MAX_ATTRIBUTION_CHARS = 400;
   /** Quoted lines at least this long may have been re-wrapped by the replying client. */
   static final int LAZY_QUOTE_MIN_LENGTH = 60;
+  /** "Name wrote:" without date or address is short; longer lines ending so are sentences. */
+  static final int BARE_ATTRIBUTION_CHARS = 80;
 
   private static final Pattern QUOTE = Pattern.compile("^[ \\t]*+(?:>|[A-Za-z]{1,12}+>(?=[ \\t]|$)|\\|(?!.*\\|[ \\t]*$))");
   private static final Pattern FENCE = Pattern.compile("^[ \\t]*+(?:```|~~~)");
@@ -75,7 +77,11 @@ final class LineClassifier {
           + "|fra|sendt|til|emne|od|wysłano|do|temat|от|отправлено|кому|тема|дата|копия|para|enviado|enviada|asunto"
           + "|assunto|enviado el|lähettäjä|lähetetty|vastaanottaja|aihe|päivämäärä|feladó|küldve|címzett|tárgy"
           + "|发件人|发送时间|收件人|抄送|主题|日期|寄件者|傳送時間|收件者|副本|主旨|差出人|送信日時|宛先|件名"
-          + "|보낸 사람|받는 사람|제목|날짜|gönderen|gönderildi|kime|konu|tarih|odesláno|komu|předmět)"
+          + "|보낸 사람|받는 사람|보낸 날짜|참조|제목|날짜|gönderen|kimden|gönderildi|kime|konu|tarih|bilgi"
+          + "|odesláno|komu|předmět|elküldve|másolat|από|στάλθηκε|προς|θέμα|ημερομηνία|κοιν\\.|من|تم الإرسال|إلى"
+          + "|الموضوع|التاريخ|نسخة|מאת|נשלח|אל|נושא|תאריך|עותק|від|надіслано|тема|trimis|către|subiect"
+          + "|từ|đã gửi|đến|chủ đề|dari|dikirim|kepada|perihal|subjek|enviat|per a|assumpte|šalje|poslano"
+          + "|prima|predmet)"
           + "[ \\t\\u00a0]*+\\*?[ \\t\\u00a0]*+[:：]",
       Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
@@ -134,7 +140,58 @@ final class LineClassifier {
       }
     }
     markLazyContinuations(lines, kinds);
+    markBareAttributions(lines, kinds);
     return kinds;
+  }
+
+  /**
+   * "Ada wrote:" has no date or address to go by, so alone it stays text ("Something wrote:"
+   * inside a reply is not a cut point). Directly above quoted lines that end the mail it is an
+   * attribution. (Linear overall: the "only quotes below" test stops at the first text line,
+   * and is only reached for short lines ending in a verb and a colon.)
+   */
+  private static void markBareAttributions(String[] lines, LineKind[] kinds) {
+    for (int i = 0; i < lines.length; i++) {
+      if (kinds[i] != LineKind.TEXT && kinds[i] != LineKind.QUOTE) {
+        continue;
+      }
+      String core = undecorated(lines[i]);
+      if (core.isEmpty() || core.length() > BARE_ATTRIBUTION_CHARS
+          || !(core.endsWith(":") || core.endsWith("：")) || !endsWithVerb(core)) {
+        continue;
+      }
+      int next = i + 1;
+      while (next < lines.length && kinds[next] == LineKind.EMPTY) {
+        next++;
+      }
+      if (next < lines.length && kinds[next] == LineKind.QUOTE
+          && quoteDepth(lines[next]) > quoteDepth(lines[i]) && onlyQuotesFrom(kinds, next)) {
+        kinds[i] = LineKind.ATTRIBUTION;
+      }
+    }
+  }
+
+  /** True when nothing but quoted and blank lines follow: the history that ends a mail. */
+  private static boolean onlyQuotesFrom(LineKind[] kinds, int from) {
+    for (int i = from; i < kinds.length; i++) {
+      if (kinds[i] != LineKind.QUOTE && kinds[i] != LineKind.EMPTY) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int quoteDepth(String line) {
+    int depth = 0;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '>') {
+        depth++;
+      } else if (c != ' ' && c != '\t') {
+        break;
+      }
+    }
+    return depth;
   }
 
   /**
