@@ -1,0 +1,170 @@
+package dev.replyd.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Debian's Postfix, the most common sending MTA, relaying a message into replyd over loopback: its own
+ * configuration and queue in a test directory, {@code relayhost = [127.0.0.1]:<replyd port>}, no
+ * listening smtpd of its own (never port 25), TLS required on the hop so STARTTLS is exercised along with
+ * Postfix's PIPELINING.
+ */
+class PostfixRelayTest {
+
+    private static final Path POSTFIX = Path.of("/usr/sbin/postfix");
+    private static final Path SENDMAIL = Path.of("/usr/sbin/sendmail");
+
+    @TempDir
+    Path storage;
+
+    @TempDir
+    Path work;
+
+    private TestServer replyd;
+    private Path config;
+    private boolean postfixStarted;
+
+    @BeforeEach
+    void requirePostfix() {
+        assumeTrue(Files.isExecutable(POSTFIX), "Postfix is not installed (/usr/sbin/postfix missing):"
+                + " apt-get install postfix to run the relay interoperability test");
+        assumeTrue("root".equals(System.getProperty("user.name")), "Postfix's master must be started as root;"
+                + " this test runs only as root (as in scripts/test's container)");
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        if (postfixStarted) {
+            ExternalCommand.run(work, List.of(POSTFIX.toString(), "-c", config.toString(), "stop"));
+            Path pid = work.resolve("spool/pid/master.pid");
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (Files.exists(pid) && masterAlive(pid) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+        }
+        if (replyd != null) {
+            replyd.close();
+        }
+    }
+
+    @Test
+    void postfixRelaysAMessageIntoReplydWithStartTlsAndPipelining() throws Exception {
+        // given: replyd with STARTTLS, Postfix relaying to it
+        Path[] pem = ExternalCommand.selfSignedCertificate(work, "replyd");
+        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
+        String reply = replyd.replyAddress(2024, 12);
+        startPostfix(replyd.port());
+
+        // when: a message enters Postfix through its sendmail command
+        Process sendmail = new ProcessBuilder(SENDMAIL.toString(), "-C", config.toString(), "-f", "alice@sender.test",
+                "-i", reply).redirectErrorStream(true).start();
+        sendmail.getOutputStream().write(("From: Alice <alice@sender.test>\nTo: " + reply
+                + "\nSubject: relayed by postfix\nMessage-ID: <postfix-relay-test@sender.test>\n\nHello through Postfix.\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        sendmail.getOutputStream().close();
+        String sendmailOutput = new String(sendmail.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(sendmail.waitFor()).as(sendmailOutput).isZero();
+
+        // then: it arrives in replyd's new/, carried over TLS
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (replyd.newFiles().isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        String log = Files.exists(work.resolve("maillog")) ? Files.readString(work.resolve("maillog")) : "(no maillog)";
+        assertThat(replyd.newFiles()).as("Postfix log:\n" + log).hasSize(1);
+        String stored = replyd.onlyMessage();
+        assertThat(stored).startsWith("Return-Path: <alice@sender.test>\r\nDelivered-To: " + reply + "\r\n")
+                .containsPattern("Received: from sender\\.test \\(unknown \\[127\\.0\\.0\\.1\\]\\)\r\n"
+                        + "\t\\(using TLSv1\\.[23] with cipher [A-Z0-9_-]+\\)\r\n\tby tracker\\.test \\(replyd\\) with ESMTPS id ")
+                .contains("Subject: relayed by postfix\r\n")
+                .contains("\r\n\r\nHello through Postfix.\r\n");
+        System.out.println("Postfix relay log:\n" + log);
+        assertThat(log).contains("TLS connection established to 127.0.0.1")
+                .containsPattern("status=sent \\(250 2\\.0\\.0 Ok: queued as [0-9A-F]+\\)");
+        // PIPELINING (RFC 2920): Postfix wrote DATA before it read the reply to MAIL FROM
+        int dataSent = log.indexOf("> 127.0.0.1[127.0.0.1]:" + replyd.port() + ": DATA");
+        int mailAnswered = log.indexOf("< 127.0.0.1[127.0.0.1]:" + replyd.port() + ": 250 2.1.0");
+        assertThat(dataSent).isPositive();
+        assertThat(mailAnswered).isGreaterThan(dataSent);
+    }
+
+    private void startPostfix(int relayPort) throws Exception {
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        config = Files.createDirectory(work.resolve("etc"));
+        Path queue = Files.createDirectory(work.resolve("spool"));
+        Path data = Files.createDirectory(work.resolve("data"));
+        UserPrincipalLookupService users = work.getFileSystem().getUserPrincipalLookupService();
+        Files.setOwner(data, users.lookupPrincipalByName("postfix"));
+        GroupPrincipal postfixGroup = users.lookupPrincipalByGroupName("postfix");
+        Files.getFileAttributeView(data, PosixFileAttributeView.class).setGroup(postfixGroup);
+        Files.writeString(config.resolve("main.cf"), String.join("\n",
+                "compatibility_level = 3.6",
+                "queue_directory = " + queue,
+                "data_directory = " + data,
+                "mail_owner = postfix",
+                "setgid_group = postdrop",
+                "myhostname = sender.test",
+                "mydomain = sender.test",
+                "myorigin = sender.test",
+                "mydestination =",
+                "local_transport = error:local delivery is disabled",
+                "alias_maps =",
+                "alias_database =",
+                "inet_interfaces = loopback-only",
+                "inet_protocols = ipv4",
+                "relayhost = [127.0.0.1]:" + relayPort,
+                "smtp_tls_security_level = encrypt",
+                "smtp_tls_loglevel = 1",
+                "debug_peer_list = 127.0.0.1",
+                "debug_peer_level = 2",
+                "smtputf8_enable = no",
+                "maillog_file = " + work.resolve("maillog"),
+                "maillog_file_prefixes = " + work,
+                "syslog_name = postfix-replyd-test",
+                ""));
+        Files.writeString(config.resolve("master.cf"), String.join("\n",
+                "# no smtpd inet service: this Postfix only sends",
+                "pickup    unix  n       -       n       60      1       pickup",
+                "cleanup   unix  n       -       n       -       0       cleanup",
+                "qmgr      unix  n       -       n       300     1       qmgr",
+                "tlsmgr    unix  -       -       n       1000?   1       tlsmgr",
+                "rewrite   unix  -       -       n       -       -       trivial-rewrite",
+                "bounce    unix  -       -       n       -       0       bounce",
+                "defer     unix  -       -       n       -       0       bounce",
+                "trace     unix  -       -       n       -       0       bounce",
+                "verify    unix  -       -       n       -       1       verify",
+                "flush     unix  n       -       n       1000?   0       flush",
+                "proxymap  unix  -       -       n       -       -       proxymap",
+                "smtp      unix  -       -       n       -       -       smtp",
+                "relay     unix  -       -       n       -       -       smtp",
+                "showq     unix  n       -       n       -       -       showq",
+                "error     unix  -       -       n       -       -       error",
+                "retry     unix  -       -       n       -       -       error",
+                "discard   unix  -       -       n       -       -       discard",
+                "anvil     unix  -       -       n       -       1       anvil",
+                "scache    unix  -       -       n       -       1       scache",
+                "postlog   unix-dgram n  -       n       -       1       postlogd",
+                ""));
+        ExternalCommand.check(work, List.of(POSTFIX.toString(), "-c", config.toString(), "start"));
+        postfixStarted = true;
+    }
+
+    private static boolean masterAlive(Path pidFile) throws IOException {
+        String pid = Files.readString(pidFile).trim();
+        return !pid.isEmpty() && Files.exists(Path.of("/proc", pid));
+    }
+}
