@@ -40,6 +40,25 @@ class ConcurrentProcessingTest extends ProcessorHarness {
   }
 
   @Test
+  void newFileIsNoticedByTheWatcherWithoutWaitingForARescan() throws Exception {
+    start(Fixtures.settings(receiver.url(), s -> s.rescanInterval = Duration.ofHours(1)));
+    Thread.sleep(200); // let the start-up rescan finish: only the watcher is left to notice
+
+    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
+
+    Fixtures.await("noticed by the watcher", Duration.ofSeconds(5), () -> isIn(MaildirLayout.SUCCESS, name));
+  }
+
+  @Test
+  void filesThatArrivedWhileStoppedArePickedUpAtStartUp() throws Exception {
+    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
+
+    start(Fixtures.settings(receiver.url(), s -> s.rescanInterval = Duration.ofHours(1)));
+
+    Fixtures.await("picked up at start-up", Duration.ofSeconds(5), () -> isIn(MaildirLayout.SUCCESS, name));
+  }
+
+  @Test
   void stopReturnsQueuedAndInFlightMessagesToNewForTheNextStart() throws Exception {
     receiver.delay(300); // a slow main app: workers are busy and the queue fills
     Processor first = start(Fixtures.settings(receiver.url()));
