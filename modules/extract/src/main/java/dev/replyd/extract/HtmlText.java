@@ -18,7 +18,7 @@ import org.jsoup.select.NodeTraversor;
  * {@code pre} and tables are set off by a blank line); {@code br} is a hard line break; list
  * items start with {@code "- "} or {@code "N. "}; each line inside a {@code blockquote} starts
  * with {@code "> "} so the plain-text rules still see it as a quote; {@code pre} keeps its
- * whitespace; other runs of whitespace collapse to one space; a link whose target differs from
+ * whitespace inside a {@code ```} fence; other runs of whitespace collapse to one space; a link whose target differs from
  * its text is written {@code text (url)}; {@code head}, {@code script}, {@code style} and
  * images produce nothing. Leading and trailing blank lines are dropped.
  *
@@ -95,7 +95,11 @@ final class HtmlText {
       blockBreak(tag);
       switch (tag) {
         case "blockquote" -> quoteDepth++;
-        case "pre" -> preDepth++;
+        case "pre" -> {
+          if (preDepth++ == 0) {
+            fence();
+          }
+        }
         case "ul" -> lists.push(new int[] {-1});
         case "ol" -> lists.push(new int[] {1});
         case "li" -> {
@@ -119,7 +123,11 @@ final class HtmlText {
       switch (tag) {
         case "a" -> link(element);
         case "blockquote" -> quoteDepth--;
-        case "pre" -> preDepth--;
+        case "pre" -> {
+          if (--preDepth == 0) {
+            fence();
+          }
+        }
         case "ul", "ol" -> lists.poll();
         default -> { }
       }
@@ -134,6 +142,19 @@ final class HtmlText {
       } else if (LINES.contains(tag)) {
         breaks(1);
       }
+    }
+
+    /**
+     * Preformatted text becomes a fenced code block: the tracker renders Markdown, and the
+     * plain-text rules never trim inside a fence.
+     */
+    private void fence() {
+      breaks(1);
+      flushBreaks();
+      if (out.length() > 0 && out.charAt(out.length() - 1) != '\n') {
+        out.append('\n');
+      }
+      out.append("```\n");
     }
 
     private void link(Element anchor) {
