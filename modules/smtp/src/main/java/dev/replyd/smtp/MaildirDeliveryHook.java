@@ -6,7 +6,6 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.protocols.smtp.MailEnvelope;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
-import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MessageHook;
 
 /**
@@ -36,7 +35,7 @@ final class MaildirDeliveryHook implements MessageHook {
         List<MailAddress> discarded = Transaction.of(session).discarded();
         if (envelope.isDiscardOnly()) {
             MailLog.discarded(null, session, envelope.getMaybeSender(), discarded);
-            return hookResult(HookReturnCode.ok(), "250", "2.0.0 Ok: discarded");
+            return SmtpReplies.asHookResult(SmtpReplies.DISCARDED);
         }
         String queueId = envelope.queueId().orElseThrow();
         try {
@@ -45,17 +44,13 @@ final class MaildirDeliveryHook implements MessageHook {
             envelope.abort();
             MailLog.storageFailed(queueId, e);
             MailLog.reject(queueId, "END-OF-MESSAGE", session, SmtpReplies.STORAGE_FAILED, null);
-            return hookResult(HookReturnCode.denySoft(), "451", "4.3.0 Error: queue file write error");
+            return SmtpReplies.asHookResult(SmtpReplies.STORAGE_FAILED);
         }
         MailLog.queued(queueId, envelope.getMaybeSender(), envelope.getSize(), envelope.storedRecipients().size());
         for (MailAddress recipient : envelope.storedRecipients()) {
             MailLog.delivered(queueId, recipient);
         }
         MailLog.discarded(queueId, session, envelope.getMaybeSender(), discarded);
-        return hookResult(HookReturnCode.ok(), "250", "2.0.0 Ok: queued as " + queueId);
-    }
-
-    private static HookResult hookResult(HookReturnCode code, String reply, String text) {
-        return HookResult.builder().hookReturnCode(code).smtpReturnCode(reply).smtpDescription(text).build();
+        return SmtpReplies.asHookResult(SmtpReplies.queued(queueId));
     }
 }

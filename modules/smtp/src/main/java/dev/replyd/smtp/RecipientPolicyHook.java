@@ -9,7 +9,6 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
-import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.RcptHook;
 
 /**
@@ -54,7 +53,7 @@ final class RecipientPolicyHook implements RcptHook {
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt, Map<String, String> parameters) {
         if (session.getRcptCount() >= settings.maxRecipients()) {
-            return result(SmtpReplies.TOO_MANY_RECIPIENTS.getRetCode(), "4.5.3 Error: too many recipients", false);
+            return SmtpReplies.asHookResult(SmtpReplies.TOO_MANY_RECIPIENTS);
         }
         String address = rcpt.asString();
         String domain = rcpt.getDomain().asString().toLowerCase(Locale.ROOT);
@@ -67,19 +66,19 @@ final class RecipientPolicyHook implements RcptHook {
                 Transaction.of(session).discard(rcpt);
                 return HookResult.OK;
             }
-            return result("550", SmtpReplies.badMailbox(address, "this address does not receive mail"), true);
+            return SmtpReplies.asHookResult(SmtpReplies.badMailbox(address, "this address does not receive mail"));
         }
         if (domain.equals(settings.replyDomain())) {
             AddressCheck check = codec.check(address);
             if (check.isValid()) {
                 return HookResult.OK;
             }
-            return result("550", SmtpReplies.badMailbox(address, reason(check.refusal())), true);
+            return SmtpReplies.asHookResult(SmtpReplies.badMailbox(address, reason(check.refusal())));
         }
         if (domain.equals(settings.hostname())) {
-            return result("550", SmtpReplies.badMailbox(address, "User unknown"), true);
+            return SmtpReplies.asHookResult(SmtpReplies.badMailbox(address, "User unknown"));
         }
-        return result("550", SmtpReplies.relayDenied(address), true);
+        return SmtpReplies.asHookResult(SmtpReplies.relayDenied(address));
     }
 
     /** Short, fixed texts: enough for a person reading a bounce, nothing that helps forge a token. */
@@ -102,13 +101,5 @@ final class RecipientPolicyHook implements RcptHook {
             default:
                 throw new IllegalStateException("unhandled refusal " + refusal);
         }
-    }
-
-    private static HookResult result(String code, String description, boolean permanent) {
-        return HookResult.builder()
-                .hookReturnCode(permanent ? HookReturnCode.deny() : HookReturnCode.denySoft())
-                .smtpReturnCode(code)
-                .smtpDescription(description)
-                .build();
     }
 }

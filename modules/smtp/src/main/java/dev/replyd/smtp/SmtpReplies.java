@@ -1,7 +1,10 @@
 package dev.replyd.smtp;
 
+import java.util.List;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.smtp.SMTPResponse;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
 
 /**
  * The SMTP replies replyd itself sends, in one place, each with the RFC section that defines it.
@@ -78,17 +81,42 @@ final class SmtpReplies {
 
     /** RFC 3463 2.0.0; sent only after {@code Delivery.commit()} returned (file and name fsynced). */
     static Response queued(String queueId) {
-        return new SMTPResponse("250", "2.0.0 Ok: queued as " + queueId);
+        return fixed("250", "2.0.0 Ok: queued as " + queueId);
     }
 
     /** RFC 3463 5.1.1 (bad destination mailbox address), RFC 5321 3.6.2: refused at RCPT, no backscatter. */
-    static String badMailbox(String address, String reason) {
-        return "5.1.1 <" + address + ">: Recipient address rejected: " + reason;
+    static Response badMailbox(String address, String reason) {
+        return fixed("550", "5.1.1 <" + address + ">: Recipient address rejected: " + reason);
     }
 
     /** RFC 3463 5.7.1 (delivery not authorized), RFC 5321 3.6.2/7.1: replyd is never an open relay. */
-    static String relayDenied(String address) {
-        return "5.7.1 <" + address + ">: Relay access denied";
+    static Response relayDenied(String address) {
+        return fixed("550", "5.7.1 <" + address + ">: Relay access denied");
+    }
+
+    /**
+     * The same reply as a James hook result: 2xx → OK, 4xx → DENYSOFT, 5xx → DENY, closing replies also
+     * disconnect. James rebuilds the reply from the code and the text.
+     */
+    static HookResult asHookResult(Response reply) {
+        List<CharSequence> lines = reply.getLines();
+        String text = lines.get(lines.size() - 1).toString().substring(reply.getRetCode().length() + 1);
+        HookReturnCode code;
+        switch (reply.getRetCode().charAt(0)) {
+            case '2':
+                code = HookReturnCode.ok();
+                break;
+            case '4':
+                code = HookReturnCode.denySoft();
+                break;
+            default:
+                code = HookReturnCode.deny();
+                break;
+        }
+        if (reply.isEndSession()) {
+            code = HookReturnCode.disconnected(code.getAction());
+        }
+        return HookResult.builder().hookReturnCode(code).smtpReturnCode(reply.getRetCode()).smtpDescription(text).build();
     }
 
     private static Response fixed(String code, String text) {

@@ -116,7 +116,8 @@ public final class SmtpServer implements AutoCloseable {
      * Graceful stop: new connections get {@code 421 4.3.2}, sessions outside a transaction get it too
      * and are closed, transactions in flight may finish (their 250 is still sent) until {@code grace}
      * has passed; then every connection is closed (unfinished messages are aborted: nothing partial
-     * reaches new/) and the threads end. Returns when the listener and its threads are gone.
+     * reaches new/) and the threads end. Returns once the port is released and the event loops have
+     * terminated.
      */
     public synchronized void stop(Duration grace) {
         if (stopped) {

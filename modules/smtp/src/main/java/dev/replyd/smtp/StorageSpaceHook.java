@@ -5,7 +5,6 @@ import java.io.IOException;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
-import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MailHook;
 
 /**
@@ -42,10 +41,6 @@ final class StorageSpaceHook implements MailHook {
             return HookResult.DECLINED;
         }
         MailLog.lowSpace(session, usable, minFreeBytes);
-        return HookResult.builder()
-                .hookReturnCode(HookReturnCode.denySoft())
-                .smtpReturnCode(SmtpReplies.INSUFFICIENT_STORAGE.getRetCode())
-                .smtpDescription("4.3.1 Insufficient system storage")
-                .build();
+        return SmtpReplies.asHookResult(SmtpReplies.INSUFFICIENT_STORAGE);
     }
 }
