@@ -35,7 +35,9 @@ import java.util.regex.Pattern;
  *
  * <p>Standards: RFC 5321 section 4.1.2 (Path, angle brackets), 4.5.3.1 (size limits); RFC 2104 (HMAC).
  *
- * <p>Thread-safety: immutable; one instance is shared by all SMTP sessions and processor workers.
+ * <p>Thread-safety: shared by all SMTP sessions and processor workers. Everything is immutable except
+ * the key list, which {@link #replaceKeys} swaps as one volatile reference (SIGHUP key rotation): a check
+ * running at that moment uses the old list or the new one, never a mix.
  */
 public final class ReplyAddressCodec {
 
@@ -65,7 +67,7 @@ public final class ReplyAddressCodec {
     private final String replyDomain;
     private final Set<String> kinds;
     private final String kindList;
-    private final List<HmacSha256> keys;
+    private volatile List<HmacSha256> keys;
 
     /**
      * @param prefix the local part before the {@code +}, e.g. {@code reply}
@@ -114,6 +116,16 @@ public final class ReplyAddressCodec {
                     + " is not configured (expected one of: " + kindList + ")");
         }
         return Hex.encode(keys.get(0).of(signedText(token)), SIGNATURE_BYTES);
+    }
+
+    /**
+     * Replaces the keys (rotation without a restart): the first new key signs from now on, and every new
+     * key verifies. Validated as in the constructor; on error the old keys stay in force.
+     *
+     * @throws IllegalArgumentException naming the bad key by position (never its value)
+     */
+    public void replaceKeys(List<byte[]> newKeys) {
+        this.keys = validKeys(newKeys);
     }
 
     /**
@@ -208,7 +220,8 @@ public final class ReplyAddressCodec {
         ReplyToken parsed = new ReplyToken(kind, thread, user);
         byte[] message = signedText(parsed);
         boolean matched = false;
-        for (HmacSha256 key : keys) {
+        List<HmacSha256> current = keys;
+        for (HmacSha256 key : current) {
             // Every key is tried, and isEqual takes the same time however many bytes match.
             byte[] expected = Arrays.copyOf(key.of(message), SIGNATURE_BYTES);
             matched |= MessageDigest.isEqual(expected, given);

@@ -386,4 +386,38 @@ class ReplyAddressCodecTest {
             assertThat(check.toString()).isEqualTo("BAD_SIGNATURE: signature does not match");
         }
     }
+
+    @Nested
+    class KeyReplacement {
+
+        @Test
+        void replacedKeysSignFromNowOnAndOldAddressesStillVerifyWhileTheOldKeyIsListed() {
+            ReplyAddressCodec live = new ReplyAddressCodec("reply", DOMAIN, List.of("i"), List.of(KEY_A));
+            String before = live.mint(new ReplyToken("i", 1, 5));
+
+            live.replaceKeys(List.of(KEY_B, KEY_A));
+
+            assertThat(live.mint(new ReplyToken("i", 1, 5))).isNotEqualTo(before);
+            assertThat(live.check(before).isValid()).isTrue();
+        }
+
+        @Test
+        void droppingTheOldKeyRefusesItsAddresses() {
+            ReplyAddressCodec live = new ReplyAddressCodec("reply", DOMAIN, List.of("i"), List.of(KEY_A));
+
+            live.replaceKeys(List.of(KEY_B));
+
+            assertThat(live.check(ADDRESS_I_1_5).refusal()).isEqualTo(Refusal.BAD_SIGNATURE);
+        }
+
+        @Test
+        void anInvalidReplacementIsRefusedAndTheOldKeysStayInForce() {
+            ReplyAddressCodec live = new ReplyAddressCodec("reply", DOMAIN, List.of("i"), List.of(KEY_A));
+
+            assertThatThrownBy(() -> live.replaceKeys(List.of(KEY_B, "short".getBytes(StandardCharsets.UTF_8))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("address key #2 is 5 bytes (expected: at least 32 bytes)");
+            assertThat(live.check(ADDRESS_I_1_5).isValid()).isTrue();
+        }
+    }
 }
