@@ -108,11 +108,6 @@ final class MaildirEnvelope implements MailEnvelope {
     }
 
     @Override
-    public MailAddress getSender() {
-        return sender.asOptional().orElse(null);
-    }
-
-    @Override
     public OutputStream getMessageOutputStream() {
         return stream;
     }

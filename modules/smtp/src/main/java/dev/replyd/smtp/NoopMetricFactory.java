@@ -44,6 +44,8 @@ final class NoopMetricFactory implements MetricFactory {
         return publisher;
     }
 
+    /** Required by the interface although deprecated there. */
+    @Deprecated
     @Override
     public <T> Publisher<T> decoratePublisherWithTimerMetricLogP99(String name, Publisher<T> publisher) {
         return publisher;
@@ -79,6 +81,8 @@ final class NoopMetricFactory implements MetricFactory {
     }
 
     private record Elapsed(Duration elasped) implements TimeMetric.ExecutionResult {
+        /** Required by the interface although deprecated there. */
+        @Deprecated
         @Override
         public TimeMetric.ExecutionResult logWhenExceedP99(Duration threshold) {
             return this;

@@ -16,7 +16,6 @@ import org.apache.james.protocols.smtp.core.QuitCmdHandler;
 import org.apache.james.protocols.smtp.core.RcptCmdHandler;
 import org.apache.james.protocols.smtp.core.RsetCmdHandler;
 import org.apache.james.protocols.smtp.core.UnknownCmdHandler;
-import org.apache.james.protocols.smtp.core.esmtp.EhloCmdHandler;
 import org.apache.james.protocols.smtp.core.esmtp.StartTlsCmdHandler;
 
 /**
@@ -28,7 +27,7 @@ import org.apache.james.protocols.smtp.core.esmtp.StartTlsCmdHandler;
  * DataLineFilters nest first-outermost, hooks of a kind run in list order):
  * <ol>
  * <li>{@link CommandAccountingDispatcher};</li>
- * <li>commands: EHLO, HELO, MAIL, RCPT, NOOP, QUIT, RSET, {@link StreamingDataCmdHandler} (DATA),
+ * <li>commands: EHLO ({@link EhloReplyCmdHandler}), HELO, MAIL, RCPT, NOOP, QUIT, RSET, {@link StreamingDataCmdHandler} (DATA),
  * STARTTLS, unknown (VRFY, EXPN, HELP, AUTH, BDAT get "500 5.5.1 unrecognized");</li>
  * <li>DATA line filters: {@link BareLineFeedFilter}, {@link MessageSizeExtension}, {@link MessageIdFilter},
  * James's DataLineMessageHookHandler (dot-unstuffing, end of data, message hooks);</li>
@@ -52,7 +51,7 @@ final class ReceptionChain {
         MessageSizeExtension size = new MessageSizeExtension();
         List<ProtocolHandler> handlers = List.of(
                 new CommandAccountingDispatcher(settings, state),
-                new EhloCmdHandler(metrics),
+                new EhloReplyCmdHandler(metrics),
                 new HeloCmdHandler(metrics),
                 new MailCmdHandler(metrics),
                 new RcptCmdHandler(metrics),

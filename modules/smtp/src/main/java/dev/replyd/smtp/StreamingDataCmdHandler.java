@@ -34,6 +34,7 @@ import org.apache.james.protocols.smtp.core.DataCmdHandler;
  * <p>Thread-safety: shared by all sessions; no mutable fields after wiring. Runs on the I/O thread
  * (creates one file per recipient).
  */
+@SuppressWarnings("rawtypes") // DataCmdHandler#getMarkerInterfaces returns a raw List in James 3.8.1
 final class StreamingDataCmdHandler extends DataCmdHandler {
 
     private final Maildir maildir;

@@ -5,6 +5,6 @@
  *
  * <p>Public surface: {@link dev.replyd.smtp.SmtpServer} and {@link dev.replyd.smtp.SmtpSettings}. Every
  * other type is package-private; each one is a single SMTP concern named for the concern plus its James
- * role (hook, filter, handler), in the order the chain runs them (see {@code SmtpChain}).
+ * role (hook, filter, handler), in the order the chain runs them (see {@code ReceptionChain}).
  */
 package dev.replyd.smtp;

@@ -158,7 +158,8 @@ class DataIntegrityTest {
             smtp.send("EHLO client.example.org");
 
             // then
-            assertThat(smtp.reply()).contains("250-PIPELINING", "250-ENHANCEDSTATUSCODES", "250-8BITMIME", "SIZE 65536")
+            assertThat(smtp.reply()).startsWith("250-tracker.test Hello client.example.org [127.0.0.1]\n")
+                    .contains("250-PIPELINING", "250-ENHANCEDSTATUSCODES", "250-8BITMIME", "SIZE 65536")
                     .doesNotContain("STARTTLS").doesNotContain("AUTH");
         }
     }

@@ -1,0 +1,81 @@
+package dev.replyd.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** The {@code mail} log reads like Postfix's: one line per event, keyed by the queue id. */
+class MailLogTest {
+
+    @TempDir
+    Path storage;
+
+    private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    private Logger mailLogger;
+    private TestServer replyd;
+
+    @BeforeEach
+    void capture() {
+        mailLogger = (Logger) LoggerFactory.getLogger("mail");
+        lines.start();
+        mailLogger.addAppender(lines);
+    }
+
+    @AfterEach
+    void release() {
+        if (replyd != null) {
+            replyd.close();
+        }
+        mailLogger.detachAppender(lines);
+    }
+
+    @Test
+    void deliveredMessageAndRefusedRecipientAreLoggedAsPostfixWould() throws Exception {
+        // given
+        replyd = TestServer.start(storage);
+        String reply = replyd.replyAddress(6, 1);
+        String queued;
+        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+            smtp.send("MAIL FROM:<alice@example.org>");
+            smtp.expect("250");
+            smtp.send("RCPT TO:<victim@gmail.com>");
+            smtp.expect("550");
+            smtp.send("RCPT TO:<" + reply + ">");
+            smtp.expect("250");
+            smtp.send("DATA");
+            smtp.expect("354");
+
+            // when
+            smtp.raw("Message-ID:\r\n <folded.id@example.org>\r\nSubject: log\r\n\r\nbody\r\n.\r\n");
+            queued = smtp.expect("250");
+            smtp.send("QUIT");
+            smtp.expect("221");
+            smtp.closedByServer();
+        }
+        replyd.close();
+        replyd = null;
+
+        // then
+        String id = queued.substring(queued.lastIndexOf(' ') + 1);
+        List<String> log = lines.list.stream().map(ILoggingEvent::getFormattedMessage)
+                .filter(line -> !line.startsWith("listening") && !line.startsWith("stop")).toList();
+        assertThat(log).containsExactly(
+                "connect from unknown[127.0.0.1]",
+                "NOQUEUE: reject: RCPT from unknown[127.0.0.1]: 550 5.7.1 <victim@gmail.com>: Relay access denied;"
+                        + " from=<alice@example.org> to=<victim@gmail.com> proto=ESMTP helo=<client.example.org>",
+                id + ": client=unknown[127.0.0.1]",
+                id + ": message-id=<folded.id@example.org>",
+                id + ": from=<alice@example.org>, size=61, nrcpt=1 (queue active)",
+                id + ": to=<" + reply + ">, relay=maildir, status=sent (delivered to maildir)",
+                "disconnect from unknown[127.0.0.1] ehlo=1 mail=1 rcpt=1/2 data=1 quit=1 commands=5/6");
+    }
+}
