@@ -209,7 +209,8 @@ final class ConfigLoader {
       if (threads != null && threads > 256) {
         problems.add("processor.threads", threads + " is too many (expected: 1 to 256)");
       }
-      ReplydConfig.Processor processor = new ReplydConfig.Processor(orZero(threads),
+      Boolean enabled = bool("processor.enabled");
+      ReplydConfig.Processor processor = new ReplydConfig.Processor(enabled == null || enabled, orZero(threads),
           positiveBytes("processor.max-message-size"), stringList("processor.markers"));
 
       ReplydConfig.Callback callback = new ReplydConfig.Callback(callbackUrl(), callbackSecret(),

@@ -1,27 +1,200 @@
 package dev.replyd.daemon;
 
+import dev.replyd.address.ReplyAddressCodec;
+import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.maildir.Maildir;
-import dev.replyd.maildir.Recovery;
+import dev.replyd.processor.Processor;
+import dev.replyd.processor.ProcessorSettings;
+import dev.replyd.smtp.SmtpServer;
+import dev.replyd.smtp.SmtpSettings;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires one replyd instance together from its configuration and runs it until stopped.
+ * One running replyd instance: storage, processor, SMTP listener and metrics endpoint, wired from
+ * the configuration, with the signal handling systemd expects.
  *
- * <p>Start-up order follows the data flow backwards, so nothing is accepted that cannot be
- * stored: storage first (created and recovered), then the consumers, then the SMTP listener.
+ * <p>Start-up follows the data flow backwards, so nothing is accepted that cannot be stored and
+ * processed: storage first (created, recovered by the processor), then the processor, the metrics
+ * endpoint, and the SMTP listener last; then {@code READY=1} to systemd. A failure at any step
+ * (port taken, storage unwritable) stops what was started and exits 1 with the reason.
+ *
+ * <p>SIGTERM/SIGINT: the SMTP listener stops accepting and finishes transactions in flight, the
+ * workers finish or release their claims, within {@code shutdown.grace}; exit status 0.
+ * SIGHUP: {@link Reload} re-reads the configuration and applies what can change safely.
+ *
+ * <p>Thread-safety: {@link #run} is called once from main; signal handlers only count down a latch
+ * or hand the reload to a single thread.
  */
 final class Daemon {
   private static final Logger log = LoggerFactory.getLogger("replyd");
 
-  private Daemon() {}
+  private final ReplydConfig config;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private ReplyAddressCodec codec;
+  private Maildir maildir;
+  private Processor processor;
+  private SmtpServer smtp;
+  private MetricsEndpoint metrics;
 
-  static int run(ReplydConfig config) throws Exception {
-    Maildir maildir = Maildir.open(config.storage().root());
-    Recovery recovery = maildir.recover();
-    log.info("storage {} ready: {} claimed file(s) returned to the queue, {} to deferred, {} stale tmp file(s) removed",
-        config.storage().root(), recovery.returnedToNew(), recovery.returnedToDeferred(), recovery.staleTmpRemoved());
-    log.info("replyd {} would serve: {}", VersionProvider.version(), Summary.of(config));
+  private Daemon(ReplydConfig config) {
+    this.config = config;
+  }
+
+  static int run(ReplydConfig config, Path configFile) throws Exception {
+    Daemon daemon = new Daemon(config);
+    try {
+      daemon.start();
+    } catch (IOException | RuntimeException e) {
+      daemon.shutdown(Duration.ZERO);
+      throw e;
+    }
+    Signals.onTerminate(daemon.stop::countDown);
+    Reload reload = new Reload(configFile, daemon, config);
+    Signals.onHangup(reload::request);
+    SystemdNotify.ready("replyd serving " + daemon.smtp.address());
+    daemon.stop.await();
+    log.info("stopping: finishing SMTP transactions and workers in flight (grace {})", config.shutdownGrace());
+    SystemdNotify.stopping();
+    haltIfStuck(config.shutdownGrace().multipliedBy(2).plusSeconds(10));
+    daemon.shutdown(config.shutdownGrace());
+    reload.close();
+    log.info("stopped");
     return 0;
+  }
+
+  /**
+   * A stop that overruns its grace (a stuck disk, a hung peer) must not leave systemd waiting
+   * for ever: halt hard. Nothing is lost: accepted mail is durable, claims are recovered at start.
+   */
+  private static void haltIfStuck(Duration deadline) {
+    Thread watchdog = new Thread(() -> {
+      try {
+        Thread.sleep(deadline.toMillis());
+        log.error("stop did not finish within {}; halting", deadline);
+        Runtime.getRuntime().halt(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "stop-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+  }
+
+  /** SIGHUP with new address keys: the codec shared by SMTP and the processor switches lists at once. */
+  void reloadAddressKeys(ReplydConfig next) {
+    codec.replaceKeys(next.address().keys());
+  }
+
+  private void start() throws IOException {
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+
+    maildir = Maildir.open(config.storage().root());
+    codec = codec(config);
+    if (config.processor().enabled()) {
+      processor = Processor.start(processorSettings(config), maildir, codec, extractor(config));
+    } else {
+      log.warn("processor.enabled = false: mail is stored in {} but not processed", config.storage().root().resolve("mail/reply/new"));
+    }
+    metrics = MetricsEndpoint.start(new InetSocketAddress(config.metrics().bind(), config.metrics().port()),
+        registry, healthChecks());
+    smtp = SmtpServer.start(smtpSettings(config), codec, maildir);
+    log.info("replyd {} serving: {}", VersionProvider.version(), Summary.of(config, smtp.address(), metrics.address()));
+  }
+
+  private List<HealthCheck> healthChecks() {
+    List<HealthCheck> checks = new ArrayList<>();
+    checks.add(HealthCheck.of("smtp", () -> smtp == null ? Optional.of("SMTP listener not started") : Optional.empty()));
+    checks.add(HealthCheck.of("storage", () -> {
+      Path tmp = config.storage().root().resolve("mail/reply/tmp");
+      if (!Files.isWritable(tmp)) {
+        return Optional.of(tmp + " is not writable");
+      }
+      try {
+        long free = maildir.usableSpace();
+        return free < config.storage().minFree()
+            ? Optional.of(free + " bytes free, below storage.min-free " + config.storage().minFree())
+            : Optional.empty();
+      } catch (IOException e) {
+        return Optional.of("free space unknown: " + e.getMessage());
+      }
+    }));
+    return checks;
+  }
+
+  /** Stops in reverse order of start; every step tolerates its component never having started. */
+  private void shutdown(Duration grace) {
+    if (smtp != null) {
+      smtp.stop(grace);
+    }
+    if (processor != null) {
+      processor.stop(grace);
+    }
+    if (metrics != null) {
+      metrics.close();
+    }
+    registry.close();
+  }
+
+  SmtpServer smtp() {
+    return smtp;
+  }
+
+  Processor processor() {
+    return processor;
+  }
+
+  static ReplyAddressCodec codec(ReplydConfig c) {
+    return new ReplyAddressCodec(c.address().prefix(), c.address().replyDomain(), c.address().kinds(), c.address().keys());
+  }
+
+  static ReplyExtractor extractor(ReplydConfig c) {
+    ReplyExtractor.Settings defaults = ReplyExtractor.Settings.defaults();
+    List<String> own = List.of(c.address().replyDomain(), c.hostname());
+    return new ReplyExtractor(new ReplyExtractor.Settings(
+        c.processor().markers().isEmpty() ? defaults.markers() : c.processor().markers(), own, defaults.budget()));
+  }
+
+  static ProcessorSettings processorSettings(ReplydConfig c) {
+    ProcessorSettings d = ProcessorSettings.defaults(c.callback().url(), c.callback().secret());
+    // The SMTP side prepends trace headers; leave room for them so nothing accepted is refused here.
+    long maxBytes = c.processor().maxMessageSize() + (64L << 10);
+    return new ProcessorSettings(c.processor().threads(), c.callback().url(), c.callback().secret(),
+        c.callback().timeout(), c.callback().maxAge(), d.retryBaseDelay(), d.retryMaxDelay(),
+        c.callback().maxAttachmentBytes(), maxBytes, d.rescanInterval(), c.storage().retention());
+  }
+
+  static SmtpSettings smtpSettings(ReplydConfig c) {
+    ReplydConfig.Smtp s = c.smtp();
+    int io = s.ioThreads() > 0 ? s.ioThreads() : Runtime.getRuntime().availableProcessors();
+    return new SmtpSettings(c.hostname(), c.address().replyDomain(), new InetSocketAddress(s.bind(), s.port()),
+        s.maxMessageSize(), s.maxRecipients(), s.tlsCert(), s.tlsKey(), c.noreply().address(), c.noreply().discard(),
+        c.storage().minFree(), s.maxConnections(), s.maxConnectionsPerIp(), s.idleTimeout(), s.sessionTimeout(),
+        s.maxErrors(), io);
   }
 }

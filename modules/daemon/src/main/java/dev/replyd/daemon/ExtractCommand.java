@@ -31,11 +31,13 @@ final class ExtractCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    MessageBody body = file == null ? MessageBody.read(System.in) : MessageBody.read(file);
     ReplyExtractor.Settings defaults = ReplyExtractor.Settings.defaults();
     ReplyExtractor extractor = new ReplyExtractor(
         new ReplyExtractor.Settings(markers.isEmpty() ? defaults.markers() : markers, defaults.ownAddresses(), defaults.budget()));
-    ReplyText text = extractor.extract(body);
+    ReplyText text;
+    try (MessageBody body = file == null ? MessageBody.read(System.in) : MessageBody.read(file)) {
+      text = extractor.extract(body);
+    }
     String printed = explain ? text.explain() : text.reply();
     var out = spec.commandLine().getOut();
     out.print(printed);

@@ -56,7 +56,7 @@ record ReplydConfig(
 
   record Storage(Path root, long minFree, Duration retention) {}
 
-  record Processor(int threads, long maxMessageSize, List<String> markers) {}
+  record Processor(boolean enabled, int threads, long maxMessageSize, List<String> markers) {}
 
   record Callback(URI url, byte[] secret, Duration timeout, Duration maxAge, long maxAttachmentBytes) {
     @Override

@@ -12,6 +12,6 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return Daemon.run(config.load());
+    return Daemon.run(config.load(), config.file);
   }
 }

@@ -5,13 +5,19 @@ final class Summary {
   private Summary() {}
 
   static String of(ReplydConfig c) {
-    return "smtp " + c.smtp().bind() + ":" + c.smtp().port()
+    return of(c, new java.net.InetSocketAddress(c.smtp().bind(), c.smtp().port()),
+        new java.net.InetSocketAddress(c.metrics().bind(), c.metrics().port()));
+  }
+
+  /** With the addresses actually bound (port 0 in the config means "any free port"). */
+  static String of(ReplydConfig c, java.net.InetSocketAddress smtp, java.net.InetSocketAddress metrics) {
+    return "smtp " + smtp.getHostString() + ":" + smtp.getPort()
         + (c.smtp().tlsEnabled() ? " (STARTTLS)" : " (no TLS)")
         + ", reply addresses " + c.address().prefix() + "+…@" + c.address().replyDomain()
         + " (" + c.address().keys().size() + " key(s))"
         + ", storage " + c.storage().root()
         + ", callback " + callbackHost(c)
-        + ", metrics " + c.metrics().bind() + ":" + c.metrics().port()
+        + ", metrics " + metrics.getHostString() + ":" + metrics.getPort()
         + ", " + c.processor().threads() + " worker(s)";
   }
 
