@@ -1,0 +1,222 @@
+package dev.replyd.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.replyd.address.ReplyAddressCodec;
+import dev.replyd.address.ReplyToken;
+import dev.replyd.address.WebhookSignature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon as systemd drives it: a real {@code replyd run} process, a real main app (JDK HTTP
+ * server), raw SMTP sessions, and POSIX signals.
+ */
+class DaemonSignalsTest {
+  static final String KEY_A = "daemon test key A 0123456789abcdef0123";
+  static final String KEY_B = "daemon test key B 0123456789abcdef0123";
+  static final String SECRET = "daemon-test-callback-secret";
+  static final String DOMAIN = "reply.tracker.test";
+
+  @TempDir Path dir;
+  HttpServer receiver;
+  final List<String> posted = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void startReceiver() throws IOException {
+    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+    receiver.createContext("/hooks/replyd", ex -> {
+      try (ex; InputStream in = ex.getRequestBody()) {
+        byte[] body = in.readAllBytes();
+        boolean signed = WebhookSignature.verify(SECRET.getBytes(StandardCharsets.UTF_8),
+            ex.getRequestHeaders().getFirst("Replyd-Signature"), body, System.currentTimeMillis() / 1000, 300);
+        if (signed) {
+          posted.add(ex.getRequestHeaders().getFirst("Replyd-Delivery"));
+        }
+        ex.sendResponseHeaders(signed ? 200 : 401, -1);
+      }
+    });
+    receiver.start();
+  }
+
+  @AfterEach
+  void stopReceiver() {
+    receiver.stop(0);
+  }
+
+  Path config(List<String> keys, String tls) throws IOException {
+    Path f = dir.resolve("replyd.conf");
+    String conf = "replyd {\n"
+        + "  hostname = tracker.test\n"
+        + "  address.keys = [" + String.join(", ", keys.stream().map(k -> "\"" + k + "\"").toList()) + "]\n"
+        + "  smtp { bind = 127.0.0.1, port = 0" + tls + " }\n"
+        + "  metrics { bind = 127.0.0.1, port = 0 }\n"
+        + "  storage { root = \"" + dir.resolve("var") + "\", min-free = 1MiB }\n"
+        + "  processor.threads = 1\n"
+        + "  callback { url = \"http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks/replyd\", secret = \"" + SECRET + "\" }\n"
+        + "  shutdown.grace = 20s\n"
+        + "}\n";
+    Path tmp = dir.resolve("replyd.conf.new");
+    Files.writeString(tmp, conf);
+    // Replace atomically: the daemon may re-read the file at any moment.
+    return Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  static String address(String key, long thread) {
+    return new ReplyAddressCodec("reply", DOMAIN, List.of("i"), List.of(key.getBytes(StandardCharsets.UTF_8)))
+        .mint(new ReplyToken("i", thread, 5));
+  }
+
+  long files(String relative) throws IOException {
+    Path d = dir.resolve("var").resolve(relative);
+    if (!Files.isDirectory(d)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.list(d)) {
+      return s.count();
+    }
+  }
+
+  @Test
+  void sigtermLetsTheTransactionInFlightFinishThenExitsZero() throws Exception {
+    try (DaemonProcess daemon = new DaemonProcess(config(List.of(KEY_A), ""));
+         SmtpSession client = new SmtpSession(daemon.smtpPort)) {
+      assertThat(client.send("EHLO client.test")).startsWith("250");
+      assertThat(client.send("MAIL FROM:<alice@example.org>")).startsWith("250");
+      assertThat(client.send("RCPT TO:<" + address(KEY_A, 7) + ">")).startsWith("250");
+      assertThat(client.send("DATA")).startsWith("354");
+      client.write("From: Alice <alice@example.org>\r\nSubject: Re: issue 7\r\n\r\nFirst half of the reply,\r\n");
+
+      daemon.signal("TERM");
+      daemon.awaitLog("stopping: no new mail accepted", Duration.ofSeconds(10));
+
+      boolean refused;
+      try (SmtpSession late = new SmtpSession(daemon.smtpPort)) {
+        refused = late.greeting == null || late.greeting.startsWith("421");
+      } catch (ConnectException e) {
+        refused = true;
+      }
+      assertThat(refused).as("a connection opened while stopping is refused or gets 421").isTrue();
+
+      client.write("and the second half.\r\n");
+      assertThat(client.send(".")).startsWith("250 2.0.0");
+      client.send("QUIT");
+
+      assertThat(daemon.awaitExit(Duration.ofSeconds(30))).as("exit status; log:\n%s", daemon.log()).isZero();
+    }
+    assertThat(files("mail/reply/tmp")).isZero();
+    assertThat(files("mail/reply/new") + files("incoming-mail/success")).isEqualTo(1);
+  }
+
+  @Test
+  void sighupRotatesAddressKeysWithoutDroppingTheSession() throws Exception {
+    Path conf = config(List.of(KEY_A), "");
+    try (DaemonProcess daemon = new DaemonProcess(conf);
+         SmtpSession client = new SmtpSession(daemon.smtpPort)) {
+      client.send("EHLO client.test");
+      client.send("MAIL FROM:<alice@example.org>");
+      assertThat(client.send("RCPT TO:<" + address(KEY_B, 1) + ">")).startsWith("550 5.1.1");
+
+      config(List.of(KEY_B, KEY_A), "");
+      daemon.signal("HUP");
+      daemon.awaitLog("reloaded", Duration.ofSeconds(10));
+
+      assertThat(client.send("RCPT TO:<" + address(KEY_B, 1) + ">")).startsWith("250");
+      assertThat(client.send("RCPT TO:<" + address(KEY_A, 2) + ">")).as("old key still verifies").startsWith("250");
+      assertThat(daemon.awaitLog("reloaded", Duration.ofSeconds(1))).contains("address.keys (2 key(s))")
+          .doesNotContain(KEY_A).doesNotContain(KEY_B);
+      assertThat(client.send("QUIT")).startsWith("221");
+    }
+  }
+
+  @Test
+  void sighupWithABrokenConfigKeepsTheRunningOne() throws Exception {
+    Path conf = config(List.of(KEY_A), "");
+    try (DaemonProcess daemon = new DaemonProcess(conf)) {
+      Files.writeString(conf, "replyd { hostname = \"\" }");
+      daemon.signal("HUP");
+
+      assertThat(daemon.awaitLog("reload refused", Duration.ofSeconds(10))).contains("replyd.hostname: is not set");
+      try (SmtpSession client = new SmtpSession(daemon.smtpPort)) {
+        client.send("EHLO client.test");
+        client.send("MAIL FROM:<alice@example.org>");
+        assertThat(client.send("RCPT TO:<" + address(KEY_A, 1) + ">")).startsWith("250");
+      }
+    }
+  }
+
+  @Test
+  void sighupReloadsTheTlsCertificate() throws Exception {
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    selfSigned("first.tracker.test", cert, key);
+    String tls = ", tls { cert = \"" + cert + "\", key = \"" + key + "\" }";
+    try (DaemonProcess daemon = new DaemonProcess(config(List.of(KEY_A), tls))) {
+      String before;
+      try (SmtpSession client = new SmtpSession(daemon.smtpPort)) {
+        client.send("EHLO client.test");
+        before = client.startTls().getSubjectX500Principal().getName();
+      }
+
+      selfSigned("second.tracker.test", cert, key);
+      daemon.signal("HUP");
+      daemon.awaitLog("reloaded", Duration.ofSeconds(10));
+
+      String after;
+      try (SmtpSession client = new SmtpSession(daemon.smtpPort)) {
+        client.send("EHLO client.test");
+        after = client.startTls().getSubjectX500Principal().getName();
+        assertThat(client.send("EHLO client.test")).startsWith("250");
+      }
+      assertThat(before).isEqualTo("CN=first.tracker.test");
+      assertThat(after).isEqualTo("CN=second.tracker.test");
+    }
+  }
+
+  @Test
+  void aReplyTravelsFromSmtpToTheMainAppAndIsFiledAsSuccess() throws Exception {
+    try (DaemonProcess daemon = new DaemonProcess(config(List.of(KEY_A), ""));
+         SmtpSession client = new SmtpSession(daemon.smtpPort)) {
+      client.send("EHLO client.test");
+      client.send("MAIL FROM:<alice@example.org>");
+      client.send("RCPT TO:<" + address(KEY_A, 9) + ">");
+      client.send("DATA");
+      client.write("From: Alice <alice@example.org>\r\nSubject: Re: issue 9\r\nMessage-ID: <m9@example.org>\r\n\r\n"
+          + "Works for me now.\r\n\r\nOn Mon, 1 Jan 2026, Tracker <notifications@tracker.test> wrote:\r\n> old text\r\n");
+      assertThat(client.send(".")).startsWith("250 2.0.0");
+
+      daemon.awaitLog("moving", Duration.ofSeconds(30));
+      assertThat(posted).hasSize(1);
+      assertThat(files("incoming-mail/success")).isEqualTo(1);
+      assertThat(daemon.log()).contains("processing <m9@example.org>").doesNotContain(SECRET).doesNotContain(KEY_A);
+    }
+  }
+
+  static void selfSigned(String cn, Path cert, Path key) throws Exception {
+    Path dirOf = cert.getParent();
+    Path newCert = dirOf.resolve("new-cert.pem");
+    Path newKey = dirOf.resolve("new-key.pem");
+    Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+        "-nodes", "-keyout", newKey.toString(), "-out", newCert.toString(), "-days", "2", "-subj", "/CN=" + cn)
+        .redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("openssl: %s", output).isZero();
+    Files.move(newKey, key, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(newCert, cert, StandardCopyOption.REPLACE_EXISTING);
+  }
+}
