@@ -132,6 +132,19 @@ final class MailLog {
                 client(session));
     }
 
+    static void lostConnection(InetSocketAddress remote, String reason) {
+        LOG.info("lost connection from {}: {}", client(remote), reason == null ? "I/O error" : clean(reason));
+    }
+
+    static void tlsFailed(InetSocketAddress remote, String reason) {
+        LOG.info("TLS handshake failed from {}: {}", client(remote), reason == null ? "unknown reason" : clean(reason));
+    }
+
+    static void commandInjection(InetSocketAddress remote) {
+        LOG.warn("warning: command pipelined after STARTTLS from {} (possible STARTTLS injection); connection closed",
+                client(remote));
+    }
+
     static void tooManyErrors(ProtocolSession session, int errors) {
         LOG.warn("warning: {} errors from {}; connection closed", errors, client(session));
     }

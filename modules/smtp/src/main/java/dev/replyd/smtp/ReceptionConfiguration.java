@@ -7,7 +7,8 @@ import org.apache.james.protocols.smtp.SMTPConfigurationImpl;
  *
  * <p>Contract: {@link SMTPConfigurationImpl} hard-wires a max message size of 0 (no SIZE) and the local
  * host name; this subclass returns {@link SmtpSettings#maxMessageSize()} (advertised as
- * {@code SIZE n}, RFC 1870) and {@link SmtpSettings#hostname()} (EHLO reply, RFC 5321 4.1.1.1). Kept
+ * {@code SIZE n}, RFC 1870) and {@link SmtpSettings#hostname()} (EHLO reply, RFC 5321 4.1.1.1). The
+ * greeting is {@link ConnectionAdmissionHandler}'s, not James's WelcomeMessageHandler's. Kept
  * from the parent: HELO/EHLO required before MAIL, {@code <>} brackets required, relaying never
  * allowed by IP, AUTH never announced.
  *
@@ -29,15 +30,5 @@ final class ReceptionConfiguration extends SMTPConfigurationImpl {
     @Override
     public String getHelloName() {
         return settings.hostname();
-    }
-
-    @Override
-    public String getGreeting() {
-        return settings.hostname() + " ESMTP replyd";
-    }
-
-    @Override
-    public String getSoftwareName() {
-        return "replyd";
     }
 }

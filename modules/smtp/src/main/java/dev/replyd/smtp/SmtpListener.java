@@ -121,7 +121,7 @@ final class SmtpListener extends AbstractAsyncServer {
 
             @Override
             protected ChannelInboundHandlerAdapter createHandler() {
-                return new BasicChannelInboundHandler(new AddressOnlyMdc(), protocol, encryption, false);
+                return new SessionChannelHandler(new AddressOnlyMdc(), protocol, encryption);
             }
         };
     }

@@ -48,6 +48,12 @@ final class SmtpReplies {
     /** RFC 3463 5.5.6 (syntax error: line too long), RFC 5321 4.5.3.1.4/4.5.3.1.6; the connection is closed. */
     static final Response LINE_TOO_LONG = closing("500", "5.5.6 Error: line too long");
 
+    /**
+     * RFC 3463 5.5.1 (invalid command), RFC 3207 4.2: a command pipelined behind STARTTLS would run
+     * inside the TLS session without having been sent through it (CVE-2021-38542). Closes.
+     */
+    static final Response PIPELINED_STARTTLS = closing("554", "5.5.1 Error: command pipelined after STARTTLS");
+
     /** RFC 3463 4.3.0: an unexpected failure inside replyd (a bug); the client retries later. */
     static final Response INTERNAL_ERROR = fixed("451", "4.3.0 Error: internal error, try again later");
 

@@ -149,6 +149,20 @@ class DataIntegrityTest {
     }
 
     @Test
+    void mailBeforeHeloIsRefused() throws Exception {
+        // given
+        try (SmtpConversation smtp = new SmtpConversation(replyd.port())) {
+            smtp.expect("220");
+
+            // when
+            smtp.send("MAIL FROM:<alice@example.org>");
+
+            // then
+            assertThat(smtp.reply()).isEqualTo("503 5.5.0 Need HELO or EHLO before MAIL");
+        }
+    }
+
+    @Test
     void ehloAdvertisesTheExtensionsAndSize() throws Exception {
         // given
         try (SmtpConversation smtp = new SmtpConversation(replyd.port())) {

@@ -77,7 +77,7 @@ class SwaksInteropTest {
             smtp.raw("STARTTLS\r\nMAIL FROM:<injected@example.org>\r\n");
 
             // then
-            assertThat(smtp.reply()).isEqualTo("451 4.3.0 Error: internal error, try again later");
+            assertThat(smtp.reply()).isEqualTo("554 5.5.1 Error: command pipelined after STARTTLS");
             assertThat(smtp.closedByServer()).isTrue();
         }
     }
