@@ -215,6 +215,7 @@ final class ConfigLoader {
 
       ReplydConfig.Callback callback = new ReplydConfig.Callback(callbackUrl(), callbackSecret(),
           positiveDuration("callback.timeout"), positiveDuration("callback.max-age"),
+          positiveDuration("callback.retry-base-delay"), positiveDuration("callback.retry-max-delay"),
           nonNegativeBytes("callback.max-attachment-bytes"));
 
       ReplydConfig.Metrics metrics = new ReplydConfig.Metrics(string("metrics.bind"), port("metrics.port"));

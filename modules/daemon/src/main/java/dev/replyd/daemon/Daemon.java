@@ -185,7 +185,7 @@ final class Daemon {
     // The SMTP side prepends trace headers; leave room for them so nothing accepted is refused here.
     long maxBytes = c.processor().maxMessageSize() + (64L << 10);
     return new ProcessorSettings(c.processor().threads(), c.callback().url(), c.callback().secret(),
-        c.callback().timeout(), c.callback().maxAge(), d.retryBaseDelay(), d.retryMaxDelay(),
+        c.callback().timeout(), c.callback().maxAge(), c.callback().retryBaseDelay(), c.callback().retryMaxDelay(),
         c.callback().maxAttachmentBytes(), maxBytes, d.rescanInterval(), c.storage().retention());
   }
 

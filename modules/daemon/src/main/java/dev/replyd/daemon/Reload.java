@@ -110,9 +110,11 @@ final class Reload implements AutoCloseable {
             sb.maxConnectionsPerIp(), sb.idleTimeout(), sb.sessionTimeout(), sb.maxErrors(), sb.ioThreads()));
     check(changed, "storage", a.storage(), b.storage());
     check(changed, "processor", a.processor(), b.processor());
-    check(changed, "callback (timeout, max-age, max-attachment-bytes)",
-        List.of(a.callback().timeout(), a.callback().maxAge(), a.callback().maxAttachmentBytes()),
-        List.of(b.callback().timeout(), b.callback().maxAge(), b.callback().maxAttachmentBytes()));
+    check(changed, "callback (timeout, max-age, retry delays, max-attachment-bytes)",
+        List.of(a.callback().timeout(), a.callback().maxAge(), a.callback().retryBaseDelay(), a.callback().retryMaxDelay(),
+            a.callback().maxAttachmentBytes()),
+        List.of(b.callback().timeout(), b.callback().maxAge(), b.callback().retryBaseDelay(), b.callback().retryMaxDelay(),
+            b.callback().maxAttachmentBytes()));
     check(changed, "metrics", a.metrics(), b.metrics());
     return changed;
   }

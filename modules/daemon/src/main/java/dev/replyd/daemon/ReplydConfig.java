@@ -58,11 +58,12 @@ record ReplydConfig(
 
   record Processor(boolean enabled, int threads, long maxMessageSize, List<String> markers) {}
 
-  record Callback(URI url, byte[] secret, Duration timeout, Duration maxAge, long maxAttachmentBytes) {
+  record Callback(URI url, byte[] secret, Duration timeout, Duration maxAge, Duration retryBaseDelay, Duration retryMaxDelay,
+      long maxAttachmentBytes) {
     @Override
     public String toString() {
       return "Callback[url=" + url + ", secret=<redacted>, timeout=" + timeout + ", maxAge=" + maxAge
-          + ", maxAttachmentBytes=" + maxAttachmentBytes + "]";
+          + ", retryBaseDelay=" + retryBaseDelay + ", retryMaxDelay=" + retryMaxDelay + ", maxAttachmentBytes=" + maxAttachmentBytes + "]";
     }
   }
 
