@@ -42,14 +42,12 @@ import org.apache.james.protocols.smtp.SMTPSession;
  * SECURITY
  *   Faces the Internet. Never relays; refuses bare CR/LF in DATA (SMTP smuggling), over-long lines,
  *   oversized messages, too many recipients, errors, connections and slow sessions with the codes of
- *   RFC 5321/3463. Nothing secret is logged. Logger names to quiet at INFO/ERROR (James's own noise):
- *   {@code org.apache.james.protocols.netty.BasicChannelInboundHandler},
- *   {@code org.apache.james.protocols.api.AbstractProtocolTransport},
- *   {@code org.apache.james.protocols.smtp.core.esmtp.MailSizeEsmtpExtension},
- *   {@code org.apache.james.protocols.smtp.core.RcptCmdHandler},
- *   {@code org.apache.james.protocols.smtp.core.MailCmdHandler},
- *   {@code org.apache.james.protocols.smtp.core.DataLineMessageHookHandler},
- *   {@code org.apache.james.protocols.api.handler.CommandDispatcher}.
+ *   RFC 5321/3463. Nothing secret is logged. James's own loggers repeat what the {@code mail} log
+ *   says, at INFO or ERROR; quiet them in logback: {@code org.apache.james} at WARN (per-connection
+ *   INFO lines of BasicChannelInboundHandler, address parse INFO of Mail/RcptCmdHandler, "command after
+ *   close" of AbstractProtocolTransport) and
+ *   {@code org.apache.james.protocols.smtp.core.esmtp.MailSizeEsmtpExtension} OFF (an ERROR per
+ *   oversized message, a client fault). James ERRORs left after that are bugs. {@code io.netty} at WARN.
  *
  * THREAD SAFETY
  *   {@link #address}, {@link #reloadTls} and {@link #stop} may be called from any thread; stop is

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * over-long lines, dot-stuffing, bytes split awkwardly across writes, pipelined commands, SIZE.
  * Raw sockets: a well-behaved client never shows these cases.
  */
+@ExtendWith(NoLeftoverThreads.class)
 class DataIntegrityTest {
 
     private static final String SMUGGLED = "MAIL FROM:<admin@bank.example>\r\nRCPT TO:<%s>\r\nDATA\r\n"

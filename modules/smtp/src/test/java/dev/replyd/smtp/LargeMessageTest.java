@@ -9,12 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A 100 MiB message streams to disk: the heap retained while it is being received stays far below its
  * size (James's stock envelope would hold all of it in a byte array).
  */
+@ExtendWith(NoLeftoverThreads.class)
 class LargeMessageTest {
 
     private static final long MIB = 1024 * 1024;

@@ -10,10 +10,12 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /** The {@code mail} log reads like Postfix's: one line per event, keyed by the queue id. */
+@ExtendWith(NoLeftoverThreads.class)
 class MailLogTest {
 
     @TempDir

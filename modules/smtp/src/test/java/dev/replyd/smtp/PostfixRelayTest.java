@@ -15,6 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * listening smtpd of its own (never port 25), TLS required on the hop so STARTTLS is exercised along with
  * Postfix's PIPELINING.
  */
+@ExtendWith(NoLeftoverThreads.class)
 class PostfixRelayTest {
 
     private static final Path POSTFIX = Path.of("/usr/sbin/postfix");

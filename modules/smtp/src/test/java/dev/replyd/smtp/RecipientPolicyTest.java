@@ -10,9 +10,11 @@ import java.nio.file.Path;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Contract 1 at RCPT time, through Jakarta Mail's SMTP transport and raw sessions. */
+@ExtendWith(NoLeftoverThreads.class)
 class RecipientPolicyTest {
 
     @TempDir

@@ -16,9 +16,11 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Start, stop, limits, timeouts and storage failures, against the real server. */
+@ExtendWith(NoLeftoverThreads.class)
 class ServerLifecycleTest {
 
     @TempDir
@@ -27,19 +29,10 @@ class ServerLifecycleTest {
     private TestServer replyd;
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() {
         if (replyd != null) {
             replyd.close();
         }
-        // an event loop completes its termination future just before its thread returns
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().startsWith("replyd-smtp")) {
-                thread.join(2000);
-            }
-        }
-        assertThat(Thread.getAllStackTraces().keySet())
-                .filteredOn(thread -> thread.getName().startsWith("replyd-smtp") && thread.isAlive())
-                .as("threads left behind by the server").isEmpty();
     }
 
     @Test

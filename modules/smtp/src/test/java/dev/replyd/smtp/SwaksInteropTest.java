@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** swaks (Debian) and Jakarta Mail as real clients: plain, pipelined, STARTTLS, multi-recipient, SIZE. */
+@ExtendWith(NoLeftoverThreads.class)
 class SwaksInteropTest {
 
     @TempDir
