@@ -1,0 +1,230 @@
+# scripts/bench smtp: throughput, CPU, memory and acceptance latency of replyd (and Postfix) under
+# smtp-source load. Sourced by scripts/bench after bench-lib.sh.
+# shellcheck shell=bash
+
+smtp_usage() {
+  cat >&2 <<'EOF'
+usage: scripts/bench smtp [--sessions N] [--size BYTES] [--count N] [--mode conn|persist]
+                          [--rounds N] [--vs-postfix] [--no-pipeline] [--no-latency]
+  --sessions N   parallel SMTP sessions of smtp-source (default 20)
+  --size BYTES   message payload (smtp-source -l, default 2048)
+  --count N      messages per measured run (default 5000)
+  --mode M       conn: one message per connection (default); persist: one connection per session
+  --rounds N     measured runs per server, alternating between servers (default 2)
+  --vs-postfix   also run a throwaway Postfix (loopback, virtual delivery into a Maildir) and print ratios
+  --no-pipeline  skip the full-pipeline run (replyd with the processor and a 200-answering receiver)
+  --no-latency   skip the latency probe (end of DATA -> 250 at half the measured maximum rate)
+  --set 'K = V'  extra replyd setting inside replyd { }, e.g. --set 'smtp.io-threads = 8' (repeatable)
+Environment: REPLYD_JAVA_OPTS (replyd's JVM options), BENCH_KEEP=1 (keep the work directory).
+EOF
+  exit 2
+}
+
+SESSIONS=20 SIZE=2048 COUNT=5000 MODE=conn ROUNDS=2 VS_POSTFIX=0 PIPELINE=1 LATENCY=1 EXTRA_CONF=
+
+smtp_parse() {
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --sessions) SESSIONS=${2:?}; shift 2 ;;
+      --size) SIZE=${2:?}; shift 2 ;;
+      --count) COUNT=${2:?}; shift 2 ;;
+      --mode) MODE=${2:?}; shift 2 ;;
+      --rounds) ROUNDS=${2:?}; shift 2 ;;
+      --vs-postfix) VS_POSTFIX=1; shift ;;
+      --no-pipeline) PIPELINE=0; shift ;;
+      --no-latency) LATENCY=0; shift ;;
+      --set) EXTRA_CONF+="${2:?}"$'\n'; shift 2 ;;
+      -h|--help) smtp_usage ;;
+      *) echo "scripts/bench smtp: unknown option '$1'" >&2; smtp_usage ;;
+    esac
+  done
+  case "$MODE" in conn|persist) ;; *) echo "scripts/bench smtp: --mode $MODE (expected: conn or persist)" >&2; exit 2 ;; esac
+  local n
+  for n in "$SESSIONS" "$SIZE" "$COUNT" "$ROUNDS"; do
+    [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "scripts/bench smtp: '$n' is not a positive number" >&2; exit 2; }
+  done
+}
+
+# Sends COUNT messages with smtp-source to PORT; returns when smtp-source has exited.
+smtp_load() { # PORT RCPT COUNT
+  local persist=
+  [ "$MODE" = persist ] && persist=-d
+  if ! smtp-source -s "$SESSIONS" -m "$3" -l "$SIZE" $persist -M client.bench.test \
+      -f bench@client.bench.test -t "$2" "127.0.0.1:$1" >"$WORK/smtp-source.log" 2>&1; then
+    echo "scripts/bench: smtp-source against port $1 failed:" >&2
+    tail -n 5 "$WORK/smtp-source.log" >&2
+    return 1
+  fi
+}
+
+# Waits until DIR(s) hold N files in total; prints the time reached (us) and the largest count
+# seen in WATCH (0 without WATCH).
+wait_files() { # N TIMEOUT_S WATCH DIR...
+  local n=$1 timeout=$2 watch=$3; shift 3
+  local deadline=$(( $(date +%s) + timeout )) total d c max=0
+  while :; do
+    total=0
+    for d in "$@"; do total=$((total + $(count_files "$d"))); done
+    if [ -n "$watch" ]; then
+      c=$(count_files "$watch"); [ "$c" -gt "$max" ] && max=$c
+    fi
+    [ "$total" -ge "$n" ] && { echo "$(now_us) $max"; return 0; }
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      echo "scripts/bench: only $total of $n messages reached $* within $timeout s" >&2
+      return 1
+    fi
+    sleep 0.02
+  done
+}
+
+rate() { awk -v n="$1" -v us="$2" 'BEGIN { printf "%.0f", n / (us / 1e6) }'; }
+ms_per_msg() { awk -v t="$1" -v hz="$CLK_TCK" -v n="$2" 'BEGIN { printf "%.2f", t * 1000 / hz / n }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# One measured run against one server. Sets ACC DUR PIPE CPU BACKLOG (empty when not applicable).
+measure() { # replyd-paused|replyd-pipeline|postfix COUNT
+  local kind=$1 n=$2 t0 tacc tdur tpipe ticks s0 s1
+  ACC='' DUR='' PIPE='' CPU='' BACKLOG=''
+  case "$kind" in
+    replyd-paused)
+      clear_dir "$RP_NEW"
+      s0=$(proc_ticks "$RP_PID"); t0=$(now_us)
+      smtp_load "$RP_PORT" "$RP_RCPT" "$n"; tacc=$(now_us)
+      tdur=$(wait_files "$n" 120 "" "$RP_NEW"); tdur=${tdur% *}
+      s1=$(proc_ticks "$RP_PID"); ticks=$((s1 - s0))
+      clear_dir "$RP_NEW" ;;
+    replyd-pipeline)
+      clear_dir "$RQ_SUCCESS"; clear_dir "$RQ_FAILURE"
+      s0=$(proc_ticks "$RQ_PID"); t0=$(now_us)
+      smtp_load "$RQ_PORT" "$RQ_RCPT" "$n"; tacc=$(now_us)
+      tpipe=$(wait_files "$n" 600 "$RQ_NEW" "$RQ_SUCCESS" "$RQ_FAILURE"); BACKLOG=${tpipe#* } tpipe=${tpipe% *}
+      s1=$(proc_ticks "$RQ_PID"); ticks=$((s1 - s0))
+      local failed; failed=$(count_files "$RQ_FAILURE")
+      [ "$failed" -eq 0 ] || echo "scripts/bench: warning: $failed of $n messages were filed under failure (see $RQ_FAILURE)" >&2
+      PIPE=$(rate "$n" $((tpipe - t0)))
+      clear_dir "$RQ_SUCCESS"; clear_dir "$RQ_FAILURE" ;;
+    postfix)
+      clear_dir "$P_NEW"
+      pfx_snapshot "$P_MASTER" >"$WORK/pfx.0"; t0=$(now_us)
+      smtp_load "$P_PORT" "$P_RCPT" "$n"; tacc=$(now_us)
+      tdur=$(wait_files "$n" 300 "" "$P_NEW"); tdur=${tdur% *}
+      pfx_snapshot "$P_MASTER" >"$WORK/pfx.1"; ticks=$(pfx_delta "$WORK/pfx.0" "$WORK/pfx.1")
+      clear_dir "$P_NEW" ;;
+  esac
+  ACC=$(rate "$n" $((tacc - t0)))
+  [ -n "${tdur:-}" ] && DUR=$(rate "$n" $((tdur - t0)))
+  CPU=$(ms_per_msg "$ticks" "$n")
+}
+
+# Latency probe at a fixed offered rate; prints "p50 p99 achieved".
+probe() { # PORT RCPT RATE
+  local out
+  out=$(bench_java dev.replyd.bench.LatencyProbe "127.0.0.1:$1" "$2" "$3" "$COUNT" "$SESSIONS" "$SIZE" "$MODE") || {
+    echo "scripts/bench: latency probe against port $1 failed: $out" >&2; return 1; }
+  echo "  probe 127.0.0.1:$1: $out" >&2
+  awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+       END { sub(/ms$/, "", v["p50"]); sub(/ms$/, "", v["p99"]); sub(/\/s$/, "", v["achieved"]); print v["p50"], v["p99"], v["achieved"] }' <<<"$out"
+}
+
+bench_smtp() {
+  smtp_parse "$@"
+  command -v smtp-source >/dev/null 2>&1 || apt_install postfix
+  bench_build
+  bench_setup
+  local warm=$(( COUNT < 2000 ? COUNT : 2000 ))
+  echo "scripts/bench smtp: $SESSIONS sessions, $SIZE bytes, $COUNT messages per run, mode $MODE, $ROUNDS round(s); load average $(load_avg)" >&2
+
+  replyd_start replyd-paused false "$EXTRA_CONF"
+  RP_PID=$R_PID RP_PORT=$R_PORT RP_RCPT=$R_RCPT RP_NEW="$R_ROOT/data/mail/reply/new"
+  if [ "$PIPELINE" = 1 ]; then
+    receiver_start
+    replyd_start replyd-pipeline true "$EXTRA_CONF"
+    RQ_PID=$R_PID RQ_PORT=$R_PORT RQ_RCPT=$R_RCPT RQ_NEW="$R_ROOT/data/mail/reply/new"
+    RQ_SUCCESS="$R_ROOT/data/incoming-mail/success" RQ_FAILURE="$R_ROOT/data/incoming-mail/failure"
+  fi
+  if [ "$VS_POSTFIX" = 1 ]; then
+    postfix_start postfix
+    P_MASTER=$(pfx_master_pid "$P_DIR")
+  fi
+
+  echo "warming up ($warm messages each)..." >&2
+  measure replyd-paused "$warm"
+  [ "$PIPELINE" = 1 ] && measure replyd-pipeline "$warm"
+  [ "$VS_POSTFIX" = 1 ] && measure postfix "$warm"
+
+  local r kinds=(replyd-paused) k
+  [ "$VS_POSTFIX" = 1 ] && kinds+=(postfix)
+  [ "$PIPELINE" = 1 ] && kinds+=(replyd-pipeline)
+  declare -A acc dur pipe cpu backlog loads
+  for r in $(seq "$ROUNDS"); do
+    for k in "${kinds[@]}"; do
+      local load; load=$(load_avg)
+      measure "$k" "$COUNT"
+      printf '  round %d %-16s accepted %6s/s  durable %6s/s  pipeline %6s/s  cpu %5s ms/msg  max backlog %5s  load %s\n' \
+        "$r" "$k" "$ACC" "${DUR:--}" "${PIPE:--}" "$CPU" "${BACKLOG:--}" "$load" >&2
+      acc[$k]+="$ACC " cpu[$k]+="$CPU " loads[$k]+="${load%% *} "
+      [ -n "$DUR" ] && dur[$k]+="$DUR "
+      [ -n "$PIPE" ] && pipe[$k]+="$PIPE " backlog[$k]+="$BACKLOG "
+    done
+  done
+
+  local lat_r='' lat_p=''
+  if [ "$LATENCY" = 1 ]; then
+    local half
+    half=$(( $(median ${acc[replyd-paused]} | cut -d. -f1) / 2 ))
+    lat_r=$(probe "$RP_PORT" "$RP_RCPT" "$half"); lat_r="$lat_r $half"
+    clear_dir "$RP_NEW"
+    if [ "$VS_POSTFIX" = 1 ]; then
+      half=$(( $(median ${acc[postfix]} | cut -d. -f1) / 2 ))
+      lat_p=$(probe "$P_PORT" "$P_RCPT" "$half"); lat_p="$lat_p $half"
+      wait_files "$COUNT" 300 "" "$P_NEW" >/dev/null || true
+      clear_dir "$P_NEW"
+    fi
+  fi
+
+  local rss_r rss_q='' rss_p=''
+  rss_r=$(proc_status_kb "$RP_PID" VmHWM)
+  [ "$PIPELINE" = 1 ] && rss_q=$(proc_status_kb "$RQ_PID" VmHWM)
+  [ "$VS_POSTFIX" = 1 ] && rss_p=$(pfx_status_kb "$P_DIR" VmHWM)
+
+  local persist_text="one message per connection"
+  [ "$MODE" = persist ] && persist_text="messages back to back on $SESSIONS connections"
+  echo
+  echo "## smtp: $SESSIONS sessions, $SIZE-byte messages, $COUNT per run, $persist_text"
+  echo
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, median of $ROUNDS run(s); load average (1 min) at the start of each run in the last column."
+  [ -n "$EXTRA_CONF" ] && echo && echo "replyd settings added: $(tr '\n' ';' <<<"${EXTRA_CONF%$'\n'}")"
+  echo
+  echo "| server | accepted msg/s | durable msg/s | pipeline msg/s | CPU ms/msg | peak RSS MiB | max backlog in new/ | load |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---|"
+  row() { # KIND LABEL RSS_KB
+    local d=- p=- b=-
+    [ -n "${dur[$1]:-}" ] && d=$(median ${dur[$1]})
+    [ -n "${pipe[$1]:-}" ] && p=$(median ${pipe[$1]}) && b=$(median ${backlog[$1]})
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$2" "$(median ${acc[$1]})" "$d" "$p" "$(median ${cpu[$1]})" \
+      "$(( ${3:-0} / 1024 ))" "$b" "${loads[$1]% }"
+  }
+  row replyd-paused "replyd, processor paused" "$rss_r"
+  [ "$PIPELINE" = 1 ] && row replyd-pipeline "replyd, full pipeline" "$rss_q"
+  [ "$VS_POSTFIX" = 1 ] && row postfix "Postfix $(postconf -h mail_version 2>/dev/null) (smtpd, cleanup, qmgr, virtual)" "$rss_p"
+  if [ -n "$lat_r" ]; then
+    echo
+    echo "| acceptance latency (end of DATA to 250) | offered msg/s | achieved msg/s | p50 ms | p99 ms |"
+    echo "|---|---:|---:|---:|---:|"
+    read -r p50 p99 ach half <<<"$lat_r"; echo "| replyd, processor paused | $half | $ach | $p50 | $p99 |"
+    if [ -n "$lat_p" ]; then read -r p50 p99 ach half <<<"$lat_p"; echo "| Postfix | $half | $ach | $p50 | $p99 |"; fi
+  fi
+  if [ "$VS_POSTFIX" = 1 ]; then
+    local pd; pd=$(median ${dur[postfix]})
+    echo
+    echo "| ratio | value | target |"
+    echo "|---|---:|---|"
+    echo "| replyd durable / Postfix into Maildir/new | $(awk -v a="$(median ${dur[replyd-paused]})" -v b="$pd" 'BEGIN { printf "%.2f", a / b }') | >= 2 |"
+    [ "$PIPELINE" = 1 ] && echo "| replyd full pipeline / Postfix into Maildir/new | $(awk -v a="$(median ${pipe[replyd-pipeline]})" -v b="$pd" 'BEGIN { printf "%.2f", a / b }') | >= 1 |"
+    echo "| CPU per message, replyd paused / Postfix | $(awk -v a="$(median ${cpu[replyd-paused]})" -v b="$(median ${cpu[postfix]})" 'BEGIN { printf "%.2f", a / b }') | |"
+  fi
+  if [ "$PIPELINE" = 1 ]; then
+    echo
+    echo "receiver: $(cat "$RECEIVER_STATS" 2>/dev/null) (posts - distinct = repeated posts)"
+  fi
+}
