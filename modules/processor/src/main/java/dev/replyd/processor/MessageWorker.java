@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +78,8 @@ final class MessageWorker {
   private final long maxMessageBytes;
   private final long maxAttachmentBytes;
   private final Clock clock;
-  private final Session session = Session.getInstance(lenientParsing());
+  private final Session session = MessageBody.session();
+  private final ProcessorMetrics metrics;
 
   MessageWorker(
       Maildir maildir,
@@ -89,7 +89,9 @@ final class MessageWorker {
       RetryPolicy policy,
       DeferredSchedule schedule,
       ProcessorSettings settings,
+      ProcessorMetrics metrics,
       Clock clock) {
+    this.metrics = metrics;
     this.maildir = maildir;
     this.codec = codec;
     this.extractor = extractor;
@@ -118,35 +120,37 @@ final class MessageWorker {
   }
 
   void process(Work work) throws InterruptedException {
+    long start = System.nanoTime();
     String name = work.name();
     String[] messageId = {null};
     Optional<byte[]> payload;
     try {
       payload = buildPayload(work, messageId);
     } catch (Refused refused) {
-      fail(work, refused.reason, refused.getMessage(), messageId[0], work.state());
+      fail(work, refused.reason, refused.getMessage(), messageId[0], work.state(), start);
       return;
     } catch (NoSuchFileException vanished) {
       REPLIES.warn("{}: message file vanished while processing ({}); left to whoever moved it", name, vanished.getMessage());
       return;
     } catch (UnparseableMessageException | MessagingException | IOException unreadable) {
-      fail(work, FailureReason.UNPARSEABLE, describe(unreadable), messageId[0], work.state());
+      fail(work, FailureReason.UNPARSEABLE, describe(unreadable), messageId[0], work.state(), start);
       return;
     } catch (RuntimeException bug) {
       REPLIES.error("{}: unexpected error while reading the message; filing it as unparseable", name, bug);
-      fail(work, FailureReason.UNPARSEABLE, "internal error: " + describe(bug), messageId[0], work.state());
+      fail(work, FailureReason.UNPARSEABLE, "internal error: " + describe(bug), messageId[0], work.state(), start);
       return;
     }
     if (payload.isEmpty()) {
       try {
         logMove(name, MaildirLayout.POSTMASTER);
         maildir.postmaster(name);
+        metrics.filed("postmaster", "none", start);
       } catch (IOException maildirFailed) {
         REPLIES.error("{}: could not file the message ({}); it stays claimed until the next start-up", name, describe(maildirFailed));
       }
       return;
     }
-    post(work, messageId[0], payload.get());
+    post(work, messageId[0], payload.get(), start);
   }
 
   /** The payload to post, or empty for postmaster mail; {@code messageId[0]} is set once known. */
@@ -208,9 +212,10 @@ final class MessageWorker {
     return check.token().get();
   }
 
-  private void post(Work work, String messageId, byte[] payload) throws InterruptedException {
+  private void post(Work work, String messageId, byte[] payload, long start) throws InterruptedException {
     String name = work.name();
     CallbackSender.Sent sent = sender.post(name, payload);
+    metrics.callback(sent.attempt(), clock.instant());
     RetryState state = work.state().withAttempt(sent.attempt());
     REPLIES.info("posted {} -> {} in {} ms", name, sent.attempt().describe(), sent.attempt().durationMs());
     try {
@@ -218,9 +223,10 @@ final class MessageWorker {
         case DELIVERED -> {
           logMove(name, MaildirLayout.SUCCESS);
           maildir.succeed(name);
+          metrics.filed("success", "none", start);
         }
         case REJECTED -> fail(work, FailureReason.CALLBACK_REJECTED,
-            "main app answered " + sent.attempt().describe() + excerpt(sent.attempt()), messageId, state);
+            "main app answered " + sent.attempt().describe() + excerpt(sent.attempt()), messageId, state, start);
         case RETRY -> {
           Instant now = clock.instant();
           Optional<Instant> next = policy.next(state, sent.outcome().retryAfter(), now);
@@ -228,7 +234,7 @@ final class MessageWorker {
             fail(work, FailureReason.RETRIES_EXHAUSTED,
                 "still failing after " + state.attempts() + " attempts since " + state.firstAttemptAt()
                     + " (last: " + sent.attempt().describe() + ")" + excerpt(sent.attempt()),
-                messageId, state);
+                messageId, state, start);
             return;
           }
           RetryState scheduled = state.dueAt(next.get());
@@ -236,6 +242,8 @@ final class MessageWorker {
           logMove(name, MaildirLayout.DEFERRED);
           maildir.defer(name, scheduled.toJson());
           schedule.add(name, next.get());
+          metrics.retryScheduled();
+          metrics.filed("deferred", "none", start);
         }
       }
     } catch (IOException maildirFailed) {
@@ -243,7 +251,7 @@ final class MessageWorker {
     }
   }
 
-  private void fail(Work work, FailureReason reason, String detail, String messageId, RetryState state) {
+  private void fail(Work work, FailureReason reason, String detail, String messageId, RetryState state, long start) {
     String name = work.name();
     REPLIES.info("{}: {} ({})", name, reason.wireName(), detail);
     FailureReport report =
@@ -251,6 +259,7 @@ final class MessageWorker {
     try {
       logMove(name, MaildirLayout.FAILURE);
       maildir.fail(name, report.toJson());
+      metrics.filed("failure", reason.wireName(), start);
     } catch (IOException maildirFailed) {
       REPLIES.error("{}: could not file the message ({}); it stays claimed until the next start-up", name, describe(maildirFailed));
     }
@@ -258,25 +267,6 @@ final class MessageWorker {
 
   private void logMove(String name, String state) {
     REPLIES.info("moving {} => {}", maildir.path(MaildirLayout.CUR, name), maildir.path(state, name));
-  }
-
-  /**
-   * The same lenient parsing the {@code extract} module uses for {@code replyd extract}, so the
-   * command prints what would be posted: real mail is often slightly broken and a damaged
-   * encoding should cost a few characters, not the whole reply.
-   */
-  private static Properties lenientParsing() {
-    Properties props = new Properties();
-    props.setProperty("mail.mime.address.strict", "false");
-    props.setProperty("mail.mime.parameters.strict", "false");
-    props.setProperty("mail.mime.decodetext.strict", "false");
-    props.setProperty("mail.mime.base64.ignoreerrors", "true");
-    props.setProperty("mail.mime.uudecode.ignoreerrors", "true");
-    props.setProperty("mail.mime.ignoreunknownencoding", "true");
-    props.setProperty("mail.mime.multipart.ignoremissingendboundary", "true");
-    props.setProperty("mail.mime.multipart.allowempty", "true");
-    props.setProperty("mail.mime.allowutf8", "true");
-    return props;
   }
 
   private static String excerpt(CallbackAttempt attempt) {

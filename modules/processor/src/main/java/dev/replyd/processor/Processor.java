@@ -5,6 +5,8 @@ import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
 import dev.replyd.maildir.Recovery;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,11 +66,14 @@ public final class Processor implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final ExecutorService workers;
   private volatile boolean stopping;
+  private final ProcessorMetrics metrics;
 
   private Processor(
-      ProcessorSettings settings, Maildir maildir, ReplyAddressCodec codec, ReplyExtractor extractor)
+      ProcessorSettings settings, Maildir maildir, ReplyAddressCodec codec, ReplyExtractor extractor,
+      MeterRegistry registry)
       throws IOException {
     this.settings = settings;
+    this.metrics = new ProcessorMetrics(registry);
     this.maildir = maildir;
     Clock clock = Clock.systemUTC();
     this.sender =
@@ -77,7 +83,7 @@ public final class Processor implements AutoCloseable {
     DeferredSchedule schedule = new DeferredSchedule(maildir, queue, timers, clock);
     RetryPolicy policy =
         new RetryPolicy(settings.retryBaseDelay(), settings.retryMaxDelay(), settings.maxAge());
-    this.worker = new MessageWorker(maildir, codec, extractor, sender, policy, schedule, settings, clock);
+    this.worker = new MessageWorker(maildir, codec, extractor, sender, policy, schedule, settings, metrics, clock);
     Path newDirectory = maildir.root().resolve(MaildirLayout.NEW);
     try {
       this.watcher = new MaildirWatcher(newDirectory, this::rescanNew);
@@ -104,6 +110,15 @@ public final class Processor implements AutoCloseable {
   public static Processor start(
       ProcessorSettings settings, Maildir maildir, ReplyAddressCodec codec, ReplyExtractor extractor)
       throws IOException {
+    return start(settings, maildir, codec, extractor, new SimpleMeterRegistry());
+  }
+
+  /** As {@link #start(ProcessorSettings, Maildir, ReplyAddressCodec, ReplyExtractor)}, reporting to {@code registry}. */
+  public static Processor start(
+      ProcessorSettings settings, Maildir maildir, ReplyAddressCodec codec, ReplyExtractor extractor,
+      MeterRegistry registry)
+      throws IOException {
+    Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(maildir, "maildir");
     Objects.requireNonNull(codec, "codec");
@@ -111,7 +126,7 @@ public final class Processor implements AutoCloseable {
     Recovery recovery = maildir.recover();
     REPLIES.info("starting processor: {} (recovered: {} to new, {} to deferred, {} stale tmp files removed)",
         settings, recovery.returnedToNew(), recovery.returnedToDeferred(), recovery.staleTmpRemoved());
-    return new Processor(settings, maildir, codec, extractor);
+    return new Processor(settings, maildir, codec, extractor, registry);
   }
 
   /**
@@ -119,6 +134,14 @@ public final class Processor implements AutoCloseable {
    *
    * @throws IllegalArgumentException when the URL is not absolute http(s) or the secret is empty
    */
+  /**
+   * Empty while the main app accepts callbacks (or none was attempted yet); otherwise since when
+   * it has been failing and the last error — for the daemon's {@code /readyz}.
+   */
+  public Optional<String> callbackProblem() {
+    return metrics.callbackProblem();
+  }
+
   public void reloadCallback(URI url, byte[] secret) {
     // Validated exactly as at start-up, by building settings with the new pair.
     new ProcessorSettings(settings.threads(), url, secret, settings.callbackTimeout(), settings.maxAge(),

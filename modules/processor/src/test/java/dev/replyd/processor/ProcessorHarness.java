@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ abstract class ProcessorHarness {
   Maildir maildir;
   CallbackReceiver receiver;
   Processor processor;
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @BeforeEach
   void openMaildirAndReceiver() throws IOException {
@@ -53,7 +55,7 @@ abstract class ProcessorHarness {
   private static final Pattern PROCESSOR_THREAD = Pattern.compile("replyd-(worker|watch|timer|http)-\\d+");
 
   Processor start(ProcessorSettings settings) throws IOException {
-    processor = Processor.start(settings, maildir, Fixtures.CODEC, new ReplyExtractor(ReplyExtractor.Settings.defaults()));
+    processor = Processor.start(settings, maildir, Fixtures.CODEC, new ReplyExtractor(ReplyExtractor.Settings.defaults()), registry);
     return processor;
   }
 

@@ -1,0 +1,62 @@
+package dev.replyd.processor;
+
+import static dev.replyd.processor.Fixtures.deliver;
+import static dev.replyd.processor.Fixtures.fixture;
+import static dev.replyd.processor.Fixtures.replyAddress;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.replyd.maildir.MaildirLayout;
+import org.junit.jupiter.api.Test;
+
+/** The figures operators graph: outcomes by reason, callback status classes, retries, readiness. */
+class ProcessorMetricsTest extends ProcessorHarness {
+
+  double processed(String outcome, String reason) {
+    var c = registry.find("replyd.processed").tag("outcome", outcome).tag("reason", reason).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  double callbacks(String statusClass) {
+    var c = registry.find("replyd.callback.requests").tag("status_class", statusClass).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  @Test
+  void aKnownMixOfMailIsCountedByOutcomeReasonAndStatusClass() throws Exception {
+    receiver.respond(CallbackReceiver.Response.of(500));
+    start(Fixtures.settings(receiver.url()));
+
+    String retried = deliver(maildir, replyAddress(), fixture("plain.eml"));
+    awaitFiled(MaildirLayout.SUCCESS, retried);
+    String report = deliver(maildir, replyAddress(), fixture("delivery-report.eml"));
+    awaitFiled(MaildirLayout.FAILURE, report);
+    String empty = deliver(maildir, replyAddress(), fixture("empty-reply.eml"));
+    awaitFiled(MaildirLayout.FAILURE, empty);
+
+    assertThat(processed("deferred", "none")).isEqualTo(1);
+    assertThat(processed("success", "none")).isEqualTo(1);
+    assertThat(processed("failure", "auto_reply")).isEqualTo(1);
+    assertThat(processed("failure", "empty_reply")).isEqualTo(1);
+    assertThat(processed("failure", "invalid_token")).isZero();
+    assertThat(callbacks("5xx")).isEqualTo(1);
+    assertThat(callbacks("2xx")).isEqualTo(1);
+    assertThat(registry.find("replyd.callback.retries.scheduled").counter().count()).isEqualTo(1);
+    assertThat(registry.find("replyd.processing.duration").timer().count()).isEqualTo(4);
+    assertThat(registry.find("replyd.callback.duration").timer().count()).isEqualTo(2);
+    assertThat(processor.callbackProblem()).as("healthy again after the 200").isEmpty();
+  }
+
+  @Test
+  void callbackProblemNamesTheFailureUntilTheMainAppAnswersAgain() throws Exception {
+    receiver.respond(CallbackReceiver.Response.of(503));
+    start(Fixtures.settings(receiver.url()));
+
+    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
+    Fixtures.await("deferred", WAIT, () -> isIn(MaildirLayout.DEFERRED, name));
+
+    assertThat(processor.callbackProblem()).hasValueSatisfying(p -> assertThat(p).startsWith("callback failing since ")
+        .contains("503"));
+    awaitFiled(MaildirLayout.SUCCESS, name);
+    assertThat(processor.callbackProblem()).isEmpty();
+  }
+}
