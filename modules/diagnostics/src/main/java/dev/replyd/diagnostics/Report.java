@@ -1,6 +1,7 @@
 package dev.replyd.diagnostics;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The diagnose checklist, in the order the checks ran.
@@ -24,7 +25,7 @@ public record Report(List<Check> checks) {
     }
 
     /** The check with this name, if it ran. */
-    public java.util.Optional<Check> find(String name) {
+    public Optional<Check> find(String name) {
         return checks.stream().filter(check -> check.name().equals(name)).findFirst();
     }
 

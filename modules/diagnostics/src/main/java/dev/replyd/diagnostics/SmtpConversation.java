@@ -9,10 +9,13 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -69,7 +72,7 @@ final class SmtpConversation implements AutoCloseable {
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
-            throw new java.net.UnknownHostException(host);
+            throw new UnknownHostException(host);
         }
         Socket plain = new Socket();
         try {
@@ -148,7 +151,7 @@ final class SmtpConversation implements AutoCloseable {
     private void handshake(SSLSocketFactory tls) throws IOException {
         transcript.println("*  starting TLS with " + host);
         SSLSocket secure = (SSLSocket) tls.createSocket(socket, host, socket.getPort(), true);
-        javax.net.ssl.SSLParameters parameters = secure.getSSLParameters();
+        SSLParameters parameters = secure.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         secure.setSSLParameters(parameters);
         secure.setUseClientMode(true);
@@ -158,7 +161,7 @@ final class SmtpConversation implements AutoCloseable {
         String peer;
         try {
             peer = session.getPeerPrincipal().getName();
-        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+        } catch (SSLPeerUnverifiedException e) {
             peer = "unverified";
         }
         transcript.println("*  TLS started: " + session.getProtocol() + " " + session.getCipherSuite()

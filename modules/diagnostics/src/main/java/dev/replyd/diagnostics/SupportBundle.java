@@ -1,6 +1,7 @@
 package dev.replyd.diagnostics;
 
 import dev.replyd.maildir.MaildirLayout;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -172,7 +174,7 @@ public final class SupportBundle {
             byte[] body = response.body();
             if (body.length > MAX_METRICS_BYTES) {
                 notes.add("metrics.txt: cut at " + MAX_METRICS_BYTES + " bytes");
-                return java.util.Arrays.copyOf(body, (int) MAX_METRICS_BYTES);
+                return Arrays.copyOf(body, (int) MAX_METRICS_BYTES);
             }
             return body;
         } catch (IOException | IllegalArgumentException e) {
@@ -324,12 +326,12 @@ public final class SupportBundle {
         int count = 0;
         byte[] marker = utf8(ConfigRedaction.REDACTED);
         for (byte[] secret : secrets) {
-            java.io.ByteArrayOutputStream out = null;
+            ByteArrayOutputStream out = null;
             int copied = 0;
             for (int i = 0; i + secret.length <= current.length; i++) {
                 if (regionMatches(current, i, secret)) {
                     if (out == null) {
-                        out = new java.io.ByteArrayOutputStream(current.length);
+                        out = new ByteArrayOutputStream(current.length);
                     }
                     out.write(current, copied, i - copied);
                     out.writeBytes(marker);

@@ -19,7 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.LinkedHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -270,7 +270,7 @@ class SupportBundleTest {
         assertThat(tar.exitValue()).as(output).isZero();
         String top = order.get(0).substring(0, order.get(0).indexOf('/') + 1);
         assertThat(top).matches("replyd-support-\\d{8}T\\d{6}Z/");
-        Map<String, String> files = new java.util.LinkedHashMap<>();
+        Map<String, String> files = new LinkedHashMap<>();
         for (String entry : order) {
             files.put(entry.substring(top.length()), Files.readString(out.resolve(entry), StandardCharsets.UTF_8));
         }
