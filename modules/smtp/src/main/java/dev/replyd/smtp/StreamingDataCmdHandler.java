@@ -11,6 +11,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.api.Request;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.DataCmdHandler;
@@ -46,6 +47,19 @@ final class StreamingDataCmdHandler extends DataCmdHandler {
         this.maildir = maildir;
         this.hostname = hostname;
         this.clock = clock;
+    }
+
+    /**
+     * James switches STARTTLS injection detection off before it even checks DATA; when DATA is refused
+     * no message body follows, so detection is switched back on at once (see {@link ReceptionSession}).
+     */
+    @Override
+    public Response onCommand(SMTPSession session, Request request) {
+        Response response = super.onCommand(session, request);
+        if (!SmtpReplies.START_MAIL_INPUT.getRetCode().equals(response.getRetCode()) && !session.isTLSStarted()) {
+            session.startDetectingCommandInjection();
+        }
+        return response;
     }
 
     @Override

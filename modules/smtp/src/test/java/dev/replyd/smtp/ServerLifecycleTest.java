@@ -140,6 +140,21 @@ class ServerLifecycleTest {
     }
 
     @Test
+    void connectionsOverTheTotalLimitGet421_4_7_0() throws Exception {
+        // given
+        replyd = TestServer.start(storage, settings -> settings.withConnectionLimits(1, 0));
+        try (SmtpConversation first = new SmtpConversation(replyd.port())) {
+            first.expect("220");
+
+            // when
+            try (SmtpConversation second = new SmtpConversation(replyd.port())) {
+                // then
+                assertThat(second.reply()).startsWith("421 4.7.0 ");
+            }
+        }
+    }
+
+    @Test
     void lowFreeSpaceRefusesMailFromWith452_4_3_1() throws Exception {
         // given
         replyd = TestServer.start(storage, settings -> settings.withMinFreeBytes(Long.MAX_VALUE));

@@ -85,6 +85,28 @@ class SwaksInteropTest {
     }
 
     @Test
+    void startTlsPipelinedWithAnotherCommandAfterARefusedDataIsRefused() throws Exception {
+        // given: DATA refused (James switched injection detection off before refusing it)
+        Path[] pem = ExternalCommand.selfSignedCertificate(work, "server");
+        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
+        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+            smtp.send("MAIL FROM:<alice@example.org>");
+            smtp.expect("250");
+            smtp.send("RCPT TO:<victim@gmail.com>");
+            smtp.expect("550");
+            smtp.send("DATA");
+            smtp.expect("554");
+
+            // when
+            smtp.raw("STARTTLS\r\nRSET\r\n");
+
+            // then
+            assertThat(smtp.reply()).isEqualTo("554 5.5.1 Error: command pipelined after STARTTLS");
+            assertThat(smtp.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
     void tls11IsRefused() throws Exception {
         // given
         Path[] pem = ExternalCommand.selfSignedCertificate(work, "server");
