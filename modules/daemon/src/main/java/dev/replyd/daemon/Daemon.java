@@ -115,9 +115,10 @@ final class Daemon {
     new FileDescriptorMetrics().bindTo(registry);
 
     maildir = Maildir.open(config.storage().root());
+    StorageGauges.bind(maildir, registry);
     codec = codec(config);
     if (config.processor().enabled()) {
-      processor = Processor.start(processorSettings(config), maildir, codec, extractor(config));
+      processor = Processor.start(processorSettings(config), maildir, codec, extractor(config), registry);
     } else {
       log.warn("processor.enabled = false: mail is stored in {} but not processed", config.storage().root().resolve("mail/reply/new"));
     }
@@ -144,6 +145,7 @@ final class Daemon {
         return Optional.of("free space unknown: " + e.getMessage());
       }
     }));
+    checks.add(HealthCheck.of("callback", () -> processor == null ? Optional.empty() : processor.callbackProblem()));
     return checks;
   }
 

@@ -204,7 +204,50 @@ class DaemonSignalsTest {
       assertThat(posted).hasSize(1);
       assertThat(files("incoming-mail/success")).isEqualTo(1);
       assertThat(daemon.log()).contains("processing <m9@example.org>").doesNotContain(SECRET).doesNotContain(KEY_A);
+
+      String metrics = get(daemon.metricsPort, "/metrics");
+      assertThat(metrics).contains("replyd_processed_total{outcome=\"success\",reason=\"none\"} 1.0")
+          .contains("replyd_callback_requests_total{status_class=\"2xx\"} 1.0")
+          .contains("replyd_maildir_backlog_files 0.0")
+          .containsPattern("replyd_storage_free_bytes [0-9.E]+")
+          .contains("jvm_memory_used_bytes");
+      assertThat(get(daemon.metricsPort, "/readyz")).isEqualTo("{\"status\":\"ready\",\"failing\":{}}\n");
     }
+  }
+
+  @Test
+  void readinessNamesTheCallbackWhileTheMainAppFails() throws Exception {
+    receiver.stop(0);
+    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+    receiver.createContext("/hooks/replyd", ex -> {
+      try (ex) {
+        ex.getRequestBody().readAllBytes();
+        ex.sendResponseHeaders(503, -1);
+      }
+    });
+    receiver.start();
+    try (DaemonProcess daemon = new DaemonProcess(config(List.of(KEY_A), ""));
+         SmtpSession client = new SmtpSession(daemon.smtpPort)) {
+      client.send("EHLO client.test");
+      client.send("MAIL FROM:<alice@example.org>");
+      client.send("RCPT TO:<" + address(KEY_A, 3) + ">");
+      client.send("DATA");
+      client.write("From: alice@example.org\r\nSubject: hi\r\n\r\nA reply.\r\n");
+      assertThat(client.send(".")).startsWith("250");
+
+      daemon.awaitLog("retry 2 due", Duration.ofSeconds(30));
+      String ready = get(daemon.metricsPort, "/readyz");
+      assertThat(ready).startsWith("{\"status\":\"not ready\",\"failing\":{\"callback\":\"callback failing since ");
+      assertThat(get(daemon.metricsPort, "/metrics")).contains("replyd_callback_pending_retries 1.0")
+          .contains("replyd_callback_requests_total{status_class=\"5xx\"} 1.0");
+    }
+  }
+
+  static String get(int port, String path) throws Exception {
+    var client = java.net.http.HttpClient.newHttpClient();
+    var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    return response.body();
   }
 
   static void selfSigned(String cn, Path cert, Path key) throws Exception {
