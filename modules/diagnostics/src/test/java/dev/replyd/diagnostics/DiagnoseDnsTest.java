@@ -48,7 +48,7 @@ class DiagnoseDnsTest {
     }
 
     @AfterAll
-    static void stopDns() throws InterruptedException {
+    static void stopDns() {
         if (dns != null) {
             dns.close();
         }
