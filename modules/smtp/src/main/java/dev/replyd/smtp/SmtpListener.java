@@ -30,8 +30,9 @@ import org.apache.james.util.MDCBuilder;
  * The Netty listener: James's AbstractAsyncServer with replyd's pipeline and a clean shutdown.
  *
  * <p>Contract: per connection the pipeline is James's (framer, chunked writer, timeout, core handler)
- * with three changes: the framer is always AllButStartTlsLineChannelHandlerFactory (its STARTTLS
- * injection guard; the default framer has none), James's TimeoutHandler is replaced by
+ * with four changes: the core handler is {@link SessionChannelHandler}; the framer is always
+ * AllButStartTlsLineChannelHandlerFactory (its STARTTLS injection guard; the default framer has none);
+ * James's TimeoutHandler is replaced by
  * {@link SessionTimeoutHandler}, and connection limits are left to {@link ConnectionAdmissionHandler}
  * (which answers 421 instead of closing silently). The framer runs on the channel's own event loop:
  * no extra executor group that could outlive {@link #unbind()} (James's NettyServer leaks one). Each
