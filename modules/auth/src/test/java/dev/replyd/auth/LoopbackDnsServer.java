@@ -1,0 +1,155 @@
+package dev.replyd.auth;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * An authoritative-style DNS server on 127.0.0.1 (UDP, random port) for tests, built on dnsjava's
+ * message classes: answers from the records it was given, NXDOMAIN for names it has none for. The
+ * {@link #silent()} variant binds a port and never answers, to test timeouts.
+ *
+ * <p>Thread-safety: records may be added while it serves; one daemon thread answers; {@link #close} stops it.
+ */
+final class LoopbackDnsServer implements AutoCloseable {
+
+    private static final long TTL = 60;
+
+    private final DatagramSocket socket;
+    private final Thread thread;
+    private final Map<Name, List<Record>> records = new ConcurrentHashMap<>();
+    private final List<String> questions = new CopyOnWriteArrayList<>();
+    private final Set<Name> failing = ConcurrentHashMap.newKeySet();
+
+    private LoopbackDnsServer(boolean answering) throws SocketException {
+        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        if (answering) {
+            thread = new Thread(this::serve, "loopback-dns-" + socket.getLocalPort());
+            thread.setDaemon(true);
+            thread.start();
+        } else {
+            thread = null;
+        }
+    }
+
+    static LoopbackDnsServer answering() throws SocketException {
+        return new LoopbackDnsServer(true);
+    }
+
+    static LoopbackDnsServer silent() throws SocketException {
+        return new LoopbackDnsServer(false);
+    }
+
+    InetSocketAddress address() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
+    /** Adds a TXT record; text longer than 255 characters is split into strings as DNS requires. */
+    LoopbackDnsServer txt(String name, String text) {
+        List<String> strings = new ArrayList<>();
+        for (int i = 0; i < text.length(); i += 255) {
+            strings.add(text.substring(i, Math.min(text.length(), i + 255)));
+        }
+        Name owner = name(name);
+        return add(new TXTRecord(owner, DClass.IN, TTL, strings));
+    }
+
+    LoopbackDnsServer a(String name, String address) throws IOException {
+        return add(new ARecord(name(name), DClass.IN, TTL, InetAddress.getByName(address)));
+    }
+
+    /** Answers SERVFAIL for every question about {@code name}, as a broken upstream would. */
+    LoopbackDnsServer servfail(String name) {
+        failing.add(name(name));
+        return this;
+    }
+
+    /** The questions asked so far, as {@code name/TYPE}. */
+    List<String> questions() {
+        return List.copyOf(questions);
+    }
+
+    private LoopbackDnsServer add(Record record) {
+        records.computeIfAbsent(record.getName(), n -> new CopyOnWriteArrayList<>()).add(record);
+        return this;
+    }
+
+    private static Name name(String name) {
+        try {
+            return Name.fromString(name, Name.root);
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("test DNS name " + name, e);
+        }
+    }
+
+    private void serve() {
+        byte[] buffer = new byte[65535];
+        while (!socket.isClosed()) {
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            try {
+                socket.receive(packet);
+                Message query = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
+                byte[] answer = answer(query).toWire(65535);
+                socket.send(new DatagramPacket(answer, answer.length, packet.getSocketAddress()));
+            } catch (IOException e) {
+                if (socket.isClosed()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private Message answer(Message query) {
+        Record question = query.getQuestion();
+        questions.add(question.getName() + "/" + org.xbill.DNS.Type.string(question.getType()));
+        Message response = new Message(query.getHeader().getID());
+        response.getHeader().setFlag(Flags.QR);
+        response.getHeader().setFlag(Flags.AA);
+        if (query.getHeader().getFlag(Flags.RD)) {
+            response.getHeader().setFlag(Flags.RD);
+        }
+        response.addRecord(question, Section.QUESTION);
+        if (failing.contains(question.getName())) {
+            response.getHeader().setRcode(Rcode.SERVFAIL);
+            return response;
+        }
+        List<Record> owned = records.get(question.getName());
+        if (owned == null) {
+            response.getHeader().setRcode(Rcode.NXDOMAIN);
+            return response;
+        }
+        for (Record record : owned) {
+            if (record.getType() == question.getType()) {
+                response.addRecord(record, Section.ANSWER);
+            }
+        }
+        return response;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        socket.close();
+        if (thread != null) {
+            thread.join(5_000);
+        }
+    }
+}
