@@ -19,8 +19,9 @@ import java.util.Locale;
  *
  * <p>Contract: connects to the configured address (a wildcard bind address such as {@code 0.0.0.0} is probed
  * on loopback), reads the whole greeting (multi-line {@code 220-} replies included), then says {@code QUIT}.
- * PASS for a 220 naming the expected host (case-insensitive); FAIL for a refused connection, a timeout, a
- * greeting other than 220 (e.g. 554: the server refuses us), or a 220 that does not name the host.
+ * PASS for a 220 naming the expected host and replyd (case-insensitive: {@code 220 <hostname> ESMTP replyd});
+ * FAIL for a refused connection, a timeout, a greeting other than 220 (e.g. 554: the server refuses us), or a
+ * 220 from another server (not naming the host, or naming it without replyd: a Postfix still running).
  *
  * <p>Standards: RFC 5321 section 4.2 (reply lines), 4.3.1 (the greeting).
  *
@@ -29,6 +30,9 @@ import java.util.Locale;
 final class SmtpBannerCheck {
 
     static final String NAME = "smtp banner";
+
+    /** replyd's greeting is {@code 220 <hostname> ESMTP replyd}. */
+    private static final String PRODUCT = "replyd";
 
     /** A greeting longer than this is not an SMTP server. */
     private static final int MAX_GREETING_LINES = 20;
@@ -67,10 +71,16 @@ final class SmtpBannerCheck {
                 return Check.fail(NAME, where + " greeted with \"" + text + "\" instead of 220",
                         "check the mail log for why replyd refuses sessions (e.g. shutting down, limits)");
             }
-            if (expectedHost != null && !text.toLowerCase(Locale.ROOT).contains(expectedHost.toLowerCase(Locale.ROOT))) {
+            String lower = text.toLowerCase(Locale.ROOT);
+            String stopOther = "stop the other server (e.g. systemctl disable --now postfix) and restart replyd";
+            if (expectedHost != null && !lower.contains(expectedHost.toLowerCase(Locale.ROOT))) {
                 return Check.fail(NAME, where + " answers \"" + text + "\", which does not name " + expectedHost
-                                + ": another mail server holds the port",
-                        "stop the other server (e.g. systemctl disable --now postfix) and restart replyd");
+                        + ": another mail server holds the port", stopOther);
+            }
+            // A Postfix left running from the classic setup greets with the same host name: look for our product.
+            if (!lower.contains(PRODUCT)) {
+                return Check.fail(NAME, where + " answers \"" + text + "\", which is not replyd's greeting: "
+                        + "another mail server holds the port", stopOther);
             }
             return Check.pass(NAME, where + " answers \"" + text + "\"");
         } catch (ConnectException e) {

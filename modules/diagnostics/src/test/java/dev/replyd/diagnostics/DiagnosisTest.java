@@ -92,12 +92,23 @@ class DiagnosisTest {
     }
 
     @Test
+    void postfixStillRunningWithOurHostNameFails() throws Exception {
+        try (BannerServer postfix = new BannerServer("220 tracker.test ESMTP Postfix (Debian/GNU)")) {
+            Check banner = Diagnosis.run(inputs().smtp(postfix.address()).build()).find("smtp banner").orElseThrow();
+
+            assertThat(banner.status()).isEqualTo(Status.FAIL);
+            assertThat(banner.detail()).endsWith("answers \"220 tracker.test ESMTP Postfix (Debian/GNU)\", "
+                    + "which is not replyd's greeting: another mail server holds the port");
+        }
+    }
+
+    @Test
     void smtpServerRefusingSessionsWith554Fails() throws Exception {
-        try (BannerServer busy = new BannerServer("554 tracker.test no service")) {
+        try (BannerServer busy = new BannerServer("554 tracker.test replyd no service")) {
             Check banner = Diagnosis.run(inputs().smtp(busy.address()).build()).find("smtp banner").orElseThrow();
 
             assertThat(banner.status()).isEqualTo(Status.FAIL);
-            assertThat(banner.detail()).endsWith("greeted with \"554 tracker.test no service\" instead of 220");
+            assertThat(banner.detail()).endsWith("greeted with \"554 tracker.test replyd no service\" instead of 220");
         }
     }
 
