@@ -1,0 +1,47 @@
+package dev.replyd.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.replyd.maildir.MaildirLayout;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Found by the pipelining property of {@link SmtpCommandFuzzTest}: a refused second MAIL FROM must
+ * leave the transaction in progress untouched (RFC 5321 4.1.4: MAIL may not be sent inside a
+ * transaction; the 503 changes nothing).
+ */
+class NestedMailFromTest {
+  @TempDir Path root;
+
+  @Test
+  @Disabled("BUG (smtp): James 3.8.1 MailCmdHandler.onCommand removes the SENDER attachment after any non-250"
+      + " reply, including its own 503 'Sender already specified'; the next MAIL FROM then gets 250 while the"
+      + " recipients of the first transaction stay, so mail is stored for them under the new sender."
+      + " Fix in smtp: refuse a nested MAIL before James's handler runs (subclass MailCmdHandler.onCommand)")
+  void aRefusedNestedMailFromLeavesTheTransactionInProgressAlone() throws Exception {
+    try (ReplydSmtp smtp = ReplydSmtp.start(root, s -> s);
+         SmtpClient client = new SmtpClient(smtp.port(), 10_000)) {
+      // given: a transaction with one recipient
+      client.send("EHLO client.test");
+      assertThat(client.send("MAIL FROM:<first@client.test>")).startsWith("250");
+      assertThat(client.send("RCPT TO:<" + smtp.replyAddress(1, 1) + ">")).startsWith("250");
+
+      // when: MAIL FROM again, twice
+      String nested = client.send("MAIL FROM:<second@client.test>");
+      String again = client.send("MAIL FROM:<third@client.test>");
+
+      // then: both refused, and the first transaction goes on unchanged
+      assertThat(nested).startsWith("503 5.5.");
+      assertThat(again).startsWith("503 5.5.");
+      assertThat(client.send("DATA")).startsWith("354");
+      client.write("Subject: x\r\n\r\nhello\r\n");
+      assertThat(client.send(".")).startsWith("250 2.0.0");
+      assertThat(StoredFiles.messages(root, MaildirLayout.NEW)).hasSize(1);
+      assertThat(smtp.maildir.path(MaildirLayout.NEW, StoredFiles.messages(root, MaildirLayout.NEW).get(0).getFileName().toString()))
+          .content().startsWith("Return-Path: <first@client.test>");
+    }
+  }
+}

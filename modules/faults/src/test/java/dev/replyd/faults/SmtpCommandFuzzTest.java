@@ -1,0 +1,268 @@
+package dev.replyd.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.replyd.maildir.MaildirLayout;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.lifecycle.BeforeProperty;
+
+/**
+ * SMTP command fuzzing: random and mutated sessions, SMTP smuggling vectors included, written raw
+ * to replyd's real server. Properties:
+ * <ul>
+ *   <li>nothing escapes the pipeline: no ERROR and no logged exception while the sessions run;
+ *   <li>every file in new/ belongs to a transaction the client saw "250 ... queued as ID" for (the
+ *       ID is in our Received field), and every such reply has its file: a refused or smuggled
+ *       transaction writes nothing;
+ *   <li>under PIPELINING, replies come one per command and in order (checked against a model of
+ *       the transaction state).
+ * </ul>
+ * Short: 400 random sessions + 300 pipelined batches. Soak: 20,000 + 5,000.
+ */
+class SmtpCommandFuzzTest {
+  private static final Pattern QUEUED = Pattern.compile("250 2\\.0\\.0 Ok: queued as (\\S+)");
+  private static final Pattern OUR_RECEIVED = Pattern.compile("\\(replyd\\)\\s+with\\s+E?SMTPS?A?\\s+id\\s+(\\S+?);?\\s");
+  private static final AtomicLong sessionsTried = new AtomicLong();
+  private static final AtomicLong commandsTried = new AtomicLong();
+  private static final AtomicLong smugglingTried = new AtomicLong();
+
+  TempTree dir;
+  ReplydSmtp smtp;
+  LogCapture log;
+  final Set<String> acknowledgedIds = new HashSet<>();
+  final Set<String> seenFiles = new HashSet<>();
+
+  @BeforeProperty
+  void start() throws IOException {
+    dir = new TempTree("replyd-fuzz");
+    log = LogCapture.open();
+    smtp = ReplydSmtp.start(dir.path, s -> s.withMaxErrors(Integer.MAX_VALUE).withLimits(64 * 1024, 50));
+  }
+
+  @AfterProperty
+  void stop() throws IOException {
+    smtp.close();
+    log.close();
+    Soak.report("smtp-fuzz", "sessions=" + sessionsTried.get() + " commands/chunks=" + commandsTried.get()
+        + " smuggling-vectors=" + smugglingTried.get() + " acknowledged-transactions=" + acknowledgedIds.size());
+    assertThat(StoredFiles.count(dir.path, MaildirLayout.TMP)).as("files left in tmp/").isZero();
+    dir.close();
+  }
+
+  // ---- random and mutated sessions ----
+
+  @Property(tries = 400)
+  void randomSessionsNeverBreakThePipelineAndStoreOnlyAcknowledgedMail(@ForAll("sessions") List<String> chunks) throws Exception {
+    runSession(chunks);
+  }
+
+  @Property(tries = 20_000)
+  @AddLifecycleHook(SoakOnly.class)
+  void randomSessionsSoak(@ForAll("sessions") List<String> chunks) throws Exception {
+    runSession(chunks);
+  }
+
+  private void runSession(List<String> chunks) throws Exception {
+    sessionsTried.incrementAndGet();
+    commandsTried.addAndGet(chunks.size());
+    chunks.stream().filter(c -> SMUGGLING.stream().anyMatch(c::contains)).forEach(c -> smugglingTried.incrementAndGet());
+    StringBuilder replies = new StringBuilder();
+    try (SmtpClient client = new SmtpClient(smtp.port(), 15_000)) {
+      try {
+        for (String chunk : chunks) {
+          client.write(chunk);
+        }
+        // End a DATA section if one is open, then leave: both are harmless outside DATA.
+        client.write("\r\n.\r\nQUIT\r\n");
+      } catch (IOException closedByServer) {
+        // the server may close first (smuggling, line too long, QUIT in the chunks): read what it said
+      }
+      try {
+        for (String r; (r = client.reply()) != null; ) {
+          replies.append(r).append('\n');
+        }
+      } catch (SocketTimeoutException e) {
+        throw new AssertionError("server neither answered nor closed within 15 s; replies so far:\n" + replies, e);
+      } catch (IOException reset) {
+        // connection reset after a closing reply: fine
+      }
+    }
+    Matcher m = QUEUED.matcher(replies);
+    while (m.find()) {
+      acknowledgedIds.add(m.group(1));
+    }
+    Set<String> storedIds = storedQueueIds();
+    assertThat(log.errors()).as("ERROR logged during the session; replies:\n%s", replies).isEmpty();
+    assertThat(log.exceptions()).as("exception logged during the session; replies:\n%s", replies).isEmpty();
+    assertThat(storedIds).as("queue ids of files in new/ vs ids acknowledged with 250; replies:\n%s", replies)
+        .isEqualTo(acknowledgedIds);
+  }
+
+  private Set<String> storedQueueIds() throws IOException {
+    Set<String> ids = new HashSet<>();
+    for (Path file : StoredFiles.messages(dir.path, MaildirLayout.NEW)) {
+      seenFiles.add(file.getFileName().toString());
+      String head = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+      Matcher m = OUR_RECEIVED.matcher(head);
+      if (!m.find()) {
+        throw new AssertionError("stored file without our Received field: " + file + "\n" + head);
+      }
+      ids.add(m.group(1));
+    }
+    return ids;
+  }
+
+  static final List<String> SMUGGLING = List.of("\n.\n", "\r.\r", "\r\n.\n", "\n.\r\n", "\r.\r\n");
+
+  @Provide
+  Arbitrary<List<String>> sessions() {
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(3, chunk().list().ofMinSize(1).ofMaxSize(14)),
+        net.jqwik.api.Tuple.of(2, mutatedTransaction().map(List::of)));
+  }
+
+  private Arbitrary<String> chunk() {
+    String valid = smtp.replyAddress(1, 5);
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(8, Arbitraries.of(
+            "EHLO fuzz.test\r\n", "HELO fuzz.test\r\n", "EHLO\r\n", "MAIL FROM:<s@client.test>\r\n", "MAIL FROM:<>\r\n",
+            "MAIL FROM:<s@client.test> SIZE=99999999\r\n", "MAIL FROM:<s@client.test> BODY=8BITMIME\r\n",
+            "MAIL FROM:s@client.test\r\n", "MAIL FROM:<s@client.test> XYZ=1\r\n",
+            "RCPT TO:<" + valid + ">\r\n", "RCPT TO:<" + smtp.replyAddress(2, 6) + ">\r\n",
+            "RCPT TO:<victim@other.example>\r\n", "RCPT TO:<postmaster>\r\n", "RCPT TO:<noreply@tracker.test>\r\n",
+            "RCPT TO:<" + valid + "> NOTIFY=NEVER\r\n", "RCPT TO:\r\n",
+            "DATA\r\n", "RSET\r\n", "NOOP\r\n", "VRFY root\r\n", "EXPN staff\r\n", "HELP\r\n", "BDAT 10 LAST\r\n",
+            "STARTTLS\r\n", "AUTH PLAIN AGZvbwBiYXI=\r\n", "ETRN x\r\n", "QUIT\r\n", "\r\n", " \r\n")),
+        net.jqwik.api.Tuple.of(6, Arbitraries.of(
+            "From: a@client.test\r\nSubject: fuzz\r\n\r\nbody line\r\n", ".\r\n", "..\r\n", "..leading dot\r\n",
+            "line\r\n.\r\n", "Subject: x\r\n\r\n", "\r\n.\r\n")),
+        net.jqwik.api.Tuple.of(4, Arbitraries.of(SMUGGLING).map(v -> "text" + v + "MAIL FROM:<evil@smuggle.test>\r\nRCPT TO:<"
+            + valid + ">\r\nDATA\r\nsmuggled\r\n.\r\n")),
+        net.jqwik.api.Tuple.of(3, Arbitraries.of("x\ry\r\n", "x\ny\r\n", "\n", "\r", "line\n", ".\n", "\r\n.\n", "\n.\n", "\r.\r")),
+        net.jqwik.api.Tuple.of(3, Arbitraries.strings().withCharRange((char) 0, (char) 255).ofMaxLength(120)),
+        net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(900, 3000).map(n -> "X".repeat(n) + "\r\n")),
+        net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(900, 3000).map(n -> "RCPT TO:<" + "a".repeat(n) + "@x>\r\n")));
+  }
+
+  /** A well-formed transaction with one to four random edits (insert, delete, replace, duplicate). */
+  private Arbitrary<String> mutatedTransaction() {
+    String transaction = "EHLO fuzz.test\r\nMAIL FROM:<s@client.test>\r\nRCPT TO:<" + smtp.replyAddress(3, 7)
+        + ">\r\nDATA\r\nFrom: a@client.test\r\nSubject: mutated\r\n\r\nline one\r\n..dot\r\n.\r\nQUIT\r\n";
+    Arbitrary<int[]> edit = Combinators.combine(
+        Arbitraries.integers().between(0, 3),
+        Arbitraries.integers().between(0, transaction.length() - 1),
+        Arbitraries.of((int) '\r', (int) '\n', (int) '.', (int) ' ', 0, 0xff, (int) ':', (int) '<', (int) 'A'))
+        .as((kind, pos, ch) -> new int[] {kind, pos, ch});
+    return edit.list().ofMinSize(1).ofMaxSize(4).map(edits -> {
+      StringBuilder s = new StringBuilder(transaction);
+      for (int[] e : edits) {
+        int pos = Math.min(e[1], s.length() - 1);
+        switch (e[0]) {
+          case 0 -> s.insert(pos, (char) e[2]);
+          case 1 -> s.deleteCharAt(pos);
+          case 2 -> s.setCharAt(pos, (char) e[2]);
+          default -> s.insert(pos, s.substring(pos, Math.min(s.length(), pos + 12)));
+        }
+      }
+      return s.toString();
+    });
+  }
+
+  // ---- pipelining order ----
+
+  enum Command {
+    EHLO("EHLO pipe.test"), MAIL("MAIL FROM:<s@client.test>"), NULL_MAIL("MAIL FROM:<>"), RCPT_OK(null),
+    RCPT_BAD("RCPT TO:<victim@other.example>"), RSET("RSET"), NOOP("NOOP"), UNKNOWN("XYZZY now");
+
+    final String line;
+
+    Command(String line) {
+      this.line = line;
+    }
+  }
+
+  @Property(tries = 300)
+  void pipelinedRepliesComeOnePerCommandInOrder(@ForAll("batches") List<Command> batch) throws Exception {
+    checkPipelinedBatch(batch);
+  }
+
+  @Property(tries = 5_000)
+  @AddLifecycleHook(SoakOnly.class)
+  void pipelinedRepliesSoak(@ForAll("batches") List<Command> batch) throws Exception {
+    checkPipelinedBatch(batch);
+  }
+
+  @Provide
+  Arbitrary<List<Command>> batches() {
+    return Arbitraries.of(Command.class).list().ofMinSize(1).ofMaxSize(30).map(SmtpCommandFuzzTest::withoutNestedMail);
+  }
+
+  /**
+   * A MAIL inside a transaction becomes NOOP: its handling is wrong in James 3.8.1 (see the
+   * disabled {@link NestedMailFromTest}), which would hide every ordering result behind it.
+   */
+  static List<Command> withoutNestedMail(List<Command> batch) {
+    List<Command> out = new ArrayList<>();
+    boolean mail = false;
+    for (Command c : batch) {
+      boolean isMail = c == Command.MAIL || c == Command.NULL_MAIL;
+      out.add(isMail && mail ? Command.NOOP : c);
+      mail = (mail || isMail) && c != Command.EHLO && c != Command.RSET;
+    }
+    return out;
+  }
+
+  private void checkPipelinedBatch(List<Command> batch) throws Exception {
+    sessionsTried.incrementAndGet();
+    commandsTried.addAndGet(batch.size());
+    String valid = smtp.replyAddress(4, 8);
+    List<String> lines = batch.stream().map(c -> c == Command.RCPT_OK ? "RCPT TO:<" + valid + ">" : c.line).toList();
+    List<String> expected = new ArrayList<>();
+    boolean mail = false;
+    for (Command c : batch) {
+      switch (c) {
+        case EHLO, RSET -> {
+          expected.add("250");
+          mail = false;
+        }
+        case MAIL, NULL_MAIL -> {
+          expected.add("250");
+          mail = true;
+        }
+        case RCPT_OK -> expected.add(mail ? "250" : "503");
+        case RCPT_BAD -> expected.add(mail ? "550" : "503");
+        case NOOP -> expected.add("250");
+        default -> expected.add("500");
+      }
+    }
+    List<String> codes = new ArrayList<>();
+    try (SmtpClient client = new SmtpClient(smtp.port(), 15_000)) {
+      assertThat(client.send("EHLO pipe.test")).contains("PIPELINING");
+      for (String reply : client.pipeline(lines)) {
+        codes.add(reply == null ? "(closed)" : reply.substring(0, Math.min(3, reply.length())));
+      }
+      client.send("QUIT");
+    }
+    assertThat(codes).as("reply codes for %s", lines).isEqualTo(expected);
+    assertThat(log.errors()).isEmpty();
+  }
+}
