@@ -15,6 +15,10 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,6 +114,28 @@ class SenderAuthenticatorTest {
 
         assertThat(results.spf().result()).isEqualTo("pass");
         assertThat(dns.questions()).contains("_spf.provider.example./TXT");
+    }
+
+    @Test
+    void spfMatchesAnIpv6ClientAgainstAnIp6Range() throws Exception {
+        dns.txt("example.com", "v=spf1 ip6:2001:db8:1::/48 -all");
+
+        AuthResults inside = verify(unsignedReply(), address("2001:db8:1::25"), "mail.example.com", ALICE);
+        AuthResults outside = verify(unsignedReply(), address("2001:db8:2::25"), "mail.example.com", ALICE);
+
+        assertThat(inside.spf().result()).isEqualTo("pass");
+        assertThat(outside.spf().result()).isEqualTo("fail");
+    }
+
+    @Test
+    void spfResolvesTheAMechanismThroughTheSameDnsServer() throws Exception {
+        dns.txt("example.com", "v=spf1 a:mail.example.com -all");
+        dns.a("mail.example.com", "192.0.2.10");
+
+        AuthResults results = verify(unsignedReply(), LISTED, "mail.example.com", ALICE);
+
+        assertThat(results.spf().result()).isEqualTo("pass");
+        assertThat(dns.questions()).contains("mail.example.com./A");
     }
 
     // ---- DKIM
@@ -314,6 +340,32 @@ class SenderAuthenticatorTest {
     }
 
     // ---- DNS failures
+
+    @Test
+    void concurrentVerificationsOfSignedMailAllPass() throws Exception {
+        dns.txt("example.com", "v=spf1 ip4:192.0.2.0/24 -all");
+        dns.txt("sel1._domainkey.example.com", keyRecord(exampleKey));
+        dns.txt("_dmarc.example.com", "v=DMARC1; p=reject");
+        Path file = write(signedReply(BODY));
+        ExecutorService workers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<AuthResults>> futures = new ArrayList<>();
+            for (int i = 0; i < 80; i++) {
+                futures.add(workers.submit(() -> authenticator.verify(file, LISTED, "mail.example.com", ALICE)));
+            }
+
+            for (Future<AuthResults> future : futures) {
+                AuthResults results = future.get(30, TimeUnit.SECONDS);
+                assertThat(results.spf().result()).isEqualTo("pass");
+                assertThat(results.dkim()).containsExactly(new DkimResult("pass", "example.com", "sel1"));
+                assertThat(results.dmarc()).isEqualTo(new DmarcResult("pass", "example.com", "reject"));
+            }
+        } finally {
+            workers.shutdownNow();
+            assertThat(workers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
 
     @Test
     void aDnsServerThatNeverAnswersGivesTemperrorEverywhereWithinTheTimeouts() throws Exception {
