@@ -7,6 +7,7 @@ import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.ParseException;
 import jakarta.mail.util.SharedFileInputStream;
 import java.io.IOException;
@@ -180,14 +181,15 @@ public final class MessageBody implements AutoCloseable {
     void visit(Part part, int depth) throws MessagingException, IOException {
       ContentType type = contentType(part);
       if (type.getPrimaryType().equals("multipart") && depth < MAX_DEPTH) {
-        Object content = part.getContent();
-        if (content instanceof Multipart multipart) {
-          for (int i = 0; i < multipart.getCount(); i++) {
-            BodyPart child = multipart.getBodyPart(i);
-            visit(child, depth + 1);
-          }
-          return;
+        // Parsed from the part's own data source, not through getContent(): that asks the JVM-wide
+        // mailcap, where javax.mail's handlers (James Protocols brings that jar) may come first
+        // and break Jakarta Mail with a ClassCastException.
+        Multipart multipart = new MimeMultipart(part.getDataHandler().getDataSource());
+        for (int i = 0; i < multipart.getCount(); i++) {
+          BodyPart child = multipart.getBodyPart(i);
+          visit(child, depth + 1);
         }
+        return;
       }
       boolean inline = !Part.ATTACHMENT.equalsIgnoreCase(disposition(part));
       boolean text = type.getPrimaryType().equals("text");
