@@ -1,11 +1,13 @@
 package dev.replyd.diagnostics;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -152,8 +154,10 @@ final class DnsChecks {
                     + ", which has no address record", "create an address record for the MX target or point the MX at "
                     + replyDomain + ": " + wanted);
         }
+        Set<String> shown = ours.stream().filter(a -> !a.equals("127.0.0.1") && !a.equals("::1"))
+                .collect(Collectors.toCollection(LinkedHashSet::new));
         return Check.warn(REPLY_MX, "the MX of " + replyDomain + " points to " + String.join(", ", elsewhere)
-                        + ", not to this machine (" + join(ours) + ")",
+                        + ", not to this machine (" + join(shown.isEmpty() ? ours : shown) + ")",
                 "unless a mail gateway there relays to replyd, point the MX at this machine: " + wanted);
     }
 
@@ -215,9 +219,9 @@ final class DnsChecks {
             }
             for (Record record : answers(lookup)) {
                 if (record instanceof ARecord a) {
-                    found.add(a.getAddress().getHostAddress());
+                    found.add(text(a.getAddress()));
                 } else if (record instanceof AAAARecord aaaa) {
-                    found.add(aaaa.getAddress().getHostAddress());
+                    found.add(text(aaaa.getAddress()));
                 }
                 // Lookup follows CNAMEs: the answer's owner is the canonical name when it differs from ours.
                 String owner = bare(record.getName());
@@ -288,7 +292,7 @@ final class DnsChecks {
             for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 for (InetAddress address : Collections.list(nic.getInetAddresses())) {
                     if (!address.isLinkLocalAddress()) {
-                        local.add(address.getHostAddress());
+                        local.add(text(address));
                     }
                 }
             }
@@ -296,6 +300,38 @@ final class DnsChecks {
             // Without the interface list the MX comparison falls back to the reply domain's own addresses.
         }
         return local;
+    }
+
+    /** An address as operators write it: dotted quad, or RFC 5952 IPv6 ({@code fd00::2}) without a scope. */
+    static String text(InetAddress address) {
+        String raw = address.getHostAddress();
+        int scope = raw.indexOf('%');
+        if (scope >= 0) {
+            raw = raw.substring(0, scope);
+        }
+        if (!(address instanceof Inet6Address)) {
+            return raw;
+        }
+        String[] groups = raw.split(":");
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < groups.length; i++) {
+            int j = i;
+            while (j < groups.length && groups[j].equals("0")) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = Math.max(i, j);
+        }
+        if (bestStart < 0) {
+            return raw;
+        }
+        String head = String.join(":", Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+        return head + "::" + tail;
     }
 
     private static String bare(String name) {
