@@ -97,6 +97,15 @@ class SenderAuthenticatorTest {
     }
 
     @Test
+    void spfIsPermerrorForARecordThatDoesNotParse() throws Exception {
+        dns.txt("example.com", "v=spf1 ip4:192.0.2.300 -all");
+
+        AuthResults results = verify(unsignedReply(), LISTED, "mail.example.com", ALICE);
+
+        assertThat(results.spf().result()).isEqualTo("permerror");
+    }
+
+    @Test
     void spfOfTheNullSenderChecksTheHeloName() throws Exception {
         dns.txt("mail.example.com", "v=spf1 ip4:192.0.2.10 -all");
 
