@@ -33,10 +33,14 @@ final class MainApp implements AutoCloseable {
 
   enum Mode { ACCEPT, UNAVAILABLE }
 
+  /** One signed request that reached the app: delivery id, when (System.nanoTime) and the status sent. */
+  record Attempt(String deliveryId, long nanos, int status) {}
+
   /** One accepted POST: the delivery id header and the payload's thread id and Message-ID. */
   record Post(String deliveryId, long thread, String messageId, String text) {}
 
   final List<Post> posts = new CopyOnWriteArrayList<>();
+  final List<Attempt> attempts = new CopyOnWriteArrayList<>();
   final AtomicInteger refusedWith503 = new AtomicInteger();
   final AtomicInteger badSignatures = new AtomicInteger();
   private final ObjectMapper json = new ObjectMapper();
@@ -98,14 +102,17 @@ final class MainApp implements AutoCloseable {
           ex.sendResponseHeaders(401, -1);
           return;
         }
+        String delivery = ex.getRequestHeaders().getFirst("Replyd-Delivery");
         if (mode == Mode.UNAVAILABLE) {
+          attempts.add(new Attempt(delivery, System.nanoTime(), 503));
           refusedWith503.incrementAndGet();
           ex.getResponseHeaders().add("Retry-After", "1");
           ex.sendResponseHeaders(503, -1);
           return;
         }
         JsonNode payload = json.readTree(body);
-        posts.add(new Post(ex.getRequestHeaders().getFirst("Replyd-Delivery"),
+        attempts.add(new Attempt(delivery, System.nanoTime(), 200));
+        posts.add(new Post(delivery,
             payload.path("address").path("thread").asLong(-1), payload.path("message_id").asText(null),
             payload.path("reply").path("text").asText("")));
         ex.sendResponseHeaders(200, -1);

@@ -2,7 +2,10 @@ package dev.replyd.faults;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -110,6 +113,19 @@ final class ReplydProcess implements AutoCloseable {
       Thread.sleep(20);
     }
     throw new AssertionError("no log line containing '" + text + "' within " + timeout + "; log:\n" + log());
+  }
+
+  /** GET on the metrics endpoint ({@code /metrics}, {@code /readyz}): "STATUS body". */
+  String http(String path) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + metricsPort + path).toURL().openConnection();
+    c.setConnectTimeout(5_000);
+    c.setReadTimeout(5_000);
+    int status = c.getResponseCode();
+    try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+      return status + " " + (in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } finally {
+      c.disconnect();
+    }
   }
 
   List<String> logLines() {

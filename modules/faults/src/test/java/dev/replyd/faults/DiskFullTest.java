@@ -1,0 +1,116 @@
+package dev.replyd.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.replyd.maildir.MaildirLayout;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Disk full, simulated by a {@code storage.min-free} threshold above the free space (mounting a
+ * small file system needs privileges CI does not have): MAIL FROM gets 452 4.3.1, nothing reaches
+ * tmp/ or new/, /readyz says why; once the threshold is lowered and the daemon restarted, mail flows
+ * again and reaches the main app.
+ */
+class DiskFullTest {
+  @TempDir Path dir;
+  MainApp app;
+  ReplydProcess daemon;
+
+  @BeforeEach
+  void startMainApp() throws Exception {
+    app = MainApp.start();
+  }
+
+  @AfterEach
+  void stopAll() throws Exception {
+    if (daemon != null) {
+      daemon.close();
+    }
+    app.close();
+  }
+
+  @Test
+  void belowMinFreeMailIsRefusedWith452AtMailFromAndFlowsAgainWhenSpaceReturns() throws Exception {
+    // given: a threshold no disk meets
+    Path root = dir.resolve("var");
+    Path config = ReplydProcess.writeConfig(dir, root, app, "storage.min-free = 1PiB");
+    daemon = new ReplydProcess(config);
+    String rcpt = ReplydSmtp.codec(ReplydSmtp.KEY).mint(new dev.replyd.address.ReplyToken("i", 1, 2));
+    int attempts = Soak.size(20, 500);
+    int refused = 0;
+
+    // when: clients try, one command at a time and pipelined
+    for (int i = 0; i < attempts; i++) {
+      try (SmtpClient client = new SmtpClient(daemon.smtpPort, 10_000)) {
+        client.send("EHLO client.test");
+        if (i % 2 == 0) {
+          String mail = client.send("MAIL FROM:<sender@client.test>");
+          if (mail.startsWith("452 4.3.1")) {
+            refused++;
+          }
+          assertThat(client.send("RCPT TO:<" + rcpt + ">")).startsWith("503");
+        } else {
+          List<String> replies = client.pipeline(List.of("MAIL FROM:<sender@client.test>", "RCPT TO:<" + rcpt + ">", "DATA"));
+          if (replies.get(0).startsWith("452 4.3.1") && !replies.get(1).startsWith("2") && !replies.get(2).startsWith("3")) {
+            refused++;
+          }
+        }
+        client.send("QUIT");
+      }
+    }
+    String readyWhileFull = daemon.http("/readyz");
+
+    // then: all refused, nothing stored, readiness names the cause
+    assertThat(refused).as("transactions refused with 452 4.3.1").isEqualTo(attempts);
+    assertThat(StoredFiles.count(root, MaildirLayout.TMP) + StoredFiles.count(root, MaildirLayout.NEW)).isZero();
+    assertThat(readyWhileFull).startsWith("503").contains("storage.min-free");
+
+    // when: space "returns" (threshold lowered) and the daemon is told
+    ReplydProcess.writeConfig(dir, root, app, "storage.min-free = 1MiB");
+    daemon.signal("HUP");
+    String reload = daemon.awaitLog("reloaded", Duration.ofSeconds(20));
+    String afterHup;
+    try (SmtpClient client = new SmtpClient(daemon.smtpPort, 10_000)) {
+      client.send("EHLO client.test");
+      afterHup = client.send("MAIL FROM:<sender@client.test>");
+    }
+    if (!afterHup.startsWith("250")) {
+      // storage.min-free needs a restart (the reload line says so): SIGTERM, then start again.
+      assertThat(reload).contains("needs a restart").contains("storage");
+      assertThat(daemon.stop(Duration.ofSeconds(30))).isZero();
+      daemon = new ReplydProcess(config);
+    }
+    int accepted = 0;
+    for (int i = 0; i < attempts; i++) {
+      try (SmtpClient client = new SmtpClient(daemon.smtpPort, 10_000)) {
+        client.send("EHLO client.test");
+        client.send("MAIL FROM:<sender@client.test>");
+        client.send("RCPT TO:<" + ReplydSmtp.codec(ReplydSmtp.KEY).mint(new dev.replyd.address.ReplyToken("i", 100 + i, 2)) + ">");
+        client.send("DATA");
+        client.write(LoadClient.body(100 + i));
+        if (client.send(".").startsWith("250 2.0.0")) {
+          accepted++;
+        }
+      }
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (app.postsPerThread().size() < accepted && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+
+    // then
+    Soak.report("disk-full", "attempts while full=" + attempts + " refused with 452 4.3.1=" + refused
+        + " /readyz while full: " + readyWhileFull.replace('\n', ' ') + "; SIGHUP applied min-free: " + afterHup.startsWith("250")
+        + " (" + reload.replaceAll(".*reloaded", "reloaded") + "); after recovery sent=" + attempts + " acknowledged=" + accepted
+        + " delivered=" + app.postsPerThread().size() + " lost=" + (accepted - app.postsPerThread().size()));
+    assertThat(accepted).isEqualTo(attempts);
+    assertThat(app.postsPerThread()).hasSize(accepted);
+    assertThat(daemon.http("/readyz")).startsWith("200");
+  }
+}
