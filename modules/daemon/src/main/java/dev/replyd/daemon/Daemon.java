@@ -124,7 +124,7 @@ final class Daemon {
     }
     metrics = MetricsEndpoint.start(new InetSocketAddress(config.metrics().bind(), config.metrics().port()),
         registry, healthChecks());
-    smtp = SmtpServer.start(smtpSettings(config), codec, maildir);
+    smtp = SmtpServer.start(smtpSettings(config), codec, maildir, registry);
     log.info("replyd {} serving: {}", VersionProvider.version(), Summary.of(config, smtp.address(), metrics.address()));
   }
 

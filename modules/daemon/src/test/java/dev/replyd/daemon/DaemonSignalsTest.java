@@ -209,6 +209,9 @@ class DaemonSignalsTest {
       assertThat(metrics).contains("replyd_processed_total{outcome=\"success\",reason=\"none\"} 1.0")
           .contains("replyd_callback_requests_total{status_class=\"2xx\"} 1.0")
           .contains("replyd_maildir_backlog_files 0.0")
+          .contains("replyd_smtp_transactions_total{outcome=\"delivered\"} 1.0")
+          .contains("replyd_smtp_recipients_total{outcome=\"accepted\",reason=\"none\"} 1.0")
+          .contains("replyd_smtp_connections_total{result=\"accepted\"} 1.0")
           .containsPattern("replyd_storage_free_bytes [0-9.E]+")
           .contains("jvm_memory_used_bytes");
       assertThat(get(daemon.metricsPort, "/readyz")).isEqualTo("{\"status\":\"ready\",\"failing\":{}}\n");

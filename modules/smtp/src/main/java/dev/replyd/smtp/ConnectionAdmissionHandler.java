@@ -38,9 +38,12 @@ final class ConnectionAdmissionHandler implements ConnectHandler<SMTPSession>, D
     private final Map<InetAddress, Integer> perIp = new HashMap<>();
     private int total;
 
-    ConnectionAdmissionHandler(SmtpSettings settings, ServerState state) {
+    private final SmtpMetrics metrics;
+
+    ConnectionAdmissionHandler(SmtpSettings settings, ServerState state, SmtpMetrics metrics) {
         this.settings = settings;
         this.state = state;
+        this.metrics = metrics;
         this.greeting = SmtpReplies.greeting(settings.hostname());
         this.shuttingDown = SmtpReplies.shuttingDown(settings.hostname());
         this.tooManyConnections = SmtpReplies.tooManyConnections(settings.hostname());
@@ -50,14 +53,17 @@ final class ConnectionAdmissionHandler implements ConnectHandler<SMTPSession>, D
     public Response onConnect(SMTPSession session) {
         if (state.isDraining()) {
             MailLog.refused(session, shuttingDown);
+            metrics.connection("refused_stopping");
             return shuttingDown;
         }
         InetAddress client = session.getRemoteAddress().getAddress();
         if (!admit(client)) {
             MailLog.refused(session, tooManyConnections);
+            metrics.connection("refused_limit");
             return tooManyConnections;
         }
         session.setAttachment(ADMITTED, client, ProtocolSession.State.Connection);
+        metrics.connection("accepted");
         return greeting;
     }
 

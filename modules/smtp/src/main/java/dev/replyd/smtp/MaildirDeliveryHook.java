@@ -29,12 +29,19 @@ import org.apache.james.protocols.smtp.hook.MessageHook;
  */
 final class MaildirDeliveryHook implements MessageHook {
 
+    private final SmtpMetrics metrics;
+
+    MaildirDeliveryHook(SmtpMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public HookResult onMessage(SMTPSession session, MailEnvelope mail) {
         MaildirEnvelope envelope = (MaildirEnvelope) mail;
         List<MailAddress> discarded = Transaction.of(session).discarded();
         if (envelope.isDiscardOnly()) {
             MailLog.discarded(null, session, envelope.getMaybeSender(), discarded);
+            metrics.transaction("discarded", 0);
             return SmtpReplies.asHookResult(SmtpReplies.DISCARDED);
         }
         String queueId = envelope.queueId().orElseThrow();
@@ -44,6 +51,7 @@ final class MaildirDeliveryHook implements MessageHook {
             envelope.abort();
             MailLog.storageFailed(queueId, e);
             MailLog.reject(queueId, "END-OF-MESSAGE", session, SmtpReplies.STORAGE_FAILED, null);
+            metrics.transaction("storage_failed", 0);
             return SmtpReplies.asHookResult(SmtpReplies.STORAGE_FAILED);
         }
         MailLog.queued(queueId, envelope.getMaybeSender(), envelope.getSize(), envelope.storedRecipients().size());
@@ -51,6 +59,7 @@ final class MaildirDeliveryHook implements MessageHook {
             MailLog.delivered(queueId, recipient);
         }
         MailLog.discarded(queueId, session, envelope.getMaybeSender(), discarded);
+        metrics.transaction("delivered", envelope.getSize());
         return SmtpReplies.asHookResult(SmtpReplies.queued(queueId));
     }
 }

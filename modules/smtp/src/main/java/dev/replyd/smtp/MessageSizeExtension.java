@@ -27,6 +27,12 @@ final class MessageSizeExtension extends MailSizeEsmtpExtension {
 
     private static final String QUOTA_EXCEEDED = "552";
 
+    private final SmtpMetrics metrics;
+
+    MessageSizeExtension(SmtpMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public Response onLine(SMTPSession session, byte[] line, LineHandler<SMTPSession> next) {
         String queueId = session.getAttachment(DataCmdHandler.MAILENV, ProtocolSession.State.Transaction)
@@ -36,6 +42,7 @@ final class MessageSizeExtension extends MailSizeEsmtpExtension {
         Response response = super.onLine(session, line, next);
         if (response != null && QUOTA_EXCEEDED.equals(response.getRetCode())) {
             MailLog.reject(queueId, "END-OF-MESSAGE", session, SmtpReplies.MESSAGE_TOO_BIG, null);
+            metrics.transaction("too_large", 0);
             return SmtpReplies.MESSAGE_TOO_BIG;
         }
         return response;

@@ -46,9 +46,9 @@ final class ReceptionChain {
     }
 
     static ReceptionProtocol build(SmtpSettings settings, ReplyAddressCodec codec, Maildir maildir,
-            ServerState state, ConnectionAdmissionHandler admission) {
+            ServerState state, ConnectionAdmissionHandler admission, SmtpMetrics counters) {
         MetricFactory metrics = new NoopMetricFactory();
-        MessageSizeExtension size = new MessageSizeExtension();
+        MessageSizeExtension size = new MessageSizeExtension(counters);
         List<ProtocolHandler> handlers = List.of(
                 new CommandAccountingDispatcher(settings, state),
                 new EhloReplyCmdHandler(metrics),
@@ -63,13 +63,13 @@ final class ReceptionChain {
                 size,
                 new MessageIdFilter(),
                 new DataLineMessageHookHandler(),
-                new SessionLogHandler(),
+                new SessionLogHandler(counters),
                 admission,
                 new StartTlsCmdHandler(),
                 new UnknownCmdHandler(metrics),
                 new StorageSpaceHook(maildir, settings.minFreeBytes()),
-                new RecipientPolicyHook(settings, codec),
-                new MaildirDeliveryHook());
+                new RecipientPolicyHook(settings, codec, counters),
+                new MaildirDeliveryHook(counters));
         SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(metrics, false);
         chain.addAll(handlers);
         try {

@@ -44,41 +44,65 @@ final class RecipientPolicyHook implements RcptHook {
 
     private final SmtpSettings settings;
     private final ReplyAddressCodec codec;
+    private final SmtpMetrics metrics;
 
-    RecipientPolicyHook(SmtpSettings settings, ReplyAddressCodec codec) {
+    RecipientPolicyHook(SmtpSettings settings, ReplyAddressCodec codec, SmtpMetrics metrics) {
         this.settings = settings;
         this.codec = codec;
+        this.metrics = metrics;
     }
 
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt, Map<String, String> parameters) {
         if (session.getRcptCount() >= settings.maxRecipients()) {
+            metrics.recipient("refused", "too_many_recipients");
             return SmtpReplies.asHookResult(SmtpReplies.TOO_MANY_RECIPIENTS);
         }
         String address = rcpt.asString();
         String domain = rcpt.getDomain().asString().toLowerCase(Locale.ROOT);
         if (rcpt.getLocalPart().equalsIgnoreCase(POSTMASTER) && (domain.equals(settings.hostname())
                 || domain.equals(settings.replyDomain()) || domain.equals(BARE_RECIPIENT_DOMAIN))) {
+            metrics.recipient("postmaster", "none");
             return HookResult.OK;
         }
         if (address.toLowerCase(Locale.ROOT).equals(settings.noreplyAddress())) {
             if (settings.noreplyDiscard()) {
                 Transaction.of(session).discard(rcpt);
+                metrics.recipient("discarded", "noreply");
                 return HookResult.OK;
             }
+            metrics.recipient("refused", "noreply");
             return SmtpReplies.asHookResult(SmtpReplies.badMailbox(address, "this address does not receive mail"));
         }
         if (domain.equals(settings.replyDomain())) {
             AddressCheck check = codec.check(address);
             if (check.isValid()) {
+                metrics.recipient("accepted", "none");
                 return HookResult.OK;
             }
+            metrics.recipient("refused", metricReason(check.refusal()));
             return SmtpReplies.asHookResult(SmtpReplies.badMailbox(address, reason(check.refusal())));
         }
         if (domain.equals(settings.hostname())) {
+            metrics.recipient("refused", "unknown_user");
             return SmtpReplies.asHookResult(SmtpReplies.badMailbox(address, "User unknown"));
         }
+        metrics.recipient("refused", "relay_denied");
         return SmtpReplies.asHookResult(SmtpReplies.relayDenied(address));
+    }
+
+    /** The metric label: one of a few fixed words. */
+    static String metricReason(Refusal refusal) {
+        switch (refusal) {
+            case WRONG_PREFIX:
+            case NOT_AN_ADDRESS:
+            case WRONG_DOMAIN:
+                return "unknown_user";
+            case UNKNOWN_KIND:
+                return "unknown_kind";
+            default:
+                return "bad_token";
+        }
     }
 
     /** Short, fixed texts: enough for a person reading a bounce, nothing that helps forge a token. */

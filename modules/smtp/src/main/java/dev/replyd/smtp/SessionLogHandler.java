@@ -15,6 +15,12 @@ import org.apache.james.protocols.smtp.SMTPSession;
  */
 final class SessionLogHandler implements ConnectHandler<SMTPSession>, DisconnectHandler<SMTPSession> {
 
+    private final SmtpMetrics metrics;
+
+    SessionLogHandler(SmtpMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public Response onConnect(SMTPSession session) {
         MailLog.connect(session);
@@ -25,6 +31,9 @@ final class SessionLogHandler implements ConnectHandler<SMTPSession>, Disconnect
     public void onDisconnect(SMTPSession session) {
         if (session != null) {
             MailLog.disconnect(session, SessionCounters.of(session).summary());
+            if (session.isTLSStarted()) {
+                metrics.tlsSession();
+            }
         }
     }
 }

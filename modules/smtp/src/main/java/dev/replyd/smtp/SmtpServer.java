@@ -3,6 +3,8 @@ package dev.replyd.smtp;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.maildir.Maildir;
 import io.netty.channel.Channel;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -77,6 +79,13 @@ public final class SmtpServer implements AutoCloseable {
      *     or the TLS files cannot be used (the message names the key and the file)
      */
     public static SmtpServer start(SmtpSettings settings, ReplyAddressCodec codec, Maildir maildir) throws IOException {
+        return start(settings, codec, maildir, new SimpleMeterRegistry());
+    }
+
+    /** As {@link #start(SmtpSettings, ReplyAddressCodec, Maildir)}, counting into {@code registry} ({@link SmtpMetrics}). */
+    public static SmtpServer start(SmtpSettings settings, ReplyAddressCodec codec, Maildir maildir,
+            MeterRegistry registry) throws IOException {
+        Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(maildir, "maildir");
@@ -87,8 +96,10 @@ public final class SmtpServer implements AutoCloseable {
         }
         Encryption tls = settings.tlsEnabled() ? PemStartTls.load(settings.tlsCert(), settings.tlsKey()) : null;
         ServerState state = new ServerState();
-        ConnectionAdmissionHandler admission = new ConnectionAdmissionHandler(settings, state);
-        ReceptionProtocol protocol = ReceptionChain.build(settings, codec, maildir, state, admission);
+        SmtpMetrics counters = new SmtpMetrics(registry);
+        ConnectionAdmissionHandler admission = new ConnectionAdmissionHandler(settings, state, counters);
+        counters.bindActive(admission::open);
+        ReceptionProtocol protocol = ReceptionChain.build(settings, codec, maildir, state, admission, counters);
         SmtpListener listener = new SmtpListener(protocol, settings, tls);
         try {
             listener.bind();

@@ -1,0 +1,64 @@
+package dev.replyd.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.replyd.maildir.Maildir;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SMTP figures operators graph, after a known mix of traffic through a real server. */
+@ExtendWith(NoLeftoverThreads.class)
+class SmtpMetricsTest {
+    @TempDir Path root;
+
+    double count(SimpleMeterRegistry r, String name, String... tags) {
+        var c = r.find(name).tags(tags).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void aKnownTrafficMixIsCountedByOutcomeAndReason() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Maildir maildir = Maildir.open(root);
+        SmtpServer server = SmtpServer.start(TestServer.settings(), TestServer.codec(), maildir, registry);
+        try {
+            int port = server.address().getPort();
+            String valid = TestServer.codec().mint(new dev.replyd.address.ReplyToken("i", 1, 5));
+            try (SmtpConversation smtp = SmtpConversation.greeted(port)) {
+                assertThat(registry.find("replyd.smtp.connections.active").gauge().value()).isEqualTo(1);
+                assertThat(smtp.sendMessage("a@example.org", valid, "Subject: hi\r\n\r\nHello\r\n")).startsWith("250 2.0.0");
+                smtp.send("MAIL FROM:<a@example.org>");
+                smtp.expect("250");
+                smtp.send("RCPT TO:<" + valid.replace("-5@", "-6@") + ">");
+                smtp.expect("550");
+                smtp.send("RCPT TO:<someone@example.org>");
+                smtp.expect("550");
+                smtp.send("RCPT TO:<noreply@" + TestServer.HOSTNAME + ">");
+                smtp.expect("250");
+                smtp.send("QUIT");
+                smtp.expect("221");
+            }
+
+            assertThat(count(registry, "replyd.smtp.connections", "result", "accepted")).isEqualTo(1);
+            assertThat(count(registry, "replyd.smtp.recipients", "outcome", "accepted", "reason", "none")).isEqualTo(1);
+            assertThat(count(registry, "replyd.smtp.recipients", "outcome", "refused", "reason", "bad_token")).isEqualTo(1);
+            assertThat(count(registry, "replyd.smtp.recipients", "outcome", "refused", "reason", "relay_denied")).isEqualTo(1);
+            assertThat(count(registry, "replyd.smtp.recipients", "outcome", "discarded", "reason", "noreply")).isEqualTo(1);
+            assertThat(count(registry, "replyd.smtp.transactions", "outcome", "delivered")).isEqualTo(1);
+            assertThat(count(registry, "replyd.smtp.transactions", "outcome", "storage_failed")).isZero();
+            assertThat(registry.find("replyd.smtp.message").summary().count()).isEqualTo(1);
+            assertThat(registry.find("replyd.smtp.message").summary().totalAmount()).isGreaterThan(20);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (registry.find("replyd.smtp.connections.active").gauge().value() != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(registry.find("replyd.smtp.connections.active").gauge().value()).isZero();
+        } finally {
+            server.stop(Duration.ZERO);
+        }
+    }
+}
