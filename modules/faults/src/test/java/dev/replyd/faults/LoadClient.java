@@ -46,6 +46,11 @@ final class LoadClient {
     this.patience = patience;
   }
 
+  /** Skips one message number (so a second client can continue the numbering of a first one). */
+  void skip() {
+    next.incrementAndGet();
+  }
+
   /** Runs every session to the end; throws if a session gave up (server unreachable too long). */
   void run() throws InterruptedException {
     List<Thread> threads = new ArrayList<>();

@@ -1,0 +1,141 @@
+package dev.replyd.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.replyd.address.ReplyAddressCodec;
+import dev.replyd.maildir.MaildirLayout;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Callback outage: the main app refuses connections, then answers 503, then recovers, and replyd is
+ * restarted in the middle of it. Every acknowledged message is delivered after recovery, none fails,
+ * and the time between two attempts of one delivery stays within the backoff bounds
+ * (callback.retry-max-delay, or the main app's Retry-After).
+ *
+ * <p>The retry delays are shortened with callback.retry-base-delay = 1s and retry-max-delay = 4s
+ * (defaults 30 s and 1 h would make the test last minutes). Short: 2 x 20 messages, 6 s per
+ * phase. Soak: 2 x 500 messages, 30 s per phase.
+ */
+class CallbackOutageTest {
+  static final Duration MAX_DELAY = Duration.ofSeconds(4);
+
+  @TempDir Path dir;
+  MainApp app;
+  ReplydProcess daemon;
+
+  @BeforeEach
+  void startMainApp() throws Exception {
+    app = MainApp.start();
+  }
+
+  @AfterEach
+  void stopAll() throws Exception {
+    if (daemon != null) {
+      daemon.close();
+    }
+    app.close();
+  }
+
+  @Test
+  void everyMessageArrivesAfterAnOutageWithARestartInTheMiddle() throws Exception {
+    // given: the main app is down
+    int perHalf = Soak.size(20, 500);
+    Duration phase = Duration.ofSeconds(Soak.size(6, 30));
+    Path root = dir.resolve("var");
+    Path config = ReplydProcess.writeConfig(dir, root, app,
+        "callback { timeout = 2s, max-age = 10m, retry-base-delay = 1s, retry-max-delay = " + MAX_DELAY.toSeconds() + "s }");
+    app.down();
+    daemon = new ReplydProcess(config);
+    ReplyAddressCodec codec = ReplydSmtp.codec(ReplydSmtp.KEY);
+
+    // when: mail arrives during the outage, replyd restarts, more mail, 503s, then recovery
+    LoadClient first = new LoadClient(codec, () -> daemon.smtpPort, perHalf, 2, Duration.ofMinutes(2));
+    first.run();
+    Thread.sleep(phase.toMillis() / 2);
+    String readyDuringOutage = daemon.http("/readyz");
+    String metricsDuringOutage = callbackMetrics(daemon.http("/metrics"));
+    int deferredBeforeRestart = StoredFiles.count(root, MaildirLayout.DEFERRED);
+    Integer exit = daemon.stop(Duration.ofSeconds(30));
+    daemon = new ReplydProcess(config);
+    LoadClient second = new LoadClient(codec, () -> daemon.smtpPort, 2 * perHalf, 2, Duration.ofMinutes(2));
+    // message numbers continue: the second client skips the first half's numbers
+    for (int i = 0; i < perHalf; i++) {
+      second.skip();
+    }
+    second.run();
+    Thread.sleep(phase.toMillis() / 2);
+    app.mode(MainApp.Mode.UNAVAILABLE);
+    app.up();
+    Thread.sleep(phase.toMillis());
+    int refused503 = app.refusedWith503.get();
+    long recoveryStart = System.nanoTime();
+    app.mode(MainApp.Mode.ACCEPT);
+    Set<Long> acked = new java.util.HashSet<>(first.acknowledged);
+    acked.addAll(second.acknowledged);
+    long deadline = System.nanoTime() + Duration.ofMinutes(Soak.ON ? 5 : 2).toNanos();
+    while (!app.postsPerThread().keySet().containsAll(acked) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    long recoveryMs = (System.nanoTime() - recoveryStart) / 1_000_000;
+    while (StoredFiles.count(root, MaildirLayout.SUCCESS) < acked.size() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+
+    // then
+    Map<Long, Integer> posted = app.postsPerThread();
+    Set<Long> lost = acked.stream().filter(n -> !posted.containsKey(n)).collect(Collectors.toSet());
+    long maxGapMs = maxGapBetweenAttempts();
+    long duplicates = app.posts.size() - app.posts.stream().map(MainApp.Post::deliveryId).distinct().count();
+    Soak.report("callback-outage", "sent=" + (first.sent.size() + second.sent.size()) + " acknowledged=" + acked.size()
+        + " deferred before restart=" + deferredBeforeRestart + " restart exit=" + exit + " 503s answered=" + refused503
+        + " delivered=" + acked.stream().filter(posted::containsKey).count() + " duplicates=" + duplicates
+        + " lost=" + lost.size() + " all delivered " + recoveryMs + " ms after recovery; longest gap between two attempts of"
+        + " one delivery while answering 503: " + maxGapMs + " ms (retry-max-delay " + MAX_DELAY + "); files: "
+        + StoredFiles.summary(root) + "; /readyz during the outage: " + readyDuringOutage.replace('\n', ' ')
+        + "; metrics during the outage: " + metricsDuringOutage);
+    assertThat(acked).hasSize(2 * perHalf);
+    assertThat(deferredBeforeRestart).as("messages waiting for a retry while the main app is down").isPositive();
+    assertThat(exit).as("SIGTERM exit status").isZero();
+    assertThat(readyDuringOutage).startsWith("503").contains("callback");
+    assertThat(metricsDuringOutage).containsPattern("replyd_callback_requests_total\\{status_class=\"error\"\\} [1-9]")
+        .containsPattern("replyd_callback_pending_retries [1-9]");
+    assertThat(refused503).as("attempts answered 503").isPositive();
+    assertThat(lost).as("acknowledged but never delivered").isEmpty();
+    assertThat(StoredFiles.count(root, MaildirLayout.SUCCESS)).isEqualTo(acked.size());
+    assertThat(StoredFiles.count(root, MaildirLayout.FAILURE)).isZero();
+    // Retry-After: 1 is below the backoff ceiling, so the ceiling bounds the wait; plus the 2 s
+    // request timeout and scheduling slack on a busy machine.
+    assertThat(maxGapMs).as("longest wait between attempts").isLessThanOrEqualTo(MAX_DELAY.toMillis() + 4_000);
+    assertThat(recoveryMs).as("time to deliver everything once the main app answers").isLessThan(MAX_DELAY.toMillis() * 3 + 10_000);
+  }
+
+  /** The longest time between two consecutive attempts of the same delivery, over 503s and the final 200. */
+  long maxGapBetweenAttempts() {
+    Map<String, Long> last = new HashMap<>();
+    long max = 0;
+    for (MainApp.Attempt a : app.attempts) {
+      Long previous = last.put(a.deliveryId(), a.nanos());
+      if (previous != null) {
+        max = Math.max(max, (a.nanos() - previous) / 1_000_000);
+      }
+    }
+    return max;
+  }
+
+  static String callbackMetrics(String scrape) {
+    String lines = scrape.lines()
+        .filter(l -> (l.startsWith("replyd_callback") || l.startsWith("replyd_maildir")) && !l.contains("_bucket"))
+        .collect(Collectors.joining("; "));
+    return lines.isEmpty() ? "(no replyd_callback_* or replyd_maildir_* metrics exported)" : lines;
+  }
+}
