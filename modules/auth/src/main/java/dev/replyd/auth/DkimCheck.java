@@ -21,12 +21,19 @@ import org.apache.james.jdkim.exceptions.FailException;
  * signatures dated more than a few minutes in the future; RSA-SHA256 and RSA-SHA1 are supported.
  *
  * <p>Failures: a signature whose key cannot be fetched now is {@code temperror}; one that cannot be
- * parsed is {@code permerror}; every other problem is {@code fail}. An {@link IOException} reading the
+ * parsed is {@code permerror}; every other problem is {@code fail}. A signature that verifies but uses
+ * SHA-1 ({@code a=rsa-sha1}) is {@code policy} (RFC 8601 2.7.1: "signed, but ... not acceptable"), since
+ * RFC 8301 3.1 forbids verifying with it; it therefore counts for nothing in DMARC. Keys under 1024 bits
+ * are refused by {@link DkimKeyRetriever}, so such signatures {@code fail}. An {@link IOException} reading the
  * body propagates to the caller.
+ *
+ * <p>Standards: RFC 6376 (DKIM), RFC 8301 (algorithm and key size updates), RFC 8601 2.7.1 (results).
  *
  * <p>Thread-safety: shared; each call uses its own {@link DKIMVerifier}, which collects results.
  */
 final class DkimCheck {
+
+    private static final String SHA1 = "sha1";
 
     private final DkimKeyRetriever keys;
 
@@ -53,6 +60,9 @@ final class DkimCheck {
                 // jDKIM puts a placeholder record (d=invalid) on signatures it could not parse
                 results.add(new DkimResult(verdict, null, null));
             } else {
+                if (result.getResultType() == Result.Type.PASS && SHA1.equalsIgnoreCase(text(record.getHashMethod()))) {
+                    verdict = "policy";
+                }
                 results.add(new DkimResult(verdict, text(record.getDToken()), text(record.getSelector())));
             }
         }

@@ -192,6 +192,18 @@ class SenderAuthenticatorTest {
     }
 
     @Test
+    void dkimFailsForAnRsaKeyShorterThan1024Bits() throws Exception {
+        KeyPair weak = TestMessages.rsaKey(512);
+        dns.txt("weak._domainkey.example.com", keyRecord(weak));
+        List<String> fields = replyFields(ALICE);
+        fields.add(0, sign(fields, BODY, "example.com", "weak", weak));
+
+        AuthResults results = verify(stored(ALICE, fields, BODY), LISTED, "mail.example.com", ALICE);
+
+        assertThat(results.dkim()).containsExactly(new DkimResult("fail", "example.com", "weak"));
+    }
+
+    @Test
     void aMessageWithoutSignatureHasNoDkimResultsAndTheHeaderSaysNone() throws Exception {
         AuthResults results = verify(unsignedReply(), LISTED, "mail.example.com", ALICE);
 

@@ -32,9 +32,13 @@ final class TestMessages {
     }
 
     static KeyPair rsaKey() {
+        return rsaKey(2048);
+    }
+
+    static KeyPair rsaKey(int bits) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
+            generator.initialize(bits);
             return generator.generateKeyPair();
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
