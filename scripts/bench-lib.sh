@@ -11,13 +11,19 @@ PFX_DIRS=()
 HOG_PIDS=()
 CLK_TCK=$(getconf CLK_TCK)
 
-# Builds what the harness runs: the replyd distribution (unless "tools-only") and the bench module.
+# Builds what the harness runs: the replyd distribution (unless "tools-only") and the bench module,
+# and only the modules they need (-am), so a half-edited module elsewhere does not stop a benchmark.
+# Rebuilds when a source, pom or config file is newer than the last harness build.
 bench_build() {
-  [ "${1:-}" = tools-only ] || ensure_dist
-  local cpfile="$REPO/modules/bench/target/bench.classpath"
-  if [ ! -f "$cpfile" ] || [ -n "$(find "$REPO/modules/bench/src" "$REPO/modules/bench/pom.xml" -newer "$cpfile" -print -quit)" ]; then
-    echo "building modules/bench..." >&2
-    (cd "$REPO" && mvn_locked -B -q -DskipTests -pl modules/bench -am package) >&2
+  local stamp="$REPO/modules/bench/target/.bench-stamp" cpfile="$REPO/modules/bench/target/bench.classpath"
+  local targets=modules/bench
+  [ "${1:-}" = tools-only ] || targets=modules/daemon,modules/bench
+  if [ ! -f "$cpfile" ] || [ ! -f "$stamp" ] || { [ "${1:-}" != tools-only ] && [ ! -x "$DIST/bin/replyd" ]; } || \
+     [ -n "$(find "$REPO/pom.xml" "$REPO/modules" "$REPO/config" -newer "$stamp" -not -path '*/target/*' -print -quit 2>/dev/null)" ]; then
+    command -v mvn >/dev/null 2>&1 || apt_install maven
+    echo "building $targets (mvn package, tests skipped)..." >&2
+    (cd "$REPO" && mvn_locked -B -q -DskipTests -pl "$targets" -am package) >&2
+    [ "${1:-}" = tools-only ] || touch "$stamp"
   fi
   BENCH_CP="$REPO/modules/bench/target/classes:$(cat "$cpfile")"
 }
@@ -153,7 +159,7 @@ replyd {
   $extra
 }
 EOF
-  R_RCPT=$("$DIST/bin/replyd" address mint --config "$WORK/$name.conf" --kind i --thread 42 --user 5)
+  R_RCPT=$(REPLYD_JAVA_OPTS= "$DIST/bin/replyd" address mint --config "$WORK/$name.conf" --kind i --thread 42 --user 5 | tail -n 1)
   R_LOG="$WORK/$name.log"
   "$DIST/bin/replyd" run --config "$WORK/$name.conf" >"$R_LOG" 2>&1 &
   R_PID=$!
