@@ -3,17 +3,13 @@ package dev.replyd.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.address.ReplyToken;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Address forgery: a sender who has seen some reply addresses tries to make up others — random and
@@ -21,20 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * shifted ids. Every forgery is refused at RCPT with 550 5.1.1, so no message is ever stored, and
  * the time a refusal takes does not depend on how many leading hex digits of the signature match.
  */
-class AddressForgeryTest {
-  @TempDir Path root;
-  ReplydSmtp smtp;
-
-  @BeforeEach
-  void start() throws Exception {
-    smtp = ReplydSmtp.start(root, s -> s.withMaxErrors(Integer.MAX_VALUE));
-  }
-
-  @AfterEach
-  void stop() {
-    smtp.close();
-  }
-
+class AddressForgeryTest extends SmtpHarness {
   @Test
   void everyForgedAddressIsRefusedAtRcptAndNothingIsStored() throws Exception {
     // given

@@ -11,10 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Callback outage: the main app refuses connections, then answers 503, then recovers, and replyd is
@@ -26,32 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
  * (defaults 30 s and 1 h would make the test last minutes). Short: 2 x 20 messages, 6 s per
  * phase. Soak: 2 x 500 messages, 30 s per phase.
  */
-class CallbackOutageTest {
+class CallbackOutageTest extends DaemonHarness {
   static final Duration MAX_DELAY = Duration.ofSeconds(4);
-
-  @TempDir Path dir;
-  MainApp app;
-  ReplydProcess daemon;
-
-  @BeforeEach
-  void startMainApp() throws Exception {
-    app = MainApp.start();
-  }
-
-  @AfterEach
-  void stopAll() throws Exception {
-    if (daemon != null) {
-      daemon.close();
-    }
-    app.close();
-  }
 
   @Test
   void everyMessageArrivesAfterAnOutageWithARestartInTheMiddle() throws Exception {
     // given: the main app is down
     int perHalf = Soak.size(20, 500);
     Duration phase = Duration.ofSeconds(Soak.size(6, 30));
-    Path root = dir.resolve("var");
+    Path root = storageRoot();
     Path config = ReplydProcess.writeConfig(dir, root, app,
         "callback { timeout = 2s, max-age = 10m, retry-base-delay = 1s, retry-max-delay = " + MAX_DELAY.toSeconds() + "s }");
     app.down();

@@ -13,11 +13,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crash: replyd is SIGKILLed at random moments while a load client sends and while the processor
@@ -27,24 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Short: 300 messages over 5 sessions, 1 kill. Soak: 5,000 messages over 20 sessions, 3 kills.
  */
-class CrashRecoveryTest {
-  @TempDir Path dir;
-  MainApp app;
-  volatile ReplydProcess daemon;
-
-  @BeforeEach
-  void startMainApp() throws Exception {
-    app = MainApp.start();
-  }
-
-  @AfterEach
-  void stopAll() throws Exception {
-    if (daemon != null) {
-      daemon.close();
-    }
-    app.close();
-  }
-
+class CrashRecoveryTest extends DaemonHarness {
   @Test
   void noAcknowledgedMessageIsLostWhenTheDaemonIsKilledAndRestarted() throws Exception {
     // given
@@ -53,7 +33,7 @@ class CrashRecoveryTest {
     int kills = Soak.size(1, 3);
     long seed = System.nanoTime();
     Random random = new Random(seed);
-    Path root = dir.resolve("var");
+    Path root = storageRoot();
     Path config = ReplydProcess.writeConfig(dir, root, app, "processor.threads = 4");
     daemon = new ReplydProcess(config);
     ReplyAddressCodec codec = new ReplyAddressCodec("reply", ReplydProcess.REPLY_DOMAIN, List.of("i"),
@@ -128,7 +108,7 @@ class CrashRecoveryTest {
       + " dead process's pid (P<pid>): recover() could remove tmp/ files whose pid is not a live process")
   void aPartialDeliveryCutBySigkillIsRemovedFromTmpAtRestart() throws Exception {
     // given: a transaction half-way through DATA
-    Path root = dir.resolve("var");
+    Path root = storageRoot();
     Path config = ReplydProcess.writeConfig(dir, root, app, "");
     daemon = new ReplydProcess(config);
     ReplyAddressCodec codec = new ReplyAddressCodec("reply", ReplydProcess.REPLY_DOMAIN, List.of("i"),

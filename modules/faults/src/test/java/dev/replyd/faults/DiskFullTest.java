@@ -6,10 +6,7 @@ import dev.replyd.maildir.MaildirLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Disk full, simulated by a {@code storage.min-free} threshold above the free space (mounting a
@@ -17,28 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
  * tmp/ or new/, /readyz says why; once the threshold is lowered and the daemon restarted, mail flows
  * again and reaches the main app.
  */
-class DiskFullTest {
-  @TempDir Path dir;
-  MainApp app;
-  ReplydProcess daemon;
-
-  @BeforeEach
-  void startMainApp() throws Exception {
-    app = MainApp.start();
-  }
-
-  @AfterEach
-  void stopAll() throws Exception {
-    if (daemon != null) {
-      daemon.close();
-    }
-    app.close();
-  }
-
+class DiskFullTest extends DaemonHarness {
   @Test
   void belowMinFreeMailIsRefusedWith452AtMailFromAndFlowsAgainWhenSpaceReturns() throws Exception {
     // given: a threshold no disk meets
-    Path root = dir.resolve("var");
+    Path root = storageRoot();
     Path config = ReplydProcess.writeConfig(dir, root, app, "storage.min-free = 1PiB");
     daemon = new ReplydProcess(config);
     String rcpt = ReplydSmtp.codec(ReplydSmtp.KEY).mint(new dev.replyd.address.ReplyToken("i", 1, 2));

@@ -2,33 +2,16 @@ package dev.replyd.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * No open relay: the classic relay test set (percent hack, source routes, quoted local parts, bang
  * paths, IP literals, look-alike domains), aimed at other hosts and dressed up with our own domain
  * and even with a genuine reply token, is refused at RCPT; nothing is stored.
  */
-class OpenRelayTest {
-  @TempDir Path root;
-  ReplydSmtp smtp;
-
-  @BeforeEach
-  void start() throws Exception {
-    smtp = ReplydSmtp.start(root, s -> s.withMaxErrors(Integer.MAX_VALUE));
-  }
-
-  @AfterEach
-  void stop() {
-    smtp.close();
-  }
-
+class OpenRelayTest extends SmtpHarness {
   List<String> relayAttempts() {
     String domain = ReplydProcess.REPLY_DOMAIN;
     String token = smtp.replyAddress(1, 5);
