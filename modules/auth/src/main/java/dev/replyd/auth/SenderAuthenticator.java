@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,7 +82,16 @@ public final class SenderAuthenticator {
     private final DkimCheck dkim;
     private final DmarcCheck dmarc;
 
+    /**
+     * Logs a warning when the JVM's default charset is not UTF-8: jDKIM hashes header fields in that
+     * charset (see {@link HeaderSection}), so signatures over 8-bit (RFC 6532) header fields would fail.
+     */
     public SenderAuthenticator(Settings settings) {
+        if (!StandardCharsets.UTF_8.equals(Charset.defaultCharset())) {
+            LOG.warn("JVM default charset is {}, not UTF-8: DKIM signatures over header fields with non-ASCII "
+                    + "(RFC 6532) text will fail; run the JVM with -Dfile.encoding=UTF-8 or a UTF-8 LANG",
+                    Charset.defaultCharset());
+        }
         DnsClient dns = new DnsClient(settings.dnsServers(), settings.timeout());
         this.spf = new SpfCheck(dns, settings.ourHostname());
         this.dkim = new DkimCheck(dns);

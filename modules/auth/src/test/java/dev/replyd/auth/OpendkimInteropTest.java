@@ -69,6 +69,17 @@ class OpendkimInteropTest {
     }
 
     @Test
+    void anOpendkimSignatureOverUtf8HeaderFieldsVerifies() throws Exception {
+        // RFC 6532 header text; needs the UTF-8 default charset this module's tests run with (pom argLine)
+        String signed = opendkimSigned("From: Jörg Müller <joerg@example.com>\r\nTo: bob@example.org\r\n"
+                + "Subject: Re: Grüße aus Köln\r\nDate: Sat, 28 Nov 2026 01:00:00 +0000\r\n\r\nDanke!\r\n");
+
+        AuthResults results = verify(signed);
+
+        assertThat(results.dkim()).containsExactly(new DkimResult("policy", "example.com", "odk"));
+    }
+
+    @Test
     void aByteChangedInAnOpendkimSignedBodyFails() throws Exception {
         String signed = opendkimSigned("From: Alice <alice@example.com>\r\nTo: bob@example.org\r\n"
                 + "Subject: hello\r\nDate: Sat, 28 Nov 2026 01:00:00 +0000\r\n\r\nbody line\r\n");
