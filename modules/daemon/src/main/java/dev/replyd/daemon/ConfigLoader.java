@@ -41,6 +41,7 @@ final class ConfigLoader {
   static final Path DEFAULT_FILE = Path.of("/etc/replyd/replyd.conf");
   static final String ENV_ADDRESS_KEYS = "REPLYD_ADDRESS_KEYS";
   static final String ENV_CALLBACK_SECRET = "REPLYD_CALLBACK_SECRET";
+  static final String ENV_OUTBOUND_PASSWORD = "REPLYD_OUTBOUND_PASSWORD";
 
   private static final int MIN_KEY_BYTES = 32;
   private static final int MIN_SECRET_BYTES = 16;
@@ -97,6 +98,10 @@ final class ConfigLoader {
     String secret = env.get(ENV_CALLBACK_SECRET);
     if (secret != null && !secret.isEmpty()) {
       values.put("replyd.callback.secret", secret);
+    }
+    String password = env.get(ENV_OUTBOUND_PASSWORD);
+    if (password != null && !password.isEmpty()) {
+      values.put("replyd.outbound.password", password);
     }
     return ConfigFactory.parseMap(values, "environment");
   }
@@ -224,7 +229,7 @@ final class ConfigLoader {
       return new ReplydConfig(source, host,
           new ReplydConfig.Address(prefix, replyDomain, kinds == null ? List.of() : List.copyOf(kinds), keys),
           new ReplydConfig.Noreply(noreply, discard != null && discard),
-          smtp, storage, processor, callback, metrics, grace);
+          smtp, storage, processor, callback, metrics, outbound(host, noreply), diagnostics(), grace);
     }
 
     private List<byte[]> addressKeys() {
@@ -259,6 +264,56 @@ final class ConfigLoader {
         keys.add(key);
       }
       return List.copyOf(keys);
+    }
+
+    private ReplydConfig.Outbound outbound(String host, String noreply) {
+      String security = oneOf("outbound.security", List.of("none", "starttls", "tls"));
+      String auth = oneOf("outbound.auth", List.of("none", "plain", "login"));
+      String username = string("outbound.username");
+      byte[] password = null;
+      String inline = c.getIsNull("outbound.password") ? null : string("outbound.password");
+      Path passwordFile = readableFile("outbound.password-file");
+      if (inline != null) {
+        password = inline.getBytes(StandardCharsets.UTF_8);
+      } else if (passwordFile != null) {
+        try {
+          password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          problems.add("outbound.password-file", passwordFile + " could not be read: " + e.getMessage());
+        }
+      }
+      if (auth != null && !auth.equals("none") && (username == null || username.isBlank() || password == null)) {
+        problems.add("outbound.auth", auth + " needs outbound.username and a password (outbound.password,"
+            + " outbound.password-file or " + ENV_OUTBOUND_PASSWORD + ")");
+      }
+      return new ReplydConfig.Outbound(string("outbound.host"), port("outbound.port"),
+          orDefault(string("outbound.helo-domain"), host), security, auth, username, password,
+          orDefault(string("outbound.from"), noreply));
+    }
+
+    private ReplydConfig.Diagnostics diagnostics() {
+      List<java.net.InetSocketAddress> servers = new ArrayList<>();
+      List<String> listed = stringList("diagnostics.dns-servers");
+      for (String s : listed == null ? List.<String>of() : listed) {
+        int colon = s.lastIndexOf(':');
+        try {
+          String hostPart = colon > 0 ? s.substring(0, colon) : s;
+          int portPart = colon > 0 ? Integer.parseInt(s.substring(colon + 1)) : 53;
+          servers.add(new java.net.InetSocketAddress(hostPart, portPart));
+        } catch (NumberFormatException e) {
+          problems.add("diagnostics.dns-servers", "'" + s + "' is not host:port (expected e.g. 127.0.0.1:53)");
+        }
+      }
+      return new ReplydConfig.Diagnostics(List.copyOf(servers), positiveDuration("diagnostics.timeout"));
+    }
+
+    private String oneOf(String key, List<String> allowed) {
+      String v = string(key);
+      if (v != null && !allowed.contains(v.toLowerCase(Locale.ROOT))) {
+        problems.add(key, "'" + v + "' is not one of " + String.join(", ", allowed));
+        return null;
+      }
+      return v == null ? null : v.toLowerCase(Locale.ROOT);
     }
 
     private URI callbackUrl() {
@@ -323,7 +378,7 @@ final class ConfigLoader {
     }
 
     private String describe(String key) {
-      if (key.contains("secret") || key.endsWith("keys")) {
+      if (key.contains("secret") || key.endsWith("keys") || key.contains("password")) {
         return "the value";
       }
       try {

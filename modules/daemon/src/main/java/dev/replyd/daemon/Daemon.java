@@ -55,6 +55,7 @@ final class Daemon {
   private Processor processor;
   private SmtpServer smtp;
   private MetricsEndpoint metrics;
+  private TlsCertificateGauge certificate;
 
   private Daemon(ReplydConfig config) {
     this.config = config;
@@ -125,6 +126,9 @@ final class Daemon {
     metrics = MetricsEndpoint.start(new InetSocketAddress(config.metrics().bind(), config.metrics().port()),
         registry, healthChecks());
     smtp = SmtpServer.start(smtpSettings(config), codec, maildir, registry);
+    if (config.smtp().tlsEnabled()) {
+      certificate = TlsCertificateGauge.register(registry, config.smtp().tlsCert());
+    }
     log.info("replyd {} serving: {}", VersionProvider.version(), Summary.of(config, smtp.address(), metrics.address()));
   }
 
@@ -165,6 +169,13 @@ final class Daemon {
 
   SmtpServer smtp() {
     return smtp;
+  }
+
+  /** After a certificate reload: the expiry gauge follows the new file. */
+  void certificateReloaded(java.nio.file.Path cert) {
+    if (certificate != null) {
+      certificate.reload(cert);
+    }
   }
 
   Processor processor() {

@@ -65,6 +65,7 @@ final class Reload implements AutoCloseable {
       if (was.tlsEnabled() && now.tlsEnabled()) {
         try {
           daemon.smtp().reloadTls(now.tlsCert(), now.tlsKey());
+          daemon.certificateReloaded(now.tlsCert());
           reloaded.add("smtp.tls (certificate " + now.tlsCert() + ")");
         } catch (Exception e) {
           log.error("reload: smtp.tls not reloaded, the old certificate stays in use: {}", e.getMessage());

@@ -18,6 +18,9 @@ import picocli.CommandLine.Spec;
       ExtractCommand.class,
       RequeueCommand.class,
       ExampleReceiverCommand.class,
+      DiagnoseCommand.class,
+      SupportBundleCommand.class,
+      TestEmailCommand.class,
     })
 final class ReplydCommand implements Runnable {
   @Spec CommandSpec spec;

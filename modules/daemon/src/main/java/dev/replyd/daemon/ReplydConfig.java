@@ -24,6 +24,8 @@ record ReplydConfig(
     Processor processor,
     Callback callback,
     Metrics metrics,
+    Outbound outbound,
+    Diagnostics diagnostics,
     Duration shutdownGrace) {
 
   record Address(String prefix, String replyDomain, List<String> kinds, List<byte[]> keys) {
@@ -68,4 +70,15 @@ record ReplydConfig(
   }
 
   record Metrics(String bind, int port) {}
+
+  record Outbound(String host, int port, String heloDomain, String security, String auth, String username,
+      byte[] password, String from) {
+    @Override
+    public String toString() {
+      return "Outbound[host=" + host + ", port=" + port + ", heloDomain=" + heloDomain + ", security=" + security
+          + ", auth=" + auth + ", username=" + username + ", password=<redacted>, from=" + from + "]";
+    }
+  }
+
+  record Diagnostics(List<java.net.InetSocketAddress> dnsServers, Duration timeout) {}
 }

@@ -27,7 +27,7 @@ final class DaemonProcess implements AutoCloseable {
 
   DaemonProcess(Path config) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
-    process = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+    process = new ProcessBuilder(java, "-Xmx256m", "-Dfile.encoding=UTF-8", "-cp", System.getProperty("java.class.path"),
         "dev.replyd.daemon.Main", "run", "--config", config.toString())
         .redirectErrorStream(true).start();
     reader = new Thread(() -> {

@@ -1,0 +1,44 @@
+package dev.replyd.daemon;
+
+import dev.replyd.diagnostics.Diagnosis;
+import dev.replyd.diagnostics.Report;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code replyd diagnose}: the classic setup-diagnostics page as a checklist (PASS/WARN/FAIL, each
+ * failure with its fix). Exit status 1 when any check fails. A broken configuration is itself the
+ * first FAIL; the checks that need it then say what is missing instead of being skipped silently.
+ */
+@Command(name = "diagnose", mixinStandardHelpOptions = true,
+    description = "Check config, DNS (A/MX), the SMTP port, storage, the callback (signed ping), TLS and the clock.")
+final class DiagnoseCommand implements Callable<Integer> {
+  @Mixin ConfigOption config;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Report report = Diagnosis.run(inputs(config));
+    spec.commandLine().getOut().print(report.render());
+    spec.commandLine().getOut().flush();
+    return report.anyFailed() ? 1 : 0;
+  }
+
+  static Diagnosis.Inputs inputs(ConfigOption option) {
+    ReplydConfig c;
+    try {
+      c = option.load();
+    } catch (ConfigProblems e) {
+      return new Diagnosis.Inputs(e.problems(), null, null, null, null, null, 0, null, null, null, List.of(), null);
+    }
+    return new Diagnosis.Inputs(List.of(), c.hostname(), c.address().replyDomain(),
+        new InetSocketAddress(c.smtp().bind(), c.smtp().port()), c.hostname(), c.storage().root(),
+        c.storage().minFree(), c.callback().url(), c.callback().secret(), c.smtp().tlsCert(),
+        c.diagnostics().dnsServers(), c.diagnostics().timeout());
+  }
+}

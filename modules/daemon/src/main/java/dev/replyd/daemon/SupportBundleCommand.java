@@ -1,0 +1,62 @@
+package dev.replyd.daemon;
+
+import dev.replyd.diagnostics.Diagnosis;
+import dev.replyd.diagnostics.SupportBundle;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code replyd support-bundle -o FILE.tar.gz}: what support needs in one file — the configuration
+ * with every secret redacted, the diagnose report, log tails, a metrics snapshot, directory counts,
+ * the newest failure reasons and versions. Every configured secret is also scrubbed from every file.
+ */
+@Command(name = "support-bundle", mixinStandardHelpOptions = true,
+    description = "Write a support bundle (secrets redacted) for a bug report.")
+final class SupportBundleCommand implements Callable<Integer> {
+  @Mixin ConfigOption config;
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.tar.gz", description = "Where to write the bundle.")
+  Path output;
+
+  @Option(names = "--log-dir", defaultValue = "/var/log/replyd", paramLabel = "DIR",
+      description = "Where mail.log and replies.log are. Default: ${DEFAULT-VALUE}.")
+  Path logDir;
+
+  @Option(names = "--log-lines", defaultValue = "1000", description = "Lines kept from the end of each log. Default: ${DEFAULT-VALUE}.")
+  int logLines;
+
+  @Override
+  public Integer call() throws Exception {
+    String report = Diagnosis.run(DiagnoseCommand.inputs(config)).render();
+    List<byte[]> secrets = new ArrayList<>();
+    URI metrics = null;
+    Path storage = null;
+    try {
+      ReplydConfig c = config.load();
+      secrets.addAll(c.address().keys());
+      secrets.add(c.callback().secret());
+      if (c.outbound().password() != null) {
+        secrets.add(c.outbound().password());
+      }
+      metrics = URI.create("http://" + c.metrics().bind() + ":" + c.metrics().port() + "/metrics");
+      storage = c.storage().root();
+    } catch (ConfigProblems e) {
+      // The bundle still helps: the report names the problems, the raw config is redacted by key.
+    }
+    SupportBundle.write(output, new SupportBundle.Inputs(config.file, secrets, report,
+        List.of(logDir.resolve("mail.log"), logDir.resolve("replies.log")), logLines, metrics, storage, 20,
+        VersionProvider.version(), Duration.ofSeconds(5)));
+    spec.commandLine().getOut().println("wrote " + output + " (secrets redacted; check it before sending)");
+    return 0;
+  }
+}

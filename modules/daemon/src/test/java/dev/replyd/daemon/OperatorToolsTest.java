@@ -1,0 +1,136 @@
+package dev.replyd.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.replyd.address.WebhookSignature;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * diagnose, test-email and support-bundle through the command line, against a running daemon and
+ * a real main app: what an operator sees when replies stop arriving.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OperatorToolsTest {
+  static final String KEY = "operator tools key 0123456789abcdef0123";
+  static final String SECRET = "operator-tools-callback-secret";
+  static final String PASSWORD = "outbound-relay-password-xyz";
+
+  @TempDir static Path dir;
+  HttpServer receiver;
+  final List<String> bodies = new CopyOnWriteArrayList<>();
+  DaemonProcess daemon;
+  Path config;
+
+  @BeforeAll
+  void start() throws Exception {
+    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+    receiver.createContext("/hooks/replyd", ex -> {
+      try (ex; InputStream in = ex.getRequestBody()) {
+        byte[] body = in.readAllBytes();
+        boolean signed = WebhookSignature.verify(SECRET.getBytes(StandardCharsets.UTF_8),
+            ex.getRequestHeaders().getFirst("Replyd-Signature"), body, System.currentTimeMillis() / 1000, 300);
+        bodies.add(new String(body, StandardCharsets.UTF_8));
+        ex.sendResponseHeaders(signed ? 200 : 401, -1);
+      }
+    });
+    receiver.start();
+    Path first = dir.resolve("first.conf");
+    Files.writeString(first, conf(0));
+    daemon = new DaemonProcess(first);
+    config = dir.resolve("replyd.conf");
+    Files.writeString(config, conf(daemon.smtpPort).replace("metrics { bind = 127.0.0.1, port = 0 }",
+        "metrics { bind = 127.0.0.1, port = " + daemon.metricsPort + " }"));
+  }
+
+  String conf(int smtpPort) {
+    return "replyd {\n"
+        + "  hostname = tracker.test\n"
+        + "  address.keys = [\"" + KEY + "\"]\n"
+        + "  smtp { bind = 127.0.0.1, port = " + smtpPort + " }\n"
+        + "  metrics { bind = 127.0.0.1, port = 0 }\n"
+        + "  storage { root = \"" + dir.resolve("var") + "\", min-free = 1MiB }\n"
+        + "  callback { url = \"http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks/replyd\", secret = \"" + SECRET + "\" }\n"
+        + "  outbound { host = 127.0.0.1, port = " + smtpPort + ", username = ops, password = \"" + PASSWORD + "\" }\n"
+        + "  diagnostics { dns-servers = [\"127.0.0.1:9\"], timeout = 2s }\n"
+        + "}\n";
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    daemon.close();
+    receiver.stop(0);
+  }
+
+  record Result(int exit, String out, String err) {}
+
+  Result replyd(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return new Result(cli.execute(args), out.toString(), err.toString());
+  }
+
+  @Test
+  void diagnosePassesWhatWorksAndFailsDnsWithItsFix() {
+    Result r = replyd("diagnose", "--config", config.toString());
+
+    assertThat(r.exit()).as(r.out()).isEqualTo(1);
+    assertThat(r.out()).contains("PASS  config").contains("PASS  smtp banner").contains("PASS  storage writable")
+        .contains("PASS  callback ping").containsPattern("FAIL  dns reply address[^\\n]*\\n\\s+fix: ")
+        .doesNotContain(SECRET).doesNotContain(KEY);
+    assertThat(bodies).anyMatch(b -> b.contains("\"type\":\"ping\""));
+  }
+
+  @Test
+  void testEmailThroughReplydItselfShowsTheConversationAndIsFiledAsAutomatic() throws Exception {
+    String address = replyd("address", "mint", "--config", config.toString(), "--kind", "i", "--thread", "4", "--user", "2").out().strip();
+
+    Result r = replyd("test-email", "--config", config.toString(), "--to", address);
+
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("-> MAIL FROM:<noreply@tracker.test>").contains("<- 250 2.0.0 Ok: queued as ");
+    daemon.awaitLog("auto_reply", Duration.ofSeconds(30));
+  }
+
+  @Test
+  void testEmailToARefusedAddressExplainsWhy() {
+    Result r = replyd("test-email", "--config", config.toString(), "--to", "someone@example.org");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("<- 550 5.7.1");
+    assertThat(r.err()).startsWith("replyd: test email not sent: ");
+  }
+
+  @Test
+  void supportBundleHoldsNoSecret() throws Exception {
+    Path bundle = dir.resolve("bundle.tar.gz");
+
+    Result r = replyd("support-bundle", "--config", config.toString(), "-o", bundle.toString(), "--log-dir", dir.toString());
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    String all;
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(bundle))) {
+      all = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+    assertThat(all).contains("diagnose").contains("replyd_").doesNotContain(SECRET).doesNotContain(KEY).doesNotContain(PASSWORD);
+  }
+}
