@@ -41,11 +41,12 @@ class CrashRecoveryTest extends DaemonHarness {
     LoadClient client = new LoadClient(codec, () -> daemon.smtpPort, messages, sessions, Duration.ofMinutes(5));
 
     // when: the daemon is killed each time the acknowledged count passes a random threshold
+    java.util.concurrent.atomic.AtomicReference<Throwable> loadFailure = new java.util.concurrent.atomic.AtomicReference<>();
     Thread load = new Thread(() -> {
       try {
         client.run();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      } catch (InterruptedException | RuntimeException | AssertionError e) {
+        loadFailure.set(e);
       }
     }, "load");
     load.start();
@@ -66,6 +67,7 @@ class CrashRecoveryTest extends DaemonHarness {
     }
     load.join(Duration.ofMinutes(10).toMillis());
     assertThat(load.isAlive()).as("load client finished").isFalse();
+    assertThat(loadFailure.get()).as("load client failure").isNull();
 
     // then: everything acknowledged reaches the main app and is filed once as success
     Set<Long> acked = Set.copyOf(client.acknowledged);

@@ -122,6 +122,9 @@ final class LoadClient {
   private boolean deliver(SmtpClient smtp, long n, int session) throws IOException {
     String rcpt = codec.mint(new ReplyToken("i", n, session));
     List<String> replies = smtp.pipeline(List.of("MAIL FROM:<sender@client.test>", "RCPT TO:<" + rcpt + ">", "DATA"));
+    if (replies.contains(null)) {
+      throw new IOException("connection closed during the envelope of message " + n);
+    }
     if (!replies.get(0).startsWith("250") || !replies.get(1).startsWith("250") || !replies.get(2).startsWith("354")) {
       if (replies.get(2) != null && replies.get(2).startsWith("354")) {
         smtp.send(".");
