@@ -426,13 +426,16 @@ public final class Maildir {
     return Optional.of(to);
   }
 
-  /** cur → a final state, durably; then the retry state and stale reason go (see fail()). */
+  /** Removes the retry state and a stale reason, then cur → the final state, durably (see fail()). */
   private void file(String name, String state) throws IOException {
-    moveClaimed(name, state);
+    // Companions go first, so a filed message is never seen beside a stale retry state. A crash
+    // in between leaves the message in cur/ without one: recover() queues it again (at least once).
+    requireClaimed(name);
     removeLeftover(path(DEFERRED, name + RETRY_SUFFIX));
     if (!state.equals(FAILURE)) {
       removeLeftover(path(FAILURE, name + REASON_SUFFIX));
     }
+    moveClaimed(name, state);
   }
 
   /** cur/NAME → STATE/NAME, then fsync STATE so the filing survives a crash. */
