@@ -14,7 +14,9 @@ enum FailureReason {
   UNPARSEABLE("unparseable"),
   TOO_LARGE("too_large"),
   CALLBACK_REJECTED("callback_rejected"),
-  RETRIES_EXHAUSTED("retries_exhausted");
+  RETRIES_EXHAUSTED("retries_exhausted"),
+  /** The From domain fails DMARC and {@code processor.require-dmarc = reject}. */
+  UNAUTHENTICATED("unauthenticated");
 
   private final String wireName;
 

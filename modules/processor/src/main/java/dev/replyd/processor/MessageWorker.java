@@ -4,6 +4,9 @@ import dev.replyd.address.AddressCheck;
 import dev.replyd.address.Refusal;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
+import dev.replyd.auth.AuthResults;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import dev.replyd.extract.MessageBody;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.extract.ReplyText;
@@ -80,6 +83,7 @@ final class MessageWorker {
   private final Clock clock;
   private final Session session = MessageBody.session();
   private final ProcessorMetrics metrics;
+  private final SenderChecks checks;
 
   MessageWorker(
       Maildir maildir,
@@ -90,8 +94,10 @@ final class MessageWorker {
       DeferredSchedule schedule,
       ProcessorSettings settings,
       ProcessorMetrics metrics,
+      SenderChecks checks,
       Clock clock) {
     this.metrics = metrics;
+    this.checks = checks;
     this.maildir = maildir;
     this.codec = codec;
     this.extractor = extractor;
@@ -181,6 +187,19 @@ final class MessageWorker {
       if (automatic.isPresent()) {
         throw new Refused(FailureReason.AUTO_REPLY, automatic.get());
       }
+      WebhookPayload.Auth auth = null;
+      boolean quarantined = false;
+      if (checks.enabled()) {
+        AuthResults verdicts = authenticate(work, facts);
+        auth = WebhookPayload.Auth.of(verdicts, checks.authservId());
+        if (verdicts != null && "fail".equals(verdicts.dmarc().result()) && checks.policy() != SenderChecks.Policy.OFF) {
+          if (checks.policy() == SenderChecks.Policy.REJECT) {
+            throw new Refused(FailureReason.UNAUTHENTICATED, "From domain " + verdicts.dmarc().fromDomain()
+                + " fails DMARC (its policy: " + verdicts.dmarc().policy() + "; processor.require-dmarc = reject)");
+          }
+          quarantined = true;
+        }
+      }
       MessageBody body = MessageBody.of(message);
       ReplyText reply = extractor.extract(body);
       if (reply.reply().isBlank()) {
@@ -193,10 +212,34 @@ final class MessageWorker {
       }
       boolean mailingList = message.getHeader("List-Id") != null || message.getHeader("List-Unsubscribe") != null;
       return Optional.of(
-          WebhookPayload.of(work.name(), receivedAt, facts, token, body, reply, attachments, mailingList).toJson());
+          WebhookPayload.of(work.name(), receivedAt, facts, token, body, reply, attachments, mailingList, auth,
+              quarantined).toJson());
     } finally {
       in.close();
     }
+  }
+
+  /**
+   * SPF, DKIM and DMARC from the facts our Received line recorded; null (not checked) for a file
+   * that did not come through our SMTP side, since SPF without the client IP means nothing.
+   */
+  private AuthResults authenticate(Work work, InboundMessage facts) {
+    if (facts.clientIp() == null) {
+      REPLIES.info("{}: no client IP in our Received header; sender not verified", work.name());
+      return null;
+    }
+    InetAddress client;
+    try {
+      client = InetAddress.getByName(facts.clientIp()); // an IP literal: no DNS lookup
+    } catch (UnknownHostException e) {
+      REPLIES.info("{}: client IP '{}' unreadable; sender not verified", work.name(), facts.clientIp());
+      return null;
+    }
+    AuthResults verdicts = checks.authenticator().verify(work.file(), client,
+        facts.helo() == null ? "" : facts.helo(), facts.mailFrom().orElse(""));
+    REPLIES.info("{}: spf={} dkim={} dmarc={}", work.name(), verdicts.spf().result(),
+        verdicts.dkim().isEmpty() ? "none" : verdicts.dkim().get(0).result(), verdicts.dmarc().result());
+    return verdicts;
   }
 
   private ReplyToken verify(InboundMessage facts) throws Refused {

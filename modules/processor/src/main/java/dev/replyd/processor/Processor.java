@@ -70,7 +70,7 @@ public final class Processor implements AutoCloseable {
 
   private Processor(
       ProcessorSettings settings, Maildir maildir, ReplyAddressCodec codec, ReplyExtractor extractor,
-      MeterRegistry registry)
+      MeterRegistry registry, SenderChecks checks)
       throws IOException {
     this.settings = settings;
     this.metrics = new ProcessorMetrics(registry);
@@ -83,7 +83,7 @@ public final class Processor implements AutoCloseable {
     DeferredSchedule schedule = new DeferredSchedule(maildir, queue, timers, clock);
     RetryPolicy policy =
         new RetryPolicy(settings.retryBaseDelay(), settings.retryMaxDelay(), settings.maxAge());
-    this.worker = new MessageWorker(maildir, codec, extractor, sender, policy, schedule, settings, metrics, clock);
+    this.worker = new MessageWorker(maildir, codec, extractor, sender, policy, schedule, settings, metrics, checks, clock);
     Path newDirectory = maildir.root().resolve(MaildirLayout.NEW);
     try {
       this.watcher = new MaildirWatcher(newDirectory, this::rescanNew);
@@ -118,6 +118,15 @@ public final class Processor implements AutoCloseable {
       ProcessorSettings settings, Maildir maildir, ReplyAddressCodec codec, ReplyExtractor extractor,
       MeterRegistry registry)
       throws IOException {
+    return start(settings, maildir, codec, extractor, registry, SenderChecks.none());
+  }
+
+  /** As above, verifying each sender (SPF, DKIM, DMARC) as {@code checks} says. */
+  public static Processor start(
+      ProcessorSettings settings, Maildir maildir, ReplyAddressCodec codec, ReplyExtractor extractor,
+      MeterRegistry registry, SenderChecks checks)
+      throws IOException {
+    Objects.requireNonNull(checks, "checks");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(maildir, "maildir");
@@ -126,7 +135,7 @@ public final class Processor implements AutoCloseable {
     Recovery recovery = maildir.recover();
     REPLIES.info("starting processor: {} (recovered: {} to new, {} to deferred, {} stale tmp files removed)",
         settings, recovery.returnedToNew(), recovery.returnedToDeferred(), recovery.staleTmpRemoved());
-    return new Processor(settings, maildir, codec, extractor, registry);
+    return new Processor(settings, maildir, codec, extractor, registry, checks);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.replyd.processor;
 
 import dev.replyd.address.ReplyToken;
+import dev.replyd.auth.AuthResults;
 import dev.replyd.extract.MessageBody;
 import dev.replyd.extract.ReplyText;
 import java.io.IOException;
@@ -35,6 +36,7 @@ record WebhookPayload(
     String fullText,
     String html,
     List<AttachmentSummary> attachments,
+    Auth auth,
     Flags flags) {
 
   record Envelope(String mailFrom, String recipient, String clientIp, String helo) {}
@@ -55,7 +57,28 @@ record WebhookPayload(
    * @param mailingList the message carries {@code List-Id} or {@code List-Unsubscribe}
    * @param charsetFallback a part's declared charset was unknown and a fallback was used
    */
-  record Flags(boolean autoReply, boolean mailingList, boolean charsetFallback) {}
+  record Flags(boolean autoReply, boolean mailingList, boolean charsetFallback, boolean quarantined) {}
+
+  /**
+   * Sender authentication verdicts (null when not checked: {@code processor.sender-checks = false},
+   * or a file that did not come through replyd's SMTP side). {@code authentication_results} is the
+   * RFC 8601 header replyd would add, for the main app to store or show.
+   */
+  record Auth(Spf spf, List<Dkim> dkim, Dmarc dmarc, String authenticationResults) {
+    static Auth of(AuthResults r, String authservId) {
+      return r == null ? null : new Auth(
+          new Spf(r.spf().result(), r.spf().identity(), r.spf().domain()),
+          r.dkim().stream().map(d -> new Dkim(d.result(), d.domain(), d.selector())).toList(),
+          new Dmarc(r.dmarc().result(), r.dmarc().fromDomain(), r.dmarc().policy()),
+          r.authenticationResultsHeader(authservId));
+    }
+  }
+
+  record Spf(String result, String identity, String domain) {}
+
+  record Dkim(String result, String domain, String selector) {}
+
+  record Dmarc(String result, String fromDomain, String policy) {}
 
   static WebhookPayload of(
       String deliveryId,
@@ -65,7 +88,9 @@ record WebhookPayload(
       MessageBody body,
       ReplyText reply,
       List<AttachmentSummary> attachments,
-      boolean mailingList) {
+      boolean mailingList,
+      Auth auth,
+      boolean quarantined) {
     return new WebhookPayload(
         "reply",
         deliveryId,
@@ -87,7 +112,8 @@ record WebhookPayload(
         reply.full(),
         body.html().orElse(null),
         attachments,
-        new Flags(false, mailingList, body.charsetFallback()));
+        auth,
+        new Flags(false, mailingList, body.charsetFallback(), quarantined));
   }
 
   byte[] toJson() {
