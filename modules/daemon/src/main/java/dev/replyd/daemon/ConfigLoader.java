@@ -216,7 +216,7 @@ final class ConfigLoader {
       }
       Boolean enabled = bool("processor.enabled");
       ReplydConfig.Processor processor = new ReplydConfig.Processor(enabled == null || enabled, orZero(threads),
-          positiveBytes("processor.max-message-size"), stringList("processor.markers"));
+          positiveBytes("processor.max-message-size"), stringList("processor.markers"), senderChecks());
 
       ReplydConfig.Callback callback = new ReplydConfig.Callback(callbackUrl(), callbackSecret(),
           positiveDuration("callback.timeout"), positiveDuration("callback.max-age"),
@@ -291,9 +291,20 @@ final class ConfigLoader {
           orDefault(string("outbound.from"), noreply));
     }
 
+    private ReplydConfig.SenderChecks senderChecks() {
+      Boolean enabled = bool("processor.sender-checks.enabled");
+      return new ReplydConfig.SenderChecks(enabled == null || enabled,
+          oneOf("processor.sender-checks.require-dmarc", List.of("off", "quarantine", "reject")),
+          dnsServers("processor.sender-checks.dns-servers"), positiveDuration("processor.sender-checks.timeout"));
+    }
+
     private ReplydConfig.Diagnostics diagnostics() {
+      return new ReplydConfig.Diagnostics(dnsServers("diagnostics.dns-servers"), positiveDuration("diagnostics.timeout"));
+    }
+
+    private List<java.net.InetSocketAddress> dnsServers(String key) {
       List<java.net.InetSocketAddress> servers = new ArrayList<>();
-      List<String> listed = stringList("diagnostics.dns-servers");
+      List<String> listed = stringList(key);
       for (String s : listed == null ? List.<String>of() : listed) {
         int colon = s.lastIndexOf(':');
         try {
@@ -301,10 +312,10 @@ final class ConfigLoader {
           int portPart = colon > 0 ? Integer.parseInt(s.substring(colon + 1)) : 53;
           servers.add(new java.net.InetSocketAddress(hostPart, portPart));
         } catch (NumberFormatException e) {
-          problems.add("diagnostics.dns-servers", "'" + s + "' is not host:port (expected e.g. 127.0.0.1:53)");
+          problems.add(key, "'" + s + "' is not host:port (expected e.g. 127.0.0.1:53)");
         }
       }
-      return new ReplydConfig.Diagnostics(List.copyOf(servers), positiveDuration("diagnostics.timeout"));
+      return List.copyOf(servers);
     }
 
     private String oneOf(String key, List<String> allowed) {

@@ -5,6 +5,8 @@ import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.processor.Processor;
 import dev.replyd.processor.ProcessorSettings;
+import dev.replyd.processor.SenderChecks;
+import dev.replyd.auth.SenderAuthenticator;
 import dev.replyd.smtp.SmtpServer;
 import dev.replyd.smtp.SmtpSettings;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -119,7 +121,8 @@ final class Daemon {
     StorageGauges.bind(maildir, registry);
     codec = codec(config);
     if (config.processor().enabled()) {
-      processor = Processor.start(processorSettings(config), maildir, codec, extractor(config), registry);
+      processor = Processor.start(processorSettings(config), maildir, codec, extractor(config), registry,
+          senderChecks(config));
     } else {
       log.warn("processor.enabled = false: mail is stored in {} but not processed", config.storage().root().resolve("mail/reply/new"));
     }
@@ -191,6 +194,15 @@ final class Daemon {
     List<String> own = List.of(c.address().replyDomain(), c.hostname());
     return new ReplyExtractor(new ReplyExtractor.Settings(
         c.processor().markers().isEmpty() ? defaults.markers() : c.processor().markers(), own, defaults.budget()));
+  }
+
+  static SenderChecks senderChecks(ReplydConfig c) {
+    ReplydConfig.SenderChecks s = c.processor().senderChecks();
+    if (!s.enabled()) {
+      return SenderChecks.none();
+    }
+    return new SenderChecks(new SenderAuthenticator(new SenderAuthenticator.Settings(s.dnsServers(), s.timeout(), c.hostname())),
+        SenderChecks.Policy.parse(s.requireDmarc()), c.hostname());
   }
 
   static ProcessorSettings processorSettings(ReplydConfig c) {

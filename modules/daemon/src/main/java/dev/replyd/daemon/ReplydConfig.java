@@ -58,7 +58,9 @@ record ReplydConfig(
 
   record Storage(Path root, long minFree, Duration retention) {}
 
-  record Processor(boolean enabled, int threads, long maxMessageSize, List<String> markers) {}
+  record Processor(boolean enabled, int threads, long maxMessageSize, List<String> markers, SenderChecks senderChecks) {}
+
+  record SenderChecks(boolean enabled, String requireDmarc, List<java.net.InetSocketAddress> dnsServers, Duration timeout) {}
 
   record Callback(URI url, byte[] secret, Duration timeout, Duration maxAge, Duration retryBaseDelay, Duration retryMaxDelay,
       long maxAttachmentBytes) {

@@ -51,6 +51,24 @@ class ConfigLoaderTest {
     assertThat(c.callback().timeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.callback().maxAge()).isEqualTo(Duration.ofDays(2));
     assertThat(c.metrics().port()).isEqualTo(9465);
+    assertThat(c.processor().senderChecks().enabled()).isTrue();
+    assertThat(c.processor().senderChecks().requireDmarc()).isEqualTo("off");
+    assertThat(c.outbound().from()).isEqualTo("noreply@tracker.example.com");
+    assertThat(c.outbound().heloDomain()).isEqualTo("tracker.example.com");
+    assertThat(c.callback().retryBaseDelay()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void choicesAndAuthNeedsAreCheckedByKey() throws Exception {
+    Path f = file(minimal().replace("storage.root", "processor.sender-checks.require-dmarc = maybe,"
+        + " outbound { auth = plain }, diagnostics.dns-servers = [\"127.0.0.1:x\"], storage.root"));
+
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+        .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+            "replyd.processor.sender-checks.require-dmarc: 'maybe' is not one of off, quarantine, reject",
+            "replyd.outbound.auth: plain needs outbound.username and a password (outbound.password,"
+                + " outbound.password-file or REPLYD_OUTBOUND_PASSWORD)",
+            "replyd.diagnostics.dns-servers: '127.0.0.1:x' is not host:port (expected e.g. 127.0.0.1:53)"));
   }
 
   @Test

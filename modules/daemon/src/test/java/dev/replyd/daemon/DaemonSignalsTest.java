@@ -67,7 +67,7 @@ class DaemonSignalsTest {
         + "  smtp { bind = 127.0.0.1, port = 0" + tls + " }\n"
         + "  metrics { bind = 127.0.0.1, port = 0 }\n"
         + "  storage { root = \"" + dir.resolve("var") + "\", min-free = 1MiB }\n"
-        + "  processor.threads = 1\n"
+        + "  processor { threads = 1, sender-checks.enabled = false }\n"
         + "  callback { url = \"http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks/replyd\", secret = \"" + SECRET + "\" }\n"
         + "  shutdown.grace = 20s\n"
         + "}\n";

@@ -69,6 +69,7 @@ class OperatorToolsTest {
         + "  callback { url = \"http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks/replyd\", secret = \"" + SECRET + "\" }\n"
         + "  outbound { host = 127.0.0.1, port = " + smtpPort + ", username = ops, password = \"" + PASSWORD + "\" }\n"
         + "  diagnostics { dns-servers = [\"127.0.0.1:9\"], timeout = 2s }\n"
+        + "  processor.sender-checks.enabled = false\n"
         + "}\n";
   }
 
