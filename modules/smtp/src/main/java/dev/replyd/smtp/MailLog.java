@@ -108,6 +108,11 @@ final class MailLog {
         LOG.info("{}", line);
     }
 
+    static void forgedAuthResults(String queueId, String authservId) {
+        LOG.info("{}: removed an Authentication-Results header claiming to be from {} (RFC 8601 section 5)",
+                queueId, clean(authservId));
+    }
+
     static void storageFailed(String queueIdOrNull, Exception failure) {
         LOG.error("{}: cannot store message in maildir: {}", queueIdOrNull == null ? "NOQUEUE" : queueIdOrNull,
                 failure.getMessage());

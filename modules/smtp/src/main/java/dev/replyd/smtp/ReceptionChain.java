@@ -62,6 +62,7 @@ final class ReceptionChain {
                 new BareLineFeedFilter(),
                 size,
                 new MessageIdFilter(),
+                new ForgedAuthResultsFilter(settings),
                 new DataLineMessageHookHandler(),
                 new SessionLogHandler(counters),
                 admission,
