@@ -7,6 +7,7 @@ import dev.replyd.maildir.MaildirLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +61,7 @@ class CallbackOutageTest extends DaemonHarness {
     int refused503 = app.refusedWith503.get();
     long recoveryStart = System.nanoTime();
     app.mode(MainApp.Mode.ACCEPT);
-    Set<Long> acked = new java.util.HashSet<>(first.acknowledged);
+    Set<Long> acked = new HashSet<>(first.acknowledged);
     acked.addAll(second.acknowledged);
     long deadline = System.nanoTime() + Duration.ofMinutes(Soak.ON ? 5 : 2).toNanos();
     while (!app.postsPerThread().keySet().containsAll(acked) && System.nanoTime() < deadline) {

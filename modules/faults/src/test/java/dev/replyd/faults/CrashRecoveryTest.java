@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class CrashRecoveryTest extends DaemonHarness {
     LoadClient client = new LoadClient(codec, () -> daemon.smtpPort, messages, sessions, Duration.ofMinutes(5));
 
     // when: the daemon is killed each time the acknowledged count passes a random threshold
-    java.util.concurrent.atomic.AtomicReference<Throwable> loadFailure = new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicReference<Throwable> loadFailure = new AtomicReference<>();
     Thread load = new Thread(() -> {
       try {
         client.run();

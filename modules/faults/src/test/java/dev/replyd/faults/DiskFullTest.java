@@ -2,9 +2,11 @@ package dev.replyd.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.MaildirLayout;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +23,7 @@ class DiskFullTest extends DaemonHarness {
     Path root = storageRoot();
     Path config = ReplydProcess.writeConfig(dir, root, app, "storage.min-free = 1PiB");
     daemon = new ReplydProcess(config);
-    String rcpt = ReplydSmtp.codec(ReplydSmtp.KEY).mint(new dev.replyd.address.ReplyToken("i", 1, 2));
+    String rcpt = ReplydSmtp.codec(ReplydSmtp.KEY).mint(new ReplyToken("i", 1, 2));
     int attempts = Soak.size(20, 500);
     int refused = 0;
 
@@ -71,7 +73,7 @@ class DiskFullTest extends DaemonHarness {
       try (SmtpClient client = new SmtpClient(daemon.smtpPort, 10_000)) {
         client.send("EHLO client.test");
         client.send("MAIL FROM:<sender@client.test>");
-        client.send("RCPT TO:<" + ReplydSmtp.codec(ReplydSmtp.KEY).mint(new dev.replyd.address.ReplyToken("i", 100 + i, 2)) + ">");
+        client.send("RCPT TO:<" + ReplydSmtp.codec(ReplydSmtp.KEY).mint(new ReplyToken("i", 100 + i, 2)) + ">");
         client.send("DATA");
         client.write(LoadClient.body(100 + i));
         if (client.send(".").startsWith("250 2.0.0")) {
@@ -92,5 +94,47 @@ class DiskFullTest extends DaemonHarness {
     assertThat(accepted).isEqualTo(attempts);
     assertThat(app.postsPerThread()).hasSize(accepted);
     assertThat(daemon.http("/readyz")).startsWith("200");
+  }
+
+  @Test
+  void aWriteErrorDuringDataIs451AndLeavesNothingHalfWritten() throws Exception {
+    // given: files may not grow beyond 256 KiB (RLIMIT_FSIZE), so a large message fails mid-write
+    Path root = storageRoot();
+    daemon = ReplydProcess.withFileSizeLimit(ReplydProcess.writeConfig(dir, root, app, ""), 256);
+    String rcpt = ReplydSmtp.codec(ReplydSmtp.KEY).mint(new ReplyToken("i", 1, 2));
+    String line = "A reply line long enough to fill the file quickly, again and again and again.\r\n";
+    String large = LoadClient.body(1) + line.repeat((512 << 10) / line.length());
+    int attempts = Soak.size(5, 50);
+    List<String> largeReplies = new ArrayList<>();
+    List<String> smallReplies = new ArrayList<>();
+
+    // when: large messages (refused by the disk) alternate with small ones (fit)
+    for (int i = 0; i < attempts; i++) {
+      for (String message : List.of(large, LoadClient.body(1000 + i))) {
+        try (SmtpClient client = new SmtpClient(daemon.smtpPort, 30_000)) {
+          client.send("EHLO client.test");
+          client.send("MAIL FROM:<sender@client.test>");
+          client.send("RCPT TO:<" + rcpt + ">");
+          client.send("DATA");
+          client.write(message);
+          (message == large ? largeReplies : smallReplies).add(client.send("."));
+          client.send("QUIT");
+        }
+      }
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (StoredFiles.count(root, MaildirLayout.SUCCESS) < attempts && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+
+    // then: 451 for each large one, nothing half-written anywhere, the small ones delivered
+    Soak.report("write-error", "large messages=" + attempts + " replies " + largeReplies.stream().distinct().toList()
+        + "; small messages=" + attempts + " replies " + smallReplies.stream().map(r -> r.substring(0, Math.min(9, r.length()))).distinct().toList()
+        + "; files: " + StoredFiles.summary(root));
+    assertThat(largeReplies).allSatisfy(r -> assertThat(r).startsWith("451 4.3.0"));
+    assertThat(smallReplies).allSatisfy(r -> assertThat(r).startsWith("250 2.0.0"));
+    assertThat(StoredFiles.count(root, MaildirLayout.TMP)).as("half-written files in tmp/").isZero();
+    assertThat(StoredFiles.count(root, MaildirLayout.SUCCESS)).isEqualTo(attempts);
+    assertThat(StoredFiles.count(root, MaildirLayout.FAILURE)).isZero();
   }
 }

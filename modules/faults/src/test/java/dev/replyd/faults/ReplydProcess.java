@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -43,12 +44,26 @@ final class ReplydProcess implements AutoCloseable {
   final int metricsPort;
 
   ReplydProcess(Path config) throws Exception {
+    this(config, List.of());
+  }
+
+  /**
+   * Starts the daemon with a per-file size limit (RLIMIT_FSIZE, {@code ulimit -f}) of
+   * {@code kibibytes}: writing past it fails with EFBIG (the JVM ignores SIGXFSZ), a real write
+   * error in the middle of a message file.
+   */
+  static ReplydProcess withFileSizeLimit(Path config, int kibibytes) throws Exception {
+    return new ReplydProcess(config, List.of("sh", "-c", "ulimit -f " + kibibytes + " && exec \"$@\"", "sh"));
+  }
+
+  private ReplydProcess(Path config, List<String> wrapper) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
-    process = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    List<String> command = new ArrayList<>(wrapper);
+    command.addAll(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-Dlogback.configurationFile=" + resource("daemon-logback.xml"),
         "-cp", System.getProperty("java.class.path"),
-        "dev.replyd.daemon.Main", "run", "--config", config.toString())
-        .redirectErrorStream(true).start();
+        "dev.replyd.daemon.Main", "run", "--config", config.toString()));
+    process = new ProcessBuilder(command).redirectErrorStream(true).start();
     reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {

@@ -2,8 +2,10 @@ package dev.replyd.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
 import dev.replyd.extract.ReplyExtractor;
+import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
 import dev.replyd.processor.Processor;
 import dev.replyd.processor.ProcessorSettings;
@@ -11,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -124,7 +127,7 @@ class SlowPeersTest {
   void aMainAppThatAcceptsAndNeverAnswersIsTimedOutAndTheMessageIsRetriedLater() throws Exception {
     // given: a "main app" that accepts connections and never reads or answers
     List<Socket> held = new CopyOnWriteArrayList<>();
-    try (ServerSocket tarpit = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    try (ServerSocket tarpit = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
          MainApp app = MainApp.start()) {
       Thread acceptor = started("tarpit", () -> {
         while (!tarpit.isClosed()) {
@@ -135,8 +138,8 @@ class SlowPeersTest {
           }
         }
       });
-      dev.replyd.maildir.Maildir maildir = dev.replyd.maildir.Maildir.open(root);
-      var codec = ReplydSmtp.codec(ReplydSmtp.KEY);
+      Maildir maildir = Maildir.open(root);
+      ReplyAddressCodec codec = ReplydSmtp.codec(ReplydSmtp.KEY);
       ProcessorSettings d = ProcessorSettings.defaults(URI.create("http://127.0.0.1:" + tarpit.getLocalPort() + "/hooks"),
           MainApp.SECRET.getBytes(StandardCharsets.UTF_8));
       Duration timeout = Duration.ofSeconds(2);

@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -21,6 +23,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
@@ -49,7 +52,8 @@ class SmtpCommandFuzzTest {
   ReplydSmtp smtp;
   LogCapture log;
   final Set<String> acknowledgedIds = new HashSet<>();
-  final Set<String> seenFiles = new HashSet<>();
+  /** Queue id of each file already read from new/ (files never change once there). */
+  final Map<String, String> queueIdOfFile = new HashMap<>();
 
   @BeforeProperty
   void start() throws IOException {
@@ -120,13 +124,17 @@ class SmtpCommandFuzzTest {
   private Set<String> storedQueueIds() throws IOException {
     Set<String> ids = new HashSet<>();
     for (Path file : StoredFiles.messages(dir.path, MaildirLayout.NEW)) {
-      seenFiles.add(file.getFileName().toString());
-      String head = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-      Matcher m = OUR_RECEIVED.matcher(head);
-      if (!m.find()) {
-        throw new AssertionError("stored file without our Received field: " + file + "\n" + head);
+      String id = queueIdOfFile.get(file.getFileName().toString());
+      if (id == null) {
+        String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+        Matcher m = OUR_RECEIVED.matcher(text);
+        if (!m.find()) {
+          throw new AssertionError("stored file without our Received field: " + file + "\n" + text);
+        }
+        id = m.group(1);
+        queueIdOfFile.put(file.getFileName().toString(), id);
       }
-      ids.add(m.group(1));
+      ids.add(id);
     }
     return ids;
   }
@@ -136,14 +144,14 @@ class SmtpCommandFuzzTest {
   @Provide
   Arbitrary<List<String>> sessions() {
     return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(3, chunk().list().ofMinSize(1).ofMaxSize(14)),
-        net.jqwik.api.Tuple.of(2, mutatedTransaction().map(List::of)));
+        Tuple.of(3, chunk().list().ofMinSize(1).ofMaxSize(14)),
+        Tuple.of(2, mutatedTransaction().map(List::of)));
   }
 
   private Arbitrary<String> chunk() {
     String valid = smtp.replyAddress(1, 5);
     return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(8, Arbitraries.of(
+        Tuple.of(8, Arbitraries.of(
             "EHLO fuzz.test\r\n", "HELO fuzz.test\r\n", "EHLO\r\n", "MAIL FROM:<s@client.test>\r\n", "MAIL FROM:<>\r\n",
             "MAIL FROM:<s@client.test> SIZE=99999999\r\n", "MAIL FROM:<s@client.test> BODY=8BITMIME\r\n",
             "MAIL FROM:s@client.test\r\n", "MAIL FROM:<s@client.test> XYZ=1\r\n",
@@ -152,15 +160,15 @@ class SmtpCommandFuzzTest {
             "RCPT TO:<" + valid + "> NOTIFY=NEVER\r\n", "RCPT TO:\r\n",
             "DATA\r\n", "RSET\r\n", "NOOP\r\n", "VRFY root\r\n", "EXPN staff\r\n", "HELP\r\n", "BDAT 10 LAST\r\n",
             "STARTTLS\r\n", "AUTH PLAIN AGZvbwBiYXI=\r\n", "ETRN x\r\n", "QUIT\r\n", "\r\n", " \r\n")),
-        net.jqwik.api.Tuple.of(6, Arbitraries.of(
+        Tuple.of(6, Arbitraries.of(
             "From: a@client.test\r\nSubject: fuzz\r\n\r\nbody line\r\n", ".\r\n", "..\r\n", "..leading dot\r\n",
             "line\r\n.\r\n", "Subject: x\r\n\r\n", "\r\n.\r\n")),
-        net.jqwik.api.Tuple.of(4, Arbitraries.of(SMUGGLING).map(v -> "text" + v + "MAIL FROM:<evil@smuggle.test>\r\nRCPT TO:<"
+        Tuple.of(4, Arbitraries.of(SMUGGLING).map(v -> "text" + v + "MAIL FROM:<evil@smuggle.test>\r\nRCPT TO:<"
             + valid + ">\r\nDATA\r\nsmuggled\r\n.\r\n")),
-        net.jqwik.api.Tuple.of(3, Arbitraries.of("x\ry\r\n", "x\ny\r\n", "\n", "\r", "line\n", ".\n", "\r\n.\n", "\n.\n", "\r.\r")),
-        net.jqwik.api.Tuple.of(3, Arbitraries.strings().withCharRange((char) 0, (char) 255).ofMaxLength(120)),
-        net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(900, 3000).map(n -> "X".repeat(n) + "\r\n")),
-        net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(900, 3000).map(n -> "RCPT TO:<" + "a".repeat(n) + "@x>\r\n")));
+        Tuple.of(3, Arbitraries.of("x\ry\r\n", "x\ny\r\n", "\n", "\r", "line\n", ".\n", "\r\n.\n", "\n.\n", "\r.\r")),
+        Tuple.of(3, Arbitraries.strings().withCharRange((char) 0, (char) 255).ofMaxLength(120)),
+        Tuple.of(1, Arbitraries.integers().between(900, 3000).map(n -> "X".repeat(n) + "\r\n")),
+        Tuple.of(1, Arbitraries.integers().between(900, 3000).map(n -> "RCPT TO:<" + "a".repeat(n) + "@x>\r\n")));
   }
 
   /** A well-formed transaction with one to four random edits (insert, delete, replace, duplicate). */

@@ -1,0 +1,61 @@
+package dev.replyd.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.replyd.address.ReplyToken;
+import dev.replyd.maildir.MaildirLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Load from Postfix's own test client, {@code smtp-source} (Debian package postfix, installed by
+ * scripts/test): concurrent sessions, each message acknowledged, every one posted to the main app
+ * once and filed as success. It cannot say which message got which reply, so the crash figures
+ * come from {@link CrashRecoveryTest}'s own client; this one proves a real MTA's load is handled.
+ *
+ * <p>Short: 5 sessions, 300 messages. Soak: 20 sessions, 5,000 messages.
+ */
+class SmtpSourceLoadTest extends DaemonHarness {
+  static final Path SMTP_SOURCE = Path.of("/usr/sbin/smtp-source");
+
+  @Test
+  void everyMessageFromSmtpSourceIsPostedOnceAndFiledAsSuccess() throws Exception {
+    // given
+    assertThat(SMTP_SOURCE).as("smtp-source (apt-get install postfix)").isExecutable();
+    int sessions = Soak.size(5, 20);
+    int messages = Soak.size(300, 5_000);
+    Path root = storageRoot();
+    daemon = new ReplydProcess(ReplydProcess.writeConfig(dir, root, app, "processor.threads = 4"));
+    String rcpt = ReplydSmtp.codec(ReplydSmtp.KEY).mint(new ReplyToken("i", 77, 5));
+
+    // when
+    long t0 = System.nanoTime();
+    Process source = new ProcessBuilder(SMTP_SOURCE.toString(), "-s", String.valueOf(sessions), "-m", String.valueOf(messages),
+        "-l", "2048", "-f", "sender@client.test", "-t", rcpt, "-M", "client.test", "127.0.0.1:" + daemon.smtpPort)
+        .redirectErrorStream(true).redirectOutput(dir.resolve("smtp-source.out").toFile()).start();
+    boolean done = source.waitFor(Soak.ON ? 20 : 3, TimeUnit.MINUTES);
+    long sendMs = (System.nanoTime() - t0) / 1_000_000;
+    String output = Files.readString(dir.resolve("smtp-source.out"), StandardCharsets.UTF_8);
+    long deadline = System.nanoTime() + Duration.ofMinutes(Soak.ON ? 10 : 2).toNanos();
+    while (StoredFiles.count(root, MaildirLayout.SUCCESS) < messages && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+
+    // then
+    long deliveries = app.posts.stream().map(MainApp.Post::deliveryId).distinct().count();
+    Soak.report("smtp-source", "sessions=" + sessions + " sent=" + messages + " in " + sendMs + " ms, exit="
+        + (done ? source.exitValue() : "(timeout)") + " delivered=" + deliveries + " duplicate-posts="
+        + (app.posts.size() - deliveries) + " files: " + StoredFiles.summary(root) + (output.isBlank() ? "" : "; output: " + output.trim()));
+    assertThat(done).as("smtp-source finished").isTrue();
+    assertThat(source.exitValue()).as("smtp-source exit status; output: %s", output).isZero();
+    assertThat(output).as("smtp-source output (it reports every refused reply)").isBlank();
+    assertThat(deliveries).isEqualTo(messages);
+    assertThat(StoredFiles.count(root, MaildirLayout.SUCCESS)).isEqualTo(messages);
+    assertThat(StoredFiles.count(root, MaildirLayout.FAILURE)).isZero();
+    assertThat(daemon.stop(Duration.ofSeconds(30))).isZero();
+  }
+}
