@@ -86,7 +86,7 @@ bench_memory() {
   local ibase irss0 ithreads0; ibase=$(full_gc "$pid" "$gclog"); irss0=$(proc_status_kb "$pid" VmRSS)
   ithreads0=$(proc_status_kb "$pid" Threads)
   mkfifo "$WORK/idle.in"
-  bench_java dev.replyd.bench.IdleConnections "127.0.0.1:$R_PORT" "$MEM_IDLE" <"$WORK/idle.in" >"$WORK/idle.out" 2>&1 &
+  (bench_java dev.replyd.bench.IdleConnections "127.0.0.1:$R_PORT" "$MEM_IDLE") <"$WORK/idle.in" >"$WORK/idle.out" 2>&1 &
   HOG_PIDS+=($!)
   exec 7>"$WORK/idle.in"
   for _ in $(seq 600); do grep -q '^open=' "$WORK/idle.out" && break; sleep 0.1; done

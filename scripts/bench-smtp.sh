@@ -79,7 +79,9 @@ wait_files() { # N TIMEOUT_S WATCH DIR...
 
 rate() { awk -v n="$1" -v us="$2" 'BEGIN { printf "%.0f", n / (us / 1e6) }'; }
 ms_per_msg() { awk -v t="$1" -v hz="$CLK_TCK" -v n="$2" 'BEGIN { printf "%.2f", t * 1000 / hz / n }'; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+  END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        if (m == int(m)) print int(m); else if (m >= 100) printf "%.1f\n", m; else printf "%.2f\n", m }'; }
 
 # One measured run against one server. Sets ACC DUR PIPE CPU BACKLOG (empty when not applicable).
 measure() { # replyd-paused|replyd-pipeline|postfix COUNT
@@ -119,7 +121,7 @@ measure() { # replyd-paused|replyd-pipeline|postfix COUNT
 # Latency probe at a fixed offered rate; prints "p50 p99 achieved".
 probe() { # PORT RCPT RATE
   local out
-  out=$(bench_java dev.replyd.bench.LatencyProbe "127.0.0.1:$1" "$2" "$3" "$COUNT" "$SESSIONS" "$SIZE" "$MODE") || {
+  out=$( (bench_java dev.replyd.bench.LatencyProbe "127.0.0.1:$1" "$2" "$3" "$COUNT" "$SESSIONS" "$SIZE" "$MODE") ) || {
     echo "scripts/bench: latency probe against port $1 failed: $out" >&2; return 1; }
   echo "  probe 127.0.0.1:$1: $out" >&2
   awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
