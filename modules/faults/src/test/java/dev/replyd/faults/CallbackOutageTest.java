@@ -94,10 +94,14 @@ class CallbackOutageTest extends DaemonHarness {
     assertThat(lost).as("acknowledged but never delivered").isEmpty();
     assertThat(StoredFiles.count(root, MaildirLayout.SUCCESS)).isEqualTo(acked.size());
     assertThat(StoredFiles.count(root, MaildirLayout.FAILURE)).isZero();
-    // Retry-After: 1 is below the backoff ceiling, so the ceiling bounds the wait; plus the 2 s
-    // request timeout and scheduling slack on a busy machine.
-    assertThat(maxGapMs).as("longest wait between attempts").isLessThanOrEqualTo(MAX_DELAY.toMillis() + 4_000);
-    assertThat(recoveryMs).as("time to deliver everything once the main app answers").isLessThan(MAX_DELAY.toMillis() * 3 + 10_000);
+    if (!Soak.ON) {
+      // Retry-After: 1 is below the backoff ceiling, so the ceiling bounds the wait; plus the 2 s
+      // request timeout and scheduling slack on a busy machine. Only with a small backlog: with
+      // hundreds of messages per worker a due retry waits for its turn in the work queue, and the
+      // gap measures worker throughput, not the backoff (the soak run reports it).
+      assertThat(maxGapMs).as("longest wait between attempts").isLessThanOrEqualTo(MAX_DELAY.toMillis() + 4_000);
+      assertThat(recoveryMs).as("time to deliver everything once the main app answers").isLessThan(MAX_DELAY.toMillis() * 3 + 10_000);
+    }
   }
 
   /** The longest time between two consecutive attempts of the same delivery, over 503s and the final 200. */
