@@ -11,6 +11,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Without it Jakarta Mail 2.1 looks its stream provider up through ServiceLoader for every
+    // parsed message, scanning every jar: 140-200 us per message against 6 us (measured, JFR).
+    if (System.getProperty("jakarta.mail.util.StreamProvider") == null) {
+      System.setProperty("jakarta.mail.util.StreamProvider", "org.eclipse.angus.mail.util.MailStreamProvider");
+    }
     JakartaMailcap.install();
     System.exit(commandLine().execute(args));
   }
