@@ -216,7 +216,7 @@ final class Daemon {
 
   static SmtpSettings smtpSettings(ReplydConfig c) {
     ReplydConfig.Smtp s = c.smtp();
-    int io = s.ioThreads() > 0 ? s.ioThreads() : Runtime.getRuntime().availableProcessors();
+    int io = s.ioThreads() > 0 ? s.ioThreads() : 4 * Runtime.getRuntime().availableProcessors();
     return new SmtpSettings(c.hostname(), c.address().replyDomain(), new InetSocketAddress(s.bind(), s.port()),
         s.maxMessageSize(), s.maxRecipients(), s.tlsCert(), s.tlsKey(), c.noreply().address(), c.noreply().discard(),
         c.storage().minFree(), s.maxConnections(), s.maxConnectionsPerIp(), s.idleTimeout(), s.sessionTimeout(),
