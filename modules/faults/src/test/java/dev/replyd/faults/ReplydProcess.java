@@ -38,6 +38,8 @@ final class ReplydProcess implements AutoCloseable {
   private static final Pattern SERVING = Pattern.compile("serving: smtp ([0-9.]+):(\\d+).*metrics ([0-9.]+):(\\d+)");
 
   private final Process process;
+  /** Kills the child if the test JVM itself is stopped (surefire timeout, Ctrl-C): no orphan daemons. */
+  private final Thread killOnExit;
   private final List<String> log = new CopyOnWriteArrayList<>();
   private final Thread reader;
   final int smtpPort;
@@ -64,6 +66,9 @@ final class ReplydProcess implements AutoCloseable {
         "-cp", System.getProperty("java.class.path"),
         "dev.replyd.daemon.Main", "run", "--config", config.toString()));
     process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Process started = process;
+    killOnExit = new Thread(started::destroyForcibly, "replyd-child-reaper");
+    Runtime.getRuntime().addShutdownHook(killOnExit);
     reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
@@ -174,6 +179,11 @@ final class ReplydProcess implements AutoCloseable {
   public void close() throws InterruptedException {
     if (process.isAlive()) {
       kill9();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(killOnExit);
+    } catch (IllegalStateException exiting) {
+      // the JVM is already shutting down; the hook runs anyway
     }
   }
 }
