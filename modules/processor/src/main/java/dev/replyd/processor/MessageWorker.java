@@ -64,16 +64,15 @@ import org.slf4j.LoggerFactory;
  * <p>SECURITY: reads only message files replyd stored; logs no secret (the callback secret
  * stays inside {@link CallbackSender}).
  *
- * <p>THREAD-SAFETY: shared by all workers; the only mutable field is the volatile codec
- * reference, swapped whole by {@link #reloadAddresses} (a message is checked with the codec
- * current when its check starts). Each call is confined to the worker that claimed the message.
+ * <p>THREAD-SAFETY: shared by all workers; no mutable fields of its own (the codec's keys rotate
+ * inside the codec, atomically). Each call is confined to the worker that claimed the message.
  */
 final class MessageWorker {
 
   static final Logger REPLIES = LoggerFactory.getLogger("replies");
 
   private final Maildir maildir;
-  private volatile ReplyAddressCodec codec;
+  private final ReplyAddressCodec codec;
   private final ReplyExtractor extractor;
   private final CallbackSender sender;
   private final RetryPolicy policy;
@@ -118,11 +117,6 @@ final class MessageWorker {
       super(detail, null, false, false);
       this.reason = reason;
     }
-  }
-
-  /** Verifies tokens with {@code next} from now on (address key rotation). */
-  void reloadAddresses(ReplyAddressCodec next) {
-    codec = next;
   }
 
   void process(Work work) throws InterruptedException {

@@ -40,13 +40,14 @@ import org.slf4j.Logger;
  * {@link #stop} stops finding work, lets workers finish the message in hand for up to
  * {@code grace}, interrupts them after that, and returns every message still claimed to the
  * Maildir with {@code recover()}. {@link #reloadCallback} swaps the callback URL and secret
- * for attempts that start afterwards, {@link #reloadAddresses} the reply-address codec (SIGHUP).
+ * for attempts that start afterwards. Address keys rotate in the shared codec itself
+ * ({@code ReplyAddressCodec.replaceKeys}), which the workers read for every message.
  *
  * <p>FAILURES: {@link #start} throws {@link IOException} when the Maildir cannot be recovered or
  * watched (the daemon should not run half-blind). Afterwards nothing is fatal: per-message
  * failures are filed by the workers, Maildir errors are logged and retried at the next rescan.
  *
- * <p>THREAD-SAFETY: {@link #stop}, {@link #reloadCallback} and {@link #reloadAddresses} may be
+ * <p>THREAD-SAFETY: {@link #stop} and {@link #reloadCallback} may be
  * called from any thread; stop is idempotent.
  */
 public final class Processor implements AutoCloseable {
@@ -158,15 +159,6 @@ public final class Processor implements AutoCloseable {
         settings.maxMessageBytes(), settings.rescanInterval(), settings.retention());
     sender.retarget(url, secret);
     REPLIES.info("callback target is now {} (secret reloaded)", url);
-  }
-
-  /**
-   * Verifies reply tokens with {@code codec} from now on (SIGHUP after an address key rotation);
-   * messages already being checked finish with the codec they started with.
-   */
-  public void reloadAddresses(ReplyAddressCodec codec) {
-    worker.reloadAddresses(Objects.requireNonNull(codec, "codec"));
-    REPLIES.info("reply-address codec reloaded: {}", codec);
   }
 
   /**

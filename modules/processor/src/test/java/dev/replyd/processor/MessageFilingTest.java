@@ -114,11 +114,14 @@ class MessageFilingTest extends ProcessorHarness {
     byte[] newKey = "rotated-address-key-fedcba9876543210-xyz".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     ReplyAddressCodec rotated = new ReplyAddressCodec(
         "reply", Fixtures.REPLY_DOMAIN, List.of("i", "p", "c", "d"), List.of(newKey, Fixtures.ADDRESS_KEY));
-    start(Fixtures.settings(receiver.url()));
+    ReplyAddressCodec shared = new ReplyAddressCodec(
+        "reply", Fixtures.REPLY_DOMAIN, List.of("i", "p", "c", "d"), List.of(Fixtures.ADDRESS_KEY));
+    processor = Processor.start(Fixtures.settings(receiver.url()), maildir, shared,
+        new dev.replyd.extract.ReplyExtractor(dev.replyd.extract.ReplyExtractor.Settings.defaults()), registry);
     String beforeReload = deliver(maildir, rotated.mint(Fixtures.ISSUE_42_USER_7), fixture("plain.eml"));
     awaitFiled(MaildirLayout.FAILURE, beforeReload);
 
-    processor.reloadAddresses(rotated);
+    shared.replaceKeys(List.of(newKey, Fixtures.ADDRESS_KEY));
     String newKeyToken = deliver(maildir, rotated.mint(Fixtures.ISSUE_42_USER_7), fixture("plain.eml"));
     String oldKeyToken = deliver(maildir, replyAddress(), fixture("html-only.eml"));
 
