@@ -327,7 +327,11 @@ public final class Maildir {
     for (String name : messages(TMP)) {
       Path file = path(TMP, name);
       try {
-        if (Files.getLastModifiedTime(file).toInstant().isBefore(staleBefore) && Files.deleteIfExists(file)) {
+        // A tmp/ file is dead when its writer (P<pid> on this host) has exited — a delivery cut by
+        // a crash — or, whoever wrote it, when it is older than a day (the Maildir convention).
+        boolean dead = UniqueNames.PROCESS.writerIsGone(name)
+            || Files.getLastModifiedTime(file).toInstant().isBefore(staleBefore);
+        if (dead && Files.deleteIfExists(file)) {
           LOG.debug("removed stale {}/{}", TMP, name);
           removed++;
         }

@@ -37,7 +37,7 @@ final class UniqueNames {
   static final UniqueNames PROCESS = new UniqueNames(ProcessHandle.current().pid(), localHostName());
 
   private static final Pattern MESSAGE =
-      Pattern.compile("([0-9]{1,18})\\.M([0-9]{1,6})P[0-9]+Q[0-9]+\\.[^/:]+");
+      Pattern.compile("([0-9]{1,18})\\.M([0-9]{1,6})P([0-9]+)Q[0-9]+\\.([^/:]+)");
 
   private final long pid;
   private final String host;
@@ -90,6 +90,26 @@ final class UniqueNames {
     Matcher m = MESSAGE.matcher(name);
     m.matches();
     return Optional.of(Long.parseLong(m.group(1)) * 1_000_000L + Long.parseLong(m.group(2)));
+  }
+
+  /**
+   * True when {@code name} was made on this host by a process that no longer runs: its file in
+   * tmp/ can never be committed. False when the writer may still be alive (including a new process
+   * that reused the pid: then the file waits for the age rule) or the name is not ours.
+   */
+  boolean writerIsGone(String name) {
+    if (!isMessage(name)) {
+      return false;
+    }
+    Matcher m = MESSAGE.matcher(name);
+    m.matches();
+    long writer;
+    try {
+      writer = Long.parseLong(m.group(3));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    return m.group(4).equals(host) && ProcessHandle.of(writer).isEmpty();
   }
 
   /** The Maildir specification's escaping: '/' becomes \057 and ':' becomes \072. */

@@ -25,7 +25,7 @@ class RecoveryTest {
   @TempDir Path root;
 
   @Test
-  void recoverReturnsClaimedMailToNewOrDeferredAndRemovesOnlyStaleTmpFiles() throws IOException {
+  void recoverReturnsClaimedMailToNewOrDeferredAndRemovesOnlyDeadTmpFiles() throws Exception {
     // given: a process that died with two messages claimed, one of them a retry
     Maildir before = Maildir.open(root);
     String plain = delivered(before, "first");
@@ -34,23 +34,31 @@ class RecoveryTest {
     before.claim(retried).orElseThrow();
     before.defer(retried, "{\"attempts\":3}".getBytes(UTF_8));
     before.claimDeferred(retried).orElseThrow();
-    // and deliveries that never committed: one a day and a half old, one from a second ago
-    Path stale = Files.writeString(root.resolve(TMP).resolve("1700000000.M1P42Q7.vm"), "half a mess");
+    // and deliveries that never committed: one a day and a half old (from another host), one just
+    // cut by the death of its writer on this host, and one a live process is still writing
+    Path stale = Files.writeString(root.resolve(TMP).resolve("1700000000.M1P42Q7.elsewhere"), "half a mess");
     Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(36))));
-    Path fresh = Files.writeString(root.resolve(TMP).resolve("1700000001.M1P42Q8.vm"), "still being writ");
+    String live = UniqueNames.PROCESS.next();
+    String host = live.substring(live.indexOf('.', live.indexOf('Q')) + 1);
+    Process writer = new ProcessBuilder("true").start();
+    long deadPid = writer.pid();
+    assertThat(writer.onExit().join().exitValue()).isZero();
+    Path cut = Files.writeString(root.resolve(TMP).resolve("1700000002.M1P" + deadPid + "Q9." + host), "cut by SIGKIL");
+    Path fresh = Files.writeString(root.resolve(TMP).resolve(live), "still being writ");
 
     // when: the next process starts
     Maildir after = Maildir.open(root);
     Recovery recovery = after.recover();
 
     // then
-    assertThat(recovery).isEqualTo(new Recovery(1, 1, 1));
+    assertThat(recovery).isEqualTo(new Recovery(1, 1, 2));
     assertThat(after.pending()).containsExactly(plain);
     assertThat(after.deferred()).containsExactly(retried);
     assertThat(after.retryState(retried)).hasValueSatisfying(
         s -> assertThat(new String(s, UTF_8)).isEqualTo("{\"attempts\":3}"));
     assertThat(list(root, CUR)).isEmpty();
     assertThat(stale).doesNotExist();
+    assertThat(cut).doesNotExist();
     assertThat(fresh).exists();
     assertThat(Files.readString(after.path(NEW, plain), US_ASCII)).isEqualTo("first");
   }
