@@ -10,7 +10,6 @@ import org.apache.james.protocols.api.handler.WiringException;
 import org.apache.james.protocols.smtp.SMTPProtocolHandlerChain;
 import org.apache.james.protocols.smtp.core.DataLineMessageHookHandler;
 import org.apache.james.protocols.smtp.core.HeloCmdHandler;
-import org.apache.james.protocols.smtp.core.MailCmdHandler;
 import org.apache.james.protocols.smtp.core.NoopCmdHandler;
 import org.apache.james.protocols.smtp.core.QuitCmdHandler;
 import org.apache.james.protocols.smtp.core.RcptCmdHandler;
@@ -53,7 +52,7 @@ final class ReceptionChain {
                 new CommandAccountingDispatcher(settings, state),
                 new EhloReplyCmdHandler(metrics),
                 new HeloCmdHandler(metrics),
-                new MailCmdHandler(metrics),
+                new SingleSenderMailCmdHandler(metrics),
                 new RcptCmdHandler(metrics),
                 new NoopCmdHandler(),
                 new QuitCmdHandler(metrics),

@@ -60,6 +60,9 @@ final class SmtpReplies {
     /** RFC 3463 2.0.0; discarded because every recipient was the noreply address with discard on. */
     static final Response DISCARDED = fixed("250", "2.0.0 Ok: discarded");
 
+    /** RFC 5321 4.1.4: MAIL may not be sent inside a transaction; RFC 3463 5.5.1 invalid command. */
+    static final Response NESTED_MAIL = fixed("503", "5.5.1 Error: nested MAIL command");
+
     /** RFC 5321 4.2.3 "220 Service ready"; RFC 5321 4.3.1 wants the host name first. */
     static Response greeting(String hostname) {
         return new SMTPResponse("220", hostname + " ESMTP replyd").immutable();
