@@ -14,7 +14,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -106,9 +105,6 @@ class CrashRecoveryTest extends DaemonHarness {
   }
 
   @Test
-  @Disabled("BUG (maildir): Maildir.recover() keeps tmp/ files younger than a day, so the partial file of a"
-      + " delivery cut by SIGKILL stays in tmp/ after restart (issue 8: 'none is in tmp/'). The name carries the"
-      + " dead process's pid (P<pid>): recover() could remove tmp/ files whose pid is not a live process")
   void aPartialDeliveryCutBySigkillIsRemovedFromTmpAtRestart() throws Exception {
     // given: a transaction half-way through DATA
     Path root = storageRoot();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.MaildirLayout;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,10 +16,6 @@ class NestedMailFromTest {
   @TempDir Path root;
 
   @Test
-  @Disabled("BUG (smtp): James 3.8.1 MailCmdHandler.onCommand removes the SENDER attachment after any non-250"
-      + " reply, including its own 503 'Sender already specified'; the next MAIL FROM then gets 250 while the"
-      + " recipients of the first transaction stay, so mail is stored for them under the new sender."
-      + " Fix in smtp: refuse a nested MAIL before James's handler runs (subclass MailCmdHandler.onCommand)")
   void aRefusedNestedMailFromLeavesTheTransactionInProgressAlone() throws Exception {
     try (ReplydSmtp smtp = ReplydSmtp.start(root, s -> s);
          SmtpClient client = new SmtpClient(smtp.port(), 10_000)) {
