@@ -90,6 +90,10 @@ final class Reload implements AutoCloseable {
       current = next;
       log.info("reloaded {}: {}{}", file, reloaded.isEmpty() ? "nothing changed that can be reloaded" : String.join(", ", reloaded),
           needRestart.isEmpty() ? "" : "; changed but needs a restart: " + String.join(", ", needRestart));
+    } catch (RuntimeException e) {
+      // An executor would swallow it: the operator must see that the SIGHUP did not take.
+      log.error("reload of {} failed part-way ({}); what was reloaded before stays, restart to apply the rest", file,
+          e.toString());
     } finally {
       SystemdNotify.reloaded();
     }
