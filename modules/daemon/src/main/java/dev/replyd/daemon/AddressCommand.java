@@ -24,10 +24,6 @@ final class AddressCommand implements Runnable {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: mint or verify");
   }
 
-  static ReplyAddressCodec codec(ReplydConfig c) {
-    return new ReplyAddressCodec(c.address().prefix(), c.address().replyDomain(), c.address().kinds(), c.address().keys());
-  }
-
   @Command(name = "mint", mixinStandardHelpOptions = true,
       description = "Print the reply address for a thread and user, signed with the first key.")
   static final class Mint implements Callable<Integer> {
@@ -46,7 +42,7 @@ final class AddressCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       ReplydConfig c = config.load();
-      ReplyAddressCodec codec = codec(c);
+      ReplyAddressCodec codec = Daemon.codec(c);
       if (!codec.kinds().contains(kind)) {
         spec.commandLine().getErr().println("replyd: unknown kind '" + kind + "' (expected one of: "
             + String.join(", ", new java.util.TreeSet<>(codec.kinds())) + ")");
@@ -68,7 +64,7 @@ final class AddressCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      AddressCheck check = codec(config.load()).check(address);
+      AddressCheck check = Daemon.codec(config.load()).check(address);
       if (check.isValid()) {
         ReplyToken t = check.token().orElseThrow();
         spec.commandLine().getOut().println("valid: kind=" + t.kind() + " thread=" + t.thread() + " user=" + t.user());

@@ -3,6 +3,7 @@ package dev.replyd.daemon;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.maildir.Maildir;
+import dev.replyd.maildir.MaildirLayout;
 import dev.replyd.processor.Processor;
 import dev.replyd.processor.ProcessorSettings;
 import dev.replyd.processor.SenderChecks;
@@ -124,7 +125,7 @@ final class Daemon {
       processor = Processor.start(processorSettings(config), maildir, codec, extractor(config), registry,
           senderChecks(config));
     } else {
-      log.warn("processor.enabled = false: mail is stored in {} but not processed", config.storage().root().resolve("mail/reply/new"));
+      log.warn("processor.enabled = false: mail is stored in {} but not processed", maildir.root().resolve(MaildirLayout.NEW));
     }
     metrics = MetricsEndpoint.start(new InetSocketAddress(config.metrics().bind(), config.metrics().port()),
         registry, healthChecks());
@@ -139,7 +140,7 @@ final class Daemon {
     List<HealthCheck> checks = new ArrayList<>();
     checks.add(HealthCheck.of("smtp", () -> smtp == null ? Optional.of("SMTP listener not started") : Optional.empty()));
     checks.add(HealthCheck.of("storage", () -> {
-      Path tmp = config.storage().root().resolve("mail/reply/tmp");
+      Path tmp = maildir.root().resolve(MaildirLayout.TMP);
       if (!Files.isWritable(tmp)) {
         return Optional.of(tmp + " is not writable");
       }
@@ -190,10 +191,14 @@ final class Daemon {
   }
 
   static ReplyExtractor extractor(ReplydConfig c) {
+    return extractor(c.processor().markers(), List.of(c.address().replyDomain(), c.hostname()));
+  }
+
+  /** The extractor with the default budget; no markers given means the default markers. */
+  static ReplyExtractor extractor(List<String> markers, List<String> ownAddresses) {
     ReplyExtractor.Settings defaults = ReplyExtractor.Settings.defaults();
-    List<String> own = List.of(c.address().replyDomain(), c.hostname());
     return new ReplyExtractor(new ReplyExtractor.Settings(
-        c.processor().markers().isEmpty() ? defaults.markers() : c.processor().markers(), own, defaults.budget()));
+        markers.isEmpty() ? defaults.markers() : markers, ownAddresses, defaults.budget()));
   }
 
   static SenderChecks senderChecks(ReplydConfig c) {

@@ -31,9 +31,7 @@ final class ExtractCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ReplyExtractor.Settings defaults = ReplyExtractor.Settings.defaults();
-    ReplyExtractor extractor = new ReplyExtractor(
-        new ReplyExtractor.Settings(markers.isEmpty() ? defaults.markers() : markers, defaults.ownAddresses(), defaults.budget()));
+    ReplyExtractor extractor = Daemon.extractor(markers, ReplyExtractor.Settings.defaults().ownAddresses());
     ReplyText text;
     try (MessageBody body = file == null ? MessageBody.read(System.in) : MessageBody.read(file)) {
       text = extractor.extract(body);
