@@ -111,51 +111,98 @@ public record SmtpSettings(
     }
 
     public SmtpSettings withBind(InetSocketAddress newBind) {
-        return new SmtpSettings(hostname, replyDomain, newBind, maxMessageSize, maxRecipients, tlsCert, tlsKey,
-                noreplyAddress, noreplyDiscard, minFreeBytes, maxConnections, maxConnectionsPerIp,
-                idleTimeout, sessionTimeout, maxErrors, ioThreads);
+        return with(d -> d.bind = newBind);
     }
 
     public SmtpSettings withLimits(long newMaxMessageSize, int newMaxRecipients) {
-        return new SmtpSettings(hostname, replyDomain, bind, newMaxMessageSize, newMaxRecipients, tlsCert, tlsKey,
-                noreplyAddress, noreplyDiscard, minFreeBytes, maxConnections, maxConnectionsPerIp,
-                idleTimeout, sessionTimeout, maxErrors, ioThreads);
+        return with(d -> {
+            d.maxMessageSize = newMaxMessageSize;
+            d.maxRecipients = newMaxRecipients;
+        });
     }
 
     public SmtpSettings withTls(Path cert, Path key) {
-        return new SmtpSettings(hostname, replyDomain, bind, maxMessageSize, maxRecipients, cert, key,
-                noreplyAddress, noreplyDiscard, minFreeBytes, maxConnections, maxConnectionsPerIp,
-                idleTimeout, sessionTimeout, maxErrors, ioThreads);
+        return with(d -> {
+            d.tlsCert = cert;
+            d.tlsKey = key;
+        });
     }
 
     public SmtpSettings withNoreply(String address, boolean discard) {
-        return new SmtpSettings(hostname, replyDomain, bind, maxMessageSize, maxRecipients, tlsCert, tlsKey,
-                address, discard, minFreeBytes, maxConnections, maxConnectionsPerIp,
-                idleTimeout, sessionTimeout, maxErrors, ioThreads);
+        return with(d -> {
+            d.noreplyAddress = address;
+            d.noreplyDiscard = discard;
+        });
     }
 
     public SmtpSettings withMinFreeBytes(long bytes) {
-        return new SmtpSettings(hostname, replyDomain, bind, maxMessageSize, maxRecipients, tlsCert, tlsKey,
-                noreplyAddress, noreplyDiscard, bytes, maxConnections, maxConnectionsPerIp,
-                idleTimeout, sessionTimeout, maxErrors, ioThreads);
+        return with(d -> d.minFreeBytes = bytes);
     }
 
     public SmtpSettings withConnectionLimits(int total, int perIp) {
-        return new SmtpSettings(hostname, replyDomain, bind, maxMessageSize, maxRecipients, tlsCert, tlsKey,
-                noreplyAddress, noreplyDiscard, minFreeBytes, total, perIp,
-                idleTimeout, sessionTimeout, maxErrors, ioThreads);
+        return with(d -> {
+            d.maxConnections = total;
+            d.maxConnectionsPerIp = perIp;
+        });
     }
 
     public SmtpSettings withTimeouts(Duration idle, Duration session) {
-        return new SmtpSettings(hostname, replyDomain, bind, maxMessageSize, maxRecipients, tlsCert, tlsKey,
-                noreplyAddress, noreplyDiscard, minFreeBytes, maxConnections, maxConnectionsPerIp,
-                idle, session, maxErrors, ioThreads);
+        return with(d -> {
+            d.idleTimeout = idle;
+            d.sessionTimeout = session;
+        });
     }
 
     public SmtpSettings withMaxErrors(int errors) {
-        return new SmtpSettings(hostname, replyDomain, bind, maxMessageSize, maxRecipients, tlsCert, tlsKey,
-                noreplyAddress, noreplyDiscard, minFreeBytes, maxConnections, maxConnectionsPerIp,
-                idleTimeout, sessionTimeout, errors, ioThreads);
+        return with(d -> d.maxErrors = errors);
+    }
+
+    /** A copy with some values changed, validated by the canonical constructor like any other. */
+    private SmtpSettings with(java.util.function.Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return new SmtpSettings(d.hostname, d.replyDomain, d.bind, d.maxMessageSize, d.maxRecipients, d.tlsCert,
+                d.tlsKey, d.noreplyAddress, d.noreplyDiscard, d.minFreeBytes, d.maxConnections, d.maxConnectionsPerIp,
+                d.idleTimeout, d.sessionTimeout, d.maxErrors, d.ioThreads);
+    }
+
+    /** The values of one settings object while a copy is being changed. Confined to one call. */
+    private static final class Draft {
+        String hostname;
+        String replyDomain;
+        InetSocketAddress bind;
+        long maxMessageSize;
+        int maxRecipients;
+        Path tlsCert;
+        Path tlsKey;
+        String noreplyAddress;
+        boolean noreplyDiscard;
+        long minFreeBytes;
+        int maxConnections;
+        int maxConnectionsPerIp;
+        Duration idleTimeout;
+        Duration sessionTimeout;
+        int maxErrors;
+        int ioThreads;
+
+        Draft(SmtpSettings s) {
+            hostname = s.hostname;
+            replyDomain = s.replyDomain;
+            bind = s.bind;
+            maxMessageSize = s.maxMessageSize;
+            maxRecipients = s.maxRecipients;
+            tlsCert = s.tlsCert;
+            tlsKey = s.tlsKey;
+            noreplyAddress = s.noreplyAddress;
+            noreplyDiscard = s.noreplyDiscard;
+            minFreeBytes = s.minFreeBytes;
+            maxConnections = s.maxConnections;
+            maxConnectionsPerIp = s.maxConnectionsPerIp;
+            idleTimeout = s.idleTimeout;
+            sessionTimeout = s.sessionTimeout;
+            maxErrors = s.maxErrors;
+            ioThreads = s.ioThreads;
+        }
     }
 
     /** True when both PEM files are set: STARTTLS is offered. */
