@@ -75,6 +75,13 @@ record ReplydConfig(
 
   record Outbound(String host, int port, String heloDomain, String security, String auth, String username,
       byte[] password, String from) {
+    /** The settings as the outbound module takes them (security and auth already validated). */
+    dev.replyd.outbound.Outbound toOutbound() {
+      return new dev.replyd.outbound.Outbound(host, port, heloDomain,
+          dev.replyd.outbound.Outbound.Security.valueOf(security.toUpperCase(java.util.Locale.ROOT)),
+          dev.replyd.outbound.Outbound.Auth.valueOf(auth.toUpperCase(java.util.Locale.ROOT)), username, password, from);
+    }
+
     @Override
     public String toString() {
       return "Outbound[host=" + host + ", port=" + port + ", heloDomain=" + heloDomain + ", security=" + security

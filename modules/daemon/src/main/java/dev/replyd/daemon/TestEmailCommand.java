@@ -1,12 +1,13 @@
 package dev.replyd.daemon;
 
 import dev.replyd.diagnostics.TestEmail;
+import dev.replyd.outbound.Outbound;
+import dev.replyd.outbound.SmtpSubmission;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,12 +30,9 @@ final class TestEmailCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ReplydConfig.Outbound o = config.load().outbound();
-    TestEmail.Outbound outbound = new TestEmail.Outbound(o.host(), o.port(), o.heloDomain(),
-        TestEmail.Security.valueOf(o.security().toUpperCase(Locale.ROOT)),
-        TestEmail.Auth.valueOf(o.auth().toUpperCase(Locale.ROOT)), o.username(), o.password(), o.from());
+    Outbound outbound = config.load().outbound().toOutbound();
     PrintStream out = new PrintStream(new WriterStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
-    TestEmail.Result result = TestEmail.send(outbound, to, out);
+    SmtpSubmission.Result result = TestEmail.send(outbound, to, out);
     out.flush();
     if (result.success()) {
       return 0;

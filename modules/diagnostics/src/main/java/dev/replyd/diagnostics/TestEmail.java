@@ -1,123 +1,48 @@
 package dev.replyd.diagnostics;
 
+import dev.replyd.outbound.Outbound;
+import dev.replyd.outbound.SmtpSubmission;
+import dev.replyd.outbound.SmtpSubmission.Problem;
+import dev.replyd.outbound.SmtpSubmission.Result;
+import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.Date;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * {@code replyd test-email}: sends one message through the outbound relay ({@code replyd.outbound}) and prints
- * the whole SMTP conversation, the classic "Send test email" button.
+ * {@code replyd test-email}: sends one test message through the outbound relay ({@code replyd.outbound}) and
+ * prints the whole SMTP conversation, the classic "Send test email" button.
  *
- * <p>Contract: {@link #send} connects (implicit TLS for {@link Security#TLS}), reads the greeting, says EHLO,
- * upgrades with STARTTLS for {@link Security#STARTTLS} (refusing to go on in clear text when the server does
- * not offer it), authenticates with AUTH PLAIN or LOGIN when asked, then MAIL FROM, RCPT TO, DATA and QUIT.
- * The transcript gets {@code "-> "} for each line sent, {@code "<- "} for each line received, and {@code "*  "}
- * notes (connecting, TLS started, the result). The message carries {@code Auto-Submitted: auto-generated}
- * (RFC 3834) so that vacation responders do not answer it. The {@link Result} names the {@link Problem} and
- * says in plain language what it means and what to change; {@link Result#finalReply()} is the server's last
- * reply (the one to the final dot on success).
+ * <p>Contract: checks {@code --to} and {@code replyd.outbound.from} first ({@link Problem#INVALID_ADDRESS}
+ * naming the option or key, nothing sent), composes a short message from {@code from} to {@code to} with
+ * {@code Auto-Submitted: auto-generated} (RFC 3834, so that vacation responders do not answer it) and hands
+ * it to {@link SmtpSubmission} with {@code from} as envelope sender. The transcript, the {@link Result} and its
+ * diagnosis are {@link SmtpSubmission}'s (credentials masked).
  *
  * <p>Failures: never throws for network or server trouble; a null argument is a {@link NullPointerException}.
- * The server certificate is verified against the JVM trust store and the host name.
- *
- * <p>Security: AUTH credentials never reach the transcript or the diagnosis: the AUTH PLAIN argument and both
- * AUTH LOGIN answers are shown as {@code ********}; the password is only base64-encoded onto the socket.
- *
- * <p>Standards: RFC 5321, RFC 3207 (STARTTLS), RFC 8314 (implicit TLS), RFC 4954 (AUTH), RFC 4616 (PLAIN),
- * RFC 3834 (Auto-Submitted).
  *
  * <p>Thread-safety: stateless; each call has its own connection.
  */
 public final class TestEmail {
-
-    /** How the connection is protected: none, upgraded with STARTTLS, or TLS from the first byte (port 465). */
-    public enum Security { NONE, STARTTLS, TLS }
-
-    /** How to authenticate to the relay. */
-    public enum Auth { NONE, PLAIN, LOGIN }
-
-    /** What went wrong, if anything; {@link #NONE} means the relay accepted the message. */
-    public enum Problem {
-        NONE, INVALID_ADDRESS, UNKNOWN_HOST, CONNECTION_REFUSED, TIMEOUT, TLS_HANDSHAKE, STARTTLS_NOT_OFFERED,
-        AUTH_NOT_OFFERED, AUTH_REJECTED, AUTH_REQUIRED, SENDER_REJECTED, RELAY_DENIED, RECIPIENT_REJECTED,
-        MESSAGE_REJECTED, TEMPORARY_FAILURE, CONNECTION_LOST, PROTOCOL_ERROR
-    }
-
-    /**
-     * The {@code replyd.outbound} settings.
-     *
-     * @param host relay host name
-     * @param port relay port (25, 587 for STARTTLS submission, 465 for implicit TLS)
-     * @param heloDomain the name sent with EHLO (normally {@code replyd.hostname})
-     * @param security none, starttls or tls
-     * @param auth none, plain or login
-     * @param username AUTH user name (ignored for {@link Auth#NONE})
-     * @param password AUTH password bytes (ignored for {@link Auth#NONE}); copied, never printed
-     * @param from envelope sender and From header (normally the noreply address)
-     */
-    public record Outbound(String host, int port, String heloDomain, Security security, Auth auth, String username,
-                           byte[] password, String from) {
-
-        public Outbound {
-            Objects.requireNonNull(host, "host");
-            Objects.requireNonNull(heloDomain, "heloDomain");
-            Objects.requireNonNull(security, "security");
-            Objects.requireNonNull(auth, "auth");
-            Objects.requireNonNull(from, "from");
-            password = password == null ? new byte[0] : password.clone();
-        }
-
-        /** Never prints the password. */
-        @Override
-        public String toString() {
-            return "Outbound[host=" + host + ", port=" + port + ", heloDomain=" + heloDomain + ", security="
-                    + security + ", auth=" + auth + ", username=" + username + ", from=" + from + "]";
-        }
-    }
-
-    /** The outcome: {@code problem} is {@link Problem#NONE} on success; {@code finalReply} may be empty. */
-    public record Result(Problem problem, String diagnosis, String finalReply) {
-
-        public boolean success() {
-            return problem == Problem.NONE;
-        }
-    }
-
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-    private static final String MASK = "********";
 
     private TestEmail() {
     }
 
     /** Sends the test message to {@code to} with a 30-second bound on each network step. */
     public static Result send(Outbound outbound, String to, PrintStream transcript) {
-        return send(outbound, to, transcript, DEFAULT_TIMEOUT);
+        return send(outbound, to, transcript, SmtpSubmission.DEFAULT_TIMEOUT);
     }
 
     /** As {@link #send(Outbound, String, PrintStream)} with {@code timeout} bounding the connect and each reply. */
@@ -130,285 +55,52 @@ public final class TestEmail {
         Objects.requireNonNull(outbound, "outbound");
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(transcript, "transcript");
-        Result result = attempt(outbound, to, transcript, timeout, tls);
-        transcript.println("*  " + (result.success() ? "sent: " : "not sent: ") + result.diagnosis());
+        byte[] message;
+        InternetAddress sender;
+        InternetAddress recipient;
+        try {
+            recipient = SmtpSubmission.address(to, "--to");
+            sender = SmtpSubmission.address(outbound.from(), "replyd.outbound.from");
+        } catch (AddressException e) {
+            return notSent(transcript, new Result(Problem.INVALID_ADDRESS, e.getMessage(), ""));
+        }
+        try {
+            message = message(sender, recipient, outbound);
+        } catch (MessagingException e) {
+            return notSent(transcript, new Result(Problem.PROTOCOL_ERROR, "could not build the test message: "
+                    + e.getMessage(), ""));
+        }
+        return SmtpSubmission.send(outbound, sender.getAddress(), recipient.getAddress(), message, transcript,
+                timeout, tls);
+    }
+
+    private static Result notSent(PrintStream transcript, Result result) {
+        SmtpSubmission.note(transcript, result);
         return result;
     }
 
-    private static Result attempt(Outbound o, String to, PrintStream transcript, Duration timeout,
-                                  SSLSocketFactory tls) {
-        InternetAddress recipient;
-        InternetAddress sender;
-        try {
-            recipient = address(to, "--to");
-            sender = address(o.from(), "replyd.outbound.from");
-            if (!o.heloDomain().matches("[A-Za-z0-9.\\-\\[\\]:]+")) {
-                throw new AddressException("replyd.outbound.helo-domain: \"" + o.heloDomain()
-                        + "\" is not a domain name (expected: e.g. tracker.example.com)");
-            }
-        } catch (AddressException e) {
-            return new Result(Problem.INVALID_ADDRESS, e.getMessage(), "");
-        }
-        String where = o.host() + ":" + o.port();
-        transcript.println("*  connecting to " + where + " (security " + o.security().name().toLowerCase(Locale.ROOT)
-                + ", auth " + o.auth().name().toLowerCase(Locale.ROOT) + ")");
-        String stage = "connect";
-        SmtpConversation.Reply last = null;
-        try (SmtpConversation smtp = SmtpConversation.open(o.host(), o.port(), o.security() == Security.TLS, tls,
-                timeout, transcript)) {
-            stage = "greeting";
-            last = smtp.read();
-            if (last.code() != 220) {
-                return refused(Problem.PROTOCOL_ERROR, "the server at " + where + " refused the session", last);
-            }
-            stage = "EHLO";
-            last = smtp.command("EHLO " + o.heloDomain());
-            if (!last.positive()) {
-                last = smtp.command("HELO " + o.heloDomain());
-                if (!last.positive()) {
-                    return refused(Problem.PROTOCOL_ERROR, "the server refused our greeting", last);
-                }
-            }
-            Map<String, String> extensions = extensions(last);
-            if (o.security() == Security.STARTTLS) {
-                if (!extensions.containsKey("STARTTLS")) {
-                    return new Result(Problem.STARTTLS_NOT_OFFERED, where + " does not offer STARTTLS, so nothing "
-                            + "was sent in clear text; set replyd.outbound.security = none only if the relay is on a "
-                            + "trusted network, or use the relay's submission port (587) or tls on 465", last.text());
-                }
-                stage = "STARTTLS";
-                last = smtp.command("STARTTLS");
-                if (last.code() != 220) {
-                    return refused(Problem.TLS_HANDSHAKE, "the server refused STARTTLS", last);
-                }
-                stage = "TLS handshake";
-                smtp.startTls(tls);
-                stage = "EHLO";
-                last = smtp.command("EHLO " + o.heloDomain());
-                if (!last.positive()) {
-                    return refused(Problem.PROTOCOL_ERROR, "the server refused EHLO after STARTTLS", last);
-                }
-                extensions = extensions(last);
-            }
-            if (o.auth() != Auth.NONE) {
-                stage = "AUTH";
-                Result authFailure = authenticate(smtp, o, extensions, where);
-                if (authFailure != null) {
-                    return authFailure;
-                }
-            }
-            stage = "MAIL FROM";
-            last = smtp.command("MAIL FROM:<" + sender.getAddress() + ">");
-            if (!last.positive()) {
-                if (last.code() == 530) {
-                    return refused(Problem.AUTH_REQUIRED, "the relay requires authentication: set "
-                            + "replyd.outbound.auth (plain or login), username and password", last);
-                }
-                return refused(classifyTemporary(last, Problem.SENDER_REJECTED), "the relay refused the sender "
-                        + sender.getAddress() + "; it may only accept senders of its own domains "
-                        + "(check replyd.outbound.from)", last);
-            }
-            stage = "RCPT TO";
-            last = smtp.command("RCPT TO:<" + recipient.getAddress() + ">");
-            if (!last.positive()) {
-                return recipientRefused(last, recipient.getAddress(), o.auth());
-            }
-            stage = "DATA";
-            last = smtp.command("DATA");
-            if (last.code() != 354) {
-                return refused(classifyTemporary(last, Problem.MESSAGE_REJECTED), "the relay refused DATA", last);
-            }
-            stage = "message";
-            last = smtp.data(message(sender, recipient, o));
-            if (!last.positive()) {
-                return refused(classifyTemporary(last, Problem.MESSAGE_REJECTED),
-                        "the relay refused the message after its content", last);
-            }
-            SmtpConversation.Reply accepted = last;
-            stage = "QUIT";
-            try {
-                smtp.command("QUIT");
-            } catch (IOException e) {
-                // The message is accepted; a server that hangs up before answering QUIT changes nothing.
-            }
-            return new Result(Problem.NONE, "the relay accepted the message for " + recipient.getAddress()
-                    + " (check that inbox; if it never arrives, read the relay's log for this queue id)",
-                    accepted.text());
-        } catch (UnknownHostException e) {
-            return new Result(Problem.UNKNOWN_HOST, "the relay host name " + o.host() + " does not resolve; "
-                    + "check replyd.outbound.host and DNS", "");
-        } catch (ConnectException | NoRouteToHostException e) {
-            return new Result(Problem.CONNECTION_REFUSED, "connection to " + where + " refused: no mail server "
-                    + "listens there (check replyd.outbound.host and port) or a firewall rejects it", "");
-        } catch (SocketTimeoutException e) {
-            return new Result(Problem.TIMEOUT, "no answer from " + where + " during " + stage + " within "
-                    + timeout.toSeconds() + " s; a firewall may be dropping the traffic (outbound port " + o.port()
-                    + " is often blocked by hosting providers)", last == null ? "" : last.text());
-        } catch (SSLHandshakeException e) {
-            return new Result(Problem.TLS_HANDSHAKE, "the TLS handshake with " + where + " failed: "
-                    + tlsAdvice(e), "");
-        } catch (SSLException e) {
-            return new Result(Problem.TLS_HANDSHAKE, "TLS with " + where + " failed (" + e.getMessage() + "): "
-                    + (o.security() == Security.TLS ? "the server does not speak TLS on this port; use security = "
-                    + "starttls for ports 25/587, tls only for 465" : "check the relay's TLS setup"), "");
-        } catch (EOFException e) {
-            return new Result(Problem.CONNECTION_LOST, "the server closed the connection during " + stage
-                    + (o.security() == Security.NONE && stage.equals("greeting")
-                    ? "; it may expect TLS from the first byte (security = tls on port 465)" : ""),
-                    last == null ? "" : last.text());
-        } catch (IOException e) {
-            return new Result(Problem.CONNECTION_LOST, "the conversation with " + where + " broke during " + stage
-                    + ": " + e.getMessage(), last == null ? "" : last.text());
-        }
-    }
-
-    /** Runs AUTH; null when authenticated, else the failure. */
-    private static Result authenticate(SmtpConversation smtp, Outbound o, Map<String, String> extensions,
-                                       String where) throws IOException {
-        String mechanism = o.auth().name();
-        String offered = extensions.getOrDefault("AUTH", null);
-        if (offered == null || !Arrays.asList(offered.toUpperCase(Locale.ROOT).split("\\s+")).contains(mechanism)) {
-            return new Result(Problem.AUTH_NOT_OFFERED, offered == null
-                    ? where + " offers no AUTH" + (o.security() == Security.NONE
-                    ? "; most relays offer it only after STARTTLS: set replyd.outbound.security = starttls" : "")
-                    : where + " offers AUTH " + offered + " but not " + mechanism
-                    + ": set replyd.outbound.auth to one of those", "");
-        }
-        String user = o.username() == null ? "" : o.username();
-        SmtpConversation.Reply reply;
-        if (o.auth() == Auth.PLAIN) {
-            byte[] userBytes = user.getBytes(StandardCharsets.UTF_8);
-            ByteBuffer plain = ByteBuffer.allocate(2 + userBytes.length + o.password().length);
-            plain.put((byte) 0).put(userBytes).put((byte) 0).put(o.password());
-            String encoded = Base64.getEncoder().encodeToString(plain.array());
-            Arrays.fill(plain.array(), (byte) 0);
-            reply = smtp.secretCommand("AUTH PLAIN " + encoded, "AUTH PLAIN " + MASK + " (user name and password)");
-        } else {
-            reply = smtp.command("AUTH LOGIN");
-            if (reply.code() == 334) {
-                reply = smtp.secretCommand(Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)),
-                        MASK + " (user name)");
-            }
-            if (reply.code() == 334) {
-                reply = smtp.secretCommand(Base64.getEncoder().encodeToString(o.password()), MASK + " (password)");
-            }
-        }
-        if (reply.code() == 235) {
-            return null;
-        }
-        if (reply.code() == 535 || reply.code() == 454 && reply.text().contains("4.7.8")) {
-            return refused(Problem.AUTH_REJECTED, "the relay rejected the credentials for user \"" + user
-                    + "\": check replyd.outbound.username and password (some providers need an app password)", reply);
-        }
-        if (reply.code() == 534 || reply.code() == 538) {
-            return refused(Problem.AUTH_REJECTED, "the relay wants a stronger mechanism or encryption before AUTH: "
-                    + "use security = starttls or tls", reply);
-        }
-        return refused(classifyTemporary(reply, Problem.AUTH_REJECTED), "AUTH " + mechanism + " failed", reply);
-    }
-
-    private static Result recipientRefused(SmtpConversation.Reply reply, String to, Auth auth) {
-        String text = reply.text().toLowerCase(Locale.ROOT);
-        if (reply.code() >= 400 && reply.code() < 500) {
-            return refused(Problem.TEMPORARY_FAILURE, "the relay deferred the recipient (greylisting or a "
-                    + "temporary problem); try again in a few minutes", reply);
-        }
-        if (reply.code() == 530) {
-            return refused(Problem.AUTH_REQUIRED, "the relay requires authentication before relaying: set "
-                    + "replyd.outbound.auth, username and password", reply);
-        }
-        if (text.contains("relay") || text.contains("5.7.1") || reply.code() == 554) {
-            return refused(Problem.RELAY_DENIED, "the relay refuses to relay to " + to + " for us"
-                    + (auth == Auth.NONE ? ": it needs authentication (replyd.outbound.auth) or this machine's "
-                    + "address in its trusted networks" : ": this account may not send to outside domains"), reply);
-        }
-        return refused(Problem.RECIPIENT_REJECTED, "the relay refused the recipient " + to
-                + "; check the address", reply);
-    }
-
-    private static Problem classifyTemporary(SmtpConversation.Reply reply, Problem permanent) {
-        return reply.code() >= 400 && reply.code() < 500 ? Problem.TEMPORARY_FAILURE : permanent;
-    }
-
-    private static Result refused(Problem problem, String diagnosis, SmtpConversation.Reply reply) {
-        return new Result(problem, diagnosis + " (server said: " + reply.text() + ")", reply.text());
-    }
-
-    private static String tlsAdvice(SSLHandshakeException e) {
-        String message = String.valueOf(e.getMessage());
-        if (message.contains("PKIX") || message.contains("unable to find valid certification path")) {
-            return "the server's certificate is not trusted by this JVM (self-signed, or an intermediate "
-                    + "certificate is missing on the server)";
-        }
-        if (message.contains("No subject alternative") || message.contains("doesn't match")) {
-            return "the server's certificate does not name the host; set replyd.outbound.host to the name on "
-                    + "the certificate";
-        }
-        if (message.contains("expired") || message.contains("NotAfter")) {
-            return "the server's certificate has expired";
-        }
-        return message;
-    }
-
-    /** EHLO keywords (upper case) mapped to their parameters, from every line after the first. */
-    private static Map<String, String> extensions(SmtpConversation.Reply ehlo) {
-        Map<String, String> extensions = new LinkedHashMap<>();
-        for (int i = 1; i < ehlo.lines().size(); i++) {
-            String line = ehlo.lines().get(i);
-            String rest = line.length() > 4 ? line.substring(4).strip() : "";
-            if (rest.isEmpty()) {
-                continue;
-            }
-            int space = rest.indexOf(' ');
-            String keyword = (space < 0 ? rest : rest.substring(0, space)).toUpperCase(Locale.ROOT);
-            // "AUTH=LOGIN" is an old form some servers still send next to the standard one.
-            if (keyword.startsWith("AUTH=")) {
-                extensions.merge("AUTH", rest.substring(5), (a, b) -> a + " " + b);
-                continue;
-            }
-            extensions.merge(keyword, space < 0 ? "" : rest.substring(space + 1).strip(), (a, b) -> a + " " + b);
-        }
-        return extensions;
-    }
-
-    private static InternetAddress address(String text, String key) throws AddressException {
-        if (text.chars().anyMatch(c -> c == '\r' || c == '\n' || c == '<' || c == '>')) {
-            throw new AddressException(key + ": \"" + text.strip() + "\" is not a plain mail address "
-                    + "(expected: local@domain)");
-        }
-        try {
-            InternetAddress parsed = new InternetAddress(text, true);
-            if (parsed.getAddress().indexOf('@') < 1) {
-                throw new AddressException("no domain");
-            }
-            return parsed;
-        } catch (AddressException e) {
-            throw new AddressException(key + ": \"" + text + "\" is not a mail address (expected: local@domain)");
-        }
-    }
-
-    private static byte[] message(InternetAddress from, InternetAddress to, Outbound o) throws IOException {
+    private static byte[] message(InternetAddress from, InternetAddress to, Outbound o) throws MessagingException {
         Properties properties = new Properties();
         // Message-ID is built from mail.from; without it Jakarta Mail asks DNS for the local host name.
         properties.setProperty("mail.from", from.getAddress());
         Session session = Session.getInstance(properties);
+        MimeMessage message = new MimeMessage(session);
+        message.setFrom(from);
+        message.setRecipient(Message.RecipientType.TO, to);
+        message.setSubject("replyd test email", "UTF-8");
+        message.setSentDate(new Date());
+        message.setHeader("Auto-Submitted", "auto-generated");
+        message.setText("This is a test message from replyd on " + o.heloDomain() + ", sent at " + Instant.now()
+                + "\nthrough " + o.host() + ":" + o.port() + " by `replyd test-email`.\n\n"
+                + "If you can read it, replyd can send mail through its outbound relay.\n", "UTF-8");
+        message.saveChanges();
+        message.setHeader("Message-ID", "<replyd-test-" + UUID.randomUUID() + "@" + o.heloDomain() + ">");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
-            MimeMessage message = new MimeMessage(session);
-            message.setFrom(from);
-            message.setRecipient(jakarta.mail.Message.RecipientType.TO, to);
-            message.setSubject("replyd test email", "UTF-8");
-            message.setSentDate(new Date());
-            message.setHeader("Auto-Submitted", "auto-generated");
-            message.setText("This is a test message from replyd on " + o.heloDomain() + ", sent at " + Instant.now()
-                    + "\nthrough " + o.host() + ":" + o.port() + " by `replyd test-email`.\n\n"
-                    + "If you can read it, replyd can send mail through its outbound relay.\n", "UTF-8");
-            message.saveChanges();
-            message.setHeader("Message-ID", "<replyd-test-" + UUID.randomUUID() + "@" + o.heloDomain() + ">");
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             message.writeTo(bytes);
-            return bytes.toByteArray();
-        } catch (MessagingException e) {
-            throw new IOException("could not build the test message: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MessagingException(e.getMessage(), e);
         }
+        return bytes.toByteArray();
     }
 }

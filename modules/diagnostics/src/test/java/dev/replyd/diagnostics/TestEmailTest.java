@@ -2,23 +2,20 @@ package dev.replyd.diagnostics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.replyd.diagnostics.TestEmail.Auth;
-import dev.replyd.diagnostics.TestEmail.Outbound;
-import dev.replyd.diagnostics.TestEmail.Problem;
-import dev.replyd.diagnostics.TestEmail.Result;
-import dev.replyd.diagnostics.TestEmail.Security;
+import dev.replyd.outbound.FakeRelay;
+import dev.replyd.outbound.Outbound;
+import dev.replyd.outbound.Outbound.Auth;
+import dev.replyd.outbound.Outbound.Security;
+import dev.replyd.outbound.SmtpSubmission.Problem;
+import dev.replyd.outbound.SmtpSubmission.Result;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -195,29 +192,6 @@ class TestEmailTest {
             assertThat(result.diagnosis()).startsWith("TLS with 127.0.0.1:" + plain.port() + " failed (")
                     .endsWith("): the server does not speak TLS on this port; use security = starttls for ports "
                             + "25/587, tls only for 465");
-        }
-    }
-
-    @Test
-    void messageLinesStartingWithADotAreDoubledSoTheyCannotEndTheData() throws Exception {
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            CompletableFuture<String> wire = CompletableFuture.supplyAsync(() -> {
-                try (Socket peer = server.accept()) {
-                    peer.getOutputStream().write("250 ok\r\n".getBytes(StandardCharsets.US_ASCII));
-                    peer.shutdownOutput();
-                    return new String(peer.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-                } catch (IOException e) {
-                    return "server failed: " + e;
-                }
-            });
-            try (SmtpConversation smtp = SmtpConversation.open("127.0.0.1", server.getLocalPort(), false,
-                    (SSLSocketFactory) SSLSocketFactory.getDefault(), Duration.ofSeconds(5), transcript)) {
-
-                smtp.data("first\n.\n..two\r\nlast".getBytes(StandardCharsets.US_ASCII));
-            }
-
-            assertThat(wire.get(5, TimeUnit.SECONDS))
-                    .isEqualTo("first\r\n..\r\n...two\r\nlast\r\n.\r\n");
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.replyd.diagnostics;
+package dev.replyd.outbound;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,54 +17,88 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A small outbound relay on loopback for the test-email tests: EHLO, optional STARTTLS, AUTH PLAIN/LOGIN
- * against one user and password (or always 535), relay only when authenticated (or always), DATA.
+ * A small outbound relay on loopback for the tests of replyd's own mail (test email, failure notices; shared
+ * with the diagnostics and daemon tests through this module's test-jar): EHLO, optional STARTTLS, AUTH
+ * PLAIN/LOGIN against one user and password (or always 535), relay only when authenticated (or always), DATA.
  *
  * <p>It records every command line it receives (AUTH payloads included, so tests can check what was really
- * sent) and the message content. One client at a time.
+ * sent) and each message's content. One client at a time.
  *
- * <p>Thread-safety: one server thread writes the records; the test thread reads them after the client is done.
+ * <p>Thread-safety: one server thread writes the records; test threads read them (copy-on-write lists, or
+ * under the relay's lock).
  */
-final class FakeRelay implements AutoCloseable {
+public final class FakeRelay implements AutoCloseable {
 
     /** How the relay behaves. {@code tls} null: no STARTTLS. {@code greet} false: accept and say nothing. */
-    record Behaviour(String user, String password, boolean rejectAllAuth, boolean relayWithoutAuth,
-                     SSLContext tls, boolean greet) {
+    public record Behaviour(String user, String password, boolean rejectAllAuth, boolean relayWithoutAuth,
+                            SSLContext tls, boolean greet) {
+
+        /** A relay that takes any message without AUTH. */
+        public static Behaviour open() {
+            return new Behaviour("", "", false, true, null, true);
+        }
     }
 
     private final Behaviour behaviour;
     private final ServerSocket server;
     private final Thread thread;
     private final List<String> commands = new CopyOnWriteArrayList<>();
-    private final StringBuilder message = new StringBuilder();
+    private final List<String> messages = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean authenticated;
 
-    FakeRelay(Behaviour behaviour) throws IOException {
+    public FakeRelay(Behaviour behaviour) throws IOException {
         this.behaviour = behaviour;
         server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
         thread = new Thread(this::serve, "fake-relay");
         thread.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
-    List<String> commands() {
+    /** Every line received outside DATA, in order, AUTH payloads included. */
+    public List<String> commands() {
         return commands;
     }
 
-    synchronized String message() {
-        return message.toString();
+    /** All messages received, one after the other (lines end in LF). */
+    public synchronized String message() {
+        return String.join("", messages);
     }
 
-    boolean authenticated() {
+    /** Each message received, in order (lines end in LF, dot-stuffing removed). */
+    public synchronized List<String> messages() {
+        return List.copyOf(messages);
+    }
+
+    /** Waits until {@code count} messages arrived; false if they did not within {@code timeout}. */
+    public synchronized boolean awaitMessages(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (messages.size() < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+
+    /** Connections accepted so far. */
+    public int connections() {
+        return connections.get();
+    }
+
+    public boolean authenticated() {
         return authenticated;
     }
 
     private void serve() {
         while (!server.isClosed()) {
             try (Socket client = server.accept()) {
+                connections.incrementAndGet();
                 client.setSoTimeout(10_000);
                 if (!behaviour.greet()) {
                     // Hold the connection open without a greeting until the client gives up.
@@ -121,13 +157,16 @@ final class FakeRelay implements AutoCloseable {
                         : "554 5.7.1 <" + line.substring(9).replaceAll("[<>]", "") + ">: Relay access denied");
             } else if (upper.equals("DATA")) {
                 send(out, "354 End data with <CR><LF>.<CR><LF>");
+                StringBuilder message = new StringBuilder();
                 String data;
                 while ((data = in.readLine()) != null && !data.equals(".")) {
-                    synchronized (this) {
-                        message.append(data).append('\n');
-                    }
+                    message.append(data.startsWith("..") ? data.substring(1) : data).append('\n');
                 }
                 send(out, "250 2.0.0 Ok: queued as TEST1");
+                synchronized (this) {
+                    messages.add(message.toString());
+                    notifyAll();
+                }
             } else if (upper.equals("QUIT")) {
                 send(out, "221 2.0.0 Bye");
                 return;

@@ -1,4 +1,4 @@
-package dev.replyd.diagnostics;
+package dev.replyd.outbound;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,0 +1,103 @@
+package dev.replyd.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.replyd.outbound.Outbound.Auth;
+import dev.replyd.outbound.Outbound.Security;
+import dev.replyd.outbound.SmtpSubmission.Problem;
+import dev.replyd.outbound.SmtpSubmission.Result;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocketFactory;
+import org.junit.jupiter.api.Test;
+
+/** The general submission against a real SMTP relay on loopback: envelope, transparency, refused input. */
+class SmtpSubmissionTest {
+
+    private static final byte[] MESSAGE = ("From: noreply@tracker.test\r\nTo: alice@example.org\r\n"
+            + "Subject: hello\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
+
+    private final ByteArrayOutputStream transcriptBytes = new ByteArrayOutputStream();
+    private final PrintStream transcript = new PrintStream(transcriptBytes, true, StandardCharsets.UTF_8);
+
+    @Test
+    void emptyReversePathIsSentAsTheNullSender() throws Exception {
+        try (FakeRelay relay = new FakeRelay(FakeRelay.Behaviour.open())) {
+            Result result = SmtpSubmission.send(outbound(relay.port()), "", "alice@example.org", MESSAGE, transcript,
+                    Duration.ofSeconds(5));
+
+            assertThat(result.success()).as(transcript()).isTrue();
+            assertThat(relay.commands()).containsSubsequence("EHLO tracker.test", "MAIL FROM:<>",
+                    "RCPT TO:<alice@example.org>", "DATA", "QUIT");
+            assertThat(relay.messages()).singleElement().asString().contains("Subject: hello", "body");
+            assertThat(transcript()).contains("-> MAIL FROM:<>", "<- 250 2.0.0 Ok: queued as TEST1",
+                    "*  sent: the relay accepted the message for alice@example.org");
+        }
+    }
+
+    @Test
+    void givenReversePathIsTheEnvelopeSender() throws Exception {
+        try (FakeRelay relay = new FakeRelay(FakeRelay.Behaviour.open())) {
+            Result result = SmtpSubmission.send(outbound(relay.port()), "bounces@tracker.test", "alice@example.org",
+                    MESSAGE, transcript, Duration.ofSeconds(5));
+
+            assertThat(result.success()).as(transcript()).isTrue();
+            assertThat(relay.commands()).contains("MAIL FROM:<bounces@tracker.test>");
+        }
+    }
+
+    @Test
+    void recipientWithALineBreakIsRefusedBeforeConnecting() throws Exception {
+        try (FakeRelay relay = new FakeRelay(FakeRelay.Behaviour.open())) {
+            Result result = SmtpSubmission.send(outbound(relay.port()), "", "alice@example.org\r\nRCPT TO:<x@y>",
+                    MESSAGE, transcript, Duration.ofSeconds(5));
+
+            assertThat(result.problem()).isEqualTo(Problem.INVALID_ADDRESS);
+            assertThat(result.diagnosis()).isEqualTo("recipient: \"alice@example.org\r\nRCPT TO:<x@y>\" is not a "
+                    + "plain mail address (expected: local@domain)");
+            assertThat(transcript()).doesNotContain("connecting")
+                    .endsWith("*  not sent: " + result.diagnosis() + System.lineSeparator());
+            assertThat(relay.connections()).isZero();
+        }
+    }
+
+    @Test
+    void messageLinesStartingWithADotAreDoubledSoTheyCannotEndTheData() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<String> wire = CompletableFuture.supplyAsync(() -> {
+                try (Socket peer = server.accept()) {
+                    peer.getOutputStream().write("250 ok\r\n".getBytes(StandardCharsets.US_ASCII));
+                    peer.shutdownOutput();
+                    return new String(peer.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                    return "server failed: " + e;
+                }
+            });
+            try (SmtpConversation smtp = SmtpConversation.open("127.0.0.1", server.getLocalPort(), false,
+                    (SSLSocketFactory) SSLSocketFactory.getDefault(), Duration.ofSeconds(5), transcript)) {
+
+                smtp.data("first\n.\n..two\r\nlast".getBytes(StandardCharsets.US_ASCII));
+            }
+
+            assertThat(wire.get(5, TimeUnit.SECONDS))
+                    .isEqualTo("first\r\n..\r\n...two\r\nlast\r\n.\r\n");
+        }
+    }
+
+    private String transcript() {
+        return transcriptBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static Outbound outbound(int port) {
+        return new Outbound("127.0.0.1", port, "tracker.test", Security.NONE, Auth.NONE, "", null,
+                "noreply@tracker.test");
+    }
+}
