@@ -1,0 +1,79 @@
+package dev.replyd.outbound;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * NoticeSettings - the {@code replyd.notices} settings plus the addresses a notice must never go to.
+ *
+ * <p>Contract: {@code reasons} may only hold {@link #NOTIFIABLE_REASONS}; the reasons in {@link #NEVER_REASONS}
+ * are refused because their sender is unverified or automatic (a notice would be backscatter, or start a mail
+ * loop). {@code perSenderInterval} and {@code sendTimeout} must be positive, {@code maxPerHour} and
+ * {@code queueCapacity} at least 1. {@code replyDomain} and {@code ownAddresses} (the noreply address, the
+ * notice's From) are compared case-insensitively: a sender in the reply domain (or below it) or equal to one of
+ * them never gets a notice. Violations are {@link IllegalArgumentException}s naming the {@code replyd.notices}
+ * key, the value and what is expected (the daemon validates first, so these only guard other callers).
+ *
+ * <p>Thread-safety: immutable.
+ *
+ * @param enabled false: {@link FailureNotices} sends nothing, logs nothing and counts nothing
+ * @param reasons failure reasons (wire names) that get a notice
+ * @param perSenderInterval at most one notice per sender address within this time
+ * @param maxPerHour at most this many notices in any hour, all senders together
+ * @param replyDomain the reply addresses' domain ({@code replyd.reply-domain})
+ * @param ownAddresses replyd's own addresses (noreply, outbound from)
+ * @param queueCapacity notices waiting for the sender thread; more are dropped
+ * @param sendTimeout bound on the connect and on each relay reply
+ */
+public record NoticeSettings(boolean enabled, Set<String> reasons, Duration perSenderInterval, int maxPerHour,
+                             String replyDomain, Set<String> ownAddresses, int queueCapacity, Duration sendTimeout) {
+
+    /** Reasons whose sender is the person who wrote the reply, so telling them helps. */
+    public static final Set<String> NOTIFIABLE_REASONS = orderedSet(
+            "empty_reply", "too_large", "unparseable", "callback_rejected", "retries_exhausted");
+
+    /** Reasons that never get a notice: the sender is automatic ({@code auto_reply}) or not verified. */
+    public static final Set<String> NEVER_REASONS = orderedSet(
+            "auto_reply", "unauthenticated", "invalid_token", "unknown_kind");
+
+    /** The queue the daemon uses: a burst of failures larger than this is a problem a notice will not fix. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 32;
+
+    public NoticeSettings {
+        Objects.requireNonNull(reasons, "reasons");
+        Objects.requireNonNull(perSenderInterval, "perSenderInterval");
+        Objects.requireNonNull(replyDomain, "replyDomain");
+        Objects.requireNonNull(ownAddresses, "ownAddresses");
+        Objects.requireNonNull(sendTimeout, "sendTimeout");
+        for (String reason : reasons) {
+            if (!NOTIFIABLE_REASONS.contains(reason)) {
+                throw new IllegalArgumentException("replyd.notices.reasons: '" + reason + "' "
+                        + (NEVER_REASONS.contains(reason) ? "never gets a notice (its sender is unverified or "
+                        + "automatic: a notice would be backscatter)" : "is not a failure reason")
+                        + " (expected: some of " + String.join(", ", NOTIFIABLE_REASONS) + ")");
+            }
+        }
+        if (perSenderInterval.isNegative() || perSenderInterval.isZero()) {
+            throw new IllegalArgumentException("replyd.notices.per-sender-interval: " + perSenderInterval
+                    + " (expected: a duration > 0, e.g. 1h)");
+        }
+        if (maxPerHour < 1) {
+            throw new IllegalArgumentException("replyd.notices.max-per-hour: " + maxPerHour + " (expected: >= 1)");
+        }
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("queueCapacity: " + queueCapacity + " (expected: >= 1)");
+        }
+        if (sendTimeout.isNegative() || sendTimeout.isZero()) {
+            throw new IllegalArgumentException("sendTimeout: " + sendTimeout + " (expected: > 0)");
+        }
+        reasons = Set.copyOf(reasons);
+        ownAddresses = Set.copyOf(ownAddresses);
+    }
+
+    private static Set<String> orderedSet(String... values) {
+        return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(List.of(values)));
+    }
+}

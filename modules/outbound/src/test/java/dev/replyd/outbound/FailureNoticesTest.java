@@ -1,0 +1,410 @@
+package dev.replyd.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.replyd.outbound.Outbound.Auth;
+import dev.replyd.outbound.Outbound.Security;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.net.ssl.SSLSocketFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Failure notices against a real SMTP relay on loopback ({@link FakeRelay}): who gets one, what it says, the
+ * limits, and what happens when the relay is down or slow.
+ */
+class FailureNoticesTest {
+
+    private static final String REPLY_DOMAIN = "reply.tracker.test";
+    private static final String NOREPLY = "noreply@tracker.test";
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final Logger replies = (Logger) LoggerFactory.getLogger("replies");
+    private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-11-28T10:00:00Z"));
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private int names;
+
+    @BeforeEach
+    void captureRepliesLog() {
+        lines.start();
+        replies.addAppender(lines);
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
+        }
+        replies.detachAppender(lines);
+    }
+
+    @Test
+    void callbackRejectedReplyGetsOneNoticeFromTheNullSenderThreadedUnderTheReply() throws Exception {
+        FakeRelay relay = relay(FakeRelay.Behaviour.open());
+        FailureNotices notices = start(relay.port(), settings(60));
+        FailedReply failure = new FailedReply("1764324000.M1P1Q1.mx", "callback_rejected",
+                "main app answered HTTP 403: thread is locked", "alice@example.org", "<orig-1@mail.example.org>",
+                "Re: [tracker] Issue #4 crashes on start");
+
+        notices.offer(failure);
+
+        assertThat(relay.awaitMessages(1, WAIT)).isTrue();
+        awaitCount("sent", 1);
+        assertThat(relay.commands()).containsSubsequence("MAIL FROM:<>", "RCPT TO:<alice@example.org>", "DATA");
+        String notice = relay.messages().get(0).replace("\n ", " "); // unfolded (RFC 5322 section 2.2.3)
+        assertThat(notice).contains(
+                "From: noreply@tracker.test\n",
+                "To: alice@example.org\n",
+                "Subject: Your reply could not be posted: Re: [tracker] Issue #4 crashes on start\n",
+                "Auto-Submitted: auto-replied\n",
+                "In-Reply-To: <orig-1@mail.example.org>\n",
+                "References: <orig-1@mail.example.org>\n",
+                "Content-Type: text/plain; charset=UTF-8",
+                "The tracker refused it",
+                "Your message was kept; nothing was deleted.",
+                "reference: 1764324000.M1P1Q1.mx",
+                "This notice was sent automatically. Replies to it are not read.")
+                .containsPattern("Message-ID: <replyd-notice-[0-9a-f-]+@tracker\\.test>")
+                .doesNotContain("HTTP 403", "thread is locked");
+        assertThat(logged()).contains("1764324000.M1P1Q1.mx: notice sent to alice@example.org (callback_rejected)");
+        assertThat(relay.messages()).hasSize(1);
+    }
+
+    @Test
+    void everyNotifiableReasonExplainsItselfInPlainWords() throws Exception {
+        FakeRelay relay = relay(FakeRelay.Behaviour.open());
+        FailureNotices notices = start(relay.port(), settings(60));
+        Map<String, String> sentences = Map.of(
+                "empty_reply", "We found no text of your own in it",
+                "too_large", "It is larger than the size we accept for replies.",
+                "unparseable", "It could not be read: its format is damaged or not supported.",
+                "callback_rejected", "The tracker refused it",
+                "retries_exhausted", "The tracker could not be reached for too long.");
+        List<String> reasons = List.copyOf(NoticeSettings.NOTIFIABLE_REASONS);
+
+        for (String reason : reasons) {
+            notices.offer(failure(reason, reason.replace('_', '-') + "@example.org"));
+        }
+
+        assertThat(relay.awaitMessages(reasons.size(), WAIT)).isTrue();
+        assertThat(sentences.keySet()).containsExactlyInAnyOrderElementsOf(reasons);
+        for (int i = 0; i < reasons.size(); i++) {
+            assertThat(relay.messages().get(i)).as(reasons.get(i)).contains(sentences.get(reasons.get(i)));
+        }
+    }
+
+    @Test
+    void automaticUnverifiedNullAndOwnSendersNeverGetANotice() throws Exception {
+        FakeRelay relay = relay(FakeRelay.Behaviour.open());
+        FailureNotices notices = start(relay.port(), settings(60));
+        List<FailedReply> never = List.of(
+                failure("auto_reply", "alice@example.org"),
+                failure("unauthenticated", "alice@example.org"),
+                failure("invalid_token", "alice@example.org"),
+                failure("unknown_kind", "alice@example.org"),
+                failure("callback_rejected", ""),
+                failure("callback_rejected", null),
+                failure("callback_rejected", "MAILER-DAEMON@example.org"),
+                failure("callback_rejected", "postmaster@example.org"),
+                failure("callback_rejected", "owner-dev@lists.example.org"),
+                failure("callback_rejected", "dev-request@lists.example.org"),
+                failure("callback_rejected", "reply+i-1-abc-5@" + REPLY_DOMAIN),
+                failure("callback_rejected", "bounce@mx." + REPLY_DOMAIN),
+                failure("callback_rejected", "NoReply@Tracker.test"),
+                failure("callback_rejected", "alice@example.org\r\nRCPT TO:<x@y>"));
+
+        never.forEach(notices::offer);
+        notices.offer(failure("callback_rejected", "bob@example.org"));
+
+        assertThat(relay.awaitMessages(1, WAIT)).isTrue();
+        awaitCount("sent", 1);
+        assertThat(count("skipped")).isEqualTo(never.size());
+        assertThat(relay.commands()).filteredOn(c -> c.startsWith("RCPT TO:")).containsExactly("RCPT TO:<bob@example.org>");
+        assertThat(logged()).contains(
+                "m1: notice not sent: auto_reply is never answered (the sender is automatic or unverified: a notice "
+                        + "would be backscatter or a loop)",
+                "m2: notice not sent: unauthenticated is never answered (the sender is automatic or unverified: a "
+                        + "notice would be backscatter or a loop)",
+                "m5: notice not sent: null sender <> (a bounce or automatic mail)",
+                "m6: notice not sent: envelope sender unknown",
+                "m7: notice not sent: MAILER-DAEMON@example.org is a system or list address (RFC 3834 section 2)",
+                "m11: notice not sent: reply+i-1-abc-5@reply.tracker.test is in our reply domain "
+                        + "reply.tracker.test (loop)",
+                "m13: notice not sent: NoReply@Tracker.test is one of our own addresses (loop)",
+                "m14: notice not sent: envelope sender: \"alice@example.org\r\nRCPT TO:<x@y>\" is not a plain mail "
+                        + "address (expected: local@domain)");
+    }
+
+    @Test
+    void reasonLeftOutOfTheSettingsGetsNoNotice() throws Exception {
+        FakeRelay relay = relay(FakeRelay.Behaviour.open());
+        FailureNotices notices = start(relay.port(), new NoticeSettings(true, Set.of("callback_rejected"),
+                Duration.ofHours(1), 60, REPLY_DOMAIN, Set.of(NOREPLY), 8, Duration.ofSeconds(5)));
+
+        notices.offer(failure("empty_reply", "alice@example.org"));
+
+        assertThat(count("skipped")).isEqualTo(1);
+        assertThat(logged()).filteredOn(l -> l.startsWith("m1: "))
+                .containsExactly("m1: notice not sent: empty_reply is not in replyd.notices.reasons");
+    }
+
+    @Test
+    void secondFailureFromTheSameSenderWithinTheIntervalIsRateLimitedAndAllowedAgainAfterIt() throws Exception {
+        FakeRelay relay = relay(FakeRelay.Behaviour.open());
+        FailureNotices notices = start(relay.port(), settings(60));
+
+        notices.offer(failure("callback_rejected", "alice@example.org"));
+        clock.advance(Duration.ofMinutes(59));
+        notices.offer(failure("empty_reply", "Alice@Example.ORG"));
+
+        assertThat(relay.awaitMessages(1, WAIT)).isTrue();
+        awaitCount("sent", 1);
+        assertThat(count("rate_limited")).isEqualTo(1);
+        assertThat(logged()).contains("m2: notice not sent: rate limited: Alice@Example.ORG already got a notice at "
+                + "2026-11-28T10:00:00Z (replyd.notices.per-sender-interval = PT1H)");
+
+        clock.advance(Duration.ofMinutes(1));
+        notices.offer(failure("empty_reply", "alice@example.org"));
+
+        assertThat(relay.awaitMessages(2, WAIT)).isTrue();
+        awaitCount("sent", 2);
+    }
+
+    @Test
+    void noMoreThanMaxPerHourNoticesGoOutInAnyHour() throws Exception {
+        FakeRelay relay = relay(FakeRelay.Behaviour.open());
+        FailureNotices notices = start(relay.port(), settings(2));
+
+        notices.offer(failure("callback_rejected", "a@example.org"));
+        notices.offer(failure("callback_rejected", "b@example.org"));
+        clock.advance(Duration.ofMinutes(30));
+        notices.offer(failure("callback_rejected", "c@example.org"));
+
+        assertThat(relay.awaitMessages(2, WAIT)).isTrue();
+        awaitCount("sent", 2);
+        assertThat(count("rate_limited")).isEqualTo(1);
+        assertThat(logged()).contains(
+                "m3: notice not sent: rate limited: 2 notices sent in the last hour (replyd.notices.max-per-hour)");
+
+        clock.advance(Duration.ofMinutes(30));
+        notices.offer(failure("callback_rejected", "d@example.org"));
+
+        assertThat(relay.awaitMessages(3, WAIT)).isTrue();
+    }
+
+    @Test
+    void relayDownIsLoggedAsAFailedNoticeWithItsDiagnosisAndNotRetried() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        FailureNotices notices = start(closed, settings(60));
+
+        notices.offer(failure("callback_rejected", "alice@example.org"));
+
+        awaitCount("failed", 1);
+        assertThat(logged()).contains("m1: notice not sent: relay 127.0.0.1:" + closed + ": connection to 127.0.0.1:"
+                + closed + " refused: no mail server listens there (check replyd.outbound.host and port) or a "
+                + "firewall rejects it");
+        Thread.sleep(300);
+        assertThat(count("failed")).isEqualTo(1);
+        assertThat(count("sent")).isZero();
+    }
+
+    @Test
+    void slowRelayNeverBlocksTheCallerAndAFullQueueDropsTheNotice() throws Exception {
+        FakeRelay silent = relay(new FakeRelay.Behaviour("", "", false, true, null, false));
+        FailureNotices notices = start(silent.port(), new NoticeSettings(true, NoticeSettings.NOTIFIABLE_REASONS,
+                Duration.ofHours(1), 60, REPLY_DOMAIN, Set.of(NOREPLY), 1, Duration.ofMillis(700)));
+
+        notices.offer(failure("callback_rejected", "a@example.org"));
+        awaitConnections(silent, 1);
+        long started = System.nanoTime();
+        notices.offer(failure("callback_rejected", "b@example.org"));
+        notices.offer(failure("callback_rejected", "c@example.org"));
+        Duration offering = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(offering).isLessThan(Duration.ofMillis(200));
+        assertThat(count("dropped")).isEqualTo(1);
+        assertThat(logged()).contains("m3: notice not sent: queue full (1 notices waiting for the relay)");
+        awaitCount("failed", 2);
+        assertThat(logged()).anyMatch(l -> l.startsWith("m1: notice not sent: relay 127.0.0.1:" + silent.port()
+                + ": no answer from 127.0.0.1:" + silent.port() + " during greeting within "));
+    }
+
+    @Test
+    void noticesStillQueuedAtStopAreDroppedAndLogged() throws Exception {
+        FakeRelay silent = relay(new FakeRelay.Behaviour("", "", false, true, null, false));
+        FailureNotices notices = start(silent.port(), new NoticeSettings(true, NoticeSettings.NOTIFIABLE_REASONS,
+                Duration.ofHours(1), 60, REPLY_DOMAIN, Set.of(NOREPLY), 4, Duration.ofMillis(500)));
+        notices.offer(failure("callback_rejected", "a@example.org"));
+        awaitConnections(silent, 1);
+        notices.offer(failure("callback_rejected", "b@example.org"));
+
+        notices.stop(Duration.ofSeconds(5));
+        notices.offer(failure("callback_rejected", "c@example.org"));
+
+        assertThat(count("dropped")).isEqualTo(2);
+        assertThat(logged()).contains("m2: notice not sent: replyd is stopping", "m3: notice not sent: replyd is stopping");
+        assertThat(threadAlive("replyd-notices")).isFalse();
+    }
+
+    @Test
+    void disabledNoticesSendNothingLogNothingAndStartNoThread() throws Exception {
+        FakeRelay relay = relay(FakeRelay.Behaviour.open());
+        FailureNotices notices = start(relay.port(), new NoticeSettings(false, NoticeSettings.NOTIFIABLE_REASONS,
+                Duration.ofHours(1), 60, REPLY_DOMAIN, Set.of(NOREPLY), 8, Duration.ofSeconds(5)));
+
+        notices.offer(failure("callback_rejected", "alice@example.org"));
+
+        assertThat(threadAlive("replyd-notices")).isFalse();
+        assertThat(relay.awaitMessages(1, Duration.ofMillis(500))).isFalse();
+        assertThat(relay.connections()).isZero();
+        assertThat(logged()).isEmpty();
+        for (String outcome : List.of("sent", "rate_limited", "skipped", "dropped", "failed")) {
+            assertThat(count(outcome)).as(outcome).isZero();
+        }
+    }
+
+    @Test
+    void settingsRefuseReasonsWhoseSenderIsAutomaticOrUnverified() {
+        assertThatThrownBy(() -> new NoticeSettings(true, Set.of("auto_reply"), Duration.ofHours(1), 60,
+                REPLY_DOMAIN, Set.of(NOREPLY), 8, Duration.ofSeconds(5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("replyd.notices.reasons: 'auto_reply' never gets a notice (its sender is unverified or "
+                        + "automatic: a notice would be backscatter) (expected: some of empty_reply, too_large, "
+                        + "unparseable, callback_rejected, retries_exhausted)");
+    }
+
+    @Test
+    void relayPasswordNeverReachesTheLog() throws Exception {
+        FakeRelay relay = relay(new FakeRelay.Behaviour("replyd", "s3cret-relay-pw", true, false, null, true));
+        Outbound withAuth = new Outbound("127.0.0.1", relay.port(), "tracker.test", Security.NONE, Auth.PLAIN,
+                "replyd", "s3cret-relay-pw".getBytes(StandardCharsets.UTF_8), NOREPLY);
+        FailureNotices notices = track(FailureNotices.start(withAuth, settings(60), registry, clock,
+                (SSLSocketFactory) SSLSocketFactory.getDefault()));
+        Logger root = (Logger) LoggerFactory.getLogger("replies");
+        ch.qos.logback.classic.Level before = root.getLevel();
+        root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try {
+            notices.offer(failure("callback_rejected", "alice@example.org"));
+
+            awaitCount("failed", 1);
+        } finally {
+            root.setLevel(before);
+        }
+
+        assertThat(logged()).anyMatch(l -> l.startsWith("m1: notice not sent: relay 127.0.0.1:" + relay.port()
+                + ": the relay rejected the credentials for user \"replyd\""));
+        assertThat(logged()).anyMatch(l -> l.contains("-> AUTH PLAIN ********"));
+        assertThat(String.join("\n", logged())).doesNotContain("s3cret-relay-pw", "czNjcmV0LXJlbGF5LXB3",
+                java.util.Base64.getEncoder().encodeToString("\0replyd\0s3cret-relay-pw".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private FailedReply failure(String reason, String sender) {
+        names++;
+        return new FailedReply("m" + names, reason, "detail " + names, sender, "<id-" + names + "@example.org>",
+                "Re: issue " + names);
+    }
+
+    private NoticeSettings settings(int maxPerHour) {
+        return new NoticeSettings(true, NoticeSettings.NOTIFIABLE_REASONS, Duration.ofHours(1), maxPerHour,
+                REPLY_DOMAIN, Set.of(NOREPLY), 8, Duration.ofSeconds(5));
+    }
+
+    private FailureNotices start(int port, NoticeSettings settings) {
+        Outbound outbound = new Outbound("127.0.0.1", port, "tracker.test", Security.NONE, Auth.NONE, "", null,
+                NOREPLY);
+        return track(FailureNotices.start(outbound, settings, registry, clock,
+                (SSLSocketFactory) SSLSocketFactory.getDefault()));
+    }
+
+    private FailureNotices track(FailureNotices notices) {
+        cleanup.add(() -> notices.stop(Duration.ofSeconds(5)));
+        return notices;
+    }
+
+    private FakeRelay relay(FakeRelay.Behaviour behaviour) throws Exception {
+        FakeRelay relay = new FakeRelay(behaviour);
+        cleanup.add(relay);
+        return relay;
+    }
+
+    private double count(String outcome) {
+        return registry.get("replyd.notices").tag("outcome", outcome).counter().count();
+    }
+
+    private void awaitCount(String outcome, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (count(outcome) < expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(count(outcome)).as(outcome + "; log: " + logged()).isEqualTo(expected);
+    }
+
+    private static void awaitConnections(FakeRelay relay, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (relay.connections() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(relay.connections()).isEqualTo(expected);
+    }
+
+    private static boolean threadAlive(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
+    }
+
+    private List<String> logged() {
+        synchronized (lines) {
+            return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
+
+    /** A clock the test moves by hand, read by the limits on the callers' threads. */
+    private static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
