@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
  *       {@code callback_rejected}, or deferred with its {@link RetryState} and the next time
  *       from {@link RetryPolicy}, or failure {@code retries_exhausted} at the maximum age.
  * </ol>
+ * After a message is filed as failure, the {@link FailureListener} is told (sender, Message-ID and
+ * subject from the parsed message, or from its header section alone when it was not parsed whole).
  * Every step is logged on the {@code replies} log: {@code processing <message-id>},
  * {@code matched <path>}, {@code posted <delivery id> -> <status> in <ms>},
  * {@code moving <a> => <b>}, and the failure reason.
@@ -83,6 +85,7 @@ final class MessageWorker {
   private final Session session = MessageBody.session();
   private final ProcessorMetrics metrics;
   private final SenderChecks checks;
+  private final FailureListener failures;
 
   MessageWorker(
       Maildir maildir,
@@ -94,7 +97,9 @@ final class MessageWorker {
       ProcessorSettings settings,
       ProcessorMetrics metrics,
       SenderChecks checks,
+      FailureListener failures,
       Clock clock) {
+    this.failures = failures;
     this.metrics = metrics;
     this.checks = checks;
     this.maildir = maildir;
@@ -122,22 +127,22 @@ final class MessageWorker {
   void process(Work work) throws InterruptedException {
     long start = System.nanoTime();
     String name = work.name();
-    String[] messageId = {null};
+    InboundMessage[] facts = {null};
     Optional<byte[]> payload;
     try {
-      payload = buildPayload(work, messageId);
+      payload = buildPayload(work, facts);
     } catch (Refused refused) {
-      fail(work, refused.reason, refused.getMessage(), messageId[0], work.state(), start);
+      fail(work, refused.reason, refused.getMessage(), facts[0], work.state(), start);
       return;
     } catch (NoSuchFileException vanished) {
       REPLIES.warn("{}: message file vanished while processing ({}); left to whoever moved it", name, vanished.getMessage());
       return;
     } catch (UnparseableMessageException | MessagingException | IOException unreadable) {
-      fail(work, FailureReason.UNPARSEABLE, describe(unreadable), messageId[0], work.state(), start);
+      fail(work, FailureReason.UNPARSEABLE, describe(unreadable), facts[0], work.state(), start);
       return;
     } catch (RuntimeException bug) {
       REPLIES.error("{}: unexpected error while reading the message; filing it as unparseable", name, bug);
-      fail(work, FailureReason.UNPARSEABLE, "internal error: " + describe(bug), messageId[0], work.state(), start);
+      fail(work, FailureReason.UNPARSEABLE, "internal error: " + describe(bug), facts[0], work.state(), start);
       return;
     }
     if (payload.isEmpty()) {
@@ -150,11 +155,11 @@ final class MessageWorker {
       }
       return;
     }
-    post(work, messageId[0], payload.get(), start);
+    post(work, facts[0], payload.get(), start);
   }
 
-  /** The payload to post, or empty for postmaster mail; {@code messageId[0]} is set once known. */
-  private Optional<byte[]> buildPayload(Work work, String[] messageId)
+  /** The payload to post, or empty for postmaster mail; {@code known[0]} is set once parsed. */
+  private Optional<byte[]> buildPayload(Work work, InboundMessage[] known)
       throws Refused, IOException, MessagingException, UnparseableMessageException {
     long size = Files.size(work.file());
     if (size > maxMessageBytes) {
@@ -167,7 +172,7 @@ final class MessageWorker {
     try {
       MimeMessage message = new MimeMessage(session, in);
       InboundMessage facts = InboundMessage.of(message);
-      messageId[0] = facts.messageId();
+      known[0] = facts;
       REPLIES.info("processing {}", facts.messageId() == null ? "(no Message-ID) " + work.name() : facts.messageId());
 
       if (facts.isForPostmaster()) {
@@ -249,7 +254,7 @@ final class MessageWorker {
     return check.token().get();
   }
 
-  private void post(Work work, String messageId, byte[] payload, long start) throws InterruptedException {
+  private void post(Work work, InboundMessage facts, byte[] payload, long start) throws InterruptedException {
     String name = work.name();
     CallbackSender.Sent sent = sender.post(name, payload);
     metrics.callback(sent.attempt(), clock.instant());
@@ -263,7 +268,7 @@ final class MessageWorker {
           metrics.filed("success", "none", start);
         }
         case REJECTED -> fail(work, FailureReason.CALLBACK_REJECTED,
-            "main app answered " + sent.attempt().describe() + excerpt(sent.attempt()), messageId, state, start);
+            "main app answered " + sent.attempt().describe() + excerpt(sent.attempt()), facts, state, start);
         case RETRY -> {
           Instant now = clock.instant();
           Optional<Instant> next = policy.next(state, sent.outcome().retryAfter(), now);
@@ -271,7 +276,7 @@ final class MessageWorker {
             fail(work, FailureReason.RETRIES_EXHAUSTED,
                 "still failing after " + state.attempts() + " attempts since " + state.firstAttemptAt()
                     + " (last: " + sent.attempt().describe() + ")" + excerpt(sent.attempt()),
-                messageId, state, start);
+                facts, state, start);
             return;
           }
           RetryState scheduled = state.dueAt(next.get());
@@ -288,9 +293,16 @@ final class MessageWorker {
     }
   }
 
-  private void fail(Work work, FailureReason reason, String detail, String messageId, RetryState state, long start) {
+  /** Files the message as failure; {@code facts} is null when the message was not parsed. */
+  private void fail(Work work, FailureReason reason, String detail, InboundMessage facts, RetryState state, long start) {
     String name = work.name();
     REPLIES.info("{}: {} ({})", name, reason.wireName(), detail);
+    if (facts == null) {
+      // Not parsed whole (too large, unreadable): the header section still names the sender and the
+      // Message-ID, for the reason file and the listener.
+      facts = HeaderSection.facts(work.file(), session);
+    }
+    String messageId = facts == null ? null : facts.messageId();
     FailureReport report =
         FailureReport.of(reason, detail, clock.instant().toString(), name, messageId, state);
     try {
@@ -299,6 +311,14 @@ final class MessageWorker {
       metrics.filed("failure", reason.wireName(), start);
     } catch (IOException maildirFailed) {
       REPLIES.error("{}: could not file the message ({}); it stays claimed until the next start-up", name, describe(maildirFailed));
+      return;
+    }
+    FiledFailure filed = new FiledFailure(name, reason.wireName(), detail,
+        facts == null ? null : facts.mailFrom().orElse(null), messageId, facts == null ? null : facts.subject());
+    try {
+      failures.filed(filed);
+    } catch (RuntimeException listenerBug) {
+      REPLIES.error("{}: the failure listener failed; the message stays filed", name, listenerBug);
     }
   }
 

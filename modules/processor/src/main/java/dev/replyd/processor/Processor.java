@@ -71,7 +71,7 @@ public final class Processor implements AutoCloseable {
 
   private Processor(
       ProcessorSettings settings, Maildir maildir, ReplyAddressCodec codec, ReplyExtractor extractor,
-      MeterRegistry registry, SenderChecks checks)
+      MeterRegistry registry, SenderChecks checks, FailureListener failures)
       throws IOException {
     this.settings = settings;
     this.metrics = new ProcessorMetrics(registry);
@@ -84,7 +84,8 @@ public final class Processor implements AutoCloseable {
     DeferredSchedule schedule = new DeferredSchedule(maildir, queue, timers, clock);
     RetryPolicy policy =
         new RetryPolicy(settings.retryBaseDelay(), settings.retryMaxDelay(), settings.maxAge());
-    this.worker = new MessageWorker(maildir, codec, extractor, sender, policy, schedule, settings, metrics, checks, clock);
+    this.worker = new MessageWorker(maildir, codec, extractor, sender, policy, schedule, settings, metrics, checks,
+        failures, clock);
     Path newDirectory = maildir.root().resolve(MaildirLayout.NEW);
     try {
       this.watcher = new MaildirWatcher(newDirectory, this::rescanNew);
@@ -127,6 +128,18 @@ public final class Processor implements AutoCloseable {
       ProcessorSettings settings, Maildir maildir, ReplyAddressCodec codec, ReplyExtractor extractor,
       MeterRegistry registry, SenderChecks checks)
       throws IOException {
+    return start(settings, maildir, codec, extractor, registry, checks, FailureListener.none());
+  }
+
+  /**
+   * As above, telling {@code failures} about every message filed as failure (the daemon's failure
+   * notices); it is called on the worker threads and must not block.
+   */
+  public static Processor start(
+      ProcessorSettings settings, Maildir maildir, ReplyAddressCodec codec, ReplyExtractor extractor,
+      MeterRegistry registry, SenderChecks checks, FailureListener failures)
+      throws IOException {
+    Objects.requireNonNull(failures, "failures");
     Objects.requireNonNull(checks, "checks");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(settings, "settings");
@@ -136,7 +149,7 @@ public final class Processor implements AutoCloseable {
     Recovery recovery = maildir.recover();
     REPLIES.info("starting processor: {} (recovered: {} to new, {} to deferred, {} stale tmp files removed)",
         settings, recovery.returnedToNew(), recovery.returnedToDeferred(), recovery.staleTmpRemoved());
-    return new Processor(settings, maildir, codec, extractor, registry, checks);
+    return new Processor(settings, maildir, codec, extractor, registry, checks, failures);
   }
 
   /**

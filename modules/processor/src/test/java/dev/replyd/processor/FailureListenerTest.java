@@ -1,0 +1,103 @@
+package dev.replyd.processor;
+
+import static dev.replyd.processor.Fixtures.deliver;
+import static dev.replyd.processor.Fixtures.fixture;
+import static dev.replyd.processor.Fixtures.replyAddress;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.replyd.extract.ReplyExtractor;
+import dev.replyd.maildir.MaildirLayout;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The failure listener: told once about each message filed as failure, with the facts a notice needs. */
+class FailureListenerTest extends ProcessorHarness {
+
+  private final List<FiledFailure> told = new CopyOnWriteArrayList<>();
+
+  private void start(ProcessorSettings settings, FailureListener listener) throws IOException {
+    processor = Processor.start(settings, maildir, Fixtures.CODEC,
+        new ReplyExtractor(ReplyExtractor.Settings.defaults()), registry, SenderChecks.none(), listener);
+  }
+
+  @Test
+  void callbackRejectedReplyIsToldWithSenderMessageIdAndSubject() throws Exception {
+    receiver.respond(new CallbackReceiver.Response(403, Map.of(), "thread is locked"));
+    start(Fixtures.settings(receiver.url()), told::add);
+
+    String name = deliver(maildir, "alice@example.org", replyAddress(), fixture("plain.eml"));
+    awaitFiled(MaildirLayout.FAILURE, name);
+    Fixtures.await("the listener", WAIT, () -> !told.isEmpty());
+
+    assertThat(told).singleElement().satisfies(failure -> {
+      assertThat(failure.messageName()).isEqualTo(name);
+      assertThat(failure.reason()).isEqualTo("callback_rejected");
+      assertThat(failure.detail()).isEqualTo("main app answered HTTP 403: thread is locked");
+      assertThat(failure.envelopeSender()).isEqualTo("alice@example.org");
+      assertThat(failure.messageId()).isEqualTo("<plain-1@mail.example.org>");
+      assertThat(failure.subject()).isEqualTo("Re: [tracker] Issue #42: Crash on start");
+    });
+  }
+
+  @Test
+  void tooLargeMessageIsToldWithTheSenderFromItsHeaderSectionAlone() throws Exception {
+    start(Fixtures.settings(receiver.url(), d -> d.maxMessageBytes = 300), told::add);
+    String big = fixture("plain.eml") + "x".repeat(2000) + "\n";
+
+    String name = deliver(maildir, "bob@example.org", replyAddress(), big);
+    awaitFiled(MaildirLayout.FAILURE, name);
+    Fixtures.await("the listener", WAIT, () -> !told.isEmpty());
+
+    assertThat(told).singleElement().satisfies(failure -> {
+      assertThat(failure.reason()).isEqualTo("too_large");
+      assertThat(failure.envelopeSender()).isEqualTo("bob@example.org");
+      assertThat(failure.messageId()).isEqualTo("<plain-1@mail.example.org>");
+      assertThat(failure.subject()).isEqualTo("Re: [tracker] Issue #42: Crash on start");
+    });
+    assertThat(reasonFile(name).get("message_id").asText()).isEqualTo("<plain-1@mail.example.org>");
+  }
+
+  @Test
+  void nullSenderIsToldAsAnEmptyAddress() throws Exception {
+    start(Fixtures.settings(receiver.url()), told::add);
+
+    String name = deliver(maildir, "", replyAddress(), fixture("plain.eml"));
+    awaitFiled(MaildirLayout.FAILURE, name);
+    Fixtures.await("the listener", WAIT, () -> !told.isEmpty());
+
+    assertThat(told).singleElement().satisfies(failure -> {
+      assertThat(failure.reason()).isEqualTo("auto_reply");
+      assertThat(failure.envelopeSender()).isEmpty();
+    });
+  }
+
+  @Test
+  void postedReplyIsNeverTold() throws Exception {
+    start(Fixtures.settings(receiver.url()), told::add);
+
+    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
+    awaitFiled(MaildirLayout.SUCCESS, name);
+
+    assertThat(told).isEmpty();
+  }
+
+  @Test
+  void listenerThatThrowsLeavesTheMessageFiledAndTheWorkerWorking() throws Exception {
+    receiver.respond(CallbackReceiver.Response.of(403), CallbackReceiver.Response.of(403));
+    start(Fixtures.settings(receiver.url(), d -> d.threads = 1), failure -> {
+      told.add(failure);
+      throw new IllegalStateException("listener bug");
+    });
+
+    String first = deliver(maildir, replyAddress(), fixture("plain.eml"));
+    awaitFiled(MaildirLayout.FAILURE, first);
+    String second = deliver(maildir, replyAddress(), fixture("plain.eml"));
+    awaitFiled(MaildirLayout.FAILURE, second);
+
+    Fixtures.await("the listener twice", WAIT, () -> told.size() == 2);
+    assertThat(told).extracting(FiledFailure::messageName).containsExactly(first, second);
+  }
+}
