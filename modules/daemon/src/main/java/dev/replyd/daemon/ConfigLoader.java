@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValueType;
+import dev.replyd.outbound.NoticeSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -224,12 +225,13 @@ final class ConfigLoader {
           nonNegativeBytes("callback.max-attachment-bytes"));
 
       ReplydConfig.Metrics metrics = new ReplydConfig.Metrics(string("metrics.bind"), port("metrics.port"));
+      ReplydConfig.Outbound outbound = outbound(host, noreply);
       Duration grace = positiveDuration("shutdown.grace");
 
       return new ReplydConfig(source, host,
           new ReplydConfig.Address(prefix, replyDomain, kinds == null ? List.of() : List.copyOf(kinds), keys),
           new ReplydConfig.Noreply(noreply, discard != null && discard),
-          smtp, storage, processor, callback, metrics, outbound(host, noreply), diagnostics(), grace);
+          smtp, storage, processor, callback, metrics, outbound, notices(outbound), diagnostics(), grace);
     }
 
     private List<byte[]> addressKeys() {
@@ -289,6 +291,44 @@ final class ConfigLoader {
       return new ReplydConfig.Outbound(string("outbound.host"), port("outbound.port"),
           orDefault(string("outbound.helo-domain"), host), security, auth, username, password,
           orDefault(string("outbound.from"), noreply));
+    }
+
+    private ReplydConfig.Notices notices(ReplydConfig.Outbound outbound) {
+      Boolean enabled = bool("notices.enabled");
+      List<String> reasons = stringList("notices.reasons");
+      String expected = "expected: some of " + String.join(", ", NoticeSettings.NOTIFIABLE_REASONS);
+      for (String reason : reasons == null ? List.<String>of() : reasons) {
+        if (NoticeSettings.NEVER_REASONS.contains(reason)) {
+          problems.add("notices.reasons", "'" + reason + "' never gets a notice: its sender is automatic or"
+              + " unverified, so a notice would be backscatter or a mail loop (" + expected + ")");
+        } else if (!NoticeSettings.NOTIFIABLE_REASONS.contains(reason)) {
+          problems.add("notices.reasons", "'" + reason + "' is not a failure reason (" + expected + ")");
+        }
+      }
+      Duration interval = positiveDuration("notices.per-sender-interval");
+      Integer maxPerHour = positiveInt("notices.max-per-hour");
+      boolean on = enabled != null && enabled;
+      if (on) {
+        if (reasons != null && reasons.isEmpty()) {
+          problems.add("notices.reasons", "is empty while notices.enabled = true (" + expected
+              + "; or set notices.enabled = false)");
+        }
+        String host = outbound.host();
+        if (host == null || host.isBlank() || !HOSTNAME.matcher(host).matches() && !host.matches("[0-9a-fA-F:.\\[\\]]+")) {
+          problems.add("notices.enabled", "true needs a relay, but outbound.host is '" + (host == null ? "" : host)
+              + "' (expected: the relay's host name or IP address; or set notices.enabled = false)");
+        }
+        if (outbound.port() < 1) {
+          problems.add("notices.enabled", "true needs a relay, but outbound.port is " + outbound.port()
+              + " (expected: 1 to 65535, e.g. 25 or 587)");
+        }
+        if (outbound.from() == null || !outbound.from().matches("[^@\\s<>]+@[^@\\s<>]+")) {
+          problems.add("notices.enabled", "true needs a sender, but outbound.from is '" + outbound.from()
+              + "' (expected: an address such as noreply@tracker.example.com)");
+        }
+      }
+      return new ReplydConfig.Notices(on, reasons == null ? List.of() : List.copyOf(reasons), interval,
+          orZero(maxPerHour));
     }
 
     private ReplydConfig.SenderChecks senderChecks() {

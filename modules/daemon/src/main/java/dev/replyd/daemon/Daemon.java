@@ -4,6 +4,10 @@ import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.outbound.FailedReply;
+import dev.replyd.outbound.FailureNotices;
+import dev.replyd.outbound.NoticeSettings;
+import dev.replyd.processor.FailureListener;
 import dev.replyd.processor.Processor;
 import dev.replyd.processor.ProcessorSettings;
 import dev.replyd.processor.SenderChecks;
@@ -27,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.HashSet;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +41,14 @@ import org.slf4j.LoggerFactory;
  * the configuration, with the signal handling systemd expects.
  *
  * <p>Start-up follows the data flow backwards, so nothing is accepted that cannot be stored and
- * processed: storage first (created, recovered by the processor), then the processor, the metrics
+ * processed: storage first (created, recovered by the processor), the failure notices (when
+ * {@code notices.enabled}; the processor tells them each filed failure), then the processor, the metrics
  * endpoint, and the SMTP listener last; then {@code READY=1} to systemd. A failure at any step
  * (port taken, storage unwritable) stops what was started and exits 1 with the reason.
  *
  * <p>SIGTERM/SIGINT: the SMTP listener stops accepting and finishes transactions in flight, the
- * workers finish or release their claims, within {@code shutdown.grace}; exit status 0.
+ * workers finish or release their claims, within {@code shutdown.grace}, then the notices still
+ * queued are dropped (logged); exit status 0.
  * SIGHUP: {@link Reload} re-reads the configuration and applies what can change safely.
  *
  * <p>Thread-safety: {@link #run} is called once from main; signal handlers only count down a latch
@@ -49,6 +56,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Daemon {
   private static final Logger log = LoggerFactory.getLogger("replyd");
+  private static final Duration NOTICE_GRACE = Duration.ofSeconds(5);
 
   private final ReplydConfig config;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -56,6 +64,7 @@ final class Daemon {
   private ReplyAddressCodec codec;
   private Maildir maildir;
   private Processor processor;
+  private FailureNotices notices;
   private SmtpServer smtp;
   private MetricsEndpoint metrics;
   private TlsCertificateGauge certificate;
@@ -122,8 +131,15 @@ final class Daemon {
     StorageGauges.bind(maildir, registry);
     codec = codec(config);
     if (config.processor().enabled()) {
+      FailureListener failures = FailureListener.none();
+      if (config.notices().enabled()) {
+        notices = FailureNotices.start(config.outbound().toOutbound(), noticeSettings(config), registry);
+        FailureNotices told = notices;
+        failures = f -> told.offer(new FailedReply(f.messageName(), f.reason(), f.detail(), f.envelopeSender(),
+            f.messageId(), f.subject()));
+      }
       processor = Processor.start(processorSettings(config), maildir, codec, extractor(config), registry,
-          senderChecks(config));
+          senderChecks(config), failures);
     } else {
       log.warn("processor.enabled = false: mail is stored in {} but not processed", maildir.root().resolve(MaildirLayout.NEW));
     }
@@ -164,6 +180,10 @@ final class Daemon {
     }
     if (processor != null) {
       processor.stop(grace);
+    }
+    if (notices != null) {
+      // A notice is a courtesy: it gets little of the time the halt watchdog allows beyond 2 x grace.
+      notices.stop(grace.compareTo(NOTICE_GRACE) < 0 ? grace : NOTICE_GRACE);
     }
     if (metrics != null) {
       metrics.close();
@@ -208,6 +228,13 @@ final class Daemon {
     }
     return new SenderChecks(new SenderAuthenticator(new SenderAuthenticator.Settings(s.dnsServers(), s.timeout(), c.hostname())),
         SenderChecks.Policy.parse(s.requireDmarc()), c.hostname());
+  }
+
+  static NoticeSettings noticeSettings(ReplydConfig c) {
+    ReplydConfig.Notices n = c.notices();
+    return new NoticeSettings(n.enabled(), new HashSet<>(n.reasons()), n.perSenderInterval(), n.maxPerHour(),
+        c.address().replyDomain(), new HashSet<>(List.of(c.noreply().address(), c.outbound().from())),
+        NoticeSettings.DEFAULT_QUEUE_CAPACITY, Duration.ofSeconds(30));
   }
 
   static ProcessorSettings processorSettings(ReplydConfig c) {

@@ -25,6 +25,7 @@ record ReplydConfig(
     Callback callback,
     Metrics metrics,
     Outbound outbound,
+    Notices notices,
     Diagnostics diagnostics,
     Duration shutdownGrace) {
 
@@ -88,6 +89,8 @@ record ReplydConfig(
           + ", auth=" + auth + ", username=" + username + ", password=<redacted>, from=" + from + "]";
     }
   }
+
+  record Notices(boolean enabled, List<String> reasons, Duration perSenderInterval, int maxPerHour) {}
 
   record Diagnostics(List<java.net.InetSocketAddress> dnsServers, Duration timeout) {}
 }

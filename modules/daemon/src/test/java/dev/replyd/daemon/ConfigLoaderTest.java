@@ -72,6 +72,48 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void noticesAreOffByDefaultWithTheDocumentedLimits() throws Exception {
+    ReplydConfig c = ConfigLoader.load(file(minimal()), Map.of());
+
+    assertThat(c.notices().enabled()).isFalse();
+    assertThat(c.notices().reasons())
+        .containsExactly("empty_reply", "too_large", "unparseable", "callback_rejected", "retries_exhausted");
+    assertThat(c.notices().perSenderInterval()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.notices().maxPerHour()).isEqualTo(60);
+  }
+
+  @Test
+  void noticesRefuseBackscatterReasonsAndAnUnusableRelayByKey() throws Exception {
+    Path f = file(minimal().replace("storage.root", "notices { enabled = true,"
+        + " reasons = [callback_rejected, auto_reply, bounced], max-per-hour = 0, per-sender-interval = soon },"
+        + " outbound { host = \"\", port = 0 }, storage.root"));
+
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+        .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+            "replyd.notices.reasons: 'auto_reply' never gets a notice: its sender is automatic or unverified, so a"
+                + " notice would be backscatter or a mail loop (expected: some of empty_reply, too_large,"
+                + " unparseable, callback_rejected, retries_exhausted)",
+            "replyd.notices.reasons: 'bounced' is not a failure reason (expected: some of empty_reply, too_large,"
+                + " unparseable, callback_rejected, retries_exhausted)",
+            "replyd.notices.max-per-hour: 0 (expected: > 0)",
+            "replyd.notices.per-sender-interval: 'soon' is not valid (expected: a duration such as 30s, 5m or 2d)",
+            "replyd.notices.enabled: true needs a relay, but outbound.host is '' (expected: the relay's host name"
+                + " or IP address; or set notices.enabled = false)",
+            "replyd.notices.enabled: true needs a relay, but outbound.port is 0 (expected: 1 to 65535, e.g. 25"
+                + " or 587)"));
+  }
+
+  @Test
+  void noticesSwitchedOnWithNoReasonSayHowToFixIt() throws Exception {
+    Path f = file(minimal().replace("storage.root", "notices { enabled = true, reasons = [] }, storage.root"));
+
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+        .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactly(
+            "replyd.notices.reasons: is empty while notices.enabled = true (expected: some of empty_reply,"
+                + " too_large, unparseable, callback_rejected, retries_exhausted; or set notices.enabled = false)"));
+  }
+
+  @Test
   void everyProblemIsReportedAtOnceWithItsKey() throws Exception {
     Path f = file("replyd { hostname = \"\", address { keys = [\"short\"], kinds = [I] },"
         + " smtp { port = 70000, max-message-szie = 1MiB, max-recipients = 0 },"

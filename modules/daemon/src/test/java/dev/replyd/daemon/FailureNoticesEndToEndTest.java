@@ -1,0 +1,100 @@
+package dev.replyd.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.replyd.outbound.FakeRelay;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The failure notice end to end, as a sender lives it: a reply comes in over SMTP, the main app refuses it
+ * with 403, replyd files it as failure and the sender's address gets one notice through the outbound relay;
+ * a second refused reply within the hour gets none, and an automatic reply never does.
+ */
+class FailureNoticesEndToEndTest {
+  static final String KEY = "notices end-to-end key 0123456789abcdef";
+  static final String SECRET = "notices-e2e-callback-secret";
+
+  @TempDir Path dir;
+
+  @Test
+  void replyRefusedByTheMainAppIsFiledAndItsSenderGetsOneNoticeThroughTheRelay() throws Exception {
+    HttpServer mainApp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+    mainApp.createContext("/hooks/replyd", ex -> {
+      try (ex; InputStream in = ex.getRequestBody()) {
+        in.readAllBytes();
+        byte[] body = "{\"error\":\"thread is locked\"}".getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(403, body.length);
+        ex.getResponseBody().write(body);
+      }
+    });
+    mainApp.start();
+    try (FakeRelay relay = new FakeRelay(FakeRelay.Behaviour.open())) {
+      Path config = dir.resolve("replyd.conf");
+      Files.writeString(config, "replyd {\n"
+          + "  hostname = tracker.test\n"
+          + "  address.keys = [\"" + KEY + "\"]\n"
+          + "  smtp { bind = 127.0.0.1, port = 0 }\n"
+          + "  metrics { bind = 127.0.0.1, port = 0 }\n"
+          + "  storage { root = \"" + dir.resolve("var") + "\", min-free = 1MiB }\n"
+          + "  callback { url = \"http://127.0.0.1:" + mainApp.getAddress().getPort() + "/hooks/replyd\", secret = \""
+          + SECRET + "\" }\n"
+          + "  processor.sender-checks.enabled = false\n"
+          + "  outbound { host = 127.0.0.1, port = " + relay.port() + " }\n"
+          + "  notices.enabled = true\n"
+          + "}\n");
+      try (DaemonProcess daemon = new DaemonProcess(config)) {
+        String to = DaemonSignalsTest.address(KEY, 4);
+
+        deliver(daemon.smtpPort, "alice@example.org", to, "<first@mail.example.org>", "Re: Issue #4", "");
+
+        assertThat(relay.awaitMessages(1, Duration.ofSeconds(30))).as(daemon.log()).isTrue();
+        daemon.awaitLog("notice sent to alice@example.org (callback_rejected)", Duration.ofSeconds(10));
+        assertThat(relay.commands()).containsSubsequence("MAIL FROM:<>", "RCPT TO:<alice@example.org>", "DATA");
+        assertThat(relay.messages().get(0).replace("\n ", " ")).contains("From: noreply@tracker.test\n",
+            "To: alice@example.org\n", "Subject: Your reply could not be posted: Re: Issue #4\n",
+            "Auto-Submitted: auto-replied\n", "In-Reply-To: <first@mail.example.org>\n", "The tracker refused it")
+            .doesNotContain("thread is locked", "I agree with the plan");
+        try (var files = Files.list(dir.resolve("var/incoming-mail/failure"))) {
+          assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".reason.json"));
+        }
+
+        deliver(daemon.smtpPort, "Alice@example.org", to, "<second@mail.example.org>", "Re: Issue #4", "");
+        daemon.awaitLog("notice not sent: rate limited: Alice@example.org already got a notice",
+            Duration.ofSeconds(30));
+        deliver(daemon.smtpPort, "bob@example.org", to, "<away@mail.example.org>", "Out of office",
+            "Auto-Submitted: auto-replied\r\n");
+        daemon.awaitLog("notice not sent: auto_reply is never answered", Duration.ofSeconds(30));
+
+        String metrics = DaemonSignalsTest.get(daemon.metricsPort, "/metrics");
+        assertThat(metrics).contains("replyd_notices_total{outcome=\"sent\"} 1.0",
+            "replyd_notices_total{outcome=\"rate_limited\"} 1.0", "replyd_notices_total{outcome=\"skipped\"} 1.0",
+            "replyd_notices_total{outcome=\"failed\"} 0.0", "replyd_notices_total{outcome=\"dropped\"} 0.0");
+        assertThat(relay.messages()).hasSize(1);
+      }
+    } finally {
+      mainApp.stop(0);
+    }
+  }
+
+  private static void deliver(int port, String from, String to, String messageId, String subject, String extra)
+      throws Exception {
+    try (SmtpSession smtp = new SmtpSession(port)) {
+      assertThat(smtp.send("EHLO mx.example.org")).startsWith("250");
+      assertThat(smtp.send("MAIL FROM:<" + from + ">")).startsWith("250");
+      assertThat(smtp.send("RCPT TO:<" + to + ">")).startsWith("250");
+      assertThat(smtp.send("DATA")).startsWith("354");
+      String reply = smtp.send("From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\nMessage-ID: "
+          + messageId + "\r\n" + extra + "\r\nI agree with the plan.\r\n.");
+      assertThat(reply).startsWith("250");
+      smtp.send("QUIT");
+    }
+  }
+}
