@@ -49,7 +49,6 @@ final class LineClassifier {
   private static final Pattern ATTRIBUTION_START = Pattern.compile(
       "^(?:on|le|am|el|em|il|op|den|dne|dnia|w dniu|in data|il giorno|på|pe|u|в|在|at)\\s",
       Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-  private static final Pattern DATE_OR_TIME = Pattern.compile("\\d{1,2}[:.h]\\d{2}|\\d{4}|\\d{1,2}[./-]\\d{1,2}");
   private static final Pattern LEADING_ISO_DATE = Pattern.compile("^\\d{4}[/.-]\\d{1,2}[/.-]\\d{1,2}\\s");
 
   private static final Pattern GMAIL_DATE_NAME = Pattern.compile(
@@ -319,7 +318,8 @@ final class LineClassifier {
    */
   private int attributionEnd(String[] lines, int start) {
     StringBuilder joined = new StringBuilder();
-    boolean wrappable = canStartWrapped(lines[start]);
+    // Decided only when a second line is looked at: most lines end the search on their own.
+    Boolean wrappable = null;
     for (int j = start; j < lines.length && j < start + MAX_JOIN; j++) {
       String part = undecorated(lines[j]);
       if (j > start && (FENCE.matcher(lines[j]).lookingAt())) {
@@ -334,8 +334,13 @@ final class LineClassifier {
       if (joined.length() > MAX_ATTRIBUTION_CHARS) {
         return -1;
       }
-      if (j > start && !wrappable) {
-        return -1;
+      if (j > start) {
+        if (wrappable == null) {
+          wrappable = canStartWrapped(lines[start]);
+        }
+        if (!wrappable) {
+          return -1;
+        }
       }
       if (part.isEmpty() && j == start) {
         return -1;
@@ -375,7 +380,7 @@ final class LineClassifier {
   /** A wrapped attribution starts with an attribution word, a date or time, or an address. */
   private static boolean canStartWrapped(String line) {
     String core = undecorated(line);
-    return ATTRIBUTION_START.matcher(core).lookingAt() || DATE_OR_TIME.matcher(core).find()
+    return ATTRIBUTION_START.matcher(core).lookingAt() || hasDateOrTime(core)
         || hasAddress(core) || core.indexOf('<') >= 0;
   }
 
@@ -419,7 +424,7 @@ final class LineClassifier {
         }
       }
     }
-    boolean dated = DATE_OR_TIME.matcher(text).find();
+    boolean dated = hasDateOrTime(text);
     boolean address = hasAddress(text);
     if (verbLast) {
       return dated || address;
@@ -469,6 +474,45 @@ final class LineClassifier {
   }
 
   /** An e-mail address somewhere in the text (linear scan from each '@'). */
+  /**
+   * True when the text holds a date or a time: what the regular expression
+   * {@code \d{1,2}[:.h]\d{2}|\d{4}|\d{1,2}[./-]\d{1,2}} finds, as one pass over the text.
+   * Every line of a message is tested, some twice, and java.util.regex tries each alternative
+   * at each position: this scan was the largest single cost of processing a plain reply.
+   */
+  static boolean hasDateOrTime(CharSequence text) {
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      if (!isAsciiDigit(text.charAt(i))) {
+        i++;
+        continue;
+      }
+      int end = i;
+      while (end < n && isAsciiDigit(text.charAt(end))) {
+        end++;
+      }
+      if (end - i >= 4) {
+        return true;
+      }
+      if (end < n) {
+        char separator = text.charAt(end);
+        boolean oneDigitAfter = end + 1 < n && isAsciiDigit(text.charAt(end + 1));
+        boolean twoDigitsAfter = oneDigitAfter && end + 2 < n && isAsciiDigit(text.charAt(end + 2));
+        if ((separator == ':' || separator == 'h') && twoDigitsAfter
+            || (separator == '.' || separator == '/' || separator == '-') && oneDigitAfter) {
+          return true;
+        }
+      }
+      i = end;
+    }
+    return false;
+  }
+
+  private static boolean isAsciiDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
   static boolean hasAddress(String text) {
     for (int at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
       if (at == 0 || !isAddressChar(text.charAt(at - 1))) {
