@@ -121,6 +121,17 @@ final class Reload implements AutoCloseable {
         List.of(b.callback().timeout(), b.callback().maxAge(), b.callback().retryBaseDelay(), b.callback().retryMaxDelay(),
             b.callback().maxAttachmentBytes()));
     check(changed, "metrics", a.metrics(), b.metrics());
+    check(changed, "notices", a.notices(), b.notices());
+    if (a.notices().enabled()) {
+      // The notices hold the relay settings they started with; test-email reads the file each time.
+      ReplydConfig.Outbound oa = a.outbound();
+      ReplydConfig.Outbound ob = b.outbound();
+      boolean samePassword = Arrays.equals(oa.password(), ob.password());
+      check(changed, "outbound (used by the notices)",
+          Arrays.asList(oa.host(), oa.port(), oa.heloDomain(), oa.security(), oa.auth(), oa.username(), oa.from(), true),
+          Arrays.asList(ob.host(), ob.port(), ob.heloDomain(), ob.security(), ob.auth(), ob.username(), ob.from(),
+              samePassword));
+    }
     return changed;
   }
 

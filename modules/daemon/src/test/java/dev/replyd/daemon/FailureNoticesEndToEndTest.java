@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The failure notice end to end, as a sender lives it: a reply comes in over SMTP, the main app refuses it
  * with 403, replyd files it as failure and the sender's address gets one notice through the outbound relay;
- * a second refused reply within the hour gets none, and an automatic reply never does.
+ * a second refused reply within the hour gets none, and an automatic reply never does. The notices keep
+ * their settings until a restart, which a reload says.
  */
 class FailureNoticesEndToEndTest {
   static final String KEY = "notices end-to-end key 0123456789abcdef";
@@ -78,6 +79,11 @@ class FailureNoticesEndToEndTest {
             "replyd_notices_total{outcome=\"rate_limited\"} 1.0", "replyd_notices_total{outcome=\"skipped\"} 1.0",
             "replyd_notices_total{outcome=\"failed\"} 0.0", "replyd_notices_total{outcome=\"dropped\"} 0.0");
         assertThat(relay.messages()).hasSize(1);
+
+        Files.writeString(config, Files.readString(config).replace("notices.enabled = true",
+            "notices { enabled = true, max-per-hour = 5 }"));
+        daemon.signal("HUP");
+        daemon.awaitLog("needs a restart: notices", Duration.ofSeconds(30));
       }
     } finally {
       mainApp.stop(0);
