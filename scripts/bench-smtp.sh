@@ -5,12 +5,14 @@
 smtp_usage() {
   cat >&2 <<'EOF'
 usage: scripts/bench smtp [--sessions N] [--size BYTES] [--count N] [--mode conn|persist]
-                          [--rounds N] [--vs-postfix] [--no-pipeline] [--no-latency]
+                          [--rounds N] [--warmup N] [--vs-postfix] [--no-pipeline] [--no-latency]
   --sessions N   parallel SMTP sessions of smtp-source (default 20)
   --size BYTES   message payload (smtp-source -l, default 2048)
   --count N      messages per measured run (default 5000)
   --mode M       conn: one message per connection (default); persist: one connection per session
   --rounds N     measured runs per server, alternating between servers (default 2)
+  --warmup N     messages each server gets before the measured rounds (default 20000); the first
+                 COUNT of them are reported as the cold start (the JVM still compiling)
   --vs-postfix   also run a throwaway Postfix (loopback, virtual delivery into a Maildir) and print ratios
   --no-pipeline  skip the full-pipeline run (replyd with the processor and a 200-answering receiver)
   --no-latency   skip the latency probe (end of DATA -> 250 at half the measured maximum rate)
@@ -20,7 +22,7 @@ EOF
   exit 2
 }
 
-SESSIONS=20 SIZE=2048 COUNT=5000 MODE=conn ROUNDS=2 VS_POSTFIX=0 PIPELINE=1 LATENCY=1 EXTRA_CONF=
+SESSIONS=20 SIZE=2048 COUNT=5000 MODE=conn ROUNDS=2 VS_POSTFIX=0 PIPELINE=1 LATENCY=1 EXTRA_CONF= WARMUP=20000
 
 smtp_parse() {
   while [ $# -gt 0 ]; do
@@ -30,6 +32,7 @@ smtp_parse() {
       --count) COUNT=${2:?}; shift 2 ;;
       --mode) MODE=${2:?}; shift 2 ;;
       --rounds) ROUNDS=${2:?}; shift 2 ;;
+      --warmup) WARMUP=${2:?}; shift 2 ;;
       --vs-postfix) VS_POSTFIX=1; shift ;;
       --no-pipeline) PIPELINE=0; shift ;;
       --no-latency) LATENCY=0; shift ;;
@@ -39,6 +42,7 @@ smtp_parse() {
     esac
   done
   case "$MODE" in conn|persist) ;; *) echo "scripts/bench smtp: --mode $MODE (expected: conn or persist)" >&2; exit 2 ;; esac
+  [[ "$WARMUP" =~ ^[0-9]+$ ]] || { echo "scripts/bench smtp: --warmup '$WARMUP' is not a number" >&2; exit 2; }
   local n
   for n in "$SESSIONS" "$SIZE" "$COUNT" "$ROUNDS"; do
     [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "scripts/bench smtp: '$n' is not a positive number" >&2; exit 2; }
@@ -128,12 +132,23 @@ probe() { # PORT RCPT RATE
        END { sub(/ms$/, "", v["p50"]); sub(/ms$/, "", v["p99"]); sub(/\/s$/, "", v["achieved"]); print v["p50"], v["p99"], v["achieved"] }' <<<"$out"
 }
 
+# Waits (at most 30 s) until the replyd JVMs are idle: the JIT compiles and the processor drains
+# after a run, and that CPU must not be charged to whichever server is measured next.
+settle() {
+  local pids=("${REPLYD_PIDS[@]}") before after _
+  for _ in $(seq 30); do
+    before=0; for p in "${pids[@]}"; do before=$((before + $(proc_ticks "$p" 2>/dev/null || echo 0))); done
+    sleep 1
+    after=0; for p in "${pids[@]}"; do after=$((after + $(proc_ticks "$p" 2>/dev/null || echo 0))); done
+    [ $((after - before)) -le 3 ] && return 0
+  done
+}
+
 bench_smtp() {
   smtp_parse "$@"
   command -v smtp-source >/dev/null 2>&1 || apt_install postfix
   bench_build
   bench_setup
-  local warm=$(( COUNT < 2000 ? COUNT : 2000 ))
   echo "scripts/bench smtp: $SESSIONS sessions, $SIZE bytes, $COUNT messages per run, mode $MODE, $ROUNDS round(s); load average $(load_avg)" >&2
 
   replyd_start replyd-paused false "$EXTRA_CONF"
@@ -149,17 +164,28 @@ bench_smtp() {
     P_MASTER=$(pfx_master_pid "$P_DIR")
   fi
 
-  echo "warming up ($warm messages each)..." >&2
-  measure replyd-paused "$warm"
-  [ "$PIPELINE" = 1 ] && measure replyd-pipeline "$warm"
-  [ "$VS_POSTFIX" = 1 ] && measure postfix "$warm"
-
   local r kinds=(replyd-paused) k
   [ "$VS_POSTFIX" = 1 ] && kinds+=(postfix)
   [ "$PIPELINE" = 1 ] && kinds+=(replyd-pipeline)
-  declare -A acc dur pipe cpu backlog loads
+  declare -A acc dur pipe cpu backlog loads cold
+  # Cold start: the first COUNT messages after start, while the JIT compiles the hot paths.
+  for k in "${kinds[@]}"; do
+    settle
+    local load; load=$(load_avg)
+    measure "$k" "$COUNT"
+    printf '  cold    %-16s accepted %6s/s  durable %6s/s  pipeline %6s/s  cpu %5s ms/msg  max backlog %5s  load %s\n' \
+      "$k" "$ACC" "${DUR:--}" "${PIPE:--}" "$CPU" "${BACKLOG:--}" "$load" >&2
+    cold[$k]="$ACC|${DUR:--}|${PIPE:--}|$CPU|${BACKLOG:--}|${load%% *}"
+  done
+  local rest=$(( WARMUP - COUNT ))
+  if [ "$rest" -gt 0 ]; then
+    echo "warming up ($rest more messages each)..." >&2
+    for k in "${kinds[@]}"; do measure "$k" "$rest"; done
+  fi
+
   for r in $(seq "$ROUNDS"); do
     for k in "${kinds[@]}"; do
+      settle
       local load; load=$(load_avg)
       measure "$k" "$COUNT"
       printf '  round %d %-16s accepted %6s/s  durable %6s/s  pipeline %6s/s  cpu %5s ms/msg  max backlog %5s  load %s\n' \
@@ -194,7 +220,7 @@ bench_smtp() {
   echo
   echo "## smtp: $SESSIONS sessions, $SIZE-byte messages, $COUNT per run, $persist_text"
   echo
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, median of $ROUNDS run(s); load average (1 min) at the start of each run in the last column."
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, median of $ROUNDS run(s) after $WARMUP warm-up messages per server; load average (1 min) at the start of each run in the last column."
   [ -n "$EXTRA_CONF" ] && echo && echo "replyd settings added: $(tr '\n' ';' <<<"${EXTRA_CONF%$'\n'}")"
   echo
   echo "| server | accepted msg/s | durable msg/s | pipeline msg/s | CPU ms/msg | peak RSS MiB | max backlog in new/ | load |"
@@ -209,6 +235,18 @@ bench_smtp() {
   row replyd-paused "replyd, processor paused" "$rss_r"
   [ "$PIPELINE" = 1 ] && row replyd-pipeline "replyd, full pipeline" "$rss_q"
   [ "$VS_POSTFIX" = 1 ] && row postfix "Postfix $(postconf -h mail_version 2>/dev/null) (smtpd, cleanup, qmgr, virtual)" "$rss_p"
+  echo
+  echo "Cold start (the first $COUNT messages after each server started; replyd's JIT still compiling):"
+  echo
+  echo "| server | accepted msg/s | durable msg/s | pipeline msg/s | CPU ms/msg | max backlog in new/ | load |"
+  echo "|---|---:|---:|---:|---:|---:|---|"
+  local label
+  for k in "${kinds[@]}"; do
+    case "$k" in replyd-paused) label="replyd, processor paused" ;; replyd-pipeline) label="replyd, full pipeline" ;;
+      postfix) label="Postfix" ;; esac
+    IFS='|' read -r a d p c b l <<<"${cold[$k]}"
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$a" "$d" "$p" "$c" "$b" "$l"
+  done
   if [ -n "$lat_r" ]; then
     echo
     echo "| acceptance latency (end of DATA to 250) | offered msg/s | achieved msg/s | p50 ms | p99 ms |"
