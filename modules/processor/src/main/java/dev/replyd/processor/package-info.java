@@ -3,7 +3,9 @@
  * for the main app, retries what can be retried, and files every message under success,
  * failure (with a reason file) or postmaster.
  *
- * <p>Public surface: {@link dev.replyd.processor.Processor} and
- * {@link dev.replyd.processor.ProcessorSettings}. Everything else is package-private.
+ * <p>Public surface: {@link dev.replyd.processor.Processor}, its settings
+ * ({@link dev.replyd.processor.ProcessorSettings}, {@link dev.replyd.processor.SenderChecks}) and
+ * the hook told about each message filed as failure ({@link dev.replyd.processor.FailureListener},
+ * {@link dev.replyd.processor.FiledFailure}). Everything else is package-private.
  */
 package dev.replyd.processor;
