@@ -92,6 +92,11 @@ final class CallbackReceiver implements AutoCloseable {
     return this;
   }
 
+  /** Forgets the scripted responses not used yet: from now on every request gets 200. */
+  void answerOk() {
+    script.clear();
+  }
+
   /** Every request is answered after this delay (a slow main app). */
   void delay(long millis) {
     this.delayMs = millis;
