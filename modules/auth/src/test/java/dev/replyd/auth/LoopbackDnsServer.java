@@ -19,6 +19,7 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
@@ -39,6 +40,7 @@ final class LoopbackDnsServer implements AutoCloseable {
     private final Map<Name, List<Record>> records = new ConcurrentHashMap<>();
     private final List<String> questions = new CopyOnWriteArrayList<>();
     private final Set<Name> failing = ConcurrentHashMap.newKeySet();
+    private final Map<Name, SOARecord> soas = new ConcurrentHashMap<>();
 
     private LoopbackDnsServer(boolean answering) throws SocketException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -71,6 +73,22 @@ final class LoopbackDnsServer implements AutoCloseable {
         }
         Name owner = name(name);
         return add(new TXTRecord(owner, DClass.IN, TTL, strings));
+    }
+
+    /** Adds a TXT record with its own time to live. */
+    LoopbackDnsServer txt(String name, String text, long ttlSeconds) {
+        return add(new TXTRecord(name(name), DClass.IN, ttlSeconds, text));
+    }
+
+    /**
+     * Makes the server authoritative for {@code zone}: NXDOMAIN and NODATA answers for names in it carry
+     * the zone's SOA (minimum {@code negativeTtlSeconds}), so resolvers may cache them (RFC 2308).
+     */
+    LoopbackDnsServer zone(String zone, long negativeTtlSeconds) {
+        Name origin = name(zone);
+        soas.put(origin, new SOARecord(origin, DClass.IN, negativeTtlSeconds, name("ns." + zone),
+                name("hostmaster." + zone), 1, 3600, 600, 86400, negativeTtlSeconds));
+        return this;
     }
 
     LoopbackDnsServer a(String name, String address) throws IOException {
@@ -135,6 +153,7 @@ final class LoopbackDnsServer implements AutoCloseable {
         List<Record> owned = records.get(question.getName());
         if (owned == null) {
             response.getHeader().setRcode(Rcode.NXDOMAIN);
+            addSoa(response, question.getName());
             return response;
         }
         for (Record record : owned) {
@@ -142,7 +161,19 @@ final class LoopbackDnsServer implements AutoCloseable {
                 response.addRecord(record, Section.ANSWER);
             }
         }
+        if (response.getSection(Section.ANSWER).isEmpty()) {
+            addSoa(response, question.getName());
+        }
         return response;
+    }
+
+    private void addSoa(Message response, Name name) {
+        for (Map.Entry<Name, SOARecord> zone : soas.entrySet()) {
+            if (name.subdomain(zone.getKey())) {
+                response.addRecord(zone.getValue(), Section.AUTHORITY);
+                return;
+            }
+        }
     }
 
     @Override
