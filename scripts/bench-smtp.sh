@@ -11,8 +11,9 @@ usage: scripts/bench smtp [--sessions N] [--size BYTES] [--count N] [--mode conn
   --count N      messages per measured run (default 5000)
   --mode M       conn: one message per connection (default); persist: one connection per session
   --rounds N     measured runs per server, alternating between servers (default 2)
-  --warmup N     messages each server gets before the measured rounds (default 20000); the first
-                 COUNT of them are reported as the cold start (the JVM still compiling)
+  --warmup N     at most N messages per server before the measured rounds (default 50000): blocks of
+                 COUNT until two blocks in a row cost the same CPU per message (within 10%); the
+                 first block is reported as the cold start (replyd's JIT still compiling)
   --vs-postfix   also run a throwaway Postfix (loopback, virtual delivery into a Maildir) and print ratios
   --no-pipeline  skip the full-pipeline run (replyd with the processor and a 200-answering receiver)
   --no-latency   skip the latency probe (end of DATA -> 250 at half the measured maximum rate)
@@ -22,7 +23,7 @@ EOF
   exit 2
 }
 
-SESSIONS=20 SIZE=2048 COUNT=5000 MODE=conn ROUNDS=2 VS_POSTFIX=0 PIPELINE=1 LATENCY=1 EXTRA_CONF= WARMUP=20000
+SESSIONS=20 SIZE=2048 COUNT=5000 MODE=conn ROUNDS=2 VS_POSTFIX=0 PIPELINE=1 LATENCY=1 EXTRA_CONF= WARMUP=50000
 
 smtp_parse() {
   while [ $# -gt 0 ]; do
@@ -177,11 +178,21 @@ bench_smtp() {
       "$k" "$ACC" "${DUR:--}" "${PIPE:--}" "$CPU" "${BACKLOG:--}" "$load" >&2
     cold[$k]="$ACC|${DUR:--}|${PIPE:--}|$CPU|${BACKLOG:--}|${load%% *}"
   done
-  local rest=$(( WARMUP - COUNT ))
-  if [ "$rest" -gt 0 ]; then
-    echo "warming up ($rest more messages each)..." >&2
-    for k in "${kinds[@]}"; do measure "$k" "$rest"; done
-  fi
+  declare -A warmed
+  for k in "${kinds[@]}"; do
+    local prev=${cold[$k]} sent=$COUNT
+    prev=$(cut -d'|' -f4 <<<"$prev")
+    while [ $((sent + COUNT)) -le "$WARMUP" ]; do
+      settle
+      measure "$k" "$COUNT"; sent=$((sent + COUNT))
+      printf '  warm-up %-16s %6s messages  cpu %5s ms/msg\n' "$k" "$sent" "$CPU" >&2
+      if awk -v a="$CPU" -v b="$prev" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 0.1 * b) }'; then
+        break
+      fi
+      prev=$CPU
+    done
+    warmed[$k]=$sent
+  done
 
   for r in $(seq "$ROUNDS"); do
     for k in "${kinds[@]}"; do
@@ -220,7 +231,7 @@ bench_smtp() {
   echo
   echo "## smtp: $SESSIONS sessions, $SIZE-byte messages, $COUNT per run, $persist_text"
   echo
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, median of $ROUNDS run(s) after $WARMUP warm-up messages per server; load average (1 min) at the start of each run in the last column."
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, median of $ROUNDS run(s) after warming up (messages per server until the CPU per message was steady: $(for k in "${kinds[@]}"; do printf '%s %s; ' "$k" "${warmed[$k]}"; done | sed 's/; $//')); load average (1 min) at the start of each run in the last column."
   [ -n "$EXTRA_CONF" ] && echo && echo "replyd settings added: $(tr '\n' ';' <<<"${EXTRA_CONF%$'\n'}")"
   echo
   echo "| server | accepted msg/s | durable msg/s | pipeline msg/s | CPU ms/msg | peak RSS MiB | max backlog in new/ | load |"
