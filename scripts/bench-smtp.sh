@@ -111,8 +111,16 @@ measure() { # replyd-paused|replyd-pipeline|postfix COUNT
     replyd-pipeline)
       clear_dir "$RQ_SUCCESS"; clear_dir "$RQ_FAILURE"
       s0=$(proc_ticks "$RQ_PID"); t0=$(now_us)
+      # The backlog is sampled while the load runs too, not only while it drains afterwards.
+      ( max=0; while :; do c=$(count_files "$RQ_NEW"); [ "$c" -gt "$max" ] && max=$c && echo "$max" >"$WORK/backlog.max"
+          sleep 0.05; done ) &
+      local sampler=$!
+      echo 0 >"$WORK/backlog.max"
       smtp_load "$RQ_PORT" "$RQ_RCPT" "$n"; tacc=$(now_us)
       tpipe=$(wait_files "$n" 600 "$RQ_NEW" "$RQ_SUCCESS" "$RQ_FAILURE"); BACKLOG=${tpipe#* } tpipe=${tpipe% *}
+      kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+      local during; during=$(cat "$WORK/backlog.max" 2>/dev/null || echo 0)
+      [ "$during" -gt "$BACKLOG" ] && BACKLOG=$during
       s1=$(proc_ticks "$RQ_PID"); ticks=$((s1 - s0))
       local failed; failed=$(count_files "$RQ_FAILURE")
       [ "$failed" -eq 0 ] || echo "scripts/bench: warning: $failed of $n messages were filed under failure (see $RQ_FAILURE)" >&2

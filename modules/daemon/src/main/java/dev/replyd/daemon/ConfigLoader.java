@@ -197,6 +197,8 @@ final class ConfigLoader {
           positiveDuration("smtp.session-timeout"),
           positiveInt("smtp.max-errors"),
           nonNegativeInt("smtp.io-threads"),
+          nonNegativeDuration("smtp.in-flow-delay"),
+          positiveInt("smtp.in-flow-backlog"),
           readableFile("smtp.tls.cert"),
           readableFile("smtp.tls.key"));
       if (smtp.maxMessageSize() > Integer.MAX_VALUE) {
@@ -494,6 +496,14 @@ final class ConfigLoader {
         problems.add(key, v + " (expected: a duration > 0, e.g. 30s, 5m, 2d)");
       }
       return v;
+    }
+
+    private Duration nonNegativeDuration(String key) {
+      Duration v = get(key, "a duration such as 1s or 500ms (0s = off)", () -> c.getDuration(key));
+      if (v != null && v.isNegative()) {
+        problems.add(key, v + " (expected: a duration >= 0, e.g. 1s; 0s turns it off)");
+      }
+      return v == null ? Duration.ZERO : v;
     }
 
     private Path path(String key) {

@@ -12,6 +12,7 @@ import dev.replyd.processor.Processor;
 import dev.replyd.processor.ProcessorSettings;
 import dev.replyd.processor.SenderChecks;
 import dev.replyd.auth.SenderAuthenticator;
+import dev.replyd.smtp.InFlowDelay;
 import dev.replyd.smtp.SmtpServer;
 import dev.replyd.smtp.SmtpSettings;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -65,6 +66,7 @@ final class Daemon {
   private Maildir maildir;
   private Processor processor;
   private FailureNotices notices;
+  private InFlowBacklog inFlowBacklog;
   private SmtpServer smtp;
   private MetricsEndpoint metrics;
   private TlsCertificateGauge certificate;
@@ -145,7 +147,12 @@ final class Daemon {
     }
     metrics = MetricsEndpoint.start(new InetSocketAddress(config.metrics().bind(), config.metrics().port()),
         registry, healthChecks());
-    smtp = SmtpServer.start(smtpSettings(config), codec, maildir, registry);
+    InFlowDelay inFlow = InFlowDelay.off();
+    if (processor != null && !config.smtp().inFlowDelay().isZero()) {
+      inFlowBacklog = InFlowBacklog.start(maildir, config.smtp().inFlowBacklog(), config.smtp().inFlowDelay());
+      inFlow = InFlowDelay.whenBacklogged(inFlowBacklog::backlogged, config.smtp().inFlowDelay());
+    }
+    smtp = SmtpServer.start(smtpSettings(config), codec, maildir, registry, inFlow);
     if (config.smtp().tlsEnabled()) {
       certificate = TlsCertificateGauge.register(registry, config.smtp().tlsCert());
     }
@@ -177,6 +184,9 @@ final class Daemon {
   private void shutdown(Duration grace) {
     if (smtp != null) {
       smtp.stop(grace);
+    }
+    if (inFlowBacklog != null) {
+      inFlowBacklog.close();
     }
     if (processor != null) {
       processor.stop(grace);

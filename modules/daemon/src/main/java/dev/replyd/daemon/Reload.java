@@ -108,11 +108,13 @@ final class Reload implements AutoCloseable {
     check(changed, "noreply", a.noreply(), b.noreply());
     ReplydConfig.Smtp sa = a.smtp();
     ReplydConfig.Smtp sb = b.smtp();
-    check(changed, "smtp (bind, port, limits, timeouts)",
+    check(changed, "smtp (bind, port, limits, timeouts, flow control)",
         List.of(sa.bind(), sa.port(), sa.maxMessageSize(), sa.maxRecipients(), sa.maxConnections(),
-            sa.maxConnectionsPerIp(), sa.idleTimeout(), sa.sessionTimeout(), sa.maxErrors(), sa.ioThreads()),
+            sa.maxConnectionsPerIp(), sa.idleTimeout(), sa.sessionTimeout(), sa.maxErrors(), sa.ioThreads(),
+            sa.inFlowDelay(), sa.inFlowBacklog()),
         List.of(sb.bind(), sb.port(), sb.maxMessageSize(), sb.maxRecipients(), sb.maxConnections(),
-            sb.maxConnectionsPerIp(), sb.idleTimeout(), sb.sessionTimeout(), sb.maxErrors(), sb.ioThreads()));
+            sb.maxConnectionsPerIp(), sb.idleTimeout(), sb.sessionTimeout(), sb.maxErrors(), sb.ioThreads(),
+            sb.inFlowDelay(), sb.inFlowBacklog()));
     check(changed, "storage", a.storage(), b.storage());
     check(changed, "processor", a.processor(), b.processor());
     check(changed, "callback (timeout, max-age, retry delays, max-attachment-bytes)",

@@ -50,6 +50,8 @@ record ReplydConfig(
       Duration sessionTimeout,
       int maxErrors,
       int ioThreads,
+      Duration inFlowDelay,
+      int inFlowBacklog,
       Path tlsCert,
       Path tlsKey) {
     boolean tlsEnabled() {

@@ -56,6 +56,20 @@ class ConfigLoaderTest {
     assertThat(c.outbound().from()).isEqualTo("noreply@tracker.example.com");
     assertThat(c.outbound().heloDomain()).isEqualTo("tracker.example.com");
     assertThat(c.callback().retryBaseDelay()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.smtp().inFlowDelay()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.smtp().inFlowBacklog()).isEqualTo(1000);
+  }
+
+  @Test
+  void flowControlSettingsAreCheckedByKey() throws Exception {
+    Path f = file(minimal().replace("storage.root", "smtp { in-flow-delay = -1s, in-flow-backlog = 0 }, storage.root"));
+
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+        .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+            "replyd.smtp.in-flow-delay: PT-1S (expected: a duration >= 0, e.g. 1s; 0s turns it off)",
+            "replyd.smtp.in-flow-backlog: 0 (expected: > 0)"));
+    assertThat(ConfigLoader.load(file(minimal().replace("storage.root", "smtp.in-flow-delay = 0s, storage.root")),
+        Map.of()).smtp().inFlowDelay()).isZero();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.replyd.smtp;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import org.apache.james.core.MailAddress;
 import org.apache.james.protocols.smtp.MailEnvelope;
@@ -20,6 +21,8 @@ import org.apache.james.protocols.smtp.hook.MessageHook;
  * <li>discard-only (every recipient was noreply with discard on) → {@code 250 2.0.0 Ok: discarded},
  * nothing stored.</li>
  * </ul>
+ * After a stored message, while {@link InFlowDelay} says processing lags, the connection's next
+ * command is read only after the delay (the 250 itself is not held back).
  * It never returns DECLINED: with every message hook declining, James sends no reply at all.
  *
  * <p>Placement: the last MessageHook, after {@link MessageSizeExtension}.
@@ -30,9 +33,11 @@ import org.apache.james.protocols.smtp.hook.MessageHook;
 final class MaildirDeliveryHook implements MessageHook {
 
     private final SmtpMetrics metrics;
+    private final InFlowDelay inFlow;
 
-    MaildirDeliveryHook(SmtpMetrics metrics) {
+    MaildirDeliveryHook(SmtpMetrics metrics, InFlowDelay inFlow) {
         this.metrics = metrics;
+        this.inFlow = inFlow;
     }
 
     @Override
@@ -60,6 +65,11 @@ final class MaildirDeliveryHook implements MessageHook {
         }
         MailLog.discarded(queueId, session, envelope.getMaybeSender(), discarded);
         metrics.transaction("delivered", envelope.getSize());
+        Duration pause = inFlow.pauseNow();
+        if (!pause.isZero()) {
+            ReceptionSession.of(session).pauseReading(pause);
+            metrics.inFlowDelay();
+        }
         return SmtpReplies.asHookResult(SmtpReplies.queued(queueId));
     }
 }

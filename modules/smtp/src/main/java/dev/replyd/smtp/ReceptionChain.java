@@ -45,7 +45,7 @@ final class ReceptionChain {
     }
 
     static ReceptionProtocol build(SmtpSettings settings, ReplyAddressCodec codec, Maildir maildir,
-            ServerState state, ConnectionAdmissionHandler admission, SmtpMetrics counters) {
+            ServerState state, ConnectionAdmissionHandler admission, SmtpMetrics counters, InFlowDelay inFlow) {
         MetricFactory metrics = new NoopMetricFactory();
         MessageSizeExtension size = new MessageSizeExtension(counters);
         List<ProtocolHandler> handlers = List.of(
@@ -69,7 +69,7 @@ final class ReceptionChain {
                 new UnknownCmdHandler(metrics),
                 new StorageSpaceHook(maildir, settings.minFreeBytes()),
                 new RecipientPolicyHook(settings, codec, counters),
-                new MaildirDeliveryHook(counters));
+                new MaildirDeliveryHook(counters, inFlow));
         SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(metrics, false);
         chain.addAll(handlers);
         try {

@@ -1,5 +1,8 @@
 package dev.replyd.smtp;
 
+import io.netty.channel.Channel;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.ProtocolTransport;
 import org.apache.james.protocols.api.Response;
@@ -24,13 +27,15 @@ import org.apache.james.protocols.smtp.core.DataCmdHandler;
  * message (CVE-2021-38542 family).</li>
  * </ul>
  * Once {@link #markClosing()} was called, every further line is ignored until the connection closes
- * (see {@link CommandAccountingDispatcher} and {@link BareLineFeedFilter}).
+ * (see {@link CommandAccountingDispatcher} and {@link BareLineFeedFilter}). {@link #pauseReading}
+ * holds the connection's next command back for a while ({@link InFlowDelay}).
  *
  * <p>Thread-safety: confined to one session (its Netty I/O thread).
  */
 final class ReceptionSession extends SMTPSessionImpl {
 
     private boolean closing;
+    private Channel channel;
 
     ReceptionSession(ProtocolTransport transport, SMTPConfiguration configuration) {
         super(transport, configuration);
@@ -62,6 +67,28 @@ final class ReceptionSession extends SMTPSessionImpl {
             // flag stays set and would refuse every later line); no second STARTTLS is possible then.
             startDetectingCommandInjection();
         }
+    }
+
+    /** The connection, known once its core handler created this session. */
+    void attach(Channel connection) {
+        this.channel = connection;
+    }
+
+    /**
+     * Stops reading from the connection for {@code pause} ({@link InFlowDelay}); replies already
+     * written go out, lines already framed are still handled. Nothing when no connection is attached.
+     */
+    void pauseReading(Duration pause) {
+        Channel connection = channel;
+        if (connection == null || !connection.isActive()) {
+            return;
+        }
+        connection.config().setAutoRead(false);
+        connection.eventLoop().schedule(() -> {
+            if (connection.isActive()) {
+                connection.config().setAutoRead(true); // also asks for the next read
+            }
+        }, pause.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** From now on the session only waits for its connection to close. */

@@ -33,6 +33,16 @@ final class SessionChannelHandler extends BasicChannelInboundHandler {
         super(mdc, protocol, encryption, false);
     }
 
+    /** Lets the session pause its own connection ({@link ReceptionSession#pauseReading}). */
+    @Override
+    protected ProtocolSession createSession(ChannelHandlerContext ctx) {
+        ProtocolSession session = super.createSession(ctx);
+        if (session instanceof ReceptionSession) {
+            ((ReceptionSession) session).attach(ctx.channel());
+        }
+        return session;
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
         ProtocolSession session = (ProtocolSession) ctx.channel().attr(SESSION_ATTRIBUTE_KEY).get();

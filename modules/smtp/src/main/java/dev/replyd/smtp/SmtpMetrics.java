@@ -23,6 +23,7 @@ final class SmtpMetrics {
     private final MeterRegistry registry;
     private final DistributionSummary messageBytes;
     private final Counter tlsSessions;
+    private final Counter inFlowDelays;
 
     SmtpMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -30,6 +31,9 @@ final class SmtpMetrics {
                 .description("Sizes of messages stored").register(registry);
         this.tlsSessions = Counter.builder("replyd.smtp.tls.sessions")
                 .description("Sessions that used STARTTLS").register(registry);
+        this.inFlowDelays = Counter.builder("replyd.smtp.in.flow.delays")
+                .description("Connections paused after a stored message because processing lagged (smtp.in-flow-delay)")
+                .register(registry);
         for (String outcome : new String[] {"delivered", "discarded", "too_large", "storage_failed"}) {
             transactions(outcome);
         }
@@ -64,5 +68,9 @@ final class SmtpMetrics {
 
     void tlsSession() {
         tlsSessions.increment();
+    }
+
+    void inFlowDelay() {
+        inFlowDelays.increment();
     }
 }

@@ -85,6 +85,13 @@ public final class SmtpServer implements AutoCloseable {
     /** As {@link #start(SmtpSettings, ReplyAddressCodec, Maildir)}, counting into {@code registry} ({@link SmtpMetrics}). */
     public static SmtpServer start(SmtpSettings settings, ReplyAddressCodec codec, Maildir maildir,
             MeterRegistry registry) throws IOException {
+        return start(settings, codec, maildir, registry, InFlowDelay.off());
+    }
+
+    /** As above, pausing clients after each stored message while {@code inFlow} says processing lags. */
+    public static SmtpServer start(SmtpSettings settings, ReplyAddressCodec codec, Maildir maildir,
+            MeterRegistry registry, InFlowDelay inFlow) throws IOException {
+        Objects.requireNonNull(inFlow, "inFlow");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(codec, "codec");
@@ -99,7 +106,7 @@ public final class SmtpServer implements AutoCloseable {
         SmtpMetrics counters = new SmtpMetrics(registry);
         ConnectionAdmissionHandler admission = new ConnectionAdmissionHandler(settings, state, counters);
         counters.bindActive(admission::open);
-        ReceptionProtocol protocol = ReceptionChain.build(settings, codec, maildir, state, admission, counters);
+        ReceptionProtocol protocol = ReceptionChain.build(settings, codec, maildir, state, admission, counters, inFlow);
         SmtpListener listener = new SmtpListener(protocol, settings, tls);
         try {
             listener.bind();
