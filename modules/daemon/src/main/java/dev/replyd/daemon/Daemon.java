@@ -86,6 +86,10 @@ final class Daemon {
     Signals.onTerminate(daemon.stop::countDown);
     Reload reload = new Reload(configFile, daemon, config);
     Signals.onHangup(reload::request);
+    // Logged only now: operators and tests take this line as "ready", and a SIGHUP or SIGTERM
+    // arriving before the handlers above would get the JVM's default action (exit).
+    log.info("replyd {} serving: {}", VersionProvider.version(),
+        Summary.of(config, daemon.smtp.address(), daemon.metrics.address()));
     SystemdNotify.ready("replyd serving " + daemon.smtp.address());
     daemon.stop.await();
     log.info("stopping: finishing SMTP transactions and workers in flight (grace {})", config.shutdownGrace());
@@ -156,7 +160,6 @@ final class Daemon {
     if (config.smtp().tlsEnabled()) {
       certificate = TlsCertificateGauge.register(registry, config.smtp().tlsCert());
     }
-    log.info("replyd {} serving: {}", VersionProvider.version(), Summary.of(config, smtp.address(), metrics.address()));
   }
 
   private List<HealthCheck> healthChecks() {
