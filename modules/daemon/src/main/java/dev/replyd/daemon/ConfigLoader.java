@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValueType;
 import dev.replyd.outbound.NoticeSettings;
+import dev.replyd.outbound.SmtpSubmission;
+import jakarta.mail.internet.AddressException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -324,13 +326,22 @@ final class ConfigLoader {
           problems.add("notices.enabled", "true needs a relay, but outbound.port is " + outbound.port()
               + " (expected: 1 to 65535, e.g. 25 or 587)");
         }
-        if (outbound.from() == null || !outbound.from().matches("[^@\\s<>]+@[^@\\s<>]+")) {
+        if (!isSendable(outbound.from())) {
           problems.add("notices.enabled", "true needs a sender, but outbound.from is '" + outbound.from()
               + "' (expected: an address such as noreply@tracker.example.com)");
         }
       }
       return new ReplydConfig.Notices(on, reasons == null ? List.of() : List.copyOf(reasons), interval,
           orZero(maxPerHour));
+    }
+
+    /** The notices' sender as the SMTP client will parse it when it sends. */
+    private static boolean isSendable(String from) {
+      try {
+        return from != null && SmtpSubmission.address(from, "outbound.from") != null;
+      } catch (AddressException e) {
+        return false;
+      }
     }
 
     private ReplydConfig.SenderChecks senderChecks() {
