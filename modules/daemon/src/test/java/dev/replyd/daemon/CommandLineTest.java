@@ -2,8 +2,12 @@ package dev.replyd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replyd.maildir.Maildir;
+import dev.replyd.maildir.MaildirLayout;
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -92,6 +96,46 @@ class CommandLineTest {
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("smtp 0.0.0.0:25 (no TLS)").contains("callback https://tracker.example.com")
         .doesNotContain(ConfigLoaderTest.KEY).doesNotContain(ConfigLoaderTest.SECRET);
+  }
+
+  @Test
+  void requeueOfAReasonFileIsRefusedAndMovesNothing() throws Exception {
+    Path conf = config();
+    String name = failedMessage();
+    String reasonFile = name + MaildirLayout.REASON_SUFFIX;
+
+    Result r = replyd("requeue", "--config", conf.toString(), reasonFile);
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).isEqualTo("replyd: " + reasonFile + ": not a message name (expected the name of a message file in"
+        + " incoming-mail/failure, <secs>.M<usec>P<pid>Q<n>.<host>, without a suffix such as .reason.json)\n");
+    assertThat(dir.resolve("var").resolve(MaildirLayout.FAILURE).resolve(reasonFile)).exists();
+    assertThat(dir.resolve("var").resolve(MaildirLayout.FAILURE).resolve(name)).exists();
+    assertThat(dir.resolve("var").resolve(MaildirLayout.NEW)).isEmptyDirectory();
+  }
+
+  @Test
+  void requeueOfAFailedMessageMovesItBackToNewWithoutItsReason() throws Exception {
+    Path conf = config();
+    String name = failedMessage();
+
+    Result r = replyd("requeue", "--config", conf.toString(), name);
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("requeued " + name + "\n");
+    assertThat(dir.resolve("var").resolve(MaildirLayout.NEW).resolve(name)).exists();
+    assertThat(dir.resolve("var").resolve(MaildirLayout.FAILURE)).isEmptyDirectory();
+  }
+
+  /** A message filed in incoming-mail/failure with its reason file, as the processor leaves it. */
+  private String failedMessage() throws Exception {
+    Maildir maildir = Maildir.open(dir.resolve("var"));
+    String name = maildir.deliver(new ByteArrayInputStream("Subject: x\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII)),
+        new byte[0]);
+    maildir.claim(name).orElseThrow();
+    maildir.fail(name, "{\"reason\":\"callback_rejected\"}".getBytes(StandardCharsets.UTF_8));
+    return name;
   }
 
   @Test

@@ -80,8 +80,8 @@ import org.slf4j.LoggerFactory;
  *   IOException: the file system refused; the message names the action, the path and the fix,
  *   e.g. "create maildir file /x/mail/reply/tmp/N: Permission denied; is storage.root owned by user
  *   replyd?". Filing a name that is not in cur/ is reported the same way (it was never claimed,
- *   or recover() ran while a worker held it). IllegalArgumentException: an unknown state or a
- *   name with '/' (interface violations).
+ *   or recover() ran while a worker held it). IllegalArgumentException: an unknown state, a
+ *   name with '/', or requeue of a name that is not a message name (interface violations).
  *
  * THREAD SAFETY
  *   Shared by all SMTP sessions and workers; no mutable state besides the set of foreign names
@@ -251,9 +251,14 @@ public final class Maildir {
 
   /**
    * Gives a failed message another chance: failure → new, then its reason file is removed.
-   * False if the name is not in failure/.
+   * False if the name is not in failure/. A name that is not a message name (its reason file,
+   * say: in new/ it would be skipped for ever) is an interface violation.
    */
   public boolean requeue(String name) throws IOException {
+    if (!MaildirLayout.isMessageName(name)) {
+      throw new IllegalArgumentException("name: " + name + " (expected: a message name "
+          + MaildirLayout.MESSAGE_NAME_FORM + ")");
+    }
     if (!requeueWithoutSync(name)) {
       return false;
     }
