@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -126,6 +128,30 @@ class CommandLineTest {
     assertThat(r.out()).isEqualTo("requeued " + name + "\n");
     assertThat(dir.resolve("var").resolve(MaildirLayout.NEW).resolve(name)).exists();
     assertThat(dir.resolve("var").resolve(MaildirLayout.FAILURE)).isEmptyDirectory();
+  }
+
+  @Test
+  void supportBundleRedactsMisspelledSecretKeysAndCallbackUrlCredentials() throws Exception {
+    Path conf = dir.resolve("typos.conf");
+    Files.writeString(conf, "replyd { hostname = tracker.example.com, storage.root = \"" + dir.resolve("var") + "\",\n"
+        + " address.keys = [\"" + ConfigLoaderTest.KEY + "\"], address.keyz = [\"misspelled-key-0123456789\"],\n"
+        + " callback { url = \"https://hook:userinfo-Pw-4242@tracker.example.com/hooks/replyd?token=query-Tok-4242\",\n"
+        + "   secret = \"" + ConfigLoaderTest.SECRET + "\", secrte = \"misspelled-secret-98765\" },\n"
+        + " outbound.pasword = \"misspelled-password-555\", metrics.port = 1 }\n");
+    Path bundle = dir.resolve("bundle.tar.gz");
+
+    Result r = replyd("support-bundle", "--config", conf.toString(), "-o", bundle.toString(), "--log-dir", dir.toString());
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    String all;
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(bundle))) {
+      all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertThat(all).contains("secrte=\"<redacted>\"", "pasword=\"<redacted>\"",
+            "url=\"https://<redacted>@tracker.example.com/hooks/replyd?token=<redacted>\"")
+        .doesNotContain("misspelled-key-0123456789").doesNotContain("misspelled-secret-98765")
+        .doesNotContain("misspelled-password-555").doesNotContain("userinfo-Pw-4242").doesNotContain("query-Tok-4242")
+        .doesNotContain(ConfigLoaderTest.KEY).doesNotContain(ConfigLoaderTest.SECRET);
   }
 
   /** A message filed in incoming-mail/failure with its reason file, as the processor leaves it. */
