@@ -9,7 +9,8 @@ import java.util.List;
  * The validated configuration of one replyd instance (contract 4), built only by {@link ConfigLoader}.
  *
  * <p>Every value here has been checked: ports are in range, sizes positive, keys long enough, files
- * readable. Secrets are held as bytes and never printed: {@link #toString()} of the records that
+ * readable; {@link #modules} holds the settings objects the modules start from, whose
+ * constructors made the checks of the keys they own. Secrets are held as bytes and never printed: {@link #toString()} of the records that
  * hold them redacts them, so a config object can be logged.
  *
  * <p>Thread-safety: immutable (the byte arrays are private copies nobody writes to).
@@ -27,7 +28,14 @@ record ReplydConfig(
     Outbound outbound,
     Notices notices,
     Diagnostics diagnostics,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    ModuleSettings modules) {
+
+  /** This configuration with the modules' settings built from it (see {@link ModuleSettings#build}). */
+  ReplydConfig withModules(ModuleSettings built) {
+    return new ReplydConfig(source, hostname, address, noreply, smtp, storage, processor, callback, metrics, outbound,
+        notices, diagnostics, shutdownGrace, built);
+  }
 
   record Address(String prefix, String replyDomain, List<String> kinds, List<byte[]> keys) {
     @Override

@@ -165,7 +165,7 @@ final class MessageWorker {
     if (size > maxMessageBytes) {
       REPLIES.info("processing {} ({} bytes)", work.name(), size);
       throw new Refused(FailureReason.TOO_LARGE,
-          "message is " + size + " bytes (limit: " + maxMessageBytes + " bytes, processor max-message-bytes)");
+          "message is " + size + " bytes (limit: " + maxMessageBytes + " bytes: replyd.processor.max-message-size plus room for the trace headers)");
     }
     Instant receivedAt = Files.getLastModifiedTime(work.file()).toInstant();
     SharedFileInputStream in = new SharedFileInputStream(work.file().toFile());
@@ -194,7 +194,7 @@ final class MessageWorker {
         if (verdicts != null && "fail".equals(verdicts.dmarc().result()) && checks.policy() != SenderChecks.Policy.OFF) {
           if (checks.policy() == SenderChecks.Policy.REJECT) {
             throw new Refused(FailureReason.UNAUTHENTICATED, "From domain " + verdicts.dmarc().fromDomain()
-                + " fails DMARC (its policy: " + verdicts.dmarc().policy() + "; processor.require-dmarc = reject)");
+                + " fails DMARC (its policy: " + verdicts.dmarc().policy() + "; processor.sender-checks.require-dmarc = reject)");
           }
           quarantined = true;
         }

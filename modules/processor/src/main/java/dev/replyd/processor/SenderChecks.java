@@ -29,7 +29,7 @@ public record SenderChecks(SenderAuthenticator authenticator, Policy policy, Str
       try {
         return valueOf(value.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException | NullPointerException e) {
-        throw new IllegalArgumentException("replyd.processor.require-dmarc: '" + value
+        throw new IllegalArgumentException("replyd.processor.sender-checks.require-dmarc: '" + value
             + "' (expected: off, quarantine or reject)", e);
       }
     }

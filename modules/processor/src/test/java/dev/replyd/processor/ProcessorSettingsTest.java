@@ -28,7 +28,7 @@ class ProcessorSettingsTest {
     assertThat(settings.callbackTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(settings.maxAge()).isEqualTo(Duration.ofDays(2));
     assertThat(settings.retention()).isEqualTo(Duration.ofDays(30));
-    assertThat(settings.maxAttachmentBytes()).isEqualTo(1 << 20);
+    assertThat(settings.maxAttachmentBytes()).isEqualTo(10 << 20);
   }
 
   @Test
@@ -56,5 +56,17 @@ class ProcessorSettingsTest {
             d.retryMaxDelay(), d.maxAttachmentBytes(), d.maxMessageBytes(), d.rescanInterval(), d.retention()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("replyd.processor.threads: 0 (expected: 1 to 256)");
+  }
+
+  @Test
+  void everyInvalidValueIsListedOnItsOwnLineNamingItsKey() {
+    ProcessorSettings d = ProcessorSettings.defaults(URL, SECRET);
+    assertThatThrownBy(() -> new ProcessorSettings(0, URL, SECRET, d.callbackTimeout(), d.maxAge(), Duration.ofSeconds(30),
+            Duration.ofSeconds(10), -1, 0, d.rescanInterval(), d.retention()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("replyd.processor.threads: 0 (expected: 1 to 256)\n"
+            + "replyd.callback.retry-max-delay: PT10S (expected: at least replyd.callback.retry-base-delay, PT30S)\n"
+            + "replyd.callback.max-attachment-bytes: -1 (expected: >= 0)\n"
+            + "replyd.processor.max-message-size: 0 (expected: > 0)");
   }
 }

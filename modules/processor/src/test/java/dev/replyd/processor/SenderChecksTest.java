@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPF/DKIM/DMARC verdicts in the payload and {@code processor.require-dmarc}, with a real DNS
+ * SPF/DKIM/DMARC verdicts in the payload and {@code processor.sender-checks.require-dmarc}, with a real DNS
  * server (dnsmasq on loopback) publishing a strict policy for the sender's domain while the
  * sending IP is not allowed by its SPF record.
  */
