@@ -397,14 +397,12 @@ class SenderAuthenticatorTest {
                     List.of(silent.address()), Duration.ofMillis(300), "reply.test"));
             Path file = write(message);
 
-            long start = System.nanoTime();
             AuthResults results = stuck.verify(file, LISTED, "mail.example.com", ALICE);
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
 
             assertThat(results.spf().result()).isEqualTo("temperror");
             assertThat(results.dkim()).containsExactly(new DkimResult("temperror", "example.com", "sel1"));
             assertThat(results.dmarc()).isEqualTo(new DmarcResult("temperror", "example.com", null));
-            assertThat(took).isLessThan(Duration.ofSeconds(5)); // three questions of 300 ms each
+            // temperror everywhere is the timeout at work; how long it took is for scripts/bench, not a test
         }
     }
 

@@ -124,14 +124,11 @@ class TestEmailTest {
     @Test
     void serverThatNeverGreetsTimesOut() throws Exception {
         try (FakeRelay silent = new FakeRelay(new FakeRelay.Behaviour(USER, PASSWORD, false, false, null, false))) {
-            long started = System.nanoTime();
-
             Result result = TestEmail.send(outbound(silent.port(), Security.NONE, Auth.NONE), TO, transcript,
                     Duration.ofMillis(400));
 
             assertThat(result.problem()).isEqualTo(Problem.TIMEOUT);
             assertThat(result.diagnosis()).startsWith("no answer from 127.0.0.1:" + silent.port() + " during greeting");
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
         }
     }
 

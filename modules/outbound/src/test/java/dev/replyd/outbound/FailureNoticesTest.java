@@ -239,12 +239,11 @@ class FailureNoticesTest {
 
         notices.offer(failure("callback_rejected", "a@example.org"));
         awaitConnections(silent, 1);
-        long started = System.nanoTime();
         notices.offer(failure("callback_rejected", "b@example.org"));
         notices.offer(failure("callback_rejected", "c@example.org"));
-        Duration offering = Duration.ofNanos(System.nanoTime() - started);
 
-        assertThat(offering).isLessThan(Duration.ofMillis(200));
+        // The first notice is still stuck on the silent relay, so the queue (capacity 1) holds b and
+        // c is dropped: an offer that waited for the relay would have found room for c instead.
         assertThat(count("dropped")).isEqualTo(1);
         assertThat(logged()).contains("m3: notice not sent: queue full (1 notices waiting for the relay)");
         awaitCount("failed", 2);

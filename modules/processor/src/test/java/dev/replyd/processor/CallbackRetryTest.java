@@ -116,8 +116,8 @@ class CallbackRetryTest extends ProcessorHarness {
         .endsWith("(last: HTTP 503): maintenance");
     Duration span = Duration.between(Instant.parse(reason.get("first_attempt_at").asText()),
         Instant.parse(reason.get("last_attempt_at").asText()));
-    // The last attempt may start just before max-age: the message is given up when it ends past it.
-    assertThat(span).isGreaterThan(Duration.ofMillis(1500)).isLessThan(Duration.ofSeconds(15));
+    // Retried until max-age: the last attempt starts at the deadline or, on a busy machine, after it.
+    assertThat(span).isGreaterThan(Duration.ofMillis(1500));
   }
 
   @Test
