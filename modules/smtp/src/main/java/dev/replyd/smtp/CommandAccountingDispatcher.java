@@ -14,6 +14,7 @@ import org.apache.james.protocols.smtp.core.RcptCmdHandler;
  *
  * <p>Contract:
  * <ul>
+ * <li>every reply is made printable ({@link SmtpReplies#printable}): James echoes client text;</li>
  * <li>a session marked closing ({@link ReceptionSession#markClosing()}) ignores every further line;</li>
  * <li>while the server drains for a stop, any command but QUIT outside a transaction → 421 4.3.2 and
  * close; a transaction already started runs to its end;</li>
@@ -59,10 +60,11 @@ final class CommandAccountingDispatcher extends CommandDispatcher<SMTPSession> {
             ReceptionSession.of(session).markClosing();
             return shuttingDown;
         }
-        Response response = super.dispatchCommandHandlers(session, request);
-        if (response == null) {
+        Response dispatched = super.dispatchCommandHandlers(session, request);
+        if (dispatched == null) {
             return null;
         }
+        Response response = SmtpReplies.printable(dispatched);
         SessionCounters counters = SessionCounters.of(session);
         boolean failed = response.getRetCode().startsWith("4") || response.getRetCode().startsWith("5");
         counters.count(command, !failed);

@@ -94,7 +94,7 @@ final class MailLog {
         MaybeSender sender = session.getAttachment(SMTPSession.SENDER, ProtocolSession.State.Transaction)
                 .orElse(null);
         StringBuilder line = new StringBuilder();
-        line.append(queueIdOrNull == null ? "NOQUEUE" : queueIdOrNull).append(": reject: ").append(stage)
+        line.append(queueIdOrNull == null ? "NOQUEUE" : queueIdOrNull).append(": reject: ").append(clean(stage))
                 .append(" from ").append(client(session)).append(": ").append(replyText(reply));
         if (sender != null) {
             line.append("; from=<").append(address(sender)).append('>');
@@ -188,16 +188,15 @@ final class MailLog {
         return clean(String.join(" / ", reply.getLines()));
     }
 
-    /** Keeps log lines single and bounded: control characters become '?', long values are cut. */
+    /** Keeps log lines single and bounded: {@link ClientText#escape}, long values cut (with "..."). */
     static String clean(String value) {
-        StringBuilder out = new StringBuilder(Math.min(value.length(), MAX_VALUE_LENGTH + 3));
-        for (int i = 0; i < value.length() && i < MAX_VALUE_LENGTH; i++) {
-            char c = value.charAt(i);
-            out.append(c < 0x20 || c == 0x7f ? '?' : c);
+        if (value.length() <= MAX_VALUE_LENGTH) {
+            return ClientText.escape(value);
         }
-        if (value.length() > MAX_VALUE_LENGTH) {
-            out.append("...");
+        int end = MAX_VALUE_LENGTH;
+        if (Character.isHighSurrogate(value.charAt(end - 1))) {
+            end--;
         }
-        return out.toString();
+        return ClientText.escape(value.substring(0, end)) + "...";
     }
 }

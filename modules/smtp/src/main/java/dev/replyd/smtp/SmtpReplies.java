@@ -128,6 +128,31 @@ final class SmtpReplies {
         return HookResult.builder().hookReturnCode(code).smtpReturnCode(reply.getRetCode()).smtpDescription(text).build();
     }
 
+    /**
+     * The reply with every client-supplied character made visible ({@link ClientText#escape}): James's
+     * own replies echo what the client sent ("500 5.5.1 Command FAKE\rINJECTED unrecognized"), and a
+     * raw CR or ESC in a reply reaches the client's logs and terminals. Returns {@code reply} itself
+     * when nothing needs escaping.
+     */
+    static Response printable(Response reply) {
+        List<CharSequence> lines = reply.getLines();
+        boolean clean = true;
+        for (CharSequence line : lines) {
+            String text = line.toString();
+            clean &= ClientText.escape(text).equals(text);
+        }
+        if (clean) {
+            return reply;
+        }
+        int prefix = reply.getRetCode().length() + 1;
+        SMTPResponse escaped = new SMTPResponse(reply.getRetCode(), ClientText.escape(lines.get(0).toString().substring(prefix)));
+        for (CharSequence line : lines.subList(1, lines.size())) {
+            escaped.appendLine(ClientText.escape(line.toString().substring(prefix)));
+        }
+        escaped.setEndSession(reply.isEndSession());
+        return escaped;
+    }
+
     private static Response fixed(String code, String text) {
         return new SMTPResponse(code, text).immutable();
     }

@@ -79,7 +79,7 @@ final class StreamingDataCmdHandler extends DataCmdHandler {
                 .orElse(MaybeSender.nullSender());
         List<MailAddress> accepted = session.getAttachment(SMTPSession.RCPT_LIST, ProtocolSession.State.Transaction)
                 .orElse(List.of());
-        List<MailAddress> stored = Transaction.of(session).stored(accepted);
+        List<MailAddress> stored = Transaction.of(session).stored();
         MaildirEnvelope envelope;
         if (stored.isEmpty()) {
             envelope = MaildirEnvelope.discarding(sender, accepted);

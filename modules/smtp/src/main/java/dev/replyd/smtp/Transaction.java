@@ -1,17 +1,24 @@
 package dev.replyd.smtp;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.james.core.MailAddress;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.smtp.SMTPSession;
 
 /**
- * What replyd remembers about one mail transaction (MAIL FROM to the final dot) beyond James's own
- * attachments: which accepted recipients are discarded (noreply with discard on) rather than stored.
+ * What replyd remembers about one mail transaction (MAIL FROM to the end of the message) beyond
+ * James's own attachments: which accepted recipients get a file, which are discarded (noreply with
+ * discard on) and which repeat a recipient already accepted.
  *
  * <p>Contract: kept as a Transaction-scoped session attachment, so James's {@code resetState()} (RSET,
- * HELO/EHLO, end of DATA) forgets it together with the sender and recipient list.
+ * HELO/EHLO, end of DATA) forgets it together with the sender and recipient list. A recipient is
+ * stored once per canonical key ({@link RecipientPolicyHook} gives the key: the reply token's
+ * kind/thread/user, or the lower-cased address): the same reply address given again, in another case
+ * or with other hex digits case, is accepted (250, as Postfix does) but gets no second file, so one
+ * reply is posted once.
  *
  * <p>Thread-safety: confined to one session.
  */
@@ -20,6 +27,8 @@ final class Transaction {
     private static final ProtocolSession.AttachmentKey<Transaction> KEY =
             ProtocolSession.AttachmentKey.of("replyd.transaction", Transaction.class);
 
+    private final List<MailAddress> stored = new ArrayList<>();
+    private final Set<String> storedKeys = new HashSet<>();
     private final List<MailAddress> discarded = new ArrayList<>();
 
     static Transaction of(SMTPSession session) {
@@ -30,6 +39,18 @@ final class Transaction {
         });
     }
 
+    /**
+     * Remembers an accepted recipient to store under {@code canonicalKey}; false (and nothing
+     * remembered) when a recipient with that key was already accepted in this transaction.
+     */
+    boolean store(String canonicalKey, MailAddress recipient) {
+        if (!storedKeys.add(canonicalKey)) {
+            return false;
+        }
+        stored.add(recipient);
+        return true;
+    }
+
     void discard(MailAddress recipient) {
         discarded.add(recipient);
     }
@@ -38,10 +59,8 @@ final class Transaction {
         return List.copyOf(discarded);
     }
 
-    /** The accepted recipients that get a file: all of RCPT_LIST except the discarded ones. */
-    List<MailAddress> stored(List<MailAddress> accepted) {
-        List<MailAddress> stored = new ArrayList<>(accepted);
-        stored.removeAll(discarded);
-        return stored;
+    /** The recipients that get a file, each once, in the order they were first accepted. */
+    List<MailAddress> stored() {
+        return List.copyOf(stored);
     }
 }
