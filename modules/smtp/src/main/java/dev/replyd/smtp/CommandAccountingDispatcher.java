@@ -64,7 +64,16 @@ final class CommandAccountingDispatcher extends CommandDispatcher<SMTPSession> {
         if (dispatched == null) {
             return null;
         }
-        Response response = SmtpReplies.printable(dispatched);
+        return account(session, command, dispatched);
+    }
+
+    /**
+     * The bookkeeping for one reply to {@code command}: made printable, tallied, a 4xx/5xx logged, the
+     * error limit applied (the reply may become 421). Also used for replies that come after the
+     * command's data (BDAT, {@link BdatCmdHandler}).
+     */
+    Response account(SMTPSession session, String command, Response reply) {
+        Response response = SmtpReplies.printable(reply);
         SessionCounters counters = SessionCounters.of(session);
         boolean failed = response.getRetCode().startsWith("4") || response.getRetCode().startsWith("5");
         counters.count(command, !failed);

@@ -18,6 +18,7 @@ import org.apache.james.protocols.smtp.hook.RcptHook;
  *
  * <p>Contract, first match wins:
  * <ol>
+ * <li>a BDAT chunk was already taken in this transaction → 503 5.5.1 (its files are open);</li>
  * <li>more than {@code max-recipients} in this transaction → 452 4.5.3 (RFC 5321 4.5.3.1.8: the client
  * sends the rest in another transaction);</li>
  * <li>{@code postmaster@<hostname>}, {@code postmaster@<reply-domain>} or bare {@code <postmaster>}
@@ -59,6 +60,9 @@ final class RecipientPolicyHook implements RcptHook {
 
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt, Map<String, String> parameters) {
+        if (Transaction.of(session).isChunked()) {
+            return SmtpReplies.asHookResult(SmtpReplies.RCPT_AFTER_BDAT);
+        }
         if (session.getRcptCount() >= settings.maxRecipients()) {
             metrics.recipient("refused", "too_many_recipients");
             return SmtpReplies.asHookResult(SmtpReplies.TOO_MANY_RECIPIENTS);
