@@ -50,6 +50,14 @@ final class ForgedAuthResultsFilter implements DataLineFilter {
         if (scan.inBody) {
             return next.onLine(session, line);
         }
+        if (ReceptionSession.of(session).continuesLine()) {
+            // the rest of a line longer than one piece: part of the field being held, if any
+            if (scan.held.isEmpty()) {
+                return next.onLine(session, line);
+            }
+            scan.hold(line);
+            return scan.heldBytes > MAX_HELD ? release(session, scan, next, true) : null;
+        }
         boolean endOfHeaders = line.length <= 2 || (line.length == 3 && line[0] == '.');
         boolean continuation = !endOfHeaders && (line[0] == ' ' || line[0] == '\t');
         if (continuation && !scan.held.isEmpty()) {
