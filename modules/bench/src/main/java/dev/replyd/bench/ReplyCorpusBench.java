@@ -1,4 +1,9 @@
-package dev.replyd.extract;
+package dev.replyd.bench;
+
+import dev.replyd.extract.MessageBody;
+import dev.replyd.extract.ReplyComparison;
+import dev.replyd.extract.ReplyExtractor;
+import dev.replyd.extract.UnparseableMessageException;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,18 +16,21 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Runs the extractor over the public reply corpus and prints exact-match figures.
+ * Runs the extractor over a reply corpus and prints exact-match and content-lost figures.
  *
  * <p>Contract: {@code main(DIR)} (default {@code ../shared/benchmarks/reply-corpus}) reads
  * {@code DIR/manifest.tsv}; each case's input is a plain-text body ({@code txt}, given to
  * {@link ReplyExtractor#extractPlain}), an HTML body ({@code html}, {@link ReplyExtractor#extractHtml})
  * or a full message ({@code eml}, {@link MessageBody#read(Path)} then
  * {@link ReplyExtractor#extract}). Reply and expected text are compared after the corpus'
- * normalisation: CRLF to LF, trailing whitespace of each line and leading/trailing blank lines
- * removed; rows with {@code compare=nows} (talon's HTML tests) compare with all whitespace
- * removed. Prints totals overall, by source, language and input kind, with and without the
- * {@code policy_flag} rows, the slowest case, and the ids of failing cases. The corpus is
- * third-party data: it is read in place and never copied.
+ * normalisation ({@link ReplyComparison}): CRLF to LF, trailing whitespace of each line and
+ * leading/trailing blank lines removed; rows with {@code compare=nows} (HTML cases) compare with
+ * all whitespace removed. Prints totals overall, by source, language and input kind, with and
+ * without the {@code policy_flag} rows; then {@code content-lost N/M}, the cases where a
+ * non-blank expected line is missing from the reply (the person's words were cut, the worst
+ * error), by name; the slowest case, and the ids of failing cases. Works on any corpus folder
+ * with that manifest layout (reply-corpus, reply-real). The corpus is third-party data: it is
+ * read in place and never copied.
  *
  * <p>Exit status: 0 after printing, 2 when the manifest cannot be read. Each case's time is
  * the median of five runs after three warm-up passes over the corpus, so the figure reflects a
@@ -39,9 +47,13 @@ public final class ReplyCorpusBench {
   private ReplyCorpusBench() {}
 
   record Outcome(String id, String source, String language, String kind, String flag, boolean pass,
-      long nanos, String actual, String expected) {
+      long nanos, String actual, String expected, List<String> lost) {
     boolean flagged() {
       return !flag.isBlank();
+    }
+
+    boolean contentLost() {
+      return !lost.isEmpty();
     }
   }
 
@@ -86,10 +98,10 @@ public final class ReplyCorpusBench {
         java.util.Arrays.sort(times);
         long nanos = times[times.length / 2];
         boolean nows = "nows".equals(f[col.get("compare")]);
-        boolean ok = nows ? noWhitespace(actual).equals(noWhitespace(expected))
-            : normalise(actual).equals(normalise(expected));
+        boolean ok = ReplyComparison.matches(actual, expected, nows);
         outcomes.add(new Outcome(f[col.get("case")], f[col.get("source")].replaceFirst("/.*", ""),
-            f[col.get("language")], kind, f[col.get("policy_flag")].strip(), ok, nanos, actual, expected));
+            f[col.get("language")], kind, f[col.get("policy_flag")].strip(), ok, nanos, actual, expected,
+            ReplyComparison.lostLines(actual, expected, nows)));
       }
     }
     return outcomes;
@@ -110,30 +122,22 @@ public final class ReplyCorpusBench {
     }
   }
 
-  static String normalise(String text) {
-    return ReplyExtractor.strip(stripLineEnds(text.replace("\r\n", "\n")));
-  }
-
-  private static String stripLineEnds(String text) {
-    StringBuilder out = new StringBuilder();
-    for (String line : text.split("\n", -1)) {
-      out.append(line.stripTrailing()).append('\n');
-    }
-    return out.toString();
-  }
-
-  static String noWhitespace(String text) {
-    return text.replaceAll("\\s+", "");
-  }
-
   static void print(List<Outcome> outcomes, PrintStream out, boolean verbose) {
-    out.println("reply-corpus: exact matches");
+    out.println("reply-corpus: exact matches (" + outcomes.size() + " cases)");
     out.printf("%-28s %-20s %-20s%n", "", "unflagged rows", "all rows");
     row(out, "overall", outcomes);
     line(out, "policy-flagged rows only", outcomes.stream().filter(Outcome::flagged).toList());
     group(out, "by source", outcomes, Outcome::source);
     group(out, "by language", outcomes, Outcome::language);
     group(out, "by input kind", outcomes, Outcome::kind);
+    List<Outcome> unflaggedRows = outcomes.stream().filter(o -> !o.flagged()).toList();
+    out.printf("%-28s %-20s %-20s%n", "content-lost", lostFigure(unflaggedRows), lostFigure(outcomes));
+    for (Outcome o : outcomes) {
+      if (o.contentLost()) {
+        out.println("  lost: " + o.id() + (o.flagged() ? " (policy-flagged)" : "") + ": "
+            + o.lost().size() + " line(s)" + (verbose ? " " + o.lost() : ""));
+      }
+    }
     Outcome slowest = outcomes.stream().max((a, b) -> Long.compare(a.nanos(), b.nanos())).orElse(null);
     if (slowest != null) {
       out.printf("slowest case: %s %.2f ms%n", slowest.id(), slowest.nanos() / 1e6);
@@ -143,7 +147,8 @@ public final class ReplyCorpusBench {
       if (!o.pass()) {
         out.println("  " + o.id() + (o.flagged() ? " (policy-flagged: " + o.flag() + ")" : ""));
         if (verbose) {
-          out.println("    --- expected\n" + indent(normalise(o.expected())) + "\n    --- actual\n" + indent(normalise(o.actual())));
+          out.println("    --- expected\n" + indent(ReplyComparison.normalise(o.expected())) + "\n    --- actual\n"
+              + indent(ReplyComparison.normalise(o.actual())));
         }
       }
     }
@@ -171,6 +176,11 @@ public final class ReplyCorpusBench {
 
   private static void line(PrintStream out, String label, List<Outcome> outcomes) {
     out.printf("%-28s %-20s%n", label, figure(outcomes));
+  }
+
+  /** Cases that lost content, out of all cases: "0/93" is the goal. */
+  private static String lostFigure(List<Outcome> outcomes) {
+    return outcomes.stream().filter(Outcome::contentLost).count() + "/" + outcomes.size();
   }
 
   private static String figure(List<Outcome> outcomes) {

@@ -1,4 +1,4 @@
-package dev.replyd.extract;
+package dev.replyd.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +15,7 @@ class ReplyCorpusBenchTest {
   @TempDir Path corpus;
 
   @Test
-  void countsMatchesUnderTheCorpusNormalisationAndListsFailuresWithTheirFlag() throws Exception {
+  void countsMatchesUnderTheCorpusNormalisationListsFailuresWithTheirFlagAndCasesThatLostExpectedLines() throws Exception {
     // given: one passing txt case (CRLF, trailing spaces), one passing nows html case, one flagged failure
     Files.createDirectories(corpus.resolve("cases/x"));
     Files.writeString(corpus.resolve("cases/x/a.txt"), "Hi  \r\n\r\nOn Mon, 3 Mar 2025 at 10:12, A <a@example.org> wrote:\r\n> old\r\n");
@@ -40,6 +40,7 @@ class ReplyCorpusBenchTest {
     assertThat(report).contains("policy-flagged rows only     0/1 0.0%");
     assertThat(report).contains("  de                         -                    0/1 0.0%");
     assertThat(report).contains("failing cases:\n  x--c (policy-flagged: sig-kept)\n");
+    assertThat(report).contains("content-lost                 0/2                  1/3\n  lost: x--c (policy-flagged): 1 line(s)\n");
     assertThat(report).containsPattern("slowest case: x--[abc] \\d+\\.\\d\\d ms");
   }
 }
