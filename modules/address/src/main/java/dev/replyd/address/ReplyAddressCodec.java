@@ -1,6 +1,5 @@
 package dev.replyd.address;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +17,9 @@ import java.util.regex.Pattern;
  *
  * <p>Contract: {@code sig} is the first 20 bytes, as 40 lowercase hex digits, of
  * HMAC-SHA256(key, {@code "v1:<kind>:<thread>:<user>"}) with the kind in lowercase and the ids in plain
- * decimal. The first configured key signs; {@link #check} accepts a signature made with any configured key,
+ * decimal. Unsubscribe addresses ({@link #mintUnsubscribe}) have the same shape with the fixed prefix
+ * {@code unsub} and sign {@code "v1-unsub:<kind>:<thread>:<user>"} instead ({@link AddressPurpose}), so a
+ * signature for one purpose is never valid for the other; {@link AddressCheck#purpose()} says which it was. The first configured key signs; {@link #check} accepts a signature made with any configured key,
  * so keys can be rotated without breaking addresses already sent (add the new key first, drop the old one
  * once its mail has gone quiet). {@link #check} compares the domain, prefix, kind and hex digits ignoring
  * ASCII case (MTAs sometimes change it) and nothing else: ids must be plain decimal, the token must have
@@ -100,11 +101,27 @@ public final class ReplyAddressCodec {
     }
 
     /**
+     * The unsubscribe address for a token, {@code unsub+<kind>-<thread>-<sig>-<user>@<reply-domain>}, signed
+     * with the first key over the unsubscribe text (see {@link AddressPurpose}).
+     *
+     * @throws IllegalArgumentException if the token is null or its kind is not configured
+     */
+    public String mintUnsubscribe(ReplyToken token) {
+        String sig = signature(token, AddressPurpose.UNSUBSCRIBE);
+        return AddressPurpose.UNSUBSCRIBE_PREFIX + '+' + token.kind() + '-' + token.thread() + '-' + sig + '-'
+                + token.user() + '@' + replyDomain;
+    }
+
+    /**
      * The 40 lowercase hex digits that {@link #mint} puts in the address, signed with the first key.
      *
      * @throws IllegalArgumentException if the token is null or its kind is not configured
      */
     public String signature(ReplyToken token) {
+        return signature(token, AddressPurpose.REPLY);
+    }
+
+    private String signature(ReplyToken token, AddressPurpose purpose) {
         if (token == null) {
             throw new IllegalArgumentException("token is missing (expected: a ReplyToken)");
         }
@@ -112,7 +129,7 @@ public final class ReplyAddressCodec {
             throw new IllegalArgumentException("kind " + AddressSyntax.quote(token.kind())
                     + " is not configured (expected one of: " + kindList + ")");
         }
-        return Hex.encode(keys.get(0).of(signedText(token)), SIGNATURE_BYTES);
+        return Hex.encode(keys.get(0).of(purpose.signedText(token)), SIGNATURE_BYTES);
     }
 
     /**
@@ -170,14 +187,19 @@ public final class ReplyAddressCodec {
                     + " has no '+' (expected: " + prefix + "+" + TOKEN_SHAPE + ")");
         }
         String givenPrefix = local.substring(0, plus);
-        if (!AddressSyntax.equalsIgnoreAsciiCase(givenPrefix, prefix)) {
+        AddressPurpose purpose;
+        if (AddressSyntax.equalsIgnoreAsciiCase(givenPrefix, prefix)) {
+            purpose = AddressPurpose.REPLY;
+        } else if (AddressSyntax.equalsIgnoreAsciiCase(givenPrefix, AddressPurpose.UNSUBSCRIBE_PREFIX)) {
+            purpose = AddressPurpose.UNSUBSCRIBE;
+        } else {
             return AddressCheck.refused(Refusal.WRONG_PREFIX, "prefix " + AddressSyntax.quote(givenPrefix)
                     + " does not match (expected: " + prefix + ")");
         }
-        return checkToken(local.substring(plus + 1));
+        return checkToken(local.substring(plus + 1), purpose);
     }
 
-    private AddressCheck checkToken(String token) {
+    private AddressCheck checkToken(String token, AddressPurpose purpose) {
         String[] parts = token.split("-", -1);
         if (parts.length != TOKEN_PARTS) {
             return AddressCheck.refused(Refusal.MALFORMED_TOKEN, "token has " + parts.length
@@ -215,7 +237,7 @@ public final class ReplyAddressCodec {
                     + SIGNATURE_HEX_DIGITS + " hex digits)");
         }
         ReplyToken parsed = new ReplyToken(kind, thread, user);
-        byte[] message = signedText(parsed);
+        byte[] message = purpose.signedText(parsed);
         boolean matched = false;
         List<HmacSha256> current = keys;
         for (HmacSha256 key : current) {
@@ -223,7 +245,7 @@ public final class ReplyAddressCodec {
             byte[] expected = Arrays.copyOf(key.of(message), SIGNATURE_BYTES);
             matched |= MessageDigest.isEqual(expected, given);
         }
-        return matched ? AddressCheck.valid(parsed)
+        return matched ? AddressCheck.valid(parsed, purpose)
                 : AddressCheck.refused(Refusal.BAD_SIGNATURE, "signature does not match");
     }
 
@@ -234,11 +256,6 @@ public final class ReplyAddressCodec {
         }
         return AddressCheck.refused(Refusal.BAD_ID, field + " id " + AddressSyntax.quote(text)
                 + " is not a plain decimal number (expected: digits 0-9, no sign, no leading zeros)");
-    }
-
-    /** {@code v1:<kind>:<thread>:<user>}; every character is ASCII. */
-    private static byte[] signedText(ReplyToken token) {
-        return ("v1:" + token.kind() + ':' + token.thread() + ':' + token.user()).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The prefix as configured; matched ignoring ASCII case. */
@@ -267,8 +284,8 @@ public final class ReplyAddressCodec {
         for (String kind : kinds) {
             longestKind = Math.max(longestKind, kind.length());
         }
-        // prefix + kind - thread - sig - user @ domain
-        return prefix.length() + 1 + longestKind + 1 + MAX_ID_DIGITS + 1 + SIGNATURE_HEX_DIGITS + 1 + MAX_ID_DIGITS
+        // prefix + kind - thread - sig - user @ domain, with the longer of the two prefixes
+        return Math.max(prefix.length(), AddressPurpose.UNSUBSCRIBE_PREFIX.length()) + 1 + longestKind + 1 + MAX_ID_DIGITS + 1 + SIGNATURE_HEX_DIGITS + 1 + MAX_ID_DIGITS
                 + 1 + replyDomain.length();
     }
 
@@ -279,6 +296,10 @@ public final class ReplyAddressCodec {
         if (!PREFIX.matcher(prefix).matches()) {
             throw new IllegalArgumentException("address prefix " + AddressSyntax.quote(prefix)
                     + " is not valid (expected: letters, digits, '_', '-' and inner dots, e.g. reply)");
+        }
+        if (AddressSyntax.equalsIgnoreAsciiCase(prefix, AddressPurpose.UNSUBSCRIBE_PREFIX)) {
+            throw new IllegalArgumentException("address prefix " + AddressSyntax.quote(prefix)
+                    + " is the prefix of unsubscribe addresses (expected: another prefix, e.g. reply)");
         }
         return prefix;
     }

@@ -1,6 +1,7 @@
 package dev.replyd.daemon;
 
 import dev.replyd.address.AddressCheck;
+import dev.replyd.address.AddressPurpose;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
 import java.util.concurrent.Callable;
@@ -11,7 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code replyd address mint|verify}: signs and checks reply addresses with the configured keys. */
+/**
+ * {@code replyd address mint|verify}: signs and checks reply addresses, and with {@code --unsubscribe} the
+ * unsubscribe addresses of {@code List-Unsubscribe}, with the configured keys.
+ */
 @Command(name = "address", mixinStandardHelpOptions = true,
     description = "Mint or verify signed reply addresses with the configured keys.",
     subcommands = {AddressCommand.Mint.class, AddressCommand.Verify.class})
@@ -25,7 +29,8 @@ final class AddressCommand implements Runnable {
   }
 
   @Command(name = "mint", mixinStandardHelpOptions = true,
-      description = "Print the reply address for a thread and user, signed with the first key.")
+      description = "Print the reply address (or with --unsubscribe the unsubscribe address) for a thread and user,"
+          + " signed with the first key.")
   static final class Mint implements Callable<Integer> {
     @Mixin ConfigOption config;
     @Spec CommandSpec spec;
@@ -39,6 +44,10 @@ final class AddressCommand implements Runnable {
     @Option(names = "--user", required = true, description = "User id (decimal).")
     long user;
 
+    @Option(names = "--unsubscribe",
+        description = "Mint the unsubscribe address (unsub+...) for List-Unsubscribe instead of the reply address.")
+    boolean unsubscribe;
+
     @Override
     public Integer call() throws Exception {
       ReplydConfig c = config.load();
@@ -48,13 +57,15 @@ final class AddressCommand implements Runnable {
             + String.join(", ", new java.util.TreeSet<>(codec.kinds())) + ")");
         return 1;
       }
-      spec.commandLine().getOut().println(codec.mint(new ReplyToken(kind, thread, user)));
+      ReplyToken token = new ReplyToken(kind, thread, user);
+      spec.commandLine().getOut().println(unsubscribe ? codec.mintUnsubscribe(token) : codec.mint(token));
       return 0;
     }
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = "Check a reply address; print kind, thread and user, or why it is refused (exit 1).")
+      description = "Check a reply or unsubscribe address; print kind, thread and user (and '(unsubscribe)'),"
+          + " or why it is refused (exit 1).")
   static final class Verify implements Callable<Integer> {
     @Mixin ConfigOption config;
     @Spec CommandSpec spec;
@@ -67,7 +78,8 @@ final class AddressCommand implements Runnable {
       AddressCheck check = ModuleSettings.codec(config.load()).check(address);
       if (check.isValid()) {
         ReplyToken t = check.token().orElseThrow();
-        spec.commandLine().getOut().println("valid: kind=" + t.kind() + " thread=" + t.thread() + " user=" + t.user());
+        spec.commandLine().getOut().println("valid: kind=" + t.kind() + " thread=" + t.thread() + " user=" + t.user()
+            + (check.purpose() == AddressPurpose.UNSUBSCRIBE ? " (unsubscribe)" : ""));
         return 0;
       }
       spec.commandLine().getOut().println("invalid: " + check.refusal().name().toLowerCase(java.util.Locale.ROOT)

@@ -103,7 +103,7 @@ final class ExampleReceiverCommand implements Callable<Integer> {
       }
       JsonNode from = p.path("from");
       JsonNode token = p.path("address");
-      return "=== reply " + delivery + "\n"
+      return "=== " + p.path("type").asText("reply") + " " + delivery + "\n"
           + "from:    " + from.path("name").asText("") + " <" + from.path("address").asText("") + ">\n"
           + "to:      " + token.path("kind").asText("?") + "#" + token.path("thread").asText("?")
           + " as user " + token.path("user").asText("?") + "\n"

@@ -54,6 +54,24 @@ class CommandLineTest {
   }
 
   @Test
+  void mintedUnsubscribeAddressVerifiesBackToItsIdsAsAnUnsubscribe() throws Exception {
+    Path conf = config();
+
+    Result mint = replyd("address", "mint", "--config", conf.toString(), "--unsubscribe", "--kind", "i", "--thread", "1",
+        "--user", "5");
+    Result verify = replyd("address", "verify", "--config", conf.toString(), mint.out().strip());
+    Result swapped = replyd("address", "verify", "--config", conf.toString(),
+        mint.out().strip().replace("unsub+", "reply+"));
+
+    assertThat(mint.exit()).isZero();
+    assertThat(mint.out().strip()).matches("unsub\\+i-1-[0-9a-f]{40}-5@reply\\.tracker\\.example\\.com");
+    assertThat(verify.exit()).isZero();
+    assertThat(verify.out()).isEqualTo("valid: kind=i thread=1 user=5 (unsubscribe)\n");
+    assertThat(swapped.exit()).isEqualTo(1);
+    assertThat(swapped.out()).isEqualTo("invalid: bad_signature: signature does not match\n");
+  }
+
+  @Test
   void tamperedAddressIsRefusedWithItsReasonAndExitOne() throws Exception {
     Path conf = config();
     String minted = replyd("address", "mint", "--config", conf.toString(), "--kind", "i", "--thread", "1", "--user", "5").out().strip();

@@ -1,6 +1,7 @@
 package dev.replyd.processor;
 
 import dev.replyd.address.AddressCheck;
+import dev.replyd.address.AddressPurpose;
 import dev.replyd.address.Refusal;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
@@ -44,6 +45,7 @@ import org.slf4j.LoggerFactory;
  *       {@code UNKNOWN_KIND} gives failure {@code unknown_kind}, any other refusal
  *       {@code invalid_token};
  *   <li>automatic mail ({@link AutoReplyDetector}): failure {@code auto_reply}, never posted;
+ *   <li>an unsubscribe address: the body is ignored and {@link UnsubscribePayload} is posted;
  *   <li>body selection and reply extraction (module {@code extract}); nothing left: failure
  *       {@code empty_reply};
  *   <li>payload ({@link WebhookPayload}) posted by {@link CallbackSender}; the outcome
@@ -179,8 +181,10 @@ final class MessageWorker {
         REPLIES.info("{}: mail for {} from {}, filed for the administrator", work.name(), facts.deliveredTo(), facts.mailFrom().orElse("(unknown)"));
         return Optional.empty();
       }
-      ReplyToken token = verify(facts);
-      REPLIES.info("matched {} ({} thread {} user {})", work.file(), token.kind(), token.thread(), token.user());
+      AddressCheck check = verify(facts);
+      ReplyToken token = check.token().orElseThrow();
+      REPLIES.info("matched {} ({}{} thread {} user {})", work.file(),
+          check.purpose() == AddressPurpose.UNSUBSCRIBE ? "unsubscribe " : "", token.kind(), token.thread(), token.user());
 
       Optional<String> automatic = AutoReplyDetector.detect(message, facts);
       if (automatic.isPresent()) {
@@ -199,6 +203,10 @@ final class MessageWorker {
           quarantined = true;
         }
       }
+      boolean mailingList = message.getHeader("List-Id") != null || message.getHeader("List-Unsubscribe") != null;
+      if (check.purpose() == AddressPurpose.UNSUBSCRIBE) {
+        return Optional.of(UnsubscribePayload.of(work.name(), receivedAt, facts, token, mailingList, auth, quarantined).toJson());
+      }
       MessageBody body = MessageBody.of(message);
       ReplyText reply = extractor.extract(body);
       if (reply.reply().isBlank()) {
@@ -209,7 +217,6 @@ final class MessageWorker {
       for (Part part : body.attachments()) {
         attachments.add(AttachmentSummary.of(part, maxAttachmentBytes));
       }
-      boolean mailingList = message.getHeader("List-Id") != null || message.getHeader("List-Unsubscribe") != null;
       return Optional.of(
           WebhookPayload.of(work.name(), receivedAt, facts, token, body, reply, attachments, mailingList, auth,
               quarantined).toJson());
@@ -241,7 +248,7 @@ final class MessageWorker {
     return verdicts;
   }
 
-  private ReplyToken verify(InboundMessage facts) throws Refused {
+  private AddressCheck verify(InboundMessage facts) throws Refused {
     if (facts.deliveredTo() == null) {
       throw new Refused(FailureReason.INVALID_TOKEN, "no Delivered-To header (expected: written by replyd's SMTP side)");
     }
@@ -251,7 +258,7 @@ final class MessageWorker {
           check.refusal() == Refusal.UNKNOWN_KIND ? FailureReason.UNKNOWN_KIND : FailureReason.INVALID_TOKEN;
       throw new Refused(reason, facts.deliveredTo() + ": " + check.reason());
     }
-    return check.token().get();
+    return check;
   }
 
   private void post(Work work, InboundMessage facts, byte[] payload, long start) throws InterruptedException {

@@ -1,0 +1,184 @@
+package dev.replyd.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.replyd.address.ReplyAddressCodec;
+import dev.replyd.address.ReplyToken;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the main app sees, end to end: the daemon as a process, mail sent to it over SMTP, and a real HTTP
+ * receiver on loopback playing the main app.
+ */
+class MainAppEndToEndTest {
+  static final String KEY = "main-app end-to-end key 0123456789abcdef";
+  static final String SECRET = "main-app-e2e-callback-secret";
+  static final String DOMAIN = "reply.tracker.test";
+  static final ReplyAddressCodec CODEC =
+      new ReplyAddressCodec("reply", DOMAIN, List.of("i"), List.of(KEY.getBytes(StandardCharsets.UTF_8)));
+
+  @TempDir Path dir;
+  MainApp mainApp;
+
+  /** One request the main app received: its headers (names in lowercase) and body. */
+  record Received(Map<String, List<String>> headers, byte[] body) {
+    String header(String name) {
+      List<String> values = headers.get(name);
+      return values == null ? null : values.get(0);
+    }
+
+    JsonNode json() throws Exception {
+      return new ObjectMapper().readTree(body);
+    }
+  }
+
+  /** The main app: records every request and answers with the given status. */
+  static final class MainApp implements AutoCloseable {
+    final HttpServer server;
+    final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
+    final AtomicInteger status = new AtomicInteger(200);
+
+    MainApp() throws Exception {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+      server.createContext("/hooks/replyd", ex -> {
+        try (ex; InputStream in = ex.getRequestBody()) {
+          byte[] body = in.readAllBytes();
+          Map<String, List<String>> headers = new TreeMap<>();
+          ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
+          received.add(new Received(headers, body));
+          ex.sendResponseHeaders(status.get(), -1);
+        }
+      });
+      server.start();
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/replyd";
+    }
+
+    Received await(int count) throws InterruptedException {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (received.size() < count) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("the main app got " + received.size() + " request(s), expected " + count);
+        }
+        Thread.sleep(20);
+      }
+      return received.stream().skip(count - 1).findFirst().orElseThrow();
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
+
+  @AfterEach
+  void stopMainApp() {
+    if (mainApp != null) {
+      mainApp.close();
+    }
+  }
+
+  /** A configuration for the daemon posting to {@link #mainApp}, with {@code extra} HOCON lines. */
+  Path config(String extra) throws Exception {
+    Path config = dir.resolve("replyd.conf");
+    Files.writeString(config, "replyd {\n"
+        + "  hostname = tracker.test\n"
+        + "  address.keys = [\"" + KEY + "\"]\n"
+        + "  smtp { bind = 127.0.0.1, port = 0 }\n"
+        + "  metrics { bind = 127.0.0.1, port = 0 }\n"
+        + "  storage { root = \"" + dir.resolve("var") + "\", min-free = 1MiB }\n"
+        + "  callback { url = \"" + mainApp.url() + "\", secret = \"" + SECRET + "\" }\n"
+        + "  processor.sender-checks.enabled = false\n"
+        + extra
+        + "}\n");
+    return config;
+  }
+
+  /** Sends one message over SMTP and returns the reply to RCPT TO (the message is sent only if it was 250). */
+  static String send(int port, String from, String to, String headers, String body) throws Exception {
+    try (SmtpSession smtp = new SmtpSession(port)) {
+      assertThat(smtp.send("EHLO mx.example.org")).startsWith("250");
+      assertThat(smtp.send("MAIL FROM:<" + from + ">")).startsWith("250");
+      String rcpt = smtp.send("RCPT TO:<" + to + ">");
+      if (rcpt.startsWith("250")) {
+        assertThat(smtp.send("DATA")).startsWith("354");
+        assertThat(smtp.send("From: " + from + "\r\nTo: " + to + "\r\n" + headers + "\r\n" + body + "\r\n.")).startsWith("250");
+      }
+      smtp.send("QUIT");
+      return rcpt;
+    }
+  }
+
+  long filed(String state) throws Exception {
+    Path d = dir.resolve("var/incoming-mail").resolve(state);
+    if (!Files.isDirectory(d)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(d)) {
+      return files.filter(p -> !p.getFileName().toString().endsWith(".json")).count();
+    }
+  }
+
+  @Test
+  void mailToTheUnsubscribeAddressOfListUnsubscribeReachesTheMainAppAsAnUnsubscribe() throws Exception {
+    mainApp = new MainApp();
+    String unsubscribe = CODEC.mintUnsubscribe(new ReplyToken("i", 12, 5));
+    try (DaemonProcess daemon = new DaemonProcess(config(""))) {
+      String rcpt = send(daemon.smtpPort, "alice@example.org", unsubscribe,
+          "Subject: unsubscribe\r\nMessage-ID: <unsub-1@mail.example.org>\r\n", "Please stop these mails.");
+
+      assertThat(rcpt).startsWith("250");
+      Received posted = mainApp.await(1);
+      JsonNode json = posted.json();
+      assertThat(json.get("type").asText()).isEqualTo("unsubscribe");
+      assertThat(json.at("/address/kind").asText()).isEqualTo("i");
+      assertThat(json.at("/address/thread").asLong()).isEqualTo(12);
+      assertThat(json.at("/address/user").asLong()).isEqualTo(5);
+      assertThat(json.at("/envelope/recipient").asText()).isEqualTo(unsubscribe);
+      assertThat(json.at("/envelope/mail_from").asText()).isEqualTo("alice@example.org");
+      assertThat(json.at("/envelope/client_ip").asText()).isEqualTo("127.0.0.1");
+      assertThat(json.get("message_id").asText()).isEqualTo("<unsub-1@mail.example.org>");
+      assertThat(json.get("reply").isNull()).isTrue();
+      assertThat(new String(posted.body(), StandardCharsets.UTF_8)).doesNotContain("Please stop");
+      assertThat(posted.header("replyd-signature")).startsWith("t=");
+      daemon.awaitLog("matched ", Duration.ofSeconds(10));
+      assertThat(daemon.log()).contains("(unsubscribe i thread 12 user 5)");
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (filed("success") < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(filed("success")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void replySignatureUnderTheUnsubscribePrefixIsRefusedAtRcpt() throws Exception {
+    mainApp = new MainApp();
+    String forged = CODEC.mint(new ReplyToken("i", 12, 5)).replace("reply+", "unsub+");
+    try (DaemonProcess daemon = new DaemonProcess(config(""))) {
+      String rcpt = send(daemon.smtpPort, "alice@example.org", forged, "Subject: unsubscribe\r\n", "");
+
+      assertThat(rcpt).isEqualTo("550 5.1.1 <" + forged + ">: Recipient address rejected: invalid reply signature");
+      assertThat(mainApp.received).isEmpty();
+    }
+  }
+}
