@@ -1,5 +1,6 @@
 package dev.replyd.auth;
 
+import dev.replyd.maildir.HeaderSection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,20 +48,20 @@ final class DmarcCheck {
      */
     DmarcResult check(List<String> fromFields, SpfResult spf, List<DkimResult> dkim) {
         if (fromFields.isEmpty()) {
-            return DmarcResult.noSingleAuthor("no From field");
+            return DmarcResult.failed("no From field");
         }
         if (fromFields.size() > 1) {
-            return DmarcResult.noSingleAuthor(fromFields.size() + " From fields");
+            return DmarcResult.failed(fromFields.size() + " From fields");
         }
         String from = HeaderSection.unfoldedValue(fromFields.get(0));
         int authors = AuthorDomains.mailboxCount(from);
         if (authors != 1) {
-            return DmarcResult.noSingleAuthor(authors == 0 ? "no address in the From field"
+            return DmarcResult.failed(authors == 0 ? "no address in the From field"
                     : "the From field holds " + authors + " addresses");
         }
         Set<String> domains = AuthorDomains.of(from);
         if (domains.size() != 1) {
-            return DmarcResult.noSingleAuthor("the From address has no DNS domain");
+            return DmarcResult.failed("the From address has no DNS domain");
         }
         String fromDomain = domains.iterator().next();
         String organisational = OrganizationalDomain.of(fromDomain);

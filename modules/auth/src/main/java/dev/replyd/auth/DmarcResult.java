@@ -4,7 +4,8 @@ package dev.replyd.auth;
  * The DMARC verdict for the author domain of one message (RFC 7489).
  *
  * <p>A message without exactly one author (no From field, several From fields, a From field with
- * several addresses, or one whose address has no DNS domain) is a {@code fail} with a null
+ * several addresses, or one whose address has no DNS domain), or whose header section was too large to
+ * read whole (so a From field may hide in what was cut), is a {@code fail} with a null
  * {@code fromDomain} and the reason in {@code problem}: RFC 7489 6.6.1 leaves such mail to local policy,
  * and reporting it as anything that a {@code quarantine} or {@code reject} policy lets through would let a
  * second author, or none, bypass DMARC.
@@ -30,8 +31,8 @@ public record DmarcResult(String result, String fromDomain, String policy, Strin
         this(result, fromDomain, policy, null);
     }
 
-    /** The {@code fail} of a message without exactly one author domain. */
-    static DmarcResult noSingleAuthor(String problem) {
+    /** The {@code fail} of a message without exactly one author domain, or whose authors cannot all be seen. */
+    static DmarcResult failed(String problem) {
         return new DmarcResult("fail", null, null, problem);
     }
 }
