@@ -29,6 +29,10 @@ import java.util.Objects;
  *       file-system watch events can be lost.
  *   <li>{@code retention} ({@code storage.retention}): success files older than this are removed
  *       by the daily sweep.
+ *   <li>{@code messageDeadline} ({@code processor.message-deadline}): how long reading one message
+ *       may take, from opening the file to a payload ready to post (parsing, sender checks,
+ *       extraction, attachments); a message still being read then is filed as failure
+ *       {@code deadline_exceeded}. Posting has its own bound, {@code callback.timeout}.
  * </ul>
  *
  * <p>SECURITY: {@link #toString()} never prints the callback secret; the secret is copied in
@@ -47,7 +51,11 @@ public record ProcessorSettings(
     long maxAttachmentBytes,
     long maxMessageBytes,
     Duration rescanInterval,
-    Duration retention) {
+    Duration retention,
+    Duration messageDeadline) {
+
+  /** Default {@code processor.message-deadline}. */
+  public static final Duration DEFAULT_MESSAGE_DEADLINE = Duration.ofSeconds(60);
 
   /** Default {@code callback.max-attachment-bytes}: 1 MiB of decoded content per attachment. */
   public static final long DEFAULT_MAX_ATTACHMENT_BYTES = 1L << 20;
@@ -96,11 +104,27 @@ public record ProcessorSettings(
     }
     positive("replyd.processor.rescan-interval", rescanInterval);
     positive("replyd.storage.retention", retention);
+    positive("replyd.processor.message-deadline", messageDeadline);
+  }
+
+  /** As the canonical constructor, with the default {@code processor.message-deadline}. */
+  public ProcessorSettings(
+      int threads, URI callbackUrl, byte[] callbackSecret, Duration callbackTimeout, Duration maxAge,
+      Duration retryBaseDelay, Duration retryMaxDelay, long maxAttachmentBytes, long maxMessageBytes,
+      Duration rescanInterval, Duration retention) {
+    this(threads, callbackUrl, callbackSecret, callbackTimeout, maxAge, retryBaseDelay, retryMaxDelay,
+        maxAttachmentBytes, maxMessageBytes, rescanInterval, retention, DEFAULT_MESSAGE_DEADLINE);
+  }
+
+  /** These settings with another {@code processor.message-deadline}. */
+  public ProcessorSettings withMessageDeadline(Duration deadline) {
+    return new ProcessorSettings(threads, callbackUrl, callbackSecret, callbackTimeout, maxAge, retryBaseDelay,
+        retryMaxDelay, maxAttachmentBytes, maxMessageBytes, rescanInterval, retention, deadline);
   }
 
   /**
    * The documented defaults: 4 threads, 10 s timeout, 2 days maximum age, backoff from 30 s up
-   * to 1 h, 1 MiB attachments, rescan every 30 s, 30 days retention.
+   * to 1 h, 1 MiB attachments, rescan every 30 s, 30 days retention, 60 s per message.
    */
   public static ProcessorSettings defaults(URI callbackUrl, byte[] callbackSecret) {
     return new ProcessorSettings(
@@ -114,7 +138,8 @@ public record ProcessorSettings(
         DEFAULT_MAX_ATTACHMENT_BYTES,
         DEFAULT_MAX_MESSAGE_BYTES,
         Duration.ofSeconds(30),
-        Duration.ofDays(30));
+        Duration.ofDays(30),
+        DEFAULT_MESSAGE_DEADLINE);
   }
 
   /** A copy of the secret; the record keeps its own. */
@@ -137,7 +162,8 @@ public record ProcessorSettings(
             && maxAttachmentBytes == that.maxAttachmentBytes
             && maxMessageBytes == that.maxMessageBytes
             && rescanInterval.equals(that.rescanInterval)
-            && retention.equals(that.retention));
+            && retention.equals(that.retention)
+            && messageDeadline.equals(that.messageDeadline));
   }
 
   @Override
@@ -157,7 +183,8 @@ public record ProcessorSettings(
         + ", maxAttachmentBytes=" + maxAttachmentBytes
         + ", maxMessageBytes=" + maxMessageBytes
         + ", rescanInterval=" + rescanInterval
-        + ", retention=" + retention + "]";
+        + ", retention=" + retention
+        + ", messageDeadline=" + messageDeadline + "]";
   }
 
   private static void positive(String key, Duration value) {
