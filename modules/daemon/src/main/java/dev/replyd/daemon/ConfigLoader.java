@@ -220,8 +220,18 @@ final class ConfigLoader {
         problems.add("processor.threads", threads + " is too many (expected: 1 to 256)");
       }
       Boolean enabled = bool("processor.enabled");
+      ReplydConfig.SenderChecks senderChecks = senderChecks();
+      Duration messageDeadline = positiveDuration("processor.message-deadline");
+      if (messageDeadline != null && !messageDeadline.isNegative() && !messageDeadline.isZero()
+          && senderChecks.enabled()
+          && senderChecks.timeout() != null && messageDeadline.compareTo(senderChecks.timeout()) <= 0) {
+        problems.add("processor.message-deadline", messageDeadline + " is not longer than"
+            + " processor.sender-checks.timeout " + senderChecks.timeout() + " (expected: well above it, e.g. 60s;"
+            + " otherwise one slow DNS answer files every message as deadline_exceeded)");
+      }
       ReplydConfig.Processor processor = new ReplydConfig.Processor(enabled == null || enabled, orZero(threads),
-          positiveBytes("processor.max-message-size"), stringList("processor.markers"), senderChecks());
+          positiveBytes("processor.max-message-size"), stringList("processor.markers"), senderChecks,
+          messageDeadline);
 
       ReplydConfig.Callback callback = new ReplydConfig.Callback(callbackUrl(), callbackSecret(),
           positiveDuration("callback.timeout"), positiveDuration("callback.max-age"),

@@ -256,7 +256,8 @@ final class Daemon {
     long maxBytes = c.processor().maxMessageSize() + (64L << 10);
     return new ProcessorSettings(c.processor().threads(), c.callback().url(), c.callback().secret(),
         c.callback().timeout(), c.callback().maxAge(), c.callback().retryBaseDelay(), c.callback().retryMaxDelay(),
-        c.callback().maxAttachmentBytes(), maxBytes, d.rescanInterval(), c.storage().retention());
+        c.callback().maxAttachmentBytes(), maxBytes, d.rescanInterval(), c.storage().retention(),
+        c.processor().messageDeadline());
   }
 
   static SmtpSettings smtpSettings(ReplydConfig c) {
