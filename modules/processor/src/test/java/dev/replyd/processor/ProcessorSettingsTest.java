@@ -57,4 +57,14 @@ class ProcessorSettingsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("replyd.processor.threads: 0 (expected: 1 to 256)");
   }
+
+  @Test
+  void aZeroMessageDeadlineIsRefusedNamingTheKeyAndTheDefaultIsAMinute() {
+    ProcessorSettings d = ProcessorSettings.defaults(URL, SECRET);
+
+    assertThat(d.messageDeadline()).isEqualTo(java.time.Duration.ofSeconds(60));
+    assertThatThrownBy(() -> d.withMessageDeadline(java.time.Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("replyd.processor.message-deadline: PT0S (expected: a positive duration)");
+  }
 }
