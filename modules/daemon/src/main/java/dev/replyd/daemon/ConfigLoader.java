@@ -193,9 +193,18 @@ final class ConfigLoader {
           duration("storage.retention"));
 
       Boolean enabled = bool("processor.enabled");
+      ReplydConfig.SenderChecks senderChecks = senderChecks();
+      Duration messageDeadline = duration("processor.message-deadline");
+      if (messageDeadline != null && !messageDeadline.isNegative() && !messageDeadline.isZero()
+          && senderChecks.enabled()
+          && senderChecks.timeout() != null && messageDeadline.compareTo(senderChecks.timeout()) <= 0) {
+        problems.add("processor.message-deadline", messageDeadline + " is not longer than"
+            + " processor.sender-checks.timeout " + senderChecks.timeout() + " (expected: well above it, e.g. 60s;"
+            + " otherwise one slow DNS answer files every message as deadline_exceeded)");
+      }
       ReplydConfig.Processor processor = new ReplydConfig.Processor(enabled == null || enabled,
           integer("processor.threads"), bytes("processor.max-message-size"), stringList("processor.markers"),
-          senderChecks());
+          senderChecks, messageDeadline);
 
       ReplydConfig.Callback callback = new ReplydConfig.Callback(callbackUrl(), callbackSecret(),
           duration("callback.timeout"), duration("callback.max-age"),

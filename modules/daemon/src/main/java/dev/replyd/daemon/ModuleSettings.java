@@ -86,7 +86,8 @@ record ModuleSettings(SmtpSettings smtp, ProcessorSettings processor, NoticeSett
     long maxBytes = configured > 0 ? configured + ProcessorSettings.TRACE_HEADER_ROOM : configured;
     return new ProcessorSettings(c.processor().threads(), c.callback().url(), c.callback().secret(),
         c.callback().timeout(), c.callback().maxAge(), c.callback().retryBaseDelay(), c.callback().retryMaxDelay(),
-        c.callback().maxAttachmentBytes(), maxBytes, ProcessorSettings.DEFAULT_RESCAN_INTERVAL, c.storage().retention());
+        c.callback().maxAttachmentBytes(), maxBytes, ProcessorSettings.DEFAULT_RESCAN_INTERVAL, c.storage().retention(),
+        c.processor().messageDeadline());
   }
 
   private static NoticeSettings noticeSettings(ReplydConfig c) {

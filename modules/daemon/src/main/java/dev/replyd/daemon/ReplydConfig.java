@@ -69,7 +69,8 @@ record ReplydConfig(
 
   record Storage(Path root, long minFree, Duration retention) {}
 
-  record Processor(boolean enabled, int threads, long maxMessageSize, List<String> markers, SenderChecks senderChecks) {}
+  record Processor(boolean enabled, int threads, long maxMessageSize, List<String> markers, SenderChecks senderChecks,
+      Duration messageDeadline) {}
 
   record SenderChecks(boolean enabled, String requireDmarc, List<java.net.InetSocketAddress> dnsServers, Duration timeout) {}
 

@@ -57,6 +57,8 @@ class ConfigLoaderTest {
     assertThat(c.storage().retention()).isEqualTo(Duration.ofDays(30));
     assertThat(c.processor().threads()).isEqualTo(4);
     assertThat(c.processor().maxMessageSize()).isEqualTo(c.smtp().maxMessageSize());
+    assertThat(c.processor().messageDeadline()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.modules().processor().messageDeadline()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.callback().timeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.callback().maxAge()).isEqualTo(Duration.ofDays(2));
     assertThat(c.metrics().port()).isEqualTo(9465);
@@ -92,6 +94,24 @@ class ConfigLoaderTest {
             "replyd.outbound.auth: plain needs outbound.username and a password (outbound.password,"
                 + " outbound.password-file or REPLYD_OUTBOUND_PASSWORD)",
             "replyd.diagnostics.dns-servers: '127.0.0.1:x' is not host:port (expected e.g. 127.0.0.1:53)"));
+  }
+
+  @Test
+  void theMessageDeadlineMustBePositiveAndLongerThanOneDnsTimeout() throws Exception {
+    Path zero = file(minimal().replace("storage.root", "processor.message-deadline = 0s, storage.root"));
+    assertThatThrownBy(() -> ConfigLoader.load(zero, Map.of()))
+        .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactly(
+            "replyd.processor.message-deadline: PT0S (expected: a duration > 0, e.g. 30s, 5m, 2d)"));
+
+    Path shorter = file(minimal().replace("storage.root",
+        "processor { message-deadline = 2s, sender-checks.timeout = 3s }, storage.root"));
+    assertThatThrownBy(() -> ConfigLoader.load(shorter, Map.of()))
+        .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactly(
+            "replyd.processor.message-deadline: PT2S is not longer than processor.sender-checks.timeout PT3S"
+                + " (expected: well above it, e.g. 60s; otherwise one slow DNS answer files every message as"
+                + " deadline_exceeded)"));
+    assertThat(ConfigLoader.load(file(minimal().replace("storage.root", "processor.message-deadline = 2m,"
+        + " storage.root")), Map.of()).processor().messageDeadline()).isEqualTo(Duration.ofMinutes(2));
   }
 
   @Test

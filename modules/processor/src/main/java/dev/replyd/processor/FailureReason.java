@@ -16,7 +16,9 @@ enum FailureReason {
   CALLBACK_REJECTED("callback_rejected"),
   RETRIES_EXHAUSTED("retries_exhausted"),
   /** The From domain fails DMARC and {@code processor.require-dmarc = reject}. */
-  UNAUTHENTICATED("unauthenticated");
+  UNAUTHENTICATED("unauthenticated"),
+  /** Reading the message took longer than {@code processor.message-deadline}. */
+  DEADLINE_EXCEEDED("deadline_exceeded");
 
   private final String wireName;
 

@@ -33,6 +33,10 @@ import java.util.Objects;
  *       file-system watch events can be lost.
  *   <li>{@code retention} ({@code storage.retention}): success files older than this are removed
  *       by the daily sweep.
+ *   <li>{@code messageDeadline} ({@code processor.message-deadline}): how long reading one message
+ *       may take, from opening the file to a payload ready to post (parsing, sender checks,
+ *       extraction, attachments); a message still being read then is filed as failure
+ *       {@code deadline_exceeded}. Posting has its own bound, {@code callback.timeout}.
  * </ul>
  *
  * <p>SECURITY: {@link #toString()} never prints the callback secret; the secret is copied in
@@ -51,7 +55,11 @@ public record ProcessorSettings(
     long maxAttachmentBytes,
     long maxMessageBytes,
     Duration rescanInterval,
-    Duration retention) {
+    Duration retention,
+    Duration messageDeadline) {
+
+  /** Default {@code processor.message-deadline}. */
+  public static final Duration DEFAULT_MESSAGE_DEADLINE = Duration.ofSeconds(60);
 
   // The defaults are those of reference.conf (the daemon's tests check that they agree).
 
@@ -107,14 +115,30 @@ public record ProcessorSettings(
     // Not a configuration key: the daemon always passes DEFAULT_RESCAN_INTERVAL.
     positive(problems, "rescanInterval", rescanInterval);
     positive(problems, "replyd.storage.retention", retention);
+    positive(problems, "replyd.processor.message-deadline", messageDeadline);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
   }
 
+  /** As the canonical constructor, with the default {@code processor.message-deadline}. */
+  public ProcessorSettings(
+      int threads, URI callbackUrl, byte[] callbackSecret, Duration callbackTimeout, Duration maxAge,
+      Duration retryBaseDelay, Duration retryMaxDelay, long maxAttachmentBytes, long maxMessageBytes,
+      Duration rescanInterval, Duration retention) {
+    this(threads, callbackUrl, callbackSecret, callbackTimeout, maxAge, retryBaseDelay, retryMaxDelay,
+        maxAttachmentBytes, maxMessageBytes, rescanInterval, retention, DEFAULT_MESSAGE_DEADLINE);
+  }
+
+  /** These settings with another {@code processor.message-deadline}. */
+  public ProcessorSettings withMessageDeadline(Duration deadline) {
+    return new ProcessorSettings(threads, callbackUrl, callbackSecret, callbackTimeout, maxAge, retryBaseDelay,
+        retryMaxDelay, maxAttachmentBytes, maxMessageBytes, rescanInterval, retention, deadline);
+  }
+
   /**
    * The documented defaults: 4 threads, 10 s timeout, 2 days maximum age, backoff from 30 s up
-   * to 1 h, 10 MiB attachments, rescan every 30 s, 30 days retention.
+   * to 1 h, 10 MiB attachments, rescan every 30 s, 30 days retention, 60 s per message.
    */
   public static ProcessorSettings defaults(URI callbackUrl, byte[] callbackSecret) {
     return new ProcessorSettings(
@@ -128,7 +152,8 @@ public record ProcessorSettings(
         DEFAULT_MAX_ATTACHMENT_BYTES,
         DEFAULT_MAX_MESSAGE_BYTES,
         DEFAULT_RESCAN_INTERVAL,
-        Duration.ofDays(30));
+        Duration.ofDays(30),
+        DEFAULT_MESSAGE_DEADLINE);
   }
 
   /** A copy of the secret; the record keeps its own. */
@@ -151,7 +176,8 @@ public record ProcessorSettings(
             && maxAttachmentBytes == that.maxAttachmentBytes
             && maxMessageBytes == that.maxMessageBytes
             && rescanInterval.equals(that.rescanInterval)
-            && retention.equals(that.retention));
+            && retention.equals(that.retention)
+            && messageDeadline.equals(that.messageDeadline));
   }
 
   @Override
@@ -171,7 +197,8 @@ public record ProcessorSettings(
         + ", maxAttachmentBytes=" + maxAttachmentBytes
         + ", maxMessageBytes=" + maxMessageBytes
         + ", rescanInterval=" + rescanInterval
-        + ", retention=" + retention + "]";
+        + ", retention=" + retention
+        + ", messageDeadline=" + messageDeadline + "]";
   }
 
   private static void positive(List<String> problems, String key, Duration value) {

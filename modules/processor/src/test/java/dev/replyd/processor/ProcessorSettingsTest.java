@@ -69,4 +69,14 @@ class ProcessorSettingsTest {
             + "replyd.callback.max-attachment-bytes: -1 (expected: >= 0)\n"
             + "replyd.processor.max-message-size: 0 (expected: > 0)");
   }
+
+  @Test
+  void aZeroMessageDeadlineIsRefusedNamingTheKeyAndTheDefaultIsAMinute() {
+    ProcessorSettings d = ProcessorSettings.defaults(URL, SECRET);
+
+    assertThat(d.messageDeadline()).isEqualTo(Duration.ofSeconds(60));
+    assertThatThrownBy(() -> d.withMessageDeadline(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("replyd.processor.message-deadline: PT0S (expected: a positive duration)");
+  }
 }
