@@ -15,7 +15,7 @@ enum FailureReason {
   TOO_LARGE("too_large"),
   CALLBACK_REJECTED("callback_rejected"),
   RETRIES_EXHAUSTED("retries_exhausted"),
-  /** The From domain fails DMARC and {@code processor.require-dmarc = reject}. */
+  /** The From domain fails DMARC and {@code processor.sender-checks.require-dmarc = reject}. */
   UNAUTHENTICATED("unauthenticated");
 
   private final String wireName;
