@@ -307,13 +307,16 @@ class ConfigLoaderTest {
   @Test
   void keyNamesInMessagesOfTheMainSourcesAreKeysOfReferenceConf() throws Exception {
     Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "reference.conf");
-    Pattern keyInText = Pattern.compile("replyd\\.[a-z][a-z0-9-]*(?:\\.[a-z][a-z0-9-]*)*");
+    // Only names under a section of reference.conf are key names; replyd.conf (a file) and session
+    // attribute names such as replyd.transaction are not. Texts name keys with or without "replyd.".
+    java.util.Set<String> sections = reference.getConfig("replyd").root().keySet();
+    Pattern keyInText = Pattern.compile("(?<![\\w.])(replyd\\.)?(" + String.join("|", sections)
+        + ")((?:\\.[a-z][a-z0-9-]*)+)");
+    Pattern literal = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
     // Meter names share the prefix; they are the first argument of a meter builder, not configuration.
     Pattern meterName = Pattern.compile("(builder|gauge|counter|timer)\\((registry, [a-z]+, )?\"replyd\\.",
         Pattern.CASE_INSENSITIVE);
-    // Only names under a section of reference.conf are key names; replyd.conf (a file) and session
-    // attribute names such as replyd.transaction are not.
-    java.util.Set<String> sections = reference.getConfig("replyd").root().keySet();
+    Pattern fileName = Pattern.compile(".*\\.(txt|conf|json|log|xml|yml)");
     List<String> unknown = new ArrayList<>();
     int checked = 0;
     List<Path> sources;
@@ -322,24 +325,27 @@ class ConfigLoaderTest {
     }
     for (Path source : sources) {
       for (String line : Files.readAllLines(source, StandardCharsets.UTF_8)) {
-        if (meterName.matcher(line).find() || !line.contains("\"")) {
+        if (meterName.matcher(line).find()) {
           continue;
         }
-        Matcher key = keyInText.matcher(line);
-        while (key.find()) {
-          String found = key.group();
-          if (!sections.contains(found.split("\\.")[1])) {
-            continue;
-          }
-          checked++;
-          if (!reference.hasPathOrNull(found)) {
-            unknown.add(source.getFileName() + ": " + found);
+        Matcher text = literal.matcher(line);
+        while (text.find()) {
+          Matcher key = keyInText.matcher(text.group(1));
+          while (key.find()) {
+            String found = "replyd." + key.group(2) + key.group(3).replaceAll("[.-]+$", "");
+            if (fileName.matcher(found).matches()) {
+              continue;
+            }
+            checked++;
+            if (!reference.hasPathOrNull(found)) {
+              unknown.add(source.getFileName() + ": " + key.group());
+            }
           }
         }
       }
     }
 
-    assertThat(checked).isGreaterThan(50);
+    assertThat(checked).isGreaterThan(80);
     assertThat(unknown).isEmpty();
   }
 }

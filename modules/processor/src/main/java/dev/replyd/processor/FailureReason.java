@@ -15,7 +15,7 @@ enum FailureReason {
   TOO_LARGE("too_large"),
   CALLBACK_REJECTED("callback_rejected"),
   RETRIES_EXHAUSTED("retries_exhausted"),
-  /** The From domain fails DMARC and {@code processor.require-dmarc = reject}. */
+  /** The From domain fails DMARC and {@code processor.sender-checks.require-dmarc = reject}. */
   UNAUTHENTICATED("unauthenticated"),
   /** Reading the message took longer than {@code processor.message-deadline}. */
   DEADLINE_EXCEEDED("deadline_exceeded");
