@@ -124,6 +124,9 @@ final class Reload implements AutoCloseable {
             b.callback().maxAttachmentBytes()));
     check(changed, "metrics", a.metrics(), b.metrics());
     check(changed, "notices", a.notices(), b.notices());
+    check(changed, "console", Arrays.asList(a.console().enabled(), a.console().allowLoopbackWithoutLogin(), true),
+        Arrays.asList(b.console().enabled(), b.console().allowLoopbackWithoutLogin(),
+            Arrays.equals(a.console().token(), b.console().token())));
     if (a.notices().enabled()) {
       // The notices hold the relay settings they started with; test-email reads the file each time.
       ReplydConfig.Outbound oa = a.outbound();

@@ -24,6 +24,7 @@ record ReplydConfig(
     Processor processor,
     Callback callback,
     Metrics metrics,
+    Console console,
     Outbound outbound,
     Notices notices,
     Diagnostics diagnostics,
@@ -75,6 +76,15 @@ record ReplydConfig(
   }
 
   record Metrics(String bind, int port) {}
+
+  /** {@code console.*}; {@code token} is the content of {@code console.token-file}, null when unset. */
+  record Console(boolean enabled, byte[] token, boolean allowLoopbackWithoutLogin) {
+    @Override
+    public String toString() {
+      return "Console[enabled=" + enabled + ", token=" + (token == null ? "none" : "<redacted>")
+          + ", allowLoopbackWithoutLogin=" + allowLoopbackWithoutLogin + "]";
+    }
+  }
 
   record Outbound(String host, int port, String heloDomain, String security, String auth, String username,
       byte[] password, String from) {
