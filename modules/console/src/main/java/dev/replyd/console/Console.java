@@ -82,7 +82,7 @@ public final class Console {
    * @param extractor the processor's reply extractor (same markers)
    */
   public record Sources(String node, String version, Instant startedAt,
-      Supplier<Map<String, Optional<String>>> readiness, Map<String, String> settings,
+      Supplier<Map<String, Optional<String>>> readiness, Supplier<Map<String, String>> settings,
       Supplier<Optional<Instant>> certificateExpiry, Supplier<Diagnosis.Inputs> diagnosis,
       Function<String, SupportBundle.Inputs> supportBundle, Outbound outbound, Maildir maildir,
       ReplyExtractor extractor) {}

@@ -47,6 +47,9 @@ final class Deliveries {
   private static final Logger REPLIES = LoggerFactory.getLogger("replies");
   static final int SCAN = 2000;
   static final int MAX_TEXT = 64 * 1024;
+  /** Delivery times as listed: UTC to the second, which is what an operator compares with the logs. */
+  static final java.time.format.DateTimeFormatter TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(java.time.ZoneOffset.UTC);
 
   /** State names of the console and the API, each with its directory, in the order mail passes them. */
   static final Map<String, String> STATES = states();
@@ -160,7 +163,7 @@ final class Deliveries {
       next = retry(at.id()).map(RetryState::nextAttemptAt).orElse(null);
     }
     return Optional.of(new Views.DeliveryRow(at.id(), at.state(),
-        Maildir.deliveredAt(at.id()).map(Instant::toString).orElse(""), m.from(), m.mailFrom(), m.deliveredTo(),
+        Maildir.deliveredAt(at.id()).map(TIME::format).orElse(""), m.from(), m.mailFrom(), m.deliveredTo(),
         m.subject(), m.messageId(), reason, next));
   }
 

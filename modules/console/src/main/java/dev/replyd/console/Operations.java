@@ -10,6 +10,7 @@ import dev.replyd.outbound.SmtpSubmission;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ final class Operations {
         .map(notAfter -> notAfter + " (" + ChronoUnit.DAYS.between(now, notAfter) + " days from now)")
         .orElse(null);
     List<Views.Setting> settings = new ArrayList<>();
-    sources.settings().forEach((key, value) -> settings.add(new Views.Setting(key, value)));
+    sources.settings().get().forEach((key, value) -> settings.add(new Views.Setting(key, value)));
     return new Views.Status(layout, sources.node(), sources.version(), sources.startedAt().toString(),
         human(Duration.between(sources.startedAt(), now)), ready, readiness, queues, certificate, settings);
   }
@@ -99,17 +100,19 @@ final class Operations {
   }
 
   Views.Diagnose diagnose(Views.Layout layout, String who) {
-    Report report = Diagnosis.run(sources.diagnosis().get());
+    Diagnosis.Inputs inputs = sources.diagnosis().get();
+    Report report = Diagnosis.run(inputs);
     LOG.info("console: diagnose run by {}: {}", who, report.anyFailed() ? "some checks FAIL" : "no check fails");
-    return diagnoseView(layout, report);
+    return diagnoseView(layout, report, inputs.callbackUrl());
   }
 
-  private static Views.Diagnose diagnoseView(Views.Layout layout, Report report) {
+  private static Views.Diagnose diagnoseView(Views.Layout layout, Report report, URI callbackUrl) {
     List<Views.Check> checks = new ArrayList<>();
     int[] counts = new int[Status.values().length];
     for (dev.replyd.diagnostics.Check c : report.checks()) {
       counts[c.status().ordinal()]++;
-      checks.add(new Views.Check(c.name(), c.status().name(), c.detail(), c.fix()));
+      checks.add(new Views.Check(c.name(), c.status().name(), withoutUrlSecrets(c.detail(), callbackUrl),
+          withoutUrlSecrets(c.fix(), callbackUrl)));
     }
     return new Views.Diagnose(layout, true, checks, counts[Status.PASS.ordinal()] + " PASS, "
         + counts[Status.WARN.ordinal()] + " WARN, " + counts[Status.FAIL.ordinal()] + " FAIL");
@@ -139,6 +142,19 @@ final class Operations {
         result.success() ? "accepted by the relay" : result.problem() + ": " + result.diagnosis());
     return new Views.TestEmail(layout, to, true, result.success(), result.problem().name(), result.diagnosis(),
         transcript.toString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The callback URL's user info and query may carry credentials (the status page shows only scheme, host
+   * and port); the checklist quotes the whole URL, so the console shows it as scheme, host, port and path.
+   */
+  static String withoutUrlSecrets(String text, URI url) {
+    if (url == null || (url.getRawUserInfo() == null && url.getRawQuery() == null && url.getRawFragment() == null)) {
+      return text;
+    }
+    String shown = url.getScheme() + "://" + url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort())
+        + (url.getRawPath() == null ? "" : url.getRawPath()) + (url.getRawQuery() == null ? "" : "?(query not shown)");
+    return text.replace(url.toString(), shown);
   }
 
   static String human(Duration d) {

@@ -47,7 +47,7 @@ final class ConsoleServer implements AutoCloseable {
               checks.put("callback", Optional.of("last callback attempt failed: HTTP 503"));
               return checks;
             },
-            settings, Optional::empty,
+            () -> settings, Optional::empty,
             () -> new Diagnosis.Inputs(List.of(), "tracker.test", "reply.tracker.test", null, "tracker.test", root, 0,
                 null, null, null, List.of(), Duration.ofSeconds(2)),
             report -> new SupportBundle.Inputs(null, List.of(), report, List.of(), 10, null, root, 5, "9.9.9-test",

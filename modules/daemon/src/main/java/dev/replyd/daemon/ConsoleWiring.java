@@ -41,30 +41,31 @@ final class ConsoleWiring {
     };
     return Console.create(
         new Console.Settings(c.console().token(), c.console().allowLoopbackWithoutLogin(), listener),
-        new Console.Sources(c.hostname(), VersionProvider.version(), Instant.now(), readiness, settings(c, listener),
+        new Console.Sources(c.hostname(), VersionProvider.version(), Instant.now(), readiness,
+            () -> settings(c, smtp.get(), listener),
             certificateExpiry, () -> DiagnoseCommand.inputs(c, smtp.get()),
             report -> SupportBundleCommand.inputs(c.source(), c, report, LOG_DIR, 1000, listener),
             c.outbound().toOutbound(), maildir, Daemon.extractor(c)));
   }
 
   /** What the status page lists: every value a plain setting; secrets only as "set" or a count. */
-  static Map<String, String> settings(ReplydConfig c, InetSocketAddress listener) {
+  static Map<String, String> settings(ReplydConfig c, InetSocketAddress smtp, InetSocketAddress listener) {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("hostname", c.hostname());
     s.put("reply-domain", c.address().replyDomain());
     s.put("address.prefix", c.address().prefix());
     s.put("address.kinds", String.join(", ", c.address().kinds()));
     s.put("address.keys", c.address().keys().size() + " key(s), not shown");
-    s.put("smtp", c.smtp().bind() + ":" + c.smtp().port() + (c.smtp().tlsEnabled() ? ", STARTTLS with "
+    s.put("smtp", smtp.getHostString() + ":" + smtp.getPort() + (c.smtp().tlsEnabled() ? ", STARTTLS with "
         + c.smtp().tlsCert() : ", no TLS"));
     s.put("smtp.max-message-size", c.smtp().maxMessageSize() + " bytes");
     s.put("storage.root", c.storage().root().toString());
-    s.put("storage.retention", c.storage().retention().toString());
+    s.put("storage.retention", duration(c.storage().retention()));
     s.put("processor", c.processor().enabled() ? c.processor().threads() + " worker(s)" : "disabled");
     s.put("processor.sender-checks", c.processor().senderChecks().enabled()
         ? "on, require-dmarc = " + c.processor().senderChecks().requireDmarc() : "off");
     s.put("callback.url", Summary.callbackHost(c) + " (path and query not shown)");
-    s.put("callback.max-age", c.callback().maxAge().toString());
+    s.put("callback.max-age", duration(c.callback().maxAge()));
     s.put("callback.secret", "set, not shown");
     s.put("outbound", c.outbound().host() + ":" + c.outbound().port() + ", security " + c.outbound().security()
         + ", auth " + c.outbound().auth() + ", from " + c.outbound().from());
@@ -73,5 +74,20 @@ final class ConsoleWiring {
     s.put("console", c.console().allowLoopbackWithoutLogin() ? "loopback without login"
         + (c.console().token() != null ? "; token set, not shown" : "") : "token required, not shown");
     return s;
+  }
+
+  /** 30d, 48h, 90s: as the keys are written in the configuration file. */
+  static String duration(java.time.Duration d) {
+    long seconds = d.getSeconds();
+    if (seconds % 86400 == 0 && seconds > 0) {
+      return seconds / 86400 + "d";
+    }
+    if (seconds % 3600 == 0 && seconds > 0) {
+      return seconds / 3600 + "h";
+    }
+    if (seconds % 60 == 0 && seconds > 0) {
+      return seconds / 60 + "m";
+    }
+    return d.toMillis() + "ms";
   }
 }

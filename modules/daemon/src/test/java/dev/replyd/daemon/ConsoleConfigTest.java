@@ -70,7 +70,8 @@ class ConsoleConfigTest {
     assertThat(new String(c.console().token(), java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo("0123456789abcdef0123456789abcdef");
     assertThat(c.toString()).doesNotContain("0123456789abcdef0123456789abcdef").contains("token=<redacted>");
-    assertThat(ConsoleWiring.settings(c, new java.net.InetSocketAddress("127.0.0.1", 9465)).toString())
+    assertThat(ConsoleWiring.settings(c, new java.net.InetSocketAddress("127.0.0.1", 25),
+        new java.net.InetSocketAddress("127.0.0.1", 9465)).toString())
         .doesNotContain("0123456789abcdef0123456789abcdef", ConfigLoaderTest.SECRET, ConfigLoaderTest.KEY);
   }
 }
