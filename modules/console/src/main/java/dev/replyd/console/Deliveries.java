@@ -186,7 +186,7 @@ final class Deliveries {
   private Views.Delivery detail(Located at, Views.Layout layout) throws IOException {
     StoredMessage m = StoredMessage.read(at.file(), StoredMessage.DETAIL_PREFIX);
     Views.DeliveryRow summary = row(at, StoredMessage.DETAIL_PREFIX).orElseThrow(() -> new NoSuchFileException(at.file().toString()));
-    List<Views.Field> envelope = List.of(
+    List<Views.Field> fields = List.of(
         new Views.Field("MAIL FROM (Return-Path)", m.returnPath()),
         new Views.Field("RCPT TO (Delivered-To)", m.deliveredTo()),
         new Views.Field("Received", m.received()),
@@ -196,6 +196,7 @@ final class Deliveries {
         new Views.Field("Message-ID", m.messageId()),
         new Views.Field("Date", m.date()),
         new Views.Field("Size", Files.size(at.file()) + " bytes"));
+    List<Views.Field> envelope = fields.stream().filter(f -> !f.value().isEmpty()).toList();
     String failureDetail = null;
     String failedAt = null;
     int attemptCount = 0;

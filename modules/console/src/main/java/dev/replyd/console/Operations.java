@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 final class Operations {
   private static final Logger LOG = LoggerFactory.getLogger("replyd");
   static final int MAX_ROWS = 200;
+  static final int RECENT_FAILURES = 5;
 
   private final Console.Sources sources;
   private final Deliveries deliveries;
@@ -71,7 +72,8 @@ final class Operations {
     List<Views.Setting> settings = new ArrayList<>();
     sources.settings().get().forEach((key, value) -> settings.add(new Views.Setting(key, value)));
     return new Views.Status(layout, sources.node(), sources.version(), sources.startedAt().toString(),
-        human(Duration.between(sources.startedAt(), now)), ready, readiness, queues, certificate, settings);
+        human(Duration.between(sources.startedAt(), now)), ready, readiness, queues,
+        deliveries.list("failure", null, RECENT_FAILURES).rows(), certificate, settings);
   }
 
   static String label(String state) {

@@ -24,8 +24,8 @@ public final class Views {
   public record Setting(String key, String value) {}
 
   public record Status(@JsonIgnore Layout layout, String node, String version, String startedAt, String uptime,
-      boolean ready, List<Readiness> readiness, List<Count> queues, String tlsCertificateExpiry,
-      List<Setting> settings) {}
+      boolean ready, List<Readiness> readiness, List<Count> queues, List<DeliveryRow> recentFailures,
+      String tlsCertificateExpiry, List<Setting> settings) {}
 
   public record StateOption(String value, String label, boolean selected) {}
 
