@@ -86,8 +86,11 @@ final class ConsoleApi implements HttpHandler {
       return;
     }
     String[] path = ConsolePages.segments(ex.getRequestURI().getRawPath());
-    // path[0] = "api", path[1] = "v1"
-    String resource = path.length > 2 ? path[2] : "";
+    if (path.length < 3 || !path[0].equals("api") || !path[1].equals("v1")) {
+      error(ex, 404, "no such resource");
+      return;
+    }
+    String resource = path[2];
     Map<String, String> query = Http.query(ex);
     Deliveries deliveries = operations.deliveries();
     switch (resource) {

@@ -72,6 +72,10 @@ final class ConsolePages implements HttpHandler {
   private void route(HttpExchange ex) throws IOException {
     String method = ex.getRequestMethod();
     String[] path = segments(ex.getRequestURI().getRawPath());
+    if (!path[0].equals("console")) {
+      error(ex, null, 404, "No such page.");
+      return;
+    }
     if (path.length == 3 && path[1].equals("static") && path[2].equals("console.css")) {
       if (!isGet(method)) {
         error(ex, null, 405, "Use GET.");
@@ -343,7 +347,7 @@ final class ConsolePages implements HttpHandler {
   }
 
   private static boolean isGet(String method) {
-    return method.equals("GET") || method.equals("HEAD");
+    return method.equals("GET");
   }
 
   private static String bounded(String value) {

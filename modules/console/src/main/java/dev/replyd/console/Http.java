@@ -49,9 +49,8 @@ final class Http {
   static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
     securityHeaders(ex);
     ex.getResponseHeaders().set("Content-Type", type);
-    boolean head = "HEAD".equals(ex.getRequestMethod());
-    ex.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
-    if (!head && body.length > 0) {
+    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    if (body.length > 0) {
       try (OutputStream out = ex.getResponseBody()) {
         out.write(body);
       }

@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * every form of the session carries back.
  *
  * <p>Contract: ids and tokens are 32 bytes from {@link SecureRandom}, base64url. A session unused for
- * {@link #IDLE} is gone; at most {@link #MAX} live at once (the least recently used is dropped first).
+ * {@link #IDLE} is gone; at most {@link #MAX} live at once (when full, the least recently used pre-login
+ * session is dropped first, then the least recently used one).
  * A login replaces the pre-login session by a new one (no session fixation). A restart forgets every
  * session: people sign in again.
  *
@@ -56,7 +57,9 @@ final class Sessions {
     Instant now = clock.instant();
     sessions.values().removeIf(s -> s.lastSeen.isBefore(now.minus(IDLE)));
     while (sessions.size() >= MAX) {
-      sessions.values().stream().min(Comparator.comparing((Session s) -> s.lastSeen))
+      // Pre-login sessions go first, so that visits to the login page cannot push out people signed in.
+      sessions.values().stream()
+          .min(Comparator.comparing(Session::signedIn).thenComparing((Session s) -> s.lastSeen))
           .ifPresent(oldest -> sessions.remove(oldest.id));
     }
     Session session = new Session(token(), token(), who, now);

@@ -83,6 +83,31 @@ class ConsoleActionsTest {
   }
 
   @Test
+  void deferredDeliveryShowsItsNextAttemptAndItsAttemptsSoFar() throws Exception {
+    try (ConsoleServer console = new ConsoleServer(dir.resolve("var"), false, null)) {
+      String name = console.deliver("a@example.org", "r@reply.tracker.test", "Subject: later\r\n\r\nsoon\r\n");
+      console.maildir.claim(name).orElseThrow();
+      console.maildir.defer(name, ("{\"attempts\":2,\"first_attempt_at\":\"2026-12-06T00:00:00Z\","
+          + "\"next_attempt_at\":\"2026-12-06T01:00:00Z\",\"last_status\":503,\"last_error\":null,\"history\":["
+          + "{\"at\":\"2026-12-06T00:00:00Z\",\"duration_ms\":5,\"status\":503,\"error\":null,\"body_excerpt\":\"busy\"},"
+          + "{\"at\":\"2026-12-06T00:01:00Z\",\"duration_ms\":30000,\"status\":null,"
+          + "\"error\":\"java.net.http.HttpTimeoutException: request timed out\",\"body_excerpt\":null}]}")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+      String list = console.get("/api/v1/deliveries?state=deferred", ConsoleSecurityTest.bearer()).body();
+      String detail = console.get("/api/v1/deliveries/" + name, ConsoleSecurityTest.bearer()).body();
+      HttpResponse<String> redeliver = console.post("/api/v1/deliveries/" + name + "/redeliver", "application/json", "",
+          ConsoleSecurityTest.bearer());
+
+      assertThat(list).contains("\"next_attempt\" : \"2026-12-06T01:00:00Z\"");
+      assertThat(detail).contains("\"attempt_count\" : 2", "\"status\" : \"HTTP 503\"",
+          "\"status\" : \"java.net.http.HttpTimeoutException: request timed out\"", "\"can_redeliver\" : false");
+      assertThat(redeliver.statusCode()).isEqualTo(409);
+      assertThat(console.maildir.deferred()).containsExactly(name);
+    }
+  }
+
+  @Test
   void callbackUrlQueryIsNotShownInTheChecklist() {
     URI url = URI.create("https://user:pw@tracker.example.com:8443/hooks/replyd?key=abc");
 

@@ -136,6 +136,9 @@ class ConsoleSecurityTest {
       assertThat(local.statusCode()).isEqualTo(200);
       assertThat(local.body()).contains("loopback user from 127.0.0.1");
 
+      String rebound = rawGet(console.server.getAddress().getPort(), "/console/", "evil.example:80");
+      assertThat(rebound).startsWith("HTTP/1.1 303").contains("Location: /console/login");
+      assertThat(rawGet(console.server.getAddress().getPort(), "/console/", "localhost")).startsWith("HTTP/1.1 200");
       assertThat(Access.loopbackHost("evil.example:" + console.server.getAddress().getPort())).isFalse();
       assertThat(Access.loopbackHost("localhost:9465")).isTrue();
       assertThat(Access.loopbackHost("[::1]:9465")).isTrue();
@@ -183,6 +186,25 @@ class ConsoleSecurityTest {
       assertThat(console.get("/console/deliveries/1700000000.M1P1Q1.nowhere", bearer()).statusCode()).isEqualTo(404);
       assertThat(console.get("/console/deliveries/..%2F..%2Fetc%2Fpasswd/raw", bearer()).statusCode()).isEqualTo(404);
       assertThat(console.get("/api/v1/deliveries/not-a-name", bearer()).body()).contains("no delivery with this id");
+    }
+  }
+
+  /** A GET with the Host header given (java.net.http does not let a client set Host). */
+  static String rawGet(int port, String path, String host) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(60_000);
+      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void pathsOutsideTheConsoleAndApiPrefixesAreNotServed() throws Exception {
+    try (ConsoleServer console = new ConsoleServer(dir, false, null)) {
+      assertThat(console.get("/consolex", bearer()).statusCode()).isEqualTo(404);
+      assertThat(console.get("/api/v1x/status", bearer()).statusCode()).isEqualTo(404);
+      assertThat(console.get("/api/v1/status", bearer()).statusCode()).isEqualTo(200);
     }
   }
 
