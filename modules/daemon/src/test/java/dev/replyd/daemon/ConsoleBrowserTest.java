@@ -44,7 +44,7 @@ class ConsoleBrowserTest {
       browser.click("form[action='/console/login'] button");
 
       // Status.
-      assertThat(browser.text("main h1")).isEqualTo("Status");
+      browser.awaitText("main h1", "Status");
       assertThat(browser.text(".who")).contains("Ann (signed in from 127.0.0.1)");
       assertThat(browser.text("main")).contains("tracker.test", "Failure (not posted)", "127.0.0.1:" + d.daemon.smtpPort)
           .doesNotContain(ConsoleDaemon.SECRET, ConsoleDaemon.KEY, ConsoleDaemon.TOKEN, ConsoleDaemon.RELAY_PASSWORD);
@@ -53,7 +53,7 @@ class ConsoleBrowserTest {
 
       // Deliveries: the failures, the hostile subject as text.
       browser.click("a[href='/console/deliveries?state=failure']");
-      browser.find("table.deliveries");
+      browser.awaitText("main h1", "Deliveries");
       assertThat(browser.text("table.deliveries")).contains("<script>alert(1)</script>", "alice@example.org",
           "callback_rejected");
       assertThat(browser.alertOpen()).isFalse();
@@ -63,8 +63,10 @@ class ConsoleBrowserTest {
       // Search by sender and open it.
       browser.type("#q", "alice@example.org");
       browser.click("form.filters button");
+      browser.awaitUrl("q=alice%40example.org");
+      assertThat(browser.text("table.deliveries")).contains("alice@example.org").doesNotContain("mallory@example.org");
       browser.click("table.deliveries tbody tr a");
-      assertThat(browser.text("#delivery-state")).isEqualTo("failure");
+      assertThat(browser.awaitText("#delivery-state", "failure")).isEqualTo("failure");
       assertThat(browser.text("#delivery-reason")).isEqualTo("callback_rejected");
       assertThat(browser.text("#reply-text")).isEqualTo("Confirmed: clearing the session cookie fixes it.");
       assertThat(browser.text("main")).contains("HTTP 403", "{\"error\":\"thread is locked\"}");
@@ -75,11 +77,11 @@ class ConsoleBrowserTest {
       // Redeliver with confirmation; the main app now accepts.
       d.mainAppStatus.set(200);
       browser.click("a.button[href$='/redeliver']");
-      assertThat(browser.text("main h1")).isEqualTo("Redeliver this reply?");
+      browser.awaitText("main h1", "Redeliver this reply?");
       browser.windowHeight(700);
       browser.screenshot(SCREENSHOTS.resolve("redeliver-confirm.png"));
       browser.click("#confirm");
-      assertThat(browser.text("p.notice")).isEqualTo("Requeued: replyd will post this reply to the main app again shortly.");
+      browser.awaitText("p.notice", "Requeued: replyd will post this reply to the main app again shortly.");
       browser.reloadUntil(detail, "#delivery-state", "success");
       d.await("the main app receiving the redelivered reply", Duration.ofSeconds(90), () -> d.received.size() == 1);
       assertThat(d.received.get(0)).contains("Confirmed: clearing the session cookie fixes it.");
@@ -88,8 +90,9 @@ class ConsoleBrowserTest {
 
       // The hostile one: its HTML-only reply shown as text, no image element, no dialog.
       browser.open(d.base() + "/console/deliveries?q=mallory");
+      browser.awaitText("table.deliveries", "mallory@example.org");
       browser.click("table.deliveries tbody tr a");
-      assertThat(browser.text("main h1")).startsWith("Delivery ");
+      browser.awaitText("main h1", "Delivery ");
       assertThat(browser.text("#reply-text")).isEqualTo("Looks fine <img src=x onerror=alert(1)>");
       assertThat(browser.findAll("main img")).isEmpty();
       assertThat(browser.findAll("script")).isEmpty();
@@ -99,9 +102,10 @@ class ConsoleBrowserTest {
 
       // Test email through the relay: the conversation with the password masked.
       browser.click("nav a[href='/console/test-email']");
+      browser.awaitText("main h1", "Test email");
       browser.type("#to", "ops@example.org");
       browser.click("#send-test-email");
-      assertThat(browser.text("#result")).startsWith("Sent");
+      assertThat(browser.awaitText("#result", "Sent")).startsWith("Sent");
       assertThat(browser.text("#transcript")).contains("AUTH PLAIN ********", "RCPT TO:<ops@example.org>", "250")
           .doesNotContain(ConsoleDaemon.RELAY_PASSWORD);
       assertThat(d.relay.awaitMessages(1, Duration.ofSeconds(60))).isTrue();
@@ -110,8 +114,9 @@ class ConsoleBrowserTest {
 
       // Diagnose: the checklist with fixes.
       browser.click("nav a[href='/console/diagnose']");
+      browser.awaitText("main h1", "Diagnose");
       browser.click("#run-diagnose");
-      assertThat(browser.text("main h2")).startsWith("Result: ");
+      browser.awaitText("main h2", "Result: ");
       assertThat(browser.text("main table")).contains("storage writable", "callback ping", "?(query not shown)")
           .doesNotContain("key=hidden");
       browser.windowHeight(1500);

@@ -192,6 +192,46 @@ final class WebDriverClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until the text of {@code css} contains {@code expected} (a click that loads a page may return
+   * before the new page is there); returns the text.
+   */
+  String awaitText(String css, String expected) throws Exception {
+    long end = System.nanoTime() + WAIT.toNanos();
+    String seen = "";
+    while (System.nanoTime() < end) {
+      List<String> ids = findAll(css);
+      if (!ids.isEmpty()) {
+        try {
+          seen = command("GET", s("/element/" + ids.get(0) + "/text"), null).asText();
+        } catch (WebDriverError e) {
+          if (!e.error.equals("stale element reference")) {
+            throw e;
+          }
+          continue;
+        }
+        if (seen.contains(expected)) {
+          return seen;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("'" + css + "' on " + url() + " never showed '" + expected + "' within " + WAIT
+        + " (last: '" + seen + "'); page:\n" + source());
+  }
+
+  /** Waits until the browser's URL contains {@code fragment} (a form submitted by a click). */
+  void awaitUrl(String fragment) throws Exception {
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (!url().contains(fragment)) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("the browser never went to a URL containing '" + fragment + "' within " + WAIT
+            + " (at " + url() + ")");
+      }
+      Thread.sleep(100);
+    }
+  }
+
   /** Reloads {@code url} until the text of {@code css} contains {@code expected}. */
   void reloadUntil(String url, String css, String expected) throws Exception {
     long end = System.nanoTime() + WAIT.toNanos();
