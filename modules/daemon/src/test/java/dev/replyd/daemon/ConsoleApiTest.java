@@ -94,6 +94,19 @@ class ConsoleApiTest {
     }
   }
 
+  @Test
+  void statusShowsTheSmtpCertificateExpiry() throws Exception {
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    DaemonSignalsTest.selfSigned("reply.tracker.test", cert, key);
+    try (ConsoleDaemon d = new ConsoleDaemon(dir, "  smtp.tls { cert = \"" + cert + "\", key = \"" + key + "\" }\n")) {
+      JsonNode status = json(get(d, "/api/v1/status"));
+
+      assertThat(status.get("tls_certificate_expiry").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z \\([12] days from now\\)");
+      assertThat(status.toString()).contains("STARTTLS with " + cert);
+    }
+  }
+
   private static HttpResponse<String> get(ConsoleDaemon d, String path) {
     try {
       HttpResponse<String> r = d.api("GET", path, null);

@@ -39,6 +39,11 @@ final class ConsoleDaemon implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
 
   ConsoleDaemon(Path dir) throws Exception {
+    this(dir, "");
+  }
+
+  /** With {@code extraConfig} (HOCON lines inside {@code replyd { }}) added. */
+  ConsoleDaemon(Path dir, String extraConfig) throws Exception {
     mainApp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
     mainApp.createContext("/hooks/replyd", ex -> {
       try (ex; InputStream in = ex.getRequestBody()) {
@@ -70,6 +75,7 @@ final class ConsoleDaemon implements AutoCloseable {
         + ", password = \"" + RELAY_PASSWORD + "\" }\n"
         + "  diagnostics { dns-servers = [\"127.0.0.1:9\"], timeout = 2s }\n"
         + "  console { enabled = true, token-file = \"" + token + "\" }\n"
+        + extraConfig
         + "}\n");
     daemon = new DaemonProcess(config);
   }
