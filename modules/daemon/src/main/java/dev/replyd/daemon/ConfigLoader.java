@@ -218,7 +218,7 @@ final class ConfigLoader {
       return new ReplydConfig(source, host,
           new ReplydConfig.Address(prefix, replyDomain, kinds == null ? List.of() : List.copyOf(kinds), keys),
           new ReplydConfig.Noreply(noreply, discard != null && discard),
-          smtp, storage, processor, callback, metrics, outbound, notices(outbound), diagnostics(), grace, null);
+          smtp, storage, processor, callback, metrics, console(metrics), outbound, notices(outbound), diagnostics(), grace, null);
     }
 
     private List<byte[]> addressKeys() {
@@ -325,6 +325,49 @@ final class ConfigLoader {
       return new ReplydConfig.SenderChecks(enabled == null || enabled,
           oneOf("processor.sender-checks.require-dmarc", List.of("off", "quarantine", "reject")),
           dnsServers("processor.sender-checks.dns-servers"), positiveDuration("processor.sender-checks.timeout"));
+    }
+
+    /**
+     * {@code console.*}: off unless enabled; when on it needs a token file (16+ bytes) or loopback without
+     * login, which is only accepted on a loopback metrics listener.
+     */
+    private ReplydConfig.Console console(ReplydConfig.Metrics metrics) {
+      Boolean enabled = bool("console.enabled");
+      Boolean loopback = bool("console.allow-loopback-without-login");
+      Path tokenFile = readableFile("console.token-file");
+      byte[] token = null;
+      if (tokenFile != null && Files.isReadable(tokenFile)) {
+        try {
+          String text = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+          token = text.getBytes(StandardCharsets.UTF_8);
+          if (token.length < MIN_SECRET_BYTES) {
+            problems.add("console.token-file", tokenFile + " holds " + token.length + " bytes (expected: at least "
+                + MIN_SECRET_BYTES + " bytes; generate one with: openssl rand -hex 32)");
+          }
+        } catch (IOException e) {
+          problems.add("console.token-file", tokenFile + " could not be read: " + e.getMessage());
+        }
+      }
+      boolean on = enabled != null && enabled;
+      boolean withoutLogin = loopback != null && loopback;
+      if (on && withoutLogin && metrics.bind() != null && !isLoopback(metrics.bind())) {
+        problems.add("console.allow-loopback-without-login", "true needs metrics.bind on loopback, but it is "
+            + metrics.bind() + " (expected: metrics.bind = 127.0.0.1, or a console.token-file instead)");
+      }
+      if (on && tokenFile == null && !withoutLogin) {
+        problems.add("console.token-file", "is not set, and console.enabled = true needs it (expected: a file holding"
+            + " the console token, e.g. ${?CREDENTIALS_DIRECTORY}\"/console-token\"; or"
+            + " console.allow-loopback-without-login = true with metrics.bind on loopback)");
+      }
+      return new ReplydConfig.Console(on, token, withoutLogin);
+    }
+
+    private static boolean isLoopback(String bind) {
+      try {
+        return java.net.InetAddress.getByName(bind).isLoopbackAddress();
+      } catch (java.net.UnknownHostException e) {
+        return false;
+      }
     }
 
     private ReplydConfig.Diagnostics diagnostics() {

@@ -1,6 +1,7 @@
 package dev.replyd.daemon;
 
 import dev.replyd.address.ReplyAddressCodec;
+import dev.replyd.console.Console;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
@@ -151,6 +152,13 @@ final class Daemon {
     }
     metrics = MetricsEndpoint.start(new InetSocketAddress(config.metrics().bind(), config.metrics().port()),
         registry, healthChecks());
+    if (config.console().enabled()) {
+      Console console = ConsoleWiring.console(config, metrics.address(), healthChecks(), maildir,
+          () -> certificate == null ? Optional.empty() : certificate.notAfter(),
+          () -> smtp == null ? new InetSocketAddress(config.smtp().bind(), config.smtp().port()) : smtp.address());
+      metrics.mount("/console", console.pages());
+      metrics.mount("/api/v1", console.api());
+    }
     InFlowDelay inFlow = InFlowDelay.off();
     if (processor != null && !config.smtp().inFlowDelay().isZero()) {
       inFlowBacklog = InFlowBacklog.start(maildir, config.smtp().inFlowBacklog(), config.smtp().inFlowDelay());

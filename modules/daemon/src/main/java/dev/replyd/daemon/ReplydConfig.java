@@ -25,6 +25,7 @@ record ReplydConfig(
     Processor processor,
     Callback callback,
     Metrics metrics,
+    Console console,
     Outbound outbound,
     Notices notices,
     Diagnostics diagnostics,
@@ -33,7 +34,7 @@ record ReplydConfig(
 
   /** This configuration with the modules' settings built from it (see {@link ModuleSettings#build}). */
   ReplydConfig withModules(ModuleSettings built) {
-    return new ReplydConfig(source, hostname, address, noreply, smtp, storage, processor, callback, metrics, outbound,
+    return new ReplydConfig(source, hostname, address, noreply, smtp, storage, processor, callback, metrics, console, outbound,
         notices, diagnostics, shutdownGrace, built);
   }
 
@@ -84,6 +85,15 @@ record ReplydConfig(
   }
 
   record Metrics(String bind, int port) {}
+
+  /** {@code console.*}; {@code token} is the content of {@code console.token-file}, null when unset. */
+  record Console(boolean enabled, byte[] token, boolean allowLoopbackWithoutLogin) {
+    @Override
+    public String toString() {
+      return "Console[enabled=" + enabled + ", token=" + (token == null ? "none" : "<redacted>")
+          + ", allowLoopbackWithoutLogin=" + allowLoopbackWithoutLogin + "]";
+    }
+  }
 
   record Outbound(String host, int port, String heloDomain, String security, String auth, String username,
       byte[] password, String from) {

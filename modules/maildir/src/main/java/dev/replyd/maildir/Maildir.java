@@ -227,6 +227,21 @@ public final class Maildir {
     moveClaimed(name, DEFERRED);
   }
 
+  /**
+   * Names of the messages in {@code state} (a {@link MaildirLayout} constant), oldest delivery
+   * first; companion files and foreign names are left out. For listings (the console); the
+   * transitions have their own methods.
+   */
+  public List<String> list(String state) throws IOException {
+    MaildirLayout.directory(root, state);
+    return messages(state);
+  }
+
+  /** When {@code name} was delivered, read from the name itself; empty for a name replyd did not create. */
+  public static Optional<Instant> deliveredAt(String name) {
+    return UniqueNames.deliveredMicros(name).map(micros -> Instant.EPOCH.plusNanos(micros * 1000));
+  }
+
   /** Names of the messages waiting in deferred/, oldest delivery first. */
   public List<String> deferred() throws IOException {
     return messages(DEFERRED);
