@@ -14,10 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
  * it and watch it become a success while the main app receives it; send a test email through a relay
  * and read the SMTP conversation; run diagnose. A Subject with a script tag and an HTML-only reply with
  * an onerror image are shown as text, and no dialog ever opens. Screenshots of each page go to
- * docs/console/ for the README.
+ * target/console-screenshots/, and to docs/console/ (the README's pictures) when the build runs with
+ * {@code -Dreplyd.update-screenshots=true}: a plain test run leaves the checkout as it was.
  */
 class ConsoleBrowserTest {
-  static final Path SCREENSHOTS = Path.of("../../docs/console").toAbsolutePath().normalize();
+  static final Path SCREENSHOTS = Path.of(Boolean.getBoolean("replyd.update-screenshots")
+      ? "../../docs/console" : "target/console-screenshots").toAbsolutePath().normalize();
 
   @TempDir Path dir;
 
