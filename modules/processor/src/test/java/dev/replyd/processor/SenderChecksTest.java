@@ -142,10 +142,10 @@ class SenderChecksTest extends ProcessorHarness {
         "FROM: ceo@example.org\nfrom: x@attacker.example\n",
         "From: ceo@example.org, x@attacker.example\n");
     List<String> details = List.of(
-        "DMARC fails: 2 From fields (expected: one From field with one author; processor.require-dmarc = reject)",
-        "DMARC fails: 2 From fields (expected: one From field with one author; processor.require-dmarc = reject)",
+        "DMARC fails: 2 From fields (expected: one From field with one author; processor.sender-checks.require-dmarc = reject)",
+        "DMARC fails: 2 From fields (expected: one From field with one author; processor.sender-checks.require-dmarc = reject)",
         "DMARC fails: the From field holds 2 addresses (expected: one From field with one author; "
-            + "processor.require-dmarc = reject)");
+            + "processor.sender-checks.require-dmarc = reject)");
 
     for (int i = 0; i < variants.size(); i++) {
       String name = deliver(maildir, replyAddress(), withFrom(variants.get(i)));
