@@ -52,9 +52,11 @@ final class BdatCmdHandler implements CommandHandler<SMTPSession>, EhloExtension
     private final MessageBodyWriter writer;
     private final CommandAccountingDispatcher accounting;
     private final List<DataLineFilter> headerFilters;
+    private final SmtpMetrics metrics;
 
     BdatCmdHandler(StreamingDataCmdHandler data, MessageBodyWriter writer, CommandAccountingDispatcher accounting,
-            List<DataLineFilter> headerFilters) {
+            List<DataLineFilter> headerFilters, SmtpMetrics metrics) {
+        this.metrics = metrics;
         this.data = data;
         this.writer = writer;
         this.accounting = accounting;
@@ -150,6 +152,7 @@ final class BdatCmdHandler implements CommandHandler<SMTPSession>, EhloExtension
         }
         Response accounted = accounting.account(session, COMMAND, reply);
         if (failed) {
+            metrics.transaction(reply == SmtpReplies.MESSAGE_TOO_BIG ? "too_large" : "storage_failed", 0);
             session.resetState();
         }
         return accounted;
