@@ -3,7 +3,6 @@ package dev.replyd.smtp;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.james.protocols.api.ProtocolSession;
@@ -52,9 +51,11 @@ final class BdatCmdHandler implements CommandHandler<SMTPSession>, EhloExtension
     private final MessageBodyWriter writer;
     private final CommandAccountingDispatcher accounting;
     private final List<DataLineFilter> headerFilters;
+    private final SmtpMetrics metrics;
 
     BdatCmdHandler(StreamingDataCmdHandler data, MessageBodyWriter writer, CommandAccountingDispatcher accounting,
-            List<DataLineFilter> headerFilters) {
+            List<DataLineFilter> headerFilters, SmtpMetrics metrics) {
+        this.metrics = metrics;
         this.data = data;
         this.writer = writer;
         this.accounting = accounting;
@@ -144,12 +145,17 @@ final class BdatCmdHandler implements CommandHandler<SMTPSession>, EhloExtension
             reply = SmtpReplies.STORAGE_FAILED;
             failed = true;
         } else if (chunk.last) {
+            if (chunk.octets == 0) {
+                // BDAT 0 LAST: the message ended with the previous chunk; flush its last line and header
+                ChunkLines.of(session).write(session, new byte[0], true, headerFilters, chunk.envelope);
+            }
             reply = writer.finish(session, chunk.envelope);
         } else {
             reply = SmtpReplies.chunkReceived(chunk.octets);
         }
         Response accounted = accounting.account(session, COMMAND, reply);
         if (failed) {
+            metrics.transaction(reply == SmtpReplies.MESSAGE_TOO_BIG ? "too_large" : "storage_failed", 0);
             session.resetState();
         }
         return accounted;
@@ -196,10 +202,5 @@ final class BdatCmdHandler implements CommandHandler<SMTPSession>, EhloExtension
             session.popLineHandler();
             return end(session, chunk);
         }
-    }
-
-    @Override
-    public String toString() {
-        return COMMAND.toLowerCase(Locale.ROOT);
     }
 }

@@ -65,7 +65,14 @@ final class ChunkLines {
                 emit(session, join(piece, 0, 0), false, filters, out);
             }
             ReceptionSession.of(session).lineEnded();
-            run(session, new byte[] {'\r', '\n'}, filters, (s, line) -> null);
+            byte[] endOfHeader = {'\r', '\n'};
+            // the filters pass this very array on; what they release before it (a held field) is stored
+            run(session, endOfHeader, filters, (s, line) -> {
+                if (line != endOfHeader) {
+                    write(out, line, 0, line.length);
+                }
+                return null;
+            });
             inBody = true;
         }
     }

@@ -63,7 +63,7 @@ final class ReceptionChain {
                 new QuitCmdHandler(metrics),
                 new RsetCmdHandler(),
                 data,
-                new BdatCmdHandler(data, writer, dispatcher, List.of(messageIds, forgedAuthResults)),
+                new BdatCmdHandler(data, writer, dispatcher, List.of(messageIds, forgedAuthResults), counters),
                 new BareLineFeedFilter(),
                 size,
                 messageIds,

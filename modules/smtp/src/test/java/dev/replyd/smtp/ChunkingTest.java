@@ -121,6 +121,26 @@ class ChunkingTest {
     }
 
     @Test
+    void bdatZeroLastAfterAChunkEndingMidLineInTheHeaderSectionStoresEveryByte() throws Exception {
+        // given: the last chunk ends without LF, still in the header section, a foreign
+        // Authentication-Results field held by the filter
+        replyd = TestServer.start(storage);
+        String body = "Subject: no body\r\nX-First: 1\r\nAuthentication-Results: mx.other.example; spf=pass";
+        try (SmtpConversation smtp = transaction(replyd.replyAddress(30, 13))) {
+            smtp.send("BDAT " + body.length());
+            smtp.raw(body);
+            smtp.expect("250");
+
+            // when
+            smtp.send("BDAT 0 LAST");
+
+            // then
+            assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
+        }
+        assertThat(replyd.onlyMessage()).endsWith("\r\n" + body);
+    }
+
+    @Test
     void chunksGrowingPastTheSizeLimitAreRefusedWith552AndNothingIsStored() throws Exception {
         // given: a 64 KiB limit
         replyd = TestServer.start(storage, settings -> settings.withLimits(64 * 1024, 50));

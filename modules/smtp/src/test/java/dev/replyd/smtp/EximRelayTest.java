@@ -60,26 +60,54 @@ class EximRelayTest {
         // given
         replyd = TestServer.start(storage);
         String reply = replyd.replyAddress(2025, 3);
-        Path config = eximConfig(replyd.port());
-        String message = "From: Bob <bob@sender.test>\nTo: " + reply + "\nSubject: relayed by exim\n"
-                + "Message-ID: <exim-relay-test@sender.test>\n\nHello through Exim.\n.\nA line with only a dot above.\n";
 
         // when
+        String transcript = relay(reply, "relayed by exim");
+
+        // then
+        assertThat(transcript).contains("250-CHUNKING").containsPattern("SMTP.> BDAT \\d+ LAST")
+                .containsPattern("250 2\\.0\\.0 Ok: queued as [0-9A-F]+");
+        assertStored(reply, "relayed by exim");
+        assertThat(replyd.onlyMessage()).contains(") with ESMTP id ");
+    }
+
+    @Test
+    void eximRelaysWithBdatInsideStartTls() throws Exception {
+        // given: replyd offers STARTTLS; Exim uses it opportunistically (self-signed certificate)
+        Path[] pem = ExternalCommand.selfSignedCertificate(work, "replyd");
+        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
+        String reply = replyd.replyAddress(2025, 4);
+
+        // when
+        String transcript = relay(reply, "relayed by exim over tls");
+
+        // then
+        assertThat(transcript).contains("SMTP>> STARTTLS").containsPattern("SMTP.> BDAT \\d+ LAST");
+        assertStored(reply, "relayed by exim over tls");
+        assertThat(replyd.onlyMessage()).containsPattern("\\(using TLSv1\\.[23] with cipher [A-Z0-9_-]+\\)")
+                .contains(") with ESMTPS id ");
+    }
+
+    /** Submits a message with Unix line ends and a line of one dot; returns Exim's verbose transcript. */
+    private String relay(String reply, String subject) throws Exception {
+        Path config = eximConfig(replyd.port());
+        String message = "From: Bob <bob@sender.test>\nTo: " + reply + "\nSubject: " + subject + "\n"
+                + "Message-ID: <exim-relay-test@sender.test>\n\nHello through Exim.\n.\nA line with only a dot above.\n";
         Process submit = new ProcessBuilder(exim.toString(), "-C", config.toString(), "-odi", "-oi", "-v",
                 "-f", "bob@sender.test", reply).redirectErrorStream(true).start();
         submit.getOutputStream().write(message.getBytes(StandardCharsets.US_ASCII));
         submit.getOutputStream().close();
         String transcript = new String(submit.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = submit.waitFor();
-
-        // then
         System.out.println("Exim transcript:\n" + transcript);
         assertThat(exit).as(transcript).isZero();
-        assertThat(transcript).contains("250-CHUNKING").containsPattern("SMTP.> BDAT \\d+ LAST")
-                .containsPattern("250 2\\.0\\.0 Ok: queued as [0-9A-F]+");
+        return transcript;
+    }
+
+    private void assertStored(String reply, String subject) {
         assertThat(replyd.newFiles()).hasSize(1);
         assertThat(replyd.onlyMessage()).startsWith("Return-Path: <bob@sender.test>\r\nDelivered-To: " + reply + "\r\n")
-                .contains("\r\nSubject: relayed by exim\r\n")
+                .contains("\r\nSubject: " + subject + "\r\n")
                 .contains("\r\n\r\nHello through Exim.\r\n.\r\nA line with only a dot above.\r\n");
     }
 

@@ -167,4 +167,24 @@ class SmtpUtf8Test {
         assertThat(stored).startsWith("Return-Path: <zoë@exämple.org>\r\n")
                 .contains("\r\nFrom: Zoë <zoë@exämple.org>\r\n", "\r\nSubject: Re: 修正 ✓\r\n");
     }
+    @Test
+    void jakartaMailWithAllowUtf8SendsAUtf8SenderWithSmtputf8() throws Exception {
+        // given: Angus sends MAIL FROM ... SMTPUTF8 when mail.mime.allowutf8 is on and the server offers it
+        replyd = TestServer.start(storage);
+        String reply = replyd.replyAddress(40, 3);
+        jakarta.mail.Session session = JakartaMailClient.session(replyd.port(), false);
+        session.getProperties().put("mail.mime.allowutf8", "true");
+        jakarta.mail.internet.MimeMessage message = JakartaMailClient.message(session, "zoë@exämple.org",
+                "Re: überall ✓", "Passt.\n", reply);
+
+        // when
+        String answer = JakartaMailClient.send(session, message);
+
+        // then
+        assertThat(answer).startsWith("250 2.0.0 Ok: queued as ");
+        String stored = new String(Files.readAllBytes(replyd.newFiles().get(0)), StandardCharsets.UTF_8);
+        assertThat(stored).startsWith("Return-Path: <zoë@exämple.org>\r\n").contains(" with UTF8SMTP id ")
+                .contains("\r\nFrom: zoë@exämple.org\r\n");
+    }
+
 }
