@@ -240,7 +240,10 @@ final class InboundMessage {
     List<String> found = new ArrayList<>();
     Matcher m = MSG_ID.matcher(header);
     while (m.find()) {
-      found.add(m.group());
+      String id = m.group();
+      if (id.chars().noneMatch(c -> Character.getType(c) == Character.CONTROL)) {
+        found.add(id); // an id with control characters is no Message-ID (RFC 5322 3.6.4): dropped
+      }
     }
     return List.copyOf(found);
   }

@@ -49,7 +49,9 @@ class HostileHeadersTest extends ProcessorHarness {
   void encodedLineBreaksNulAndEscapeNeverReachTheSingleLineFields() throws Exception {
     String message = reply(
         "From: " + b64("Eve\r\nBcc: victim@example.net") + " <eve@example.org>\n"
-            + "Subject: " + b64("Hello\r\nBcc: v@x\u0000 and \u001b[31mred") + "\n",
+            + "Subject: " + b64("Hello\r\nBcc: v@x\u0000 and \u001b[31mred") + "\n"
+            + "In-Reply-To: <issue-42@tracker.example.test>\u001b[2J\n"
+            + "References: <ok@x> <bad\u001b[31m@x>\n",
         "text/plain; charset=UTF-8", "Fine by me.\n");
 
     JsonNode json = postedAlone(message);
@@ -57,6 +59,8 @@ class HostileHeadersTest extends ProcessorHarness {
     assertThat(json.get("subject").asText()).isEqualTo("Hello Bcc: v@x and [31mred");
     assertThat(json.at("/from/name").asText()).isEqualTo("Eve Bcc: victim@example.net");
     assertThat(json.at("/from/address").asText()).isEqualTo("eve@example.org");
+    assertThat(json.get("in_reply_to").asText()).isEqualTo("<issue-42@tracker.example.test>[2J");
+    assertThat(json.get("references")).extracting(JsonNode::asText).containsExactly("<ok@x>");
   }
 
   @Test
