@@ -1,5 +1,6 @@
 package dev.replyd.processor;
 
+import dev.replyd.address.LoggableUrl;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -69,7 +70,11 @@ public record ProcessorSettings(
         || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
         || callbackUrl.getHost() == null) {
       throw new IllegalArgumentException(
-          "replyd.callback.url: " + callbackUrl + " (expected: an absolute http or https URL)");
+          "replyd.callback.url: " + LoggableUrl.of(callbackUrl) + " (expected: an absolute http or https URL)");
+    }
+    if (callbackUrl.getRawUserInfo() != null) {
+      throw new IllegalArgumentException("replyd.callback.url: " + LoggableUrl.of(callbackUrl)
+          + " carries user info, which replyd never sends (expected: a URL without user:password@)");
     }
     Objects.requireNonNull(callbackSecret, "replyd.callback.secret");
     if (callbackSecret.length == 0) {
@@ -148,7 +153,7 @@ public record ProcessorSettings(
   @Override
   public String toString() {
     return "ProcessorSettings[threads=" + threads
-        + ", callbackUrl=" + callbackUrl
+        + ", callbackUrl=" + LoggableUrl.of(callbackUrl)
         + ", callbackSecret=(" + callbackSecret.length + " bytes, not shown)"
         + ", callbackTimeout=" + callbackTimeout
         + ", maxAge=" + maxAge
