@@ -78,6 +78,7 @@ final class CallbackPing {
                     "set replyd.callback.url to an absolute http:// or https:// URL"), null, null);
         }
         HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1) // as replyd's callbacks: no h2c upgrade attempt
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
