@@ -5,7 +5,7 @@
 smtp_usage() {
   cat >&2 <<'EOF'
 usage: scripts/bench smtp [--sessions N] [--size BYTES] [--count N] [--mode conn|persist]
-                          [--rounds N] [--warmup N] [--vs-postfix] [--no-pipeline] [--no-latency]
+                          [--rounds N] [--warmup N] [--vs-postfix] [--no-pipeline] [--no-latency] [--sender-checks]
   --sessions N   parallel SMTP sessions of smtp-source (default 20)
   --size BYTES   message payload (smtp-source -l, default 2048)
   --count N      messages per measured run (default 5000)
@@ -19,13 +19,16 @@ usage: scripts/bench smtp [--sessions N] [--size BYTES] [--count N] [--mode conn
                  AcceptingReceiver, keep-alive; and Python's http.server, HTTP/1.0, closing each connection)
   --no-latency   skip the latency probes (end of DATA -> 250 at half the measured maximum rate; with the
                  pipeline, also the sender's 250 -> the main app has the POST, at half the pipeline rate)
+  --sender-checks  also a full-pipeline run (Java main app) with SPF/DKIM/DMARC checks on, against a loopback
+                 DNS server (dev.replyd.bench.SlowDnsServer) that answers after 20 ms, with SPF and DMARC
+                 records for the sender domain
   --set 'K = V'  extra replyd setting inside replyd { }, e.g. --set 'smtp.io-threads = 8' (repeatable)
 Environment: REPLYD_JAVA_OPTS (replyd's JVM options), BENCH_KEEP=1 (keep the work directory).
 EOF
   exit 2
 }
 
-SESSIONS=20 SIZE=2048 COUNT=5000 MODE=conn ROUNDS=2 VS_POSTFIX=0 PIPELINE=1 LATENCY=1 EXTRA_CONF= WARMUP=50000
+SESSIONS=20 SIZE=2048 COUNT=5000 MODE=conn ROUNDS=2 VS_POSTFIX=0 PIPELINE=1 LATENCY=1 EXTRA_CONF= WARMUP=50000 CHECKS=0
 
 smtp_parse() {
   while [ $# -gt 0 ]; do
@@ -39,6 +42,7 @@ smtp_parse() {
       --vs-postfix) VS_POSTFIX=1; shift ;;
       --no-pipeline) PIPELINE=0; shift ;;
       --no-latency) LATENCY=0; shift ;;
+      --sender-checks) CHECKS=1; shift ;;
       --set) EXTRA_CONF+="${2:?}"$'\n'; shift 2 ;;
       -h|--help) smtp_usage ;;
       *) echo "scripts/bench smtp: unknown option '$1'" >&2; smtp_usage ;;
@@ -99,10 +103,11 @@ paired() { # "A1 A2 ..." "B1 B2 ..."
 }
 
 # The full-pipeline instance KIND posts to: sets Q_PID Q_PORT Q_RCPT Q_NEW Q_SUCCESS Q_FAILURE Q_METRICS.
-pipeline_of() { # replyd-pipeline|replyd-pipeline-py
+pipeline_of() { # replyd-pipeline|replyd-pipeline-py|replyd-pipeline-checks
   case "$1" in
     replyd-pipeline) Q_PID=$RQ_PID Q_PORT=$RQ_PORT Q_RCPT=$RQ_RCPT Q_ROOT=$RQ_ROOT Q_METRICS=$RQ_METRICS ;;
     replyd-pipeline-py) Q_PID=$RY_PID Q_PORT=$RY_PORT Q_RCPT=$RY_RCPT Q_ROOT=$RY_ROOT Q_METRICS=$RY_METRICS ;;
+    replyd-pipeline-checks) Q_PID=$RC_PID Q_PORT=$RC_PORT Q_RCPT=$RC_RCPT Q_ROOT=$RC_ROOT Q_METRICS=$RC_METRICS ;;
   esac
   Q_NEW="$Q_ROOT/data/mail/reply/new" Q_SUCCESS="$Q_ROOT/data/incoming-mail/success"
   Q_FAILURE="$Q_ROOT/data/incoming-mail/failure"
@@ -116,7 +121,7 @@ callback_counts() { # METRICS_PORT
 
 # One measured run against one server. Sets ACC DUR PIPE CPU BACKLOG DONE DEFER STALE (empty when not
 # applicable); DONE is the time from the first connection to the last message filed (retries included).
-measure() { # replyd-paused|replyd-pipeline|replyd-pipeline-py|postfix COUNT
+measure() { # replyd-paused|replyd-pipeline|replyd-pipeline-py|replyd-pipeline-checks|postfix COUNT
   local kind=$1 n=$2 t0 tacc tdur tpipe ticks s0 s1
   ACC='' DUR='' PIPE='' CPU='' BACKLOG='' DONE='' DEFER='' STALE=''
   case "$kind" in
@@ -127,7 +132,7 @@ measure() { # replyd-paused|replyd-pipeline|replyd-pipeline-py|postfix COUNT
       tdur=$(wait_files "$n" 120 "" "$RP_NEW"); tdur=${tdur% *}
       s1=$(proc_ticks "$RP_PID"); ticks=$((s1 - s0))
       clear_dir "$RP_NEW" ;;
-    replyd-pipeline|replyd-pipeline-py)
+    replyd-pipeline|replyd-pipeline-py|replyd-pipeline-checks)
       pipeline_of "$kind"
       clear_dir "$Q_SUCCESS"; clear_dir "$Q_FAILURE"
       local before; before=$(callback_counts "$Q_METRICS")
@@ -225,6 +230,15 @@ bench_smtp() {
     py_receiver_start
     RECEIVER_PORT=$PY_RECEIVER_PORT replyd_start replyd-pipeline-py true "$EXTRA_CONF"
     RY_PID=$R_PID RY_PORT=$R_PORT RY_RCPT=$R_RCPT RY_ROOT=$R_ROOT RY_METRICS=$R_METRICS
+    if [ "$CHECKS" = 1 ]; then
+      local dns_port; dns_port=$(free_port)
+      (bench_java dev.replyd.bench.SlowDnsServer "$dns_port" 20 client.bench.test) >"$WORK/dns.log" 2>&1 &
+      RECEIVER_PID="$RECEIVER_PID $!"
+      sleep 1
+      replyd_start replyd-pipeline-checks true "$EXTRA_CONF
+  processor.sender-checks { enabled = true, dns-servers = [\"127.0.0.1:$dns_port\"] }"
+      RC_PID=$R_PID RC_PORT=$R_PORT RC_RCPT=$R_RCPT RC_ROOT=$R_ROOT RC_METRICS=$R_METRICS
+    fi
   fi
   if [ "$VS_POSTFIX" = 1 ]; then
     postfix_start postfix
@@ -234,6 +248,7 @@ bench_smtp() {
   local r kinds=(replyd-paused) k
   [ "$VS_POSTFIX" = 1 ] && kinds+=(postfix)
   [ "$PIPELINE" = 1 ] && kinds+=(replyd-pipeline replyd-pipeline-py)
+  [ "$PIPELINE" = 1 ] && [ "$CHECKS" = 1 ] && kinds+=(replyd-pipeline-checks)
   declare -A acc dur pipe cpu backlog loads cold done_s defer stale
   # Cold start: the first COUNT messages after start, while the JIT compiles the hot paths.
   for k in "${kinds[@]}"; do
@@ -320,6 +335,7 @@ bench_smtp() {
   row replyd-paused "replyd, processor paused" "$rss_r"
   [ "$PIPELINE" = 1 ] && row replyd-pipeline "replyd, full pipeline, Java keep-alive main app" "$rss_q"
   [ "$PIPELINE" = 1 ] && row replyd-pipeline-py "replyd, full pipeline, Python HTTP/1.0 main app" "$rss_y"
+  [ "$PIPELINE" = 1 ] && [ "$CHECKS" = 1 ] && row replyd-pipeline-checks "replyd, full pipeline, Java main app, sender checks on (DNS 20 ms)" "$(proc_status_kb "$RC_PID" VmHWM)"
   [ "$VS_POSTFIX" = 1 ] && row postfix "Postfix $(postconf -h mail_version 2>/dev/null) (smtpd, cleanup, qmgr, virtual)" "$rss_p"
   echo
   echo "Cold start (the first $COUNT messages after each server started; replyd's JIT still compiling):"
@@ -329,7 +345,8 @@ bench_smtp() {
   local label
   for k in "${kinds[@]}"; do
     case "$k" in replyd-paused) label="replyd, processor paused" ;; replyd-pipeline) label="replyd, full pipeline, Java main app" ;;
-      replyd-pipeline-py) label="replyd, full pipeline, Python main app" ;; postfix) label="Postfix" ;; esac
+      replyd-pipeline-py) label="replyd, full pipeline, Python main app" ;; postfix) label="Postfix" ;;
+      replyd-pipeline-checks) label="replyd, full pipeline, sender checks on" ;; esac
     IFS='|' read -r a d p c b l f <<<"${cold[$k]}"
     printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$a" "$d" "$p" "$c" "$b" "$f" "$l"
   done
@@ -350,6 +367,13 @@ bench_smtp() {
     echo "|---|---|---|---|"
     echo "| Java AcceptingReceiver, keep-alive | ${done_s[replyd-pipeline]% } | ${defer[replyd-pipeline]% } | ${stale[replyd-pipeline]% } |"
     echo "| Python http.server, HTTP/1.0, close after each response | ${done_s[replyd-pipeline-py]% } | ${defer[replyd-pipeline-py]% } | ${stale[replyd-pipeline-py]% } |"
+    if [ "$CHECKS" = 1 ]; then
+      echo "| Java AcceptingReceiver, sender checks on (DNS answers after 20 ms) | ${done_s[replyd-pipeline-checks]% } | ${defer[replyd-pipeline-checks]% } | ${stale[replyd-pipeline-checks]% } |"
+      echo
+      echo "| ratio | ratio of the medians | median of the per-round ratios (each round's values) | target |"
+      echo "|---|---:|---|---|"
+      echo "| pipeline with sender checks on / off (Java main app) | $(awk -v a="$(median ${pipe[replyd-pipeline-checks]})" -v b="$(median ${pipe[replyd-pipeline]})" 'BEGIN { printf "%.2f", a / b }') | $(paired "${pipe[replyd-pipeline-checks]}" "${pipe[replyd-pipeline]}") | >= 0.8 |"
+    fi
   fi
   if [ -n "$e2e_j" ]; then
     echo
