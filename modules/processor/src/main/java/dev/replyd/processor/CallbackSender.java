@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * post uses the pair current when it starts.
  *
  * <p>PROTOCOL: HTTP/1.1 only, chosen explicitly ({@link HttpClient.Version#HTTP_1_1}): no
- * {@code h2c} upgrade attempt, so an HTTP/2-capable server answers in HTTP/1.1 like any other;
- * over https the client offers only {@code http/1.1} in ALPN. Connections are kept alive and
+ * {@code h2c} upgrade attempt and no {@code h2} in the TLS handshake, so an HTTP/2-capable server
+ * answers in HTTP/1.1 like any other. Connections are kept alive and
  * reused. A server that answers {@code HTTP/1.0} or {@code Connection: close}, or that closes idle
  * connections, leaves the client with pooled connections that may already be closed: a post sent
  * on one fails before any response byte arrives. Such a failure

@@ -14,11 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Main apps that close connections the client would like to reuse (HTTP/1.0 servers, idle
- * timeouts, a connection dropped under a request) are healthy: every reply reaches them once per
- * delivery, without a deferral. The peers are real Python {@code http.server} processes.
+ * How the callback uses connections: HTTP/1.1, chosen explicitly; and main apps that close
+ * connections the client would like to reuse (HTTP/1.0 servers, idle timeouts, a connection
+ * dropped under a request) are healthy: every reply reaches them once per delivery, without a
+ * deferral. The peers are real processes on loopback (Python {@code http.server}).
  */
-class StaleConnectionTest extends ProcessorHarness {
+class CallbackConnectionTest extends ProcessorHarness {
 
   @TempDir Path appDir;
 
@@ -30,6 +31,19 @@ class StaleConnectionTest extends ProcessorHarness {
   double callbacks(String statusClass) {
     var c = registry.find("replyd.callback.requests").tag("status_class", statusClass).counter();
     return c == null ? 0 : c.count();
+  }
+
+  @Test
+  void postsAreHttp11WithoutOfferingAnH2cUpgrade() throws Exception {
+    start(Fixtures.settings(receiver.url()));
+
+    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
+    awaitFiled(MaildirLayout.SUCCESS, name);
+
+    assertThat(receiver.requests()).singleElement().satisfies(request -> {
+      assertThat(request.protocol()).isEqualTo("HTTP/1.1");
+      assertThat(request.upgrade()).isNull();
+    });
   }
 
   @Test
