@@ -249,7 +249,7 @@ class CommandLineTest {
       all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     assertThat(all).contains("secrte=\"<redacted>\"", "pasword=\"<redacted>\"",
-            "url=\"https://<redacted>@tracker.example.com/hooks/replyd?token=<redacted>\"")
+            "url=\"https://tracker.example.com/hooks/replyd?token=<redacted>\"")
         .doesNotContain("misspelled-key-0123456789").doesNotContain("misspelled-secret-98765")
         .doesNotContain("misspelled-password-555").doesNotContain("userinfo-Pw-4242").doesNotContain("query-Tok-4242")
         .doesNotContain(ConfigLoaderTest.KEY).doesNotContain(ConfigLoaderTest.SECRET);

@@ -176,6 +176,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aCallbackUrlWithUserInfoIsRefusedByKeyWithoutShowingItsCredentials() throws Exception {
+    Path f = file(minimal().replace("https://tracker.example.com/hooks/replyd", "http://u:PASS@tracker.example.com/p?token=T0K"));
+
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+        .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactly(
+            "replyd.callback.url: 'http://tracker.example.com/p?token=<redacted>' carries user info (user:password@),"
+                + " which replyd never sends: it is not used as HTTP Basic authentication (expected: a URL without"
+                + " user info; the main app authenticates replyd by the Replyd-Signature header made with"
+                + " callback.secret)"))
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("PASS").doesNotContain("T0K"));
+  }
+
+  @Test
   void problemsNeverQuoteSecretValues() throws Exception {
     String shortSecret = "tiny-secret";
     Path f = file("replyd { hostname = h.example, address.keys = [\"short-key-value\"], storage.root = x,"

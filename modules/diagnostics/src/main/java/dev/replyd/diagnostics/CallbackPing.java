@@ -1,5 +1,6 @@
 package dev.replyd.diagnostics;
 
+import dev.replyd.address.LoggableUrl;
 import dev.replyd.address.WebhookSignature;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -30,7 +31,8 @@ import javax.net.ssl.SSLException;
  * 2xx; FAIL for 401/403 (the signature was refused: the secrets differ), any other status, a refused or timed
  * out connection, or a TLS failure. The {@code Date} header of any response is kept for the clock check.
  *
- * <p>Security: the secret is only used to sign; neither it nor the signature appears in the detail.
+ * <p>Security: the secret is only used to sign; neither it nor the signature appears in the detail, and the
+ * URL appears only as {@link LoggableUrl} (no user info, no query values).
  *
  * <p>Thread-safety: stateless.
  */
@@ -57,8 +59,7 @@ final class CallbackPing {
             return new Outcome(Check.fail(NAME, "not checked: replyd.callback.secret is not set",
                     "set replyd.callback.secret (or secret-file) to the secret the main app verifies with"), null, null);
         }
-        // Shown in diagnose output and the support bundle: never with its user-info or query values.
-        String shown = UrlRedaction.redact(url.toString());
+        String shown = LoggableUrl.of(url);
         Instant sent = clock.instant();
         byte[] body = ("{\"type\":\"ping\",\"time\":\"" + sent + "\"}").getBytes(StandardCharsets.UTF_8);
         byte[] id = new byte[8];
@@ -77,6 +78,7 @@ final class CallbackPing {
                     "set replyd.callback.url to an absolute http:// or https:// URL"), null, null);
         }
         HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1) // as replyd's callbacks: no h2c upgrade attempt
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();

@@ -1,18 +1,21 @@
 package dev.replyd.diagnostics;
 
+import dev.replyd.address.LoggableUrl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * URLs as replyd shows them to people (the support bundle, diagnose output): the user-info, every query value
- * and the fragment are replaced by {@value ConfigRedaction#REDACTED}; scheme, host, port, path and query
- * parameter names stay, so the reader still sees where the URL points and which parameters it carries.
+ * Finds the URLs inside a text (a config value, diagnose output) and shows each as
+ * {@link LoggableUrl} does, the project's one rule for showing a URL: scheme, host, port, path and
+ * query parameter names stay; user info and the fragment go; query values become
+ * {@value LoggableUrl#REDACTED}.
  *
  * <p>Contract: every {@code scheme://} URL inside a text is rewritten, the rest of the text is kept as it is;
- * {@code https://u:pw@host/p?token=T&x} becomes {@code https://<redacted>@host/p?token=<redacted>&<redacted>}.
- * A URL ends at white space or a quote. Text without a URL comes back unchanged.
+ * {@code https://u:pw@host/p?token=T&x} becomes {@code https://host/p?token=<redacted>&<redacted>}. A URL
+ * ends at white space or a quote; one that does not parse is replaced whole. The pieces removed are
+ * handed back so the bundle can scrub them from every other file. Text without a URL comes back unchanged.
  *
  * <p>Failures: none; any text is accepted. Thread-safety: stateless.
  */
@@ -37,46 +40,29 @@ public final class UrlRedaction {
         int copied = 0;
         while (url.find()) {
             out.append(text, copied, url.start());
-            out.append(url.group(1));
             if (url.group(2) != null) {
                 removed.add(url.group(2));
-                out.append(ConfigRedaction.REDACTED).append('@');
             }
-            out.append(url.group(3)).append(url.group(4));
             if (url.group(5) != null) {
-                out.append('?').append(redactQuery(url.group(5), removed));
+                collectQueryValues(url.group(5), removed);
             }
             if (url.group(6) != null) {
                 removed.add(url.group(6));
-                out.append('#').append(ConfigRedaction.REDACTED);
             }
+            String shown = LoggableUrl.of(url.group());
+            out.append(LoggableUrl.UNPARSEABLE.equals(shown) ? LoggableUrl.REDACTED : shown);
             copied = url.end();
         }
         return out.append(text, copied, text.length()).toString();
     }
 
-    private static String redactQuery(String query, List<String> removed) {
-        if (query.isEmpty()) {
-            return query;
-        }
-        StringBuilder out = new StringBuilder();
+    private static void collectQueryValues(String query, List<String> removed) {
         for (String parameter : query.split("[&;]", -1)) {
-            if (out.length() > 0) {
-                out.append('&');
-            }
             int equals = parameter.indexOf('=');
-            if (parameter.isEmpty()) {
-                continue;
-            }
-            if (equals < 0) {
+            if (!parameter.isEmpty()) {
                 // A bare value (?0123abcd) is as likely a token as a flag.
-                removed.add(parameter);
-                out.append(ConfigRedaction.REDACTED);
-            } else {
-                removed.add(parameter.substring(equals + 1));
-                out.append(parameter, 0, equals + 1).append(ConfigRedaction.REDACTED);
+                removed.add(equals < 0 ? parameter : parameter.substring(equals + 1));
             }
         }
-        return out.toString();
     }
 }

@@ -302,6 +302,10 @@ final class MessageWorker {
   private void post(Work work, InboundMessage facts, byte[] payload, long start) throws InterruptedException {
     String name = work.name();
     CallbackSender.Sent sent = sender.post(name, payload);
+    for (CallbackAttempt stale : sent.attempts().subList(0, sent.staleRetries())) {
+      metrics.staleConnection(stale);
+      REPLIES.info("posted {} -> {} on a connection the main app had closed; sent again at once", name, stale.describe());
+    }
     metrics.callback(sent.attempt(), clock.instant());
     RetryState state = work.state().withAttempt(sent.attempt());
     REPLIES.info("posted {} -> {} in {} ms", name, sent.attempt().describe(), sent.attempt().durationMs());

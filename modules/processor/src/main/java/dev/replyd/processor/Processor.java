@@ -76,9 +76,9 @@ public final class Processor implements AutoCloseable {
       MeterRegistry registry, SenderChecks checks, FailureListener failures)
       throws IOException {
     this.settings = settings;
-    this.metrics = new ProcessorMetrics(registry);
-    this.maildir = maildir;
     Clock clock = Clock.systemUTC();
+    this.metrics = new ProcessorMetrics(registry, settings.retryMaxDelay(), clock);
+    this.maildir = maildir;
     this.sender =
         new CallbackSender(settings.callbackUrl(), settings.callbackSecret(), settings.callbackTimeout(), clock);
     this.queue = new WorkQueue(maildir, 2 * settings.threads());
@@ -177,7 +177,7 @@ public final class Processor implements AutoCloseable {
         settings.retryBaseDelay(), settings.retryMaxDelay(), settings.maxAttachmentBytes(),
         settings.maxMessageBytes(), settings.rescanInterval(), settings.retention(), settings.messageDeadline());
     sender.retarget(url, secret);
-    REPLIES.info("callback target is now {} (secret reloaded)", url);
+    REPLIES.info("callback target is now {} (secret reloaded)", dev.replyd.address.LoggableUrl.of(url));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.replyd.processor;
 
+import dev.replyd.address.LoggableUrl;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,7 +91,11 @@ public record ProcessorSettings(
     if (scheme == null
         || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
         || callbackUrl.getHost() == null) {
-      problems.add("replyd.callback.url: " + callbackUrl + " (expected: an absolute http or https URL)");
+      problems.add("replyd.callback.url: " + LoggableUrl.of(callbackUrl) + " (expected: an absolute http or https URL)");
+    }
+    if (callbackUrl != null && callbackUrl.getRawUserInfo() != null) {
+      problems.add("replyd.callback.url: " + LoggableUrl.of(callbackUrl)
+          + " carries user info, which replyd never sends (expected: a URL without user:password@)");
     }
     if (callbackSecret == null || callbackSecret.length == 0) {
       problems.add("replyd.callback.secret: " + (callbackSecret == null ? "null" : "empty")
@@ -188,7 +193,7 @@ public record ProcessorSettings(
   @Override
   public String toString() {
     return "ProcessorSettings[threads=" + threads
-        + ", callbackUrl=" + callbackUrl
+        + ", callbackUrl=" + LoggableUrl.of(callbackUrl)
         + ", callbackSecret=(" + callbackSecret.length + " bytes, not shown)"
         + ", callbackTimeout=" + callbackTimeout
         + ", maxAge=" + maxAge

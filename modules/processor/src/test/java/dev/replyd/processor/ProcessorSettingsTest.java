@@ -50,6 +50,22 @@ class ProcessorSettingsTest {
   }
 
   @Test
+  void urlWithUserInfoIsRefusedWithoutShowingTheCredentials() {
+    assertThatThrownBy(() -> ProcessorSettings.defaults(URI.create("http://u:PASS@tracker.example.com/p?token=T0K"), SECRET))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("replyd.callback.url: http://tracker.example.com/p?token=<redacted> carries user info, which replyd"
+            + " never sends (expected: a URL without user:password@)");
+  }
+
+  @Test
+  void settingsNeverShowTheUrlsQueryValues() {
+    ProcessorSettings settings = ProcessorSettings.defaults(URI.create("https://tracker.example.com/p?token=T0K"), SECRET);
+
+    assertThat(settings.toString()).contains("callbackUrl=https://tracker.example.com/p?token=<redacted>")
+        .doesNotContain("T0K");
+  }
+
+  @Test
   void zeroThreadsIsRefusedNamingTheKey() {
     ProcessorSettings d = ProcessorSettings.defaults(URL, SECRET);
     assertThatThrownBy(() -> new ProcessorSettings(0, URL, SECRET, d.callbackTimeout(), d.maxAge(), d.retryBaseDelay(),
