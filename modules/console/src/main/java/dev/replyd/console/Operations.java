@@ -6,11 +6,11 @@ import dev.replyd.diagnostics.Report;
 import dev.replyd.diagnostics.Status;
 import dev.replyd.diagnostics.SupportBundle;
 import dev.replyd.diagnostics.TestEmail;
+import dev.replyd.diagnostics.UrlRedaction;
 import dev.replyd.outbound.SmtpSubmission;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,16 +105,16 @@ final class Operations {
     Diagnosis.Inputs inputs = sources.diagnosis().get();
     Report report = Diagnosis.run(inputs);
     LOG.info("console: diagnose run by {}: {}", who, report.anyFailed() ? "some checks FAIL" : "no check fails");
-    return diagnoseView(layout, report, inputs.callbackUrl());
+    return diagnoseView(layout, report);
   }
 
-  private static Views.Diagnose diagnoseView(Views.Layout layout, Report report, URI callbackUrl) {
+  private static Views.Diagnose diagnoseView(Views.Layout layout, Report report) {
     List<Views.Check> checks = new ArrayList<>();
     int[] counts = new int[Status.values().length];
     for (dev.replyd.diagnostics.Check c : report.checks()) {
       counts[c.status().ordinal()]++;
-      checks.add(new Views.Check(c.name(), c.status().name(), withoutUrlSecrets(c.detail(), callbackUrl),
-          withoutUrlSecrets(c.fix(), callbackUrl)));
+      checks.add(new Views.Check(c.name(), c.status().name(), withoutUrlSecrets(c.detail()),
+          withoutUrlSecrets(c.fix())));
     }
     return new Views.Diagnose(layout, true, checks, counts[Status.PASS.ordinal()] + " PASS, "
         + counts[Status.WARN.ordinal()] + " WARN, " + counts[Status.FAIL.ordinal()] + " FAIL");
@@ -146,17 +146,9 @@ final class Operations {
         transcript.toString(StandardCharsets.UTF_8));
   }
 
-  /**
-   * The callback URL's user info and query may carry credentials (the status page shows only scheme, host
-   * and port); the checklist quotes the whole URL, so the console shows it as scheme, host, port and path.
-   */
-  static String withoutUrlSecrets(String text, URI url) {
-    if (url == null || (url.getRawUserInfo() == null && url.getRawQuery() == null && url.getRawFragment() == null)) {
-      return text;
-    }
-    String shown = url.getScheme() + "://" + url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort())
-        + (url.getRawPath() == null ? "" : url.getRawPath()) + (url.getRawQuery() == null ? "" : "?(query not shown)");
-    return text.replace(url.toString(), shown);
+  /** Diagnose quotes URLs; any it quotes is shown by the project's one rule (no user info, no query values). */
+  static String withoutUrlSecrets(String text) {
+    return text == null ? null : UrlRedaction.redact(text);
   }
 
   static String human(Duration d) {

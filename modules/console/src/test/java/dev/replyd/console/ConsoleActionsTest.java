@@ -109,9 +109,7 @@ class ConsoleActionsTest {
 
   @Test
   void callbackUrlQueryIsNotShownInTheChecklist() {
-    URI url = URI.create("https://user:pw@tracker.example.com:8443/hooks/replyd?key=abc");
-
-    assertThat(Operations.withoutUrlSecrets("https://user:pw@tracker.example.com:8443/hooks/replyd?key=abc answered 200", url))
-        .isEqualTo("https://tracker.example.com:8443/hooks/replyd?(query not shown) answered 200");
+    assertThat(Operations.withoutUrlSecrets("https://user:pw@tracker.example.com:8443/hooks/replyd?key=abc answered 200"))
+        .isEqualTo("https://tracker.example.com:8443/hooks/replyd?key=<redacted> answered 200");
   }
 }

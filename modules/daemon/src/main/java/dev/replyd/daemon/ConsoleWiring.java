@@ -64,7 +64,7 @@ final class ConsoleWiring {
     s.put("processor", c.processor().enabled() ? c.processor().threads() + " worker(s)" : "disabled");
     s.put("processor.sender-checks", c.processor().senderChecks().enabled()
         ? "on, require-dmarc = " + c.processor().senderChecks().requireDmarc() : "off");
-    s.put("callback.url", Summary.callbackHost(c) + " (path and query not shown)");
+    s.put("callback.url", dev.replyd.address.LoggableUrl.of(c.callback().url()));
     s.put("callback.max-age", duration(c.callback().maxAge()));
     s.put("callback.secret", "set, not shown");
     s.put("outbound", c.outbound().host() + ":" + c.outbound().port() + ", security " + c.outbound().security()

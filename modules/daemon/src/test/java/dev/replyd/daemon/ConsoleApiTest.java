@@ -73,7 +73,7 @@ class ConsoleApiTest {
       assertThat(s.get("ready").asBoolean()).as(status.body()).isTrue();
       assertThat(s.get("queues").findValuesAsText("state")).containsExactly("new", "processing", "deferred", "success",
           "failure", "postmaster");
-      assertThat(status.body()).contains("\"callback.url\"", "(path and query not shown)").doesNotContain("key=hidden");
+      assertThat(status.body()).contains("\"callback.url\"", "key=<redacted>").doesNotContain("key=hidden");
 
       assertThat(mail.statusCode()).as(mail.body()).isEqualTo(200);
       JsonNode m = json(mail);
