@@ -15,6 +15,7 @@ import static dev.replyd.maildir.MaildirFixtures.list;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.replyd.testing.LeakCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,13 +37,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Claiming messages and filing them under their outcome; every transition on real files. */
 class ClaimAndFilingTest {
-  @RegisterExtension final TmpMustBeEmpty tmpMustBeEmpty = new TmpMustBeEmpty();
+  @RegisterExtension final LeakCheck leaks = LeakCheck.tmpFiles();
   @TempDir Path root;
   Maildir maildir;
 
   @BeforeEach
   void open() throws IOException {
-    maildir = tmpMustBeEmpty.watch(Maildir.open(root));
+    maildir = Maildir.open(root);
+    leaks.watchTmp(maildir.root().resolve(MaildirLayout.TMP));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.replyd.testing.LeakCheck;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,13 +31,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Writing messages into new/: content, copies, concurrency, aborts. Real files under @TempDir. */
 class DeliveryTest {
-  @RegisterExtension final TmpMustBeEmpty tmpMustBeEmpty = new TmpMustBeEmpty();
+  @RegisterExtension final LeakCheck leaks = LeakCheck.tmpFiles();
   @TempDir Path root;
   Maildir maildir;
 
   @BeforeEach
   void open() throws IOException {
-    maildir = tmpMustBeEmpty.watch(Maildir.open(root));
+    maildir = Maildir.open(root);
+    leaks.watchTmp(maildir.root().resolve(MaildirLayout.TMP));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replyd.testing.LeakCheck;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -11,7 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * LAST, the size limit across chunks, no mixing with DATA, refused chunks still read, bare LF kept,
  * and a 10 MiB message in 64 KiB chunks streamed with little heap.
  */
-@ExtendWith(NoLeftoverThreads.class)
 class ChunkingTest {
+    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
 
     private static final long MIB = 1024 * 1024;
 

@@ -2,15 +2,16 @@ package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replyd.testing.LeakCheck;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * over-long lines, dot-stuffing, bytes split awkwardly across writes, pipelined commands, SIZE.
  * Raw sockets: a well-behaved client never shows these cases.
  */
-@ExtendWith(NoLeftoverThreads.class)
 class DataIntegrityTest {
+    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
 
     private static final String SMUGGLED = "MAIL FROM:<admin@bank.example>\r\nRCPT TO:<%s>\r\nDATA\r\n"
             + "Subject: smuggled\r\n\r\nforged\r\n.\r\n";

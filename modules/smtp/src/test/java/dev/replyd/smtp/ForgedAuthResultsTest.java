@@ -2,14 +2,16 @@ package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replyd.testing.LeakCheck;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Authentication-Results claiming our host name are removed on the way in; others are kept. */
-@ExtendWith(NoLeftoverThreads.class)
 class ForgedAuthResultsTest {
+    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
+
     @TempDir Path root;
 
     @Test

@@ -5,21 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.Maildir;
+import dev.replyd.testing.LeakCheck;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Flow control as a client sees it: while processing lags, the message is still accepted at once,
  * and the client's next command is answered only after the delay; otherwise nothing waits.
  */
-@ExtendWith(NoLeftoverThreads.class)
 class InFlowDelayTest {
+    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
+
     // Long, so that "sooner than the delay" is a generous deadline on a busy machine, not a timing target.
     private static final Duration DELAY = Duration.ofSeconds(5);
 

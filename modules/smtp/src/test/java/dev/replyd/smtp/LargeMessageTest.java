@@ -2,6 +2,7 @@ package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replyd.testing.LeakCheck;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
@@ -9,15 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A 100 MiB message streams to disk: the heap retained while it is being received stays far below its
  * size (James's stock envelope would hold all of it in a byte array).
  */
-@ExtendWith(NoLeftoverThreads.class)
 class LargeMessageTest {
+    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
 
     private static final long MIB = 1024 * 1024;
     private static final long MESSAGE_BYTES = 100 * MIB;

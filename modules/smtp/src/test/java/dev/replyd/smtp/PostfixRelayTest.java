@@ -3,6 +3,7 @@ package dev.replyd.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.replyd.testing.LeakCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * listening smtpd of its own (never port 25), TLS required on the hop so STARTTLS is exercised along with
  * Postfix's PIPELINING; and with {@code smtputf8_enable = yes}, a UTF-8 sender and Subject (SMTPUTF8).
  */
-@ExtendWith(NoLeftoverThreads.class)
 class PostfixRelayTest {
+    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
 
     private static final Path POSTFIX = Path.of("/usr/sbin/postfix");
     private static final Path SENDMAIL = Path.of("/usr/sbin/sendmail");

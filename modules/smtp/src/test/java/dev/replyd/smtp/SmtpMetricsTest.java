@@ -3,16 +3,18 @@ package dev.replyd.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.Maildir;
+import dev.replyd.testing.LeakCheck;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The SMTP figures operators graph, after a known mix of traffic through a real server. */
-@ExtendWith(NoLeftoverThreads.class)
 class SmtpMetricsTest {
+    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
+
     @TempDir Path root;
 
     double count(SimpleMeterRegistry r, String name, String... tags) {
