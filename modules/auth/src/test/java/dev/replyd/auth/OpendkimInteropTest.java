@@ -4,6 +4,7 @@ import static dev.replyd.auth.TestMessages.TRACE;
 import static dev.replyd.auth.TestMessages.keyRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replyd.testing.LoopbackDnsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;

@@ -7,6 +7,7 @@ import static dev.replyd.auth.TestMessages.sign;
 import static dev.replyd.auth.TestMessages.stored;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replyd.testing.LoopbackDnsServer;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.replyd.auth;
+package dev.replyd.testing;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -31,7 +31,7 @@ import org.xbill.DNS.TextParseException;
  *
  * <p>Thread-safety: records may be added while it serves; one daemon thread answers; {@link #close} stops it.
  */
-final class LoopbackDnsServer implements AutoCloseable {
+public final class LoopbackDnsServer implements AutoCloseable {
 
     private static final long TTL = 60;
 
@@ -53,20 +53,20 @@ final class LoopbackDnsServer implements AutoCloseable {
         }
     }
 
-    static LoopbackDnsServer answering() throws SocketException {
+    public static LoopbackDnsServer answering() throws SocketException {
         return new LoopbackDnsServer(true);
     }
 
-    static LoopbackDnsServer silent() throws SocketException {
+    public static LoopbackDnsServer silent() throws SocketException {
         return new LoopbackDnsServer(false);
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return (InetSocketAddress) socket.getLocalSocketAddress();
     }
 
     /** Adds a TXT record; text longer than 255 characters is split into strings as DNS requires. */
-    LoopbackDnsServer txt(String name, String text) {
+    public LoopbackDnsServer txt(String name, String text) {
         List<String> strings = new ArrayList<>();
         for (int i = 0; i < text.length(); i += 255) {
             strings.add(text.substring(i, Math.min(text.length(), i + 255)));
@@ -76,7 +76,7 @@ final class LoopbackDnsServer implements AutoCloseable {
     }
 
     /** Adds a TXT record with its own time to live. */
-    LoopbackDnsServer txt(String name, String text, long ttlSeconds) {
+    public LoopbackDnsServer txt(String name, String text, long ttlSeconds) {
         return add(new TXTRecord(name(name), DClass.IN, ttlSeconds, text));
     }
 
@@ -84,25 +84,25 @@ final class LoopbackDnsServer implements AutoCloseable {
      * Makes the server authoritative for {@code zone}: NXDOMAIN and NODATA answers for names in it carry
      * the zone's SOA (minimum {@code negativeTtlSeconds}), so resolvers may cache them (RFC 2308).
      */
-    LoopbackDnsServer zone(String zone, long negativeTtlSeconds) {
+    public LoopbackDnsServer zone(String zone, long negativeTtlSeconds) {
         Name origin = name(zone);
         soas.put(origin, new SOARecord(origin, DClass.IN, negativeTtlSeconds, name("ns." + zone),
                 name("hostmaster." + zone), 1, 3600, 600, 86400, negativeTtlSeconds));
         return this;
     }
 
-    LoopbackDnsServer a(String name, String address) throws IOException {
+    public LoopbackDnsServer a(String name, String address) throws IOException {
         return add(new ARecord(name(name), DClass.IN, TTL, InetAddress.getByName(address)));
     }
 
     /** Answers SERVFAIL for every question about {@code name}, as a broken upstream would. */
-    LoopbackDnsServer servfail(String name) {
+    public LoopbackDnsServer servfail(String name) {
         failing.add(name(name));
         return this;
     }
 
     /** The questions asked so far, as {@code name/TYPE}. */
-    List<String> questions() {
+    public List<String> questions() {
         return List.copyOf(questions);
     }
 
