@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.RecordingMainApp;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,15 +21,15 @@ class CallbackRetryTest extends ProcessorHarness {
 
   @Test
   void serverErrorIsRetriedWithTheSameDeliveryIdAndFiledOnceAsSuccess() throws Exception {
-    receiver.respond(CallbackReceiver.Response.of(500));
+    receiver.respond(RecordingMainApp.Response.of(500));
     start(Fixtures.settings(receiver.url()));
 
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
 
     awaitFiled(MaildirLayout.SUCCESS, name);
-    List<CallbackReceiver.Request> requests = receiver.requests();
-    assertThat(requests).extracting(CallbackReceiver.Request::deliveryId).containsExactly(name, name);
-    assertThat(requests).allMatch(CallbackReceiver.Request::signatureValid);
+    List<RecordingMainApp.Request> requests = receiver.requests();
+    assertThat(requests).extracting(RecordingMainApp.Request::deliveryId).containsExactly(name, name);
+    assertThat(requests).allMatch(RecordingMainApp.Request::signatureValid);
     assertThat(requests.get(0).json()).isEqualTo(requests.get(1).json());
     assertThat(maildir.deferred()).isEmpty();
     assertThat(isIn(MaildirLayout.FAILURE, name)).isFalse();
@@ -37,7 +38,7 @@ class CallbackRetryTest extends ProcessorHarness {
 
   @Test
   void tooManyRequestsWaitsAtLeastRetryAfter() throws Exception {
-    receiver.respond(new CallbackReceiver.Response(429, Map.of("Retry-After", "2"), "slow down"));
+    receiver.respond(new RecordingMainApp.Response(429, Map.of("Retry-After", "2"), "slow down"));
     start(Fixtures.settings(receiver.url()));
 
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
@@ -49,7 +50,7 @@ class CallbackRetryTest extends ProcessorHarness {
     assertThat(Duration.between(Instant.parse(state.get("first_attempt_at").asText()),
         Instant.parse(state.get("next_attempt_at").asText()))).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
     awaitFiled(MaildirLayout.SUCCESS, name);
-    List<CallbackReceiver.Request> requests = receiver.requests();
+    List<RecordingMainApp.Request> requests = receiver.requests();
     assertThat(requests).hasSize(2);
     assertThat(requests.get(1).receivedNanos() - requests.get(0).receivedNanos())
         .isGreaterThanOrEqualTo(Duration.ofSeconds(2).toNanos() - Duration.ofMillis(100).toNanos());
@@ -57,13 +58,13 @@ class CallbackRetryTest extends ProcessorHarness {
 
   @Test
   void mainAppTooSlowToAnswerIsTimedOutAndRetried() throws Exception {
-    receiver.respond(CallbackReceiver.Response.slow(200, 1500));
+    receiver.respond(RecordingMainApp.Response.slow(200, 1500));
     start(Fixtures.settings(receiver.url(), s -> s.callbackTimeout = Duration.ofMillis(300)));
 
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
 
     awaitFiled(MaildirLayout.SUCCESS, name);
-    assertThat(receiver.requests()).extracting(CallbackReceiver.Request::deliveryId).containsExactly(name, name);
+    assertThat(receiver.requests()).extracting(RecordingMainApp.Request::deliveryId).containsExactly(name, name);
   }
 
   @Test
@@ -87,7 +88,7 @@ class CallbackRetryTest extends ProcessorHarness {
 
   @Test
   void forbiddenIsFiledAtOnceAsCallbackRejectedWithStatusAndBodyExcerpt() throws Exception {
-    receiver.respond(new CallbackReceiver.Response(403, Map.of(), "{\"error\":\"thread 42 is locked\"}"));
+    receiver.respond(new RecordingMainApp.Response(403, Map.of(), "{\"error\":\"thread 42 is locked\"}"));
     start(Fixtures.settings(receiver.url()));
 
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
@@ -106,7 +107,7 @@ class CallbackRetryTest extends ProcessorHarness {
 
   @Test
   void responseBodyExcerptIsCappedAt512Bytes() throws Exception {
-    receiver.respond(new CallbackReceiver.Response(422, Map.of(), "x".repeat(5000)));
+    receiver.respond(new RecordingMainApp.Response(422, Map.of(), "x".repeat(5000)));
     start(Fixtures.settings(receiver.url()));
 
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
@@ -117,7 +118,7 @@ class CallbackRetryTest extends ProcessorHarness {
 
   @Test
   void retryableFailuresPastMaxAgeAreFiledAsRetriesExhausted() throws Exception {
-    CallbackReceiver.Response unavailable = new CallbackReceiver.Response(503, Map.of(), "maintenance");
+    RecordingMainApp.Response unavailable = new RecordingMainApp.Response(503, Map.of(), "maintenance");
     for (int i = 0; i < 200; i++) {
       receiver.respond(unavailable);
     }
@@ -161,15 +162,15 @@ class CallbackRetryTest extends ProcessorHarness {
     JsonNode after = retryState(name);
     assertThat(after.get("first_attempt_at").asText()).isEqualTo(before.get("first_attempt_at").asText());
 
-    receiver = CallbackReceiver.startOn(Fixtures.CALLBACK_SECRET, port);
+    receiver = RecordingMainApp.startOn(Fixtures.CALLBACK_SECRET, port);
     awaitFiled(MaildirLayout.SUCCESS, name);
-    assertThat(receiver.requests()).extracting(CallbackReceiver.Request::deliveryId).containsExactly(name);
+    assertThat(receiver.requests()).extracting(RecordingMainApp.Request::deliveryId).containsExactly(name);
     assertThat(receiver.requests().get(0).signatureValid()).isTrue();
   }
 
   @Test
   void restartDoesNotRetryBeforeThePersistedDueTime() throws Exception {
-    receiver.respond(new CallbackReceiver.Response(503, Map.of("Retry-After", "3"), ""));
+    receiver.respond(new RecordingMainApp.Response(503, Map.of("Retry-After", "3"), ""));
     ProcessorSettings settings = Fixtures.settings(receiver.url());
     Processor first = start(settings);
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
@@ -180,7 +181,7 @@ class CallbackRetryTest extends ProcessorHarness {
     start(settings);
 
     awaitFiled(MaildirLayout.SUCCESS, name);
-    List<CallbackReceiver.Request> requests = receiver.requests();
+    List<RecordingMainApp.Request> requests = receiver.requests();
     assertThat(requests).hasSize(2);
     assertThat(requests.get(1).receivedEpochMs()).isGreaterThanOrEqualTo(due.toEpochMilli());
   }
@@ -188,7 +189,7 @@ class CallbackRetryTest extends ProcessorHarness {
   @Test
   void reloadedCallbackTargetAndSecretApplyToTheNextAttempt() throws Exception {
     byte[] newSecret = "rotated-callback-secret-0123456789".getBytes(StandardCharsets.US_ASCII);
-    try (CallbackReceiver rotated = CallbackReceiver.start(newSecret)) {
+    try (RecordingMainApp rotated = RecordingMainApp.start(newSecret)) {
       start(Fixtures.settings(receiver.url()));
       String first = deliver(maildir, replyAddress(), fixture("plain.eml"));
       awaitFiled(MaildirLayout.SUCCESS, first);
@@ -197,8 +198,8 @@ class CallbackRetryTest extends ProcessorHarness {
       String second = deliver(maildir, replyAddress(), fixture("html-only.eml"));
 
       awaitFiled(MaildirLayout.SUCCESS, second);
-      assertThat(receiver.requests()).extracting(CallbackReceiver.Request::deliveryId).containsExactly(first);
-      assertThat(rotated.requests()).extracting(CallbackReceiver.Request::deliveryId).containsExactly(second);
+      assertThat(receiver.requests()).extracting(RecordingMainApp.Request::deliveryId).containsExactly(first);
+      assertThat(rotated.requests()).extracting(RecordingMainApp.Request::deliveryId).containsExactly(second);
       assertThat(rotated.requests().get(0).signatureValid()).isTrue();
     }
   }

@@ -6,6 +6,7 @@ import static dev.replyd.processor.Fixtures.replyAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.RecordingMainApp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ class ConcurrentProcessingTest extends ProcessorHarness {
 
     Fixtures.await("all 300 filed as success", WAIT, () -> names.stream().allMatch(n -> isIn(MaildirLayout.SUCCESS, n)));
     Map<String, Long> postsPerId = receiver.requests().stream()
-        .collect(Collectors.groupingBy(CallbackReceiver.Request::deliveryId, Collectors.counting()));
+        .collect(Collectors.groupingBy(RecordingMainApp.Request::deliveryId, Collectors.counting()));
     assertThat(postsPerId.keySet()).containsExactlyInAnyOrderElementsOf(names);
     assertThat(postsPerId.values()).allMatch(count -> count == 1);
   }
@@ -75,7 +76,7 @@ class ConcurrentProcessingTest extends ProcessorHarness {
     start(Fixtures.settings(receiver.url()));
     Fixtures.await("all 20 filed as success", WAIT, () -> names.stream().allMatch(n -> isIn(MaildirLayout.SUCCESS, n)));
     Map<String, Long> postsPerId = receiver.requests().stream()
-        .collect(Collectors.groupingBy(CallbackReceiver.Request::deliveryId, Collectors.counting()));
+        .collect(Collectors.groupingBy(RecordingMainApp.Request::deliveryId, Collectors.counting()));
     assertThat(postsPerId.keySet()).containsExactlyInAnyOrderElementsOf(names);
   }
 }

@@ -5,6 +5,7 @@ import static dev.replyd.processor.Fixtures.replyAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.RecordingMainApp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,11 +67,11 @@ class DeliveryLatencyBenchmark extends ProcessorHarness {
     Fixtures.await("burst delivered", Duration.ofMinutes(5), () -> receiver.requests().size() == 50 + BURST);
     long done = System.nanoTime();
 
-    List<CallbackReceiver.Request> burst = receiver.requests().subList(50, 50 + BURST);
+    List<RecordingMainApp.Request> burst = receiver.requests().subList(50, 50 + BURST);
     long[] latenciesMicros = burst.stream()
         .mapToLong(r -> TimeUnit.NANOSECONDS.toMicros(r.receivedNanos() - inNewAt.get(r.deliveryId())))
         .sorted().toArray();
-    assertThat(burst).extracting(CallbackReceiver.Request::deliveryId).doesNotHaveDuplicates()
+    assertThat(burst).extracting(RecordingMainApp.Request::deliveryId).doesNotHaveDuplicates()
         .containsExactlyInAnyOrderElementsOf(inNewAt.keySet());
     Fixtures.await("all filed", WAIT, () -> inNewAt.keySet().stream().allMatch(n -> isIn(MaildirLayout.SUCCESS, n)));
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.RecordingMainApp;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ class FailureListenerTest extends ProcessorHarness {
 
   @Test
   void callbackRejectedReplyIsToldWithSenderMessageIdAndSubject() throws Exception {
-    receiver.respond(new CallbackReceiver.Response(403, Map.of(), "thread is locked"));
+    receiver.respond(new RecordingMainApp.Response(403, Map.of(), "thread is locked"));
     start(Fixtures.settings(receiver.url()), told::add);
 
     String name = deliver(maildir, "alice@example.org", replyAddress(), fixture("plain.eml"));
@@ -86,7 +87,7 @@ class FailureListenerTest extends ProcessorHarness {
 
   @Test
   void listenerThatThrowsLeavesTheMessageFiledAndTheWorkerWorking() throws Exception {
-    receiver.respond(CallbackReceiver.Response.of(403), CallbackReceiver.Response.of(403));
+    receiver.respond(RecordingMainApp.Response.of(403), RecordingMainApp.Response.of(403));
     start(Fixtures.settings(receiver.url(), d -> d.threads = 1), failure -> {
       told.add(failure);
       throw new IllegalStateException("listener bug");

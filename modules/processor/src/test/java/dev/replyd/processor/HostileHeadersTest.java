@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.RecordingMainApp;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -38,7 +39,7 @@ class HostileHeadersTest extends ProcessorHarness {
     start(Fixtures.settings(receiver.url()));
     String name = deliver(maildir, replyAddress(), message);
     awaitFiled(MaildirLayout.SUCCESS, name);
-    List<CallbackReceiver.Request> requests = receiver.requests();
+    List<RecordingMainApp.Request> requests = receiver.requests();
     assertThat(requests).hasSize(1);
     JsonNode json = requests.get(0).json();
     assertThat(PayloadSchema.violations(json)).as("schema violations").isEmpty();
@@ -138,7 +139,7 @@ class HostileHeadersTest extends ProcessorHarness {
 
     awaitFiled(MaildirLayout.SUCCESS, hugeName);
     awaitFiled(MaildirLayout.SUCCESS, normalName);
-    JsonNode first = receiver.requests().stream().map(CallbackReceiver.Request::json)
+    JsonNode first = receiver.requests().stream().map(RecordingMainApp.Request::json)
         .filter(json -> json.get("delivery_id").asText().equals(hugeName)).findFirst().orElseThrow();
     assertThat(PayloadSchema.violations(first)).isEmpty();
     assertThat(first.get("subject").asText()).startsWith("start folded-0 folded-1 ").hasSizeLessThan(100 * 1024);

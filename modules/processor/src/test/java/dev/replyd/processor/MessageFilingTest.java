@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.RecordingMainApp;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -128,7 +129,7 @@ class MessageFilingTest extends ProcessorHarness {
     awaitFiled(MaildirLayout.SUCCESS, newKeyToken);
     awaitFiled(MaildirLayout.SUCCESS, oldKeyToken);
     assertThat(reasonFile(beforeReload).get("reason").asText()).isEqualTo("invalid_token");
-    assertThat(receiver.requests()).extracting(CallbackReceiver.Request::deliveryId)
+    assertThat(receiver.requests()).extracting(RecordingMainApp.Request::deliveryId)
         .containsExactlyInAnyOrder(newKeyToken, oldKeyToken);
   }
 

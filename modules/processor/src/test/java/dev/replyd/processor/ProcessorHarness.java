@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.RecordingMainApp;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,14 +30,14 @@ abstract class ProcessorHarness {
 
   @TempDir Path root;
   Maildir maildir;
-  CallbackReceiver receiver;
+  RecordingMainApp receiver;
   Processor processor;
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @BeforeEach
   void openMaildirAndReceiver() throws IOException {
     maildir = Maildir.open(root);
-    receiver = CallbackReceiver.start(Fixtures.CALLBACK_SECRET);
+    receiver = RecordingMainApp.start(Fixtures.CALLBACK_SECRET);
   }
 
   @AfterEach

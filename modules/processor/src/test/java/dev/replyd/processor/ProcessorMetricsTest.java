@@ -6,6 +6,7 @@ import static dev.replyd.processor.Fixtures.replyAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.RecordingMainApp;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class ProcessorMetricsTest extends ProcessorHarness {
 
   @Test
   void aKnownMixOfMailIsCountedByOutcomeReasonAndStatusClass() throws Exception {
-    receiver.respond(CallbackReceiver.Response.of(500));
+    receiver.respond(RecordingMainApp.Response.of(500));
     start(Fixtures.settings(receiver.url()));
 
     String retried = deliver(maildir, replyAddress(), fixture("plain.eml"));
@@ -52,7 +53,7 @@ class ProcessorMetricsTest extends ProcessorHarness {
     // 503 until the test says otherwise: retries come every 50-200 ms, and a single scripted 503
     // could already have been followed by a 200 when a slow machine gets to the assertion.
     for (int i = 0; i < 1000; i++) {
-      receiver.respond(CallbackReceiver.Response.of(503));
+      receiver.respond(RecordingMainApp.Response.of(503));
     }
     start(Fixtures.settings(receiver.url()));
 
@@ -68,7 +69,7 @@ class ProcessorMetricsTest extends ProcessorHarness {
 
   @Test
   void aMainAppRefusingOneReplyWith422LeavesReadinessAlone() throws Exception {
-    receiver.respond(new CallbackReceiver.Response(422, java.util.Map.of(), "{\"error\":\"thread locked\"}"));
+    receiver.respond(new RecordingMainApp.Response(422, java.util.Map.of(), "{\"error\":\"thread locked\"}"));
     start(Fixtures.settings(receiver.url()));
 
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
@@ -80,7 +81,7 @@ class ProcessorMetricsTest extends ProcessorHarness {
 
   @Test
   void oneServerErrorIsNotYetAnOutage() throws Exception {
-    receiver.respond(new CallbackReceiver.Response(503, java.util.Map.of("Retry-After", "30"), ""));
+    receiver.respond(new RecordingMainApp.Response(503, java.util.Map.of("Retry-After", "30"), ""));
     start(Fixtures.settings(receiver.url(), s -> s.maxAge = Duration.ofMinutes(5)));
 
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.RecordingMainApp;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +58,8 @@ class RepliesLogTest extends ProcessorHarness {
 
   @Test
   void failureLogsItsReasonAndTheCallbackSecretNeverAppears() throws Exception {
-    receiver.respond(new CallbackReceiver.Response(500, Map.of(), ""),
-        new CallbackReceiver.Response(403, Map.of(), "no"));
+    receiver.respond(new RecordingMainApp.Response(500, Map.of(), ""),
+        new RecordingMainApp.Response(403, Map.of(), "no"));
     start(Fixtures.settings(receiver.url()));
 
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));

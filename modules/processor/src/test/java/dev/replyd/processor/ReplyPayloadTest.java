@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.RecordingMainApp;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.Base64;
@@ -22,9 +23,9 @@ class ReplyPayloadTest extends ProcessorHarness {
     start(settings);
     String name = deliver(maildir, replyAddress(), fixture(fixture));
     awaitFiled(MaildirLayout.SUCCESS, name);
-    List<CallbackReceiver.Request> requests = receiver.requests();
+    List<RecordingMainApp.Request> requests = receiver.requests();
     assertThat(requests).hasSize(1);
-    CallbackReceiver.Request request = requests.get(0);
+    RecordingMainApp.Request request = requests.get(0);
     assertThat(request.signatureValid()).as("signature verifies with the shared secret").isTrue();
     assertThat(request.deliveryId()).isEqualTo(name);
     assertThat(request.contentType()).isEqualTo("application/json");

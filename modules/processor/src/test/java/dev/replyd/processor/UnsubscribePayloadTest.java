@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.RecordingMainApp;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class UnsubscribePayloadTest extends ProcessorHarness {
     String name = deliver(maildir, unsubscribeAddress(), fixture("attachment.eml"));
 
     awaitFiled(MaildirLayout.SUCCESS, name);
-    List<CallbackReceiver.Request> requests = receiver.requests();
+    List<RecordingMainApp.Request> requests = receiver.requests();
     assertThat(requests).hasSize(1);
     assertThat(requests.get(0).signatureValid()).isTrue();
     JsonNode json = requests.get(0).json();
