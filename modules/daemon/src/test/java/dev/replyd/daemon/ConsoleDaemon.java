@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.replyd.outbound.FakeRelay;
+import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.SmtpClient;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -87,7 +89,7 @@ final class ConsoleDaemon implements AutoCloseable {
   /** A reply over SMTP to a signed address of {@code thread}. */
   void deliver(String from, long thread, String subject, String extraHeaders, String body) throws Exception {
     String to = DaemonSignalsTest.address(KEY, thread);
-    try (SmtpSession smtp = new SmtpSession(daemon.smtpPort)) {
+    try (SmtpClient smtp = new SmtpClient(daemon.smtpPort)) {
       assertThat(smtp.send("EHLO mx.example.org")).startsWith("250");
       assertThat(smtp.send("MAIL FROM:<" + from + ">")).startsWith("250");
       assertThat(smtp.send("RCPT TO:<" + to + ">")).startsWith("250");

@@ -2,14 +2,13 @@ package dev.replyd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
-import dev.replyd.address.WebhookSignature;
+import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.RecordingMainApp;
+import dev.replyd.testing.SmtpClient;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,29 +33,16 @@ class DaemonSignalsTest {
   static final String DOMAIN = "reply.tracker.test";
 
   @TempDir Path dir;
-  HttpServer receiver;
-  final List<String> posted = new CopyOnWriteArrayList<>();
+  RecordingMainApp receiver;
 
   @BeforeEach
   void startReceiver() throws IOException {
-    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
-    receiver.createContext("/hooks/replyd", ex -> {
-      try (ex; InputStream in = ex.getRequestBody()) {
-        byte[] body = in.readAllBytes();
-        boolean signed = WebhookSignature.verify(SECRET.getBytes(StandardCharsets.UTF_8),
-            ex.getRequestHeaders().getFirst("Replyd-Signature"), body, System.currentTimeMillis() / 1000, 300);
-        if (signed) {
-          posted.add(ex.getRequestHeaders().getFirst("Replyd-Delivery"));
-        }
-        ex.sendResponseHeaders(signed ? 200 : 401, -1);
-      }
-    });
-    receiver.start();
+    receiver = RecordingMainApp.start(SECRET.getBytes(StandardCharsets.UTF_8));
   }
 
   @AfterEach
   void stopReceiver() {
-    receiver.stop(0);
+    receiver.close();
   }
 
   Path config(List<String> keys, String tls) throws IOException {
@@ -69,7 +54,7 @@ class DaemonSignalsTest {
         + "  metrics { bind = 127.0.0.1, port = 0 }\n"
         + "  storage { root = \"" + dir.resolve("var") + "\", min-free = 1MiB }\n"
         + "  processor { threads = 1, sender-checks.enabled = false }\n"
-        + "  callback { url = \"http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks/replyd\", secret = \"" + SECRET + "\" }\n"
+        + "  callback { url = \"" + receiver.url() + "\", secret = \"" + SECRET + "\" }\n"
         + "  shutdown.grace = 20s\n"
         + "}\n";
     Path tmp = dir.resolve("replyd.conf.new");
@@ -96,7 +81,7 @@ class DaemonSignalsTest {
   @Test
   void sigtermLetsTheTransactionInFlightFinishThenExitsZero() throws Exception {
     try (DaemonProcess daemon = new DaemonProcess(config(List.of(KEY_A), ""));
-         SmtpSession client = new SmtpSession(daemon.smtpPort)) {
+         SmtpClient client = new SmtpClient(daemon.smtpPort)) {
       assertThat(client.send("EHLO client.test")).startsWith("250");
       assertThat(client.send("MAIL FROM:<alice@example.org>")).startsWith("250");
       assertThat(client.send("RCPT TO:<" + address(KEY_A, 7) + ">")).startsWith("250");
@@ -107,7 +92,7 @@ class DaemonSignalsTest {
       daemon.awaitLog("stopping: no new mail accepted", Duration.ofSeconds(10));
 
       boolean refused;
-      try (SmtpSession late = new SmtpSession(daemon.smtpPort)) {
+      try (SmtpClient late = new SmtpClient(daemon.smtpPort)) {
         refused = late.greeting == null || late.greeting.startsWith("421");
       } catch (ConnectException e) {
         refused = true;
@@ -128,7 +113,7 @@ class DaemonSignalsTest {
   void sighupRotatesAddressKeysWithoutDroppingTheSession() throws Exception {
     Path conf = config(List.of(KEY_A), "");
     try (DaemonProcess daemon = new DaemonProcess(conf);
-         SmtpSession client = new SmtpSession(daemon.smtpPort)) {
+         SmtpClient client = new SmtpClient(daemon.smtpPort)) {
       client.send("EHLO client.test");
       client.send("MAIL FROM:<alice@example.org>");
       assertThat(client.send("RCPT TO:<" + address(KEY_B, 1) + ">")).startsWith("550 5.1.1");
@@ -153,7 +138,7 @@ class DaemonSignalsTest {
       daemon.signal("HUP");
 
       assertThat(daemon.awaitLog("reload refused", Duration.ofSeconds(10))).contains("replyd.hostname: is not set");
-      try (SmtpSession client = new SmtpSession(daemon.smtpPort)) {
+      try (SmtpClient client = new SmtpClient(daemon.smtpPort)) {
         client.send("EHLO client.test");
         client.send("MAIL FROM:<alice@example.org>");
         assertThat(client.send("RCPT TO:<" + address(KEY_A, 1) + ">")).startsWith("250");
@@ -169,7 +154,7 @@ class DaemonSignalsTest {
     String tls = ", tls { cert = \"" + cert + "\", key = \"" + key + "\" }";
     try (DaemonProcess daemon = new DaemonProcess(config(List.of(KEY_A), tls))) {
       String before;
-      try (SmtpSession client = new SmtpSession(daemon.smtpPort)) {
+      try (SmtpClient client = new SmtpClient(daemon.smtpPort)) {
         client.send("EHLO client.test");
         before = client.startTls().getSubjectX500Principal().getName();
       }
@@ -179,7 +164,7 @@ class DaemonSignalsTest {
       daemon.awaitLog("reloaded", Duration.ofSeconds(10));
 
       String after;
-      try (SmtpSession client = new SmtpSession(daemon.smtpPort)) {
+      try (SmtpClient client = new SmtpClient(daemon.smtpPort)) {
         client.send("EHLO client.test");
         after = client.startTls().getSubjectX500Principal().getName();
         assertThat(client.send("EHLO client.test")).startsWith("250");
@@ -192,7 +177,7 @@ class DaemonSignalsTest {
   @Test
   void aReplyTravelsFromSmtpToTheMainAppAndIsFiledAsSuccess() throws Exception {
     try (DaemonProcess daemon = new DaemonProcess(config(List.of(KEY_A), ""));
-         SmtpSession client = new SmtpSession(daemon.smtpPort)) {
+         SmtpClient client = new SmtpClient(daemon.smtpPort)) {
       client.send("EHLO client.test");
       client.send("MAIL FROM:<alice@example.org>");
       client.send("RCPT TO:<" + address(KEY_A, 9) + ">");
@@ -202,7 +187,7 @@ class DaemonSignalsTest {
       assertThat(client.send(".")).startsWith("250 2.0.0");
 
       daemon.awaitLog("moving", Duration.ofSeconds(30));
-      assertThat(posted).hasSize(1);
+      assertThat(receiver.accepted()).hasSize(1);
       assertThat(files("incoming-mail/success")).isEqualTo(1);
       assertThat(daemon.log()).contains("processing <m9@example.org>").doesNotContain(SECRET).doesNotContain(KEY_A);
 
@@ -221,21 +206,13 @@ class DaemonSignalsTest {
 
   @Test
   void readinessNamesTheCallbackWhileTheMainAppFails() throws Exception {
-    receiver.stop(0);
-    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
-    receiver.createContext("/hooks/replyd", ex -> {
-      try (ex) {
-        ex.getRequestBody().readAllBytes();
-        ex.sendResponseHeaders(503, -1);
-      }
-    });
-    receiver.start();
+    receiver.answerAlways(RecordingMainApp.Response.of(503));
     Path conf = config(List.of(KEY_A), "");
     // Short backoff, so three attempts come within seconds: readiness needs three in a row.
     Files.writeString(conf, "replyd.callback { retry-base-delay = 1s, retry-max-delay = 30s, max-age = 10m }\n",
         StandardOpenOption.APPEND);
     try (DaemonProcess daemon = new DaemonProcess(conf);
-         SmtpSession client = new SmtpSession(daemon.smtpPort)) {
+         SmtpClient client = new SmtpClient(daemon.smtpPort)) {
       client.send("EHLO client.test");
       client.send("MAIL FROM:<alice@example.org>");
       client.send("RCPT TO:<" + address(KEY_A, 3) + ">");

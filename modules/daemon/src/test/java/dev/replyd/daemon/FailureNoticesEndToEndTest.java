@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.replyd.outbound.FakeRelay;
+import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.SmtpClient;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +94,7 @@ class FailureNoticesEndToEndTest {
 
   private static void deliver(int port, String from, String to, String messageId, String subject, String extra)
       throws Exception {
-    try (SmtpSession smtp = new SmtpSession(port)) {
+    try (SmtpClient smtp = new SmtpClient(port)) {
       assertThat(smtp.send("EHLO mx.example.org")).startsWith("250");
       assertThat(smtp.send("MAIL FROM:<" + from + ">")).startsWith("250");
       assertThat(smtp.send("RCPT TO:<" + to + ">")).startsWith("250");

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
+import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.SmtpClient;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -115,7 +117,7 @@ class MainAppEndToEndTest {
 
   /** Sends one message over SMTP and returns the reply to RCPT TO (the message is sent only if it was 250). */
   static String send(int port, String from, String to, String headers, String body) throws Exception {
-    try (SmtpSession smtp = new SmtpSession(port)) {
+    try (SmtpClient smtp = new SmtpClient(port)) {
       assertThat(smtp.send("EHLO mx.example.org")).startsWith("250");
       assertThat(smtp.send("MAIL FROM:<" + from + ">")).startsWith("250");
       String rcpt = smtp.send("RCPT TO:<" + to + ">");

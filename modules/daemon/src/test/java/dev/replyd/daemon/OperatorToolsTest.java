@@ -2,18 +2,15 @@ package dev.replyd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
-import dev.replyd.address.WebhookSignature;
+import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.RecordingMainApp;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,24 +30,13 @@ class OperatorToolsTest {
   static final String PASSWORD = "outbound-relay-password-xyz";
 
   @TempDir static Path dir;
-  HttpServer receiver;
-  final List<String> bodies = new CopyOnWriteArrayList<>();
+  RecordingMainApp receiver;
   DaemonProcess daemon;
   Path config;
 
   @BeforeAll
   void start() throws Exception {
-    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
-    receiver.createContext("/hooks/replyd", ex -> {
-      try (ex; InputStream in = ex.getRequestBody()) {
-        byte[] body = in.readAllBytes();
-        boolean signed = WebhookSignature.verify(SECRET.getBytes(StandardCharsets.UTF_8),
-            ex.getRequestHeaders().getFirst("Replyd-Signature"), body, System.currentTimeMillis() / 1000, 300);
-        bodies.add(new String(body, StandardCharsets.UTF_8));
-        ex.sendResponseHeaders(signed ? 200 : 401, -1);
-      }
-    });
-    receiver.start();
+    receiver = RecordingMainApp.start(SECRET.getBytes(StandardCharsets.UTF_8));
     Path first = dir.resolve("first.conf");
     Files.writeString(first, conf(0));
     daemon = new DaemonProcess(first);
@@ -66,7 +52,7 @@ class OperatorToolsTest {
         + "  smtp { bind = 127.0.0.1, port = " + smtpPort + " }\n"
         + "  metrics { bind = 127.0.0.1, port = 0 }\n"
         + "  storage { root = \"" + dir.resolve("var") + "\", min-free = 1MiB }\n"
-        + "  callback { url = \"http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks/replyd\", secret = \"" + SECRET + "\" }\n"
+        + "  callback { url = \"" + receiver.url() + "\", secret = \"" + SECRET + "\" }\n"
         + "  outbound { host = 127.0.0.1, port = " + smtpPort + ", username = ops, password = \"" + PASSWORD + "\" }\n"
         + "  diagnostics { dns-servers = [\"127.0.0.1:9\"], timeout = 2s }\n"
         + "  processor.sender-checks.enabled = false\n"
@@ -76,7 +62,7 @@ class OperatorToolsTest {
   @AfterAll
   void stop() throws Exception {
     daemon.close();
-    receiver.stop(0);
+    receiver.close();
   }
 
   record Result(int exit, String out, String err) {}
@@ -98,7 +84,7 @@ class OperatorToolsTest {
     assertThat(r.out()).contains("PASS  config").contains("PASS  smtp banner").contains("PASS  storage writable")
         .contains("PASS  callback ping").containsPattern("FAIL  dns reply address[^\\n]*\\n\\s+fix: ")
         .doesNotContain(SECRET).doesNotContain(KEY);
-    assertThat(bodies).anyMatch(b -> b.contains("\"type\":\"ping\""));
+    assertThat(receiver.requests()).anyMatch(request -> request.bodyText().contains("\"type\":\"ping\""));
   }
 
   @Test

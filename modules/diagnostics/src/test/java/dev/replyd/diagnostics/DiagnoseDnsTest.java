@@ -2,6 +2,7 @@ package dev.replyd.diagnostics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replyd.testing.RecordingMainApp;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -80,7 +81,7 @@ class DiagnoseDnsTest {
         byte[] secret = "a-callback-secret-of-32-bytes!!!".getBytes(StandardCharsets.UTF_8);
         Path cert = TestCertificates.selfSigned(storage, "tls", 60, "DNS:reply.tracker.test");
         try (BannerServer smtp = new BannerServer("220 tracker.test ESMTP replyd");
-             PingReceiver app = new PingReceiver(secret)) {
+             RecordingMainApp app = RecordingMainApp.start(secret).answerAlways(RecordingMainApp.Response.of(204))) {
             Diagnosis.Inputs inputs = new Diagnosis.Inputs(List.of(), "tracker.test", "reply.tracker.test",
                     smtp.address(), "tracker.test", storage, 1024, app.url(), secret, cert, List.of(dns.address()),
                     Duration.ofSeconds(3));
@@ -95,7 +96,7 @@ class DiagnoseDnsTest {
             assertThat(report.anyFailed()).isFalse();
             assertThat(report.render()).endsWith("summary: 10 PASS, 0 WARN, 0 FAIL" + System.lineSeparator())
                     .doesNotContain("fix:");
-            assertThat(app.requests()).singleElement().satisfies(r -> assertThat(r.verified()).isTrue());
+            assertThat(app.requests()).singleElement().satisfies(r -> assertThat(r.signatureValid()).isTrue());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.replyd.diagnostics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replyd.testing.RecordingMainApp;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -128,16 +129,16 @@ class DiagnosisTest {
 
     @Test
     void callbackReceivesAPingSignedWithTheCallbackSecretAndPasses() throws Exception {
-        try (PingReceiver app = new PingReceiver(SECRET)) {
+        try (RecordingMainApp app = RecordingMainApp.start(SECRET).answerAlways(RecordingMainApp.Response.of(204))) {
             Report report = Diagnosis.run(inputs().callback(app.url(), SECRET).build());
 
             Check ping = report.find("callback ping").orElseThrow();
             assertThat(ping.status()).isEqualTo(Status.PASS);
             assertThat(ping.detail()).startsWith(app.url() + " answered 204 in ").endsWith(" ms to a signed ping");
             assertThat(app.requests()).singleElement().satisfies(request -> {
-                assertThat(request.verified()).isTrue();
-                assertThat(request.delivery()).matches("ping-[0-9a-f]{16}");
-                assertThat(request.body()).matches("\\{\"type\":\"ping\",\"time\":\"\\d{4}-\\d\\d-\\d\\dT[^\"]+Z\"}");
+                assertThat(request.signatureValid()).isTrue();
+                assertThat(request.deliveryId()).matches("ping-[0-9a-f]{16}");
+                assertThat(request.bodyText()).matches("\\{\"type\":\"ping\",\"time\":\"\\d{4}-\\d\\d-\\d\\dT[^\"]+Z\"}");
             });
             assertThat(report.find("clock").orElseThrow().status()).isEqualTo(Status.PASS);
             assertThat(report.render()).doesNotContain(new String(SECRET, StandardCharsets.UTF_8));
@@ -158,7 +159,8 @@ class DiagnosisTest {
 
     @Test
     void callbackVerifyingWithAnotherSecretFailsAndNamesTheSecretKey() throws Exception {
-        try (PingReceiver app = new PingReceiver("the-main-app-has-another-secret".getBytes(StandardCharsets.UTF_8))) {
+        byte[] otherSecret = "the-main-app-has-another-secret".getBytes(StandardCharsets.UTF_8);
+        try (RecordingMainApp app = RecordingMainApp.start(otherSecret).answerAlways(RecordingMainApp.Response.of(204))) {
             Check ping = Diagnosis.run(inputs().callback(app.url(), SECRET).build())
                     .find("callback ping").orElseThrow();
 
@@ -166,7 +168,7 @@ class DiagnosisTest {
             assertThat(ping.detail()).contains(" answered 401 in ")
                     .endsWith("the signature was refused: \"{\"error\":\"bad signature\"}\"");
             assertThat(ping.fix()).startsWith("set replyd.callback.secret to the secret the main app verifies with");
-            assertThat(app.requests()).singleElement().satisfies(r -> assertThat(r.verified()).isFalse());
+            assertThat(app.requests()).singleElement().satisfies(r -> assertThat(r.signatureValid()).isFalse());
         }
     }
 
@@ -186,7 +188,7 @@ class DiagnosisTest {
 
     @Test
     void localClockTwoMinutesAheadOfTheMainAppWarns() throws Exception {
-        try (PingReceiver app = new PingReceiver(SECRET)) {
+        try (RecordingMainApp app = RecordingMainApp.start(SECRET).answerAlways(RecordingMainApp.Response.of(204))) {
             Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(120));
 
             Report report = Diagnosis.run(inputs().callback(app.url(), SECRET).build(), ahead);
@@ -201,7 +203,7 @@ class DiagnosisTest {
 
     @Test
     void localClockTenMinutesBehindFailsBecauseSignaturesWouldBeRefused() throws Exception {
-        try (PingReceiver app = new PingReceiver(SECRET)) {
+        try (RecordingMainApp app = RecordingMainApp.start(SECRET).answerAlways(RecordingMainApp.Response.of(204))) {
             Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10));
 
             Report report = Diagnosis.run(inputs().callback(app.url(), SECRET).build(), behind);

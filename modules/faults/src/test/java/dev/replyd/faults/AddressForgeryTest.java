@@ -3,6 +3,9 @@ package dev.replyd.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.address.ReplyToken;
+import dev.replyd.smtp.TestServer;
+import dev.replyd.testing.SmtpClient;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * measured and reported, not asserted (timing belongs in scripts/bench).
  */
 class AddressForgeryTest extends SmtpHarness {
+  static final byte[] OTHER_KEY = "another installation's key 0123456789abcdef".getBytes(StandardCharsets.UTF_8);
   @Test
   void everyForgedAddressIsRefusedAtRcptAndNothingIsStored() throws Exception {
     // given
@@ -57,7 +61,7 @@ class AddressForgeryTest extends SmtpHarness {
       // control: the genuine address is accepted in the same session
       assertThat(client.send("RCPT TO:<" + smtp.replyAddress(1, 5) + ">")).startsWith("250");
     }
-    assertThat(smtp.storedFiles()).isZero();
+    assertThat(smtp.newFiles().size() + smtp.tmpFiles().size()).isZero();
   }
 
   /** Forgeries derived from the genuine address of (thread, user), keyed by what was changed. */
@@ -70,15 +74,15 @@ class AddressForgeryTest extends SmtpHarness {
     f.put("last-digit-changed", genuine.replace(sig, flipDigit(sig, 39, random)));
     f.put("truncated-signature", genuine.replace(sig, sig.substring(0, 1 + random.nextInt(39))));
     f.put("extended-signature", genuine.replace(sig, sig + randomHex(random, 1 + random.nextInt(24))));
-    f.put("other-key", ReplydSmtp.codec(ReplydSmtp.OTHER_KEY).mint(new ReplyToken("i", thread, user)));
+    f.put("other-key", TestServer.codec(OTHER_KEY).mint(new ReplyToken("i", thread, user)));
     f.put("wrong-kind", genuine.replace("reply+i-", "reply+p-"));
     f.put("unknown-kind", genuine.replace("reply+i-", "reply+x-"));
-    f.put("swapped-ids", "reply+i-" + user + "-" + sig + "-" + thread + "@" + ReplydProcess.REPLY_DOMAIN);
-    f.put("other-thread", "reply+i-" + (thread + 1) + "-" + sig + "-" + user + "@" + ReplydProcess.REPLY_DOMAIN);
-    f.put("other-user", "reply+i-" + thread + "-" + sig + "-" + (user + 1) + "@" + ReplydProcess.REPLY_DOMAIN);
-    f.put("leading-zero-id", "reply+i-0" + thread + "-" + sig + "-" + user + "@" + ReplydProcess.REPLY_DOMAIN);
+    f.put("swapped-ids", "reply+i-" + user + "-" + sig + "-" + thread + "@" + DaemonHarness.REPLY_DOMAIN);
+    f.put("other-thread", "reply+i-" + (thread + 1) + "-" + sig + "-" + user + "@" + DaemonHarness.REPLY_DOMAIN);
+    f.put("other-user", "reply+i-" + thread + "-" + sig + "-" + (user + 1) + "@" + DaemonHarness.REPLY_DOMAIN);
+    f.put("leading-zero-id", "reply+i-0" + thread + "-" + sig + "-" + user + "@" + DaemonHarness.REPLY_DOMAIN);
     f.put("signature-of-another-thread", genuine.replace(sig, signature(smtp.replyAddress(thread + 7, user))));
-    f.put("random-bytes-token", "reply+" + randomPrintable(random, 1 + random.nextInt(80)) + "@" + ReplydProcess.REPLY_DOMAIN);
+    f.put("random-bytes-token", "reply+" + randomPrintable(random, 1 + random.nextInt(80)) + "@" + DaemonHarness.REPLY_DOMAIN);
     return f;
   }
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.RecordingMainApp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -43,11 +45,11 @@ class CallbackOutageTest extends DaemonHarness {
     int perHalf = Soak.size(20, 500);
     Duration phase = Duration.ofSeconds(Soak.size(6, 30));
     Path root = storageRoot();
-    Path config = ReplydProcess.writeConfig(dir, root, app,
+    Path config = DaemonHarness.writeConfig(dir, root, app,
         "callback { timeout = 2s, max-age = 10m, retry-base-delay = 1s, retry-max-delay = " + MAX_DELAY.toSeconds() + "s }");
     app.down();
-    daemon = new ReplydProcess(config);
-    ReplyAddressCodec codec = ReplydSmtp.codec(ReplydSmtp.KEY);
+    daemon = new DaemonProcess(config);
+    ReplyAddressCodec codec = DaemonHarness.codec();
 
     // when: mail arrives during the outage, replyd restarts, more mail, 503s, then recovery
     LoadClient first = new LoadClient(codec, () -> daemon.smtpPort, perHalf, 2, Duration.ofMinutes(2));
@@ -57,7 +59,7 @@ class CallbackOutageTest extends DaemonHarness {
     String metricsDuringOutage = callbackMetrics(daemon.http("/metrics"));
     int deferredBeforeRestart = StoredFiles.count(root, MaildirLayout.DEFERRED);
     Integer exit = daemon.stop(Duration.ofSeconds(30));
-    daemon = new ReplydProcess(config);
+    daemon = new DaemonProcess(config);
     LoadClient second = new LoadClient(codec, () -> daemon.smtpPort, 2 * perHalf, 2, Duration.ofMinutes(2));
     // message numbers continue: the second client skips the first half's numbers
     for (int i = 0; i < perHalf; i++) {
@@ -65,17 +67,17 @@ class CallbackOutageTest extends DaemonHarness {
     }
     second.run();
     Thread.sleep(phase.toMillis() / 2);
-    app.mode(MainApp.Mode.UNAVAILABLE);
+    app.answerAlways(RecordingMainApp.Response.unavailable());
     app.up();
     Thread.sleep(phase.toMillis());
     List<Duration> scheduledWaits = scheduledWaits(root);
-    int refused503 = app.refusedWith503.get();
+    long refused503 = app.answeredWith(503);
     long recoveryStart = System.nanoTime();
-    app.mode(MainApp.Mode.ACCEPT);
+    app.answerOk();
     Set<Long> acked = new HashSet<>(first.acknowledged);
     acked.addAll(second.acknowledged);
     long deadline = System.nanoTime() + Duration.ofMinutes(Soak.ON ? 5 : 2).toNanos();
-    while (!app.postsPerThread().keySet().containsAll(acked) && System.nanoTime() < deadline) {
+    while (!app.acceptedPerThread().keySet().containsAll(acked) && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
     long recoveryMs = (System.nanoTime() - recoveryStart) / 1_000_000;
@@ -84,10 +86,10 @@ class CallbackOutageTest extends DaemonHarness {
     }
 
     // then
-    Map<Long, Integer> posted = app.postsPerThread();
+    Map<Long, Integer> posted = app.acceptedPerThread();
     Set<Long> lost = acked.stream().filter(n -> !posted.containsKey(n)).collect(Collectors.toSet());
     long maxGapMs = maxGapBetweenAttempts();
-    long duplicates = app.posts.size() - app.posts.stream().map(MainApp.Post::deliveryId).distinct().count();
+    long duplicates = app.accepted().size() - app.accepted().stream().map(RecordingMainApp.Request::deliveryId).distinct().count();
     Soak.report("callback-outage", "sent=" + (first.sent.size() + second.sent.size()) + " acknowledged=" + acked.size()
         + " deferred before restart=" + deferredBeforeRestart + " restart exit=" + exit + " 503s answered=" + refused503
         + " delivered=" + acked.stream().filter(posted::containsKey).count() + " duplicates=" + duplicates
@@ -146,10 +148,10 @@ class CallbackOutageTest extends DaemonHarness {
   long maxGapBetweenAttempts() {
     Map<String, Long> last = new HashMap<>();
     long max = 0;
-    for (MainApp.Attempt a : app.attempts) {
-      Long previous = last.put(a.deliveryId(), a.nanos());
+    for (RecordingMainApp.Request a : app.requests()) {
+      Long previous = last.put(a.deliveryId(), a.receivedNanos());
       if (previous != null) {
-        max = Math.max(max, (a.nanos() - previous) / 1_000_000);
+        max = Math.max(max, (a.receivedNanos() - previous) / 1_000_000);
       }
     }
     return max;

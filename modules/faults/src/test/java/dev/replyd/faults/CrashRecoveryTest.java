@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.RecordingMainApp;
+import dev.replyd.testing.SmtpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,10 +37,10 @@ class CrashRecoveryTest extends DaemonHarness {
     long seed = System.nanoTime();
     Random random = new Random(seed);
     Path root = storageRoot();
-    Path config = ReplydProcess.writeConfig(dir, root, app, "processor.threads = 4");
-    daemon = new ReplydProcess(config);
-    ReplyAddressCodec codec = new ReplyAddressCodec("reply", ReplydProcess.REPLY_DOMAIN, List.of("i"),
-        List.of(ReplydProcess.KEY.getBytes(StandardCharsets.UTF_8)));
+    Path config = DaemonHarness.writeConfig(dir, root, app, "processor.threads = 4");
+    daemon = new DaemonProcess(config);
+    ReplyAddressCodec codec = new ReplyAddressCodec("reply", DaemonHarness.REPLY_DOMAIN, List.of("i"),
+        List.of(DaemonHarness.KEY.getBytes(StandardCharsets.UTF_8)));
     LoadClient client = new LoadClient(codec, () -> daemon.smtpPort, messages, sessions, Duration.ofMinutes(5));
 
     // when: the daemon is killed each time the acknowledged count passes a random threshold
@@ -63,7 +66,7 @@ class CrashRecoveryTest extends DaemonHarness {
       Thread.sleep(random.nextInt(100));
       daemon.kill9();
       killed++;
-      daemon = new ReplydProcess(config);
+      daemon = new DaemonProcess(config);
     }
     load.join(Duration.ofMinutes(10).toMillis());
     assertThat(load.isAlive()).as("load client finished").isFalse();
@@ -73,16 +76,16 @@ class CrashRecoveryTest extends DaemonHarness {
     Set<Long> acked = Set.copyOf(client.acknowledged);
     long deadline = System.nanoTime() + Duration.ofMinutes(Soak.ON ? 10 : 3).toNanos();
     while (System.nanoTime() < deadline
-        && !(app.postsPerThread().keySet().containsAll(acked)
+        && !(app.acceptedPerThread().keySet().containsAll(acked)
             && StoredFiles.count(root, MaildirLayout.NEW) == 0 && StoredFiles.count(root, MaildirLayout.CUR) == 0)) {
       Thread.sleep(200);
     }
-    Map<Long, Integer> posted = app.postsPerThread();
+    Map<Long, Integer> posted = app.acceptedPerThread();
     Map<Long, Integer> success = StoredFiles.loadMessages(root, MaildirLayout.SUCCESS);
     Set<Long> lost = acked.stream().filter(n -> !posted.containsKey(n) || success.getOrDefault(n, 0) != 1)
         .collect(Collectors.toSet());
-    long deliveryIds = app.posts.stream().map(MainApp.Post::deliveryId).distinct().count();
-    long duplicatePosts = app.posts.size() - deliveryIds;
+    long deliveryIds = app.accepted().stream().map(RecordingMainApp.Request::deliveryId).distinct().count();
+    long duplicatePosts = app.accepted().size() - deliveryIds;
     long deliveredWithout250 = posted.keySet().stream().filter(n -> !acked.contains(n)).count();
     Soak.report("crash", "seed=" + seed + " kills=" + killed + " sessions=" + sessions + " sent=" + client.sent.size()
         + " acknowledged=" + acked.size() + " delivered=" + acked.stream().filter(posted::containsKey).count()
@@ -100,7 +103,7 @@ class CrashRecoveryTest extends DaemonHarness {
         .doesNotContainAnyElementsOf(acked);
     assertThat(StoredFiles.count(root, MaildirLayout.TMP)).as("partial files in tmp/").isLessThanOrEqualTo(kills * sessions);
     assertThat(StoredFiles.count(root, MaildirLayout.FAILURE)).as("files in failure/").isZero();
-    assertThat(app.badSignatures.get()).isZero();
+    assertThat(app.answeredWith(401)).isZero();
     assertThat(daemon.stop(Duration.ofSeconds(30))).as("exit status after SIGTERM; log:\n%s", daemon.log()).isZero();
   }
 
@@ -108,10 +111,10 @@ class CrashRecoveryTest extends DaemonHarness {
   void aPartialDeliveryCutBySigkillIsRemovedFromTmpAtRestart() throws Exception {
     // given: a transaction half-way through DATA
     Path root = storageRoot();
-    Path config = ReplydProcess.writeConfig(dir, root, app, "");
-    daemon = new ReplydProcess(config);
-    ReplyAddressCodec codec = new ReplyAddressCodec("reply", ReplydProcess.REPLY_DOMAIN, List.of("i"),
-        List.of(ReplydProcess.KEY.getBytes(StandardCharsets.UTF_8)));
+    Path config = DaemonHarness.writeConfig(dir, root, app, "");
+    daemon = new DaemonProcess(config);
+    ReplyAddressCodec codec = new ReplyAddressCodec("reply", DaemonHarness.REPLY_DOMAIN, List.of("i"),
+        List.of(DaemonHarness.KEY.getBytes(StandardCharsets.UTF_8)));
     try (SmtpClient client = new SmtpClient(daemon.smtpPort, 10_000)) {
       client.send("EHLO client.test");
       client.send("MAIL FROM:<sender@client.test>");
@@ -127,7 +130,7 @@ class CrashRecoveryTest extends DaemonHarness {
       // when
       daemon.kill9();
     }
-    daemon = new ReplydProcess(config);
+    daemon = new DaemonProcess(config);
 
     // then
     assertThat(StoredFiles.messages(root, MaildirLayout.TMP)).as("tmp/ after restart").isEmpty();

@@ -1,13 +1,21 @@
 package dev.replyd.faults;
 
+import dev.replyd.address.ReplyAddressCodec;
+import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.RecordingMainApp;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DaemonHarness - the given-block of the tests that run replyd as a child process: a temporary
- * directory (config in it, storage under {@code var/}), a {@link MainApp} answering 200, and the
+ * directory (config in it, storage under {@code var/}), a {@link RecordingMainApp} answering 200, and the
  * daemon field the test fills; after each test the daemon is killed if still running and the main
  * app stopped.
  *
@@ -15,13 +23,46 @@ import org.junit.jupiter.api.io.TempDir;
  * test thread restarts it.
  */
 abstract class DaemonHarness {
+  static final String KEY = "faults test address key 0123456789abcdef";
+  static final String HOSTNAME = "tracker.test";
+  static final String REPLY_DOMAIN = "reply.tracker.test";
+  static final String SECRET = "faults-test-callback-secret-0123";
+
+  /** The reply-address codec of the child daemon's key. */
+  static ReplyAddressCodec codec() {
+    return new ReplyAddressCodec("reply", REPLY_DOMAIN, List.of("i", "p", "c", "d"),
+        List.of(KEY.getBytes(StandardCharsets.UTF_8)));
+  }
+
   @TempDir Path dir;
-  MainApp app;
-  volatile ReplydProcess daemon;
+  RecordingMainApp app;
+  volatile DaemonProcess daemon;
+
+  /**
+   * Writes (atomically) a daemon configuration for {@code root}, posting to {@code app}, with
+   * {@code extra} HOCON lines appended inside {@code replyd { }} (later keys win).
+   */
+  static Path writeConfig(Path dir, Path root, RecordingMainApp app, String extra) throws IOException {
+    String conf = "replyd {\n"
+        + "  hostname = " + HOSTNAME + "\n"
+        + "  address.keys = [\"" + KEY + "\"]\n"
+        + "  smtp { bind = 127.0.0.1, port = 0 }\n"
+        + "  metrics { bind = 127.0.0.1, port = 0 }\n"
+        + "  storage { root = \"" + root + "\", min-free = 1MiB }\n"
+        + "  processor.threads = 2\n"
+        + "  callback { url = \"" + app.url() + "\", secret = \"" + SECRET + "\", timeout = 5s }\n"
+        + "  shutdown.grace = 5s\n"
+        + extra + "\n"
+        + "}\n";
+    Path file = dir.resolve("replyd.conf");
+    Path tmp = dir.resolve("replyd.conf.new");
+    Files.writeString(tmp, conf);
+    return Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
 
   @BeforeEach
   void startMainApp() throws Exception {
-    app = MainApp.start();
+    app = RecordingMainApp.start(SECRET.getBytes(StandardCharsets.UTF_8));
   }
 
   @AfterEach

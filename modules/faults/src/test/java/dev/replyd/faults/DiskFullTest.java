@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.SmtpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +23,9 @@ class DiskFullTest extends DaemonHarness {
   void belowMinFreeMailIsRefusedWith452AtMailFromAndFlowsAgainWhenSpaceReturns() throws Exception {
     // given: a threshold no disk meets
     Path root = storageRoot();
-    Path config = ReplydProcess.writeConfig(dir, root, app, "storage.min-free = 1PiB");
-    daemon = new ReplydProcess(config);
-    String rcpt = ReplydSmtp.codec(ReplydSmtp.KEY).mint(new ReplyToken("i", 1, 2));
+    Path config = DaemonHarness.writeConfig(dir, root, app, "storage.min-free = 1PiB");
+    daemon = new DaemonProcess(config);
+    String rcpt = DaemonHarness.codec().mint(new ReplyToken("i", 1, 2));
     int attempts = Soak.size(20, 500);
     int refused = 0;
 
@@ -54,7 +56,7 @@ class DiskFullTest extends DaemonHarness {
     assertThat(readyWhileFull).startsWith("503").contains("storage.min-free");
 
     // when: space "returns" (threshold lowered) and the daemon is told
-    ReplydProcess.writeConfig(dir, root, app, "storage.min-free = 1MiB");
+    DaemonHarness.writeConfig(dir, root, app, "storage.min-free = 1MiB");
     daemon.signal("HUP");
     String reload = daemon.awaitLog("reloaded", Duration.ofSeconds(20));
     String afterHup;
@@ -66,14 +68,14 @@ class DiskFullTest extends DaemonHarness {
       // storage.min-free needs a restart (the reload line says so): SIGTERM, then start again.
       assertThat(reload).contains("needs a restart").contains("storage");
       assertThat(daemon.stop(Duration.ofSeconds(30))).isZero();
-      daemon = new ReplydProcess(config);
+      daemon = new DaemonProcess(config);
     }
     int accepted = 0;
     for (int i = 0; i < attempts; i++) {
       try (SmtpClient client = new SmtpClient(daemon.smtpPort, 10_000)) {
         client.send("EHLO client.test");
         client.send("MAIL FROM:<sender@client.test>");
-        client.send("RCPT TO:<" + ReplydSmtp.codec(ReplydSmtp.KEY).mint(new ReplyToken("i", 100 + i, 2)) + ">");
+        client.send("RCPT TO:<" + DaemonHarness.codec().mint(new ReplyToken("i", 100 + i, 2)) + ">");
         client.send("DATA");
         client.write(LoadClient.body(100 + i));
         if (client.send(".").startsWith("250 2.0.0")) {
@@ -82,7 +84,7 @@ class DiskFullTest extends DaemonHarness {
       }
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (app.postsPerThread().size() < accepted && System.nanoTime() < deadline) {
+    while (app.acceptedPerThread().size() < accepted && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
 
@@ -90,9 +92,9 @@ class DiskFullTest extends DaemonHarness {
     Soak.report("disk-full", "attempts while full=" + attempts + " refused with 452 4.3.1=" + refused
         + " /readyz while full: " + readyWhileFull.replace('\n', ' ') + "; SIGHUP applied min-free: " + afterHup.startsWith("250")
         + " (" + reload.replaceAll(".*reloaded", "reloaded") + "); after recovery sent=" + attempts + " acknowledged=" + accepted
-        + " delivered=" + app.postsPerThread().size() + " lost=" + (accepted - app.postsPerThread().size()));
+        + " delivered=" + app.acceptedPerThread().size() + " lost=" + (accepted - app.acceptedPerThread().size()));
     assertThat(accepted).isEqualTo(attempts);
-    assertThat(app.postsPerThread()).hasSize(accepted);
+    assertThat(app.acceptedPerThread()).hasSize(accepted);
     assertThat(daemon.http("/readyz")).startsWith("200");
   }
 
@@ -100,8 +102,8 @@ class DiskFullTest extends DaemonHarness {
   void aWriteErrorDuringDataIs451AndLeavesNothingHalfWritten() throws Exception {
     // given: files may not grow beyond 256 KiB (RLIMIT_FSIZE), so a large message fails mid-write
     Path root = storageRoot();
-    daemon = ReplydProcess.withFileSizeLimit(ReplydProcess.writeConfig(dir, root, app, ""), 256);
-    String rcpt = ReplydSmtp.codec(ReplydSmtp.KEY).mint(new ReplyToken("i", 1, 2));
+    daemon = DaemonProcess.withFileSizeLimit(DaemonHarness.writeConfig(dir, root, app, ""), 256);
+    String rcpt = DaemonHarness.codec().mint(new ReplyToken("i", 1, 2));
     String line = "A reply line long enough to fill the file quickly, again and again and again.\r\n";
     String large = LoadClient.body(1) + line.repeat((512 << 10) / line.length());
     int attempts = Soak.size(5, 50);

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.RecordingMainApp;
+import dev.replyd.testing.SmtpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,10 +25,10 @@ class InternationalMailEndToEndTest extends DaemonHarness {
   void utf8SenderChunkedMessageAndRepeatedRecipientAreEachPostedOnceWithUnicodeIntact() throws Exception {
     // given
     Path root = storageRoot();
-    daemon = new ReplydProcess(ReplydProcess.writeConfig(dir, root, app, ""));
-    String utf8Reply = ReplydSmtp.codec(ReplydSmtp.KEY).mint(new ReplyToken("i", 701, 1));
-    String chunkedReply = ReplydSmtp.codec(ReplydSmtp.KEY).mint(new ReplyToken("i", 702, 1));
-    String repeatedReply = ReplydSmtp.codec(ReplydSmtp.KEY).mint(new ReplyToken("i", 703, 1));
+    daemon = new DaemonProcess(DaemonHarness.writeConfig(dir, root, app, ""));
+    String utf8Reply = DaemonHarness.codec().mint(new ReplyToken("i", 701, 1));
+    String chunkedReply = DaemonHarness.codec().mint(new ReplyToken("i", 702, 1));
+    String repeatedReply = DaemonHarness.codec().mint(new ReplyToken("i", 703, 1));
     try (SmtpClient client = new SmtpClient(daemon.smtpPort, 30_000)) {
       assertThat(client.send("EHLO client.test")).contains("SMTPUTF8", "CHUNKING");
 
@@ -67,22 +70,22 @@ class InternationalMailEndToEndTest extends DaemonHarness {
       Thread.sleep(100);
     }
     assertThat(StoredFiles.count(root, MaildirLayout.SUCCESS)).as(StoredFiles.summary(root)).isEqualTo(3);
-    Map<Long, Integer> perThread = app.postsPerThread();
+    Map<Long, Integer> perThread = app.acceptedPerThread();
     assertThat(perThread).containsExactlyInAnyOrderEntriesOf(Map.of(701L, 1, 702L, 1, 703L, 1));
-    MainApp.Post utf8 = post(701);
-    assertThat(utf8.payload().path("from").path("address").asText()).isEqualTo("josé@correo.example");
-    assertThat(utf8.payload().path("from").path("name").asText()).isEqualTo("José Müller");
-    assertThat(utf8.payload().path("subject").asText()).isEqualTo("Re: Grüße ✓");
-    assertThat(utf8.payload().path("envelope").path("mail_from").asText()).isEqualTo("josé@correo.example");
+    RecordingMainApp.Request utf8 = post(701);
+    assertThat(utf8.json().path("from").path("address").asText()).isEqualTo("josé@correo.example");
+    assertThat(utf8.json().path("from").path("name").asText()).isEqualTo("José Müller");
+    assertThat(utf8.json().path("subject").asText()).isEqualTo("Re: Grüße ✓");
+    assertThat(utf8.json().path("envelope").path("mail_from").asText()).isEqualTo("josé@correo.example");
     assertThat(utf8.text()).contains("Danke schön, das hat geholfen.");
-    MainApp.Post chunked = post(702);
-    assertThat(chunked.payload().path("subject").asText()).isEqualTo("chunked reply");
+    RecordingMainApp.Request chunked = post(702);
+    assertThat(chunked.json().path("subject").asText()).isEqualTo("chunked reply");
     assertThat(chunked.text()).contains("Fixed in the next build.");
     assertThat(post(703).text()).contains("Only once.");
   }
 
-  private MainApp.Post post(long thread) {
-    List<MainApp.Post> matching = app.posts.stream().filter(p -> p.thread() == thread).toList();
+  private RecordingMainApp.Request post(long thread) {
+    List<RecordingMainApp.Request> matching = app.accepted().stream().filter(p -> p.thread() == thread).toList();
     assertThat(matching).hasSize(1);
     return matching.get(0);
   }

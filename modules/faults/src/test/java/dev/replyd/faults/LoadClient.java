@@ -2,6 +2,7 @@ package dev.replyd.faults;
 
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
+import dev.replyd.testing.SmtpClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -10,8 +10,8 @@ import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
 import dev.replyd.processor.Processor;
 import dev.replyd.processor.ProcessorSettings;
+import dev.replyd.testing.RecordingMainApp;
 import java.io.ByteArrayInputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,19 +45,19 @@ class MimeFuzzTest {
   static final int THREADS = 2;
 
   @TempDir Path root;
-  MainApp app;
+  RecordingMainApp app;
   Maildir maildir;
   Processor processor;
   LogCapture log;
-  final ReplyAddressCodec codec = ReplydSmtp.codec(ReplydSmtp.KEY);
+  final ReplyAddressCodec codec = DaemonHarness.codec();
   final Map<String, String> caseOf = new LinkedHashMap<>();
 
   @BeforeEach
   void start() throws Exception {
-    app = MainApp.start();
+    app = RecordingMainApp.start(DaemonHarness.SECRET.getBytes(StandardCharsets.UTF_8));
     maildir = Maildir.open(root);
     log = LogCapture.open();
-    ProcessorSettings defaults = ProcessorSettings.defaults(URI.create(app.url()), MainApp.SECRET.getBytes(StandardCharsets.UTF_8));
+    ProcessorSettings defaults = ProcessorSettings.defaults(app.url(), DaemonHarness.SECRET.getBytes(StandardCharsets.UTF_8));
     ProcessorSettings settings = new ProcessorSettings(THREADS, defaults.callbackUrl(), defaults.callbackSecret(),
         Duration.ofSeconds(10), Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofSeconds(2),
         defaults.maxAttachmentBytes(), defaults.maxMessageBytes(), Duration.ofSeconds(1), defaults.retention());

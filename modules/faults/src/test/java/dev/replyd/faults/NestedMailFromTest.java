@@ -3,6 +3,8 @@ package dev.replyd.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.smtp.TestServer;
+import dev.replyd.testing.SmtpClient;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +19,7 @@ class NestedMailFromTest {
 
   @Test
   void aRefusedNestedMailFromLeavesTheTransactionInProgressAlone() throws Exception {
-    try (ReplydSmtp smtp = ReplydSmtp.start(root, s -> s);
+    try (TestServer smtp = TestServer.start(root, s -> s);
          SmtpClient client = new SmtpClient(smtp.port(), 10_000)) {
       // given: a transaction with one recipient
       client.send("EHLO client.test");

@@ -2,6 +2,7 @@ package dev.replyd.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replyd.testing.SmtpClient;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class OpenRelayTest extends SmtpHarness {
   List<String> relayAttempts() {
-    String domain = ReplydProcess.REPLY_DOMAIN;
+    String domain = DaemonHarness.REPLY_DOMAIN;
     String token = smtp.replyAddress(1, 5);
     String tokenLocal = token.substring(0, token.indexOf('@'));
     return List.of(
@@ -72,6 +73,6 @@ class OpenRelayTest extends SmtpHarness {
       assertThat(client.send("DATA")).startsWith("554");
       assertThat(client.send("RCPT TO:<" + smtp.replyAddress(1, 5) + ">")).as("the genuine address still works").startsWith("250");
     }
-    assertThat(smtp.storedFiles()).isZero();
+    assertThat(smtp.newFiles().size() + smtp.tmpFiles().size()).isZero();
   }
 }

@@ -9,6 +9,9 @@ import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
 import dev.replyd.processor.Processor;
 import dev.replyd.processor.ProcessorSettings;
+import dev.replyd.smtp.TestServer;
+import dev.replyd.testing.RecordingMainApp;
+import dev.replyd.testing.SmtpClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +49,7 @@ class SlowPeersTest {
   @Test
   void slowDripSilentAndIdleClientsAreCutOffWhileANormalClientStaysFast() throws Exception {
     int idle = Soak.size(200, 1_000);
-    try (ReplydSmtp smtp = ReplydSmtp.start(root, s -> s.withTimeouts(IDLE, SESSION).withConnectionLimits(idle + 100, idle + 100))) {
+    try (TestServer smtp = TestServer.start(root, s -> s.withTimeouts(IDLE, SESSION).withConnectionLimits(idle + 100, idle + 100))) {
       // given: the normal client's latency on a quiet server
       long[] quiet = normalClientLatencies(smtp, 20);
 
@@ -133,7 +136,7 @@ class SlowPeersTest {
     // given: a "main app" that accepts connections and never reads or answers
     List<Socket> held = new CopyOnWriteArrayList<>();
     try (ServerSocket tarpit = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-         MainApp app = MainApp.start()) {
+         RecordingMainApp app = RecordingMainApp.start(DaemonHarness.SECRET.getBytes(StandardCharsets.UTF_8))) {
       Thread acceptor = started("tarpit", () -> {
         while (!tarpit.isClosed()) {
           try {
@@ -144,9 +147,9 @@ class SlowPeersTest {
         }
       });
       Maildir maildir = Maildir.open(root);
-      ReplyAddressCodec codec = ReplydSmtp.codec(ReplydSmtp.KEY);
+      ReplyAddressCodec codec = DaemonHarness.codec();
       ProcessorSettings d = ProcessorSettings.defaults(URI.create("http://127.0.0.1:" + tarpit.getLocalPort() + "/hooks"),
-          MainApp.SECRET.getBytes(StandardCharsets.UTF_8));
+          DaemonHarness.SECRET.getBytes(StandardCharsets.UTF_8));
       Duration timeout = Duration.ofSeconds(2);
       ProcessorSettings settings = new ProcessorSettings(2, d.callbackUrl(), d.callbackSecret(), timeout, Duration.ofMinutes(5),
           Duration.ofSeconds(1), Duration.ofSeconds(2), d.maxAttachmentBytes(), d.maxMessageBytes(), Duration.ofSeconds(1), d.retention());
@@ -174,19 +177,19 @@ class SlowPeersTest {
         int filedWhileHung = StoredFiles.count(root, MaildirLayout.SUCCESS) + StoredFiles.count(root, MaildirLayout.FAILURE);
 
         // then: each attempt was cut by the timeout and deferred, not stuck; the main app back → delivered
-        processor.reloadCallback(URI.create(app.url()), MainApp.SECRET.getBytes(StandardCharsets.UTF_8));
+        processor.reloadCallback(app.url(), DaemonHarness.SECRET.getBytes(StandardCharsets.UTF_8));
         deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (StoredFiles.count(root, MaildirLayout.SUCCESS) < messages && System.nanoTime() < deadline) {
           Thread.sleep(50);
         }
         Soak.report("stuck-main-app", "messages=" + messages + " callback.timeout=" + timeout + " attempts (connections held by the tarpit)="
             + connections + " after " + attemptsMs + " ms; after recovery delivered="
-            + app.postsPerThread().size() + " success files=" + StoredFiles.count(root, MaildirLayout.SUCCESS)
-            + " duplicates=" + (app.posts.size() - app.postsPerThread().size()));
+            + app.acceptedPerThread().size() + " success files=" + StoredFiles.count(root, MaildirLayout.SUCCESS)
+            + " duplicates=" + (app.accepted().size() - app.acceptedPerThread().size()));
         assertThat(connections).as("attempts on the hung main app").isGreaterThanOrEqualTo(attempts);
         assertThat(filedWhileHung).as("nothing filed while the main app hung").isZero();
         assertThat(StoredFiles.count(root, MaildirLayout.SUCCESS)).isEqualTo(messages);
-        assertThat(app.postsPerThread()).hasSize(messages);
+        assertThat(app.acceptedPerThread()).hasSize(messages);
       } finally {
         processor.stop(Duration.ofSeconds(10));
         tarpit.close();
@@ -264,7 +267,7 @@ class SlowPeersTest {
   }
 
   /** Connect-to-greeting times (ns) of {@code n} normal sessions, each also delivering one message. */
-  static long[] normalClientLatencies(ReplydSmtp smtp, int n) throws Exception {
+  static long[] normalClientLatencies(TestServer smtp, int n) throws Exception {
     long[] nanos = new long[n];
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();

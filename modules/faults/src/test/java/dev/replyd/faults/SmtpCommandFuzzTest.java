@@ -3,6 +3,8 @@ package dev.replyd.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.smtp.TestServer;
+import dev.replyd.testing.SmtpClient;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +51,7 @@ class SmtpCommandFuzzTest {
   private static final AtomicLong smugglingTried = new AtomicLong();
 
   TempTree dir;
-  ReplydSmtp smtp;
+  TestServer smtp;
   LogCapture log;
   final Set<String> acknowledgedIds = new HashSet<>();
   /** Queue id of each file already read from new/ (files never change once there). */
@@ -59,7 +61,7 @@ class SmtpCommandFuzzTest {
   void start() throws IOException {
     dir = new TempTree("replyd-fuzz");
     log = LogCapture.open();
-    smtp = ReplydSmtp.start(dir.path, s -> s.withMaxErrors(Integer.MAX_VALUE).withLimits(64 * 1024, 50));
+    smtp = TestServer.start(dir.path, s -> s.withMaxErrors(Integer.MAX_VALUE).withLimits(64 * 1024, 50));
   }
 
   @AfterProperty

@@ -1,5 +1,6 @@
 package dev.replyd.faults;
 
+import dev.replyd.smtp.TestServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,11 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 abstract class SmtpHarness {
   @TempDir Path root;
-  ReplydSmtp smtp;
+  TestServer smtp;
 
   @BeforeEach
   void startSmtp() throws Exception {
-    smtp = ReplydSmtp.start(root, s -> s.withMaxErrors(Integer.MAX_VALUE));
+    smtp = TestServer.start(root, s -> s.withMaxErrors(Integer.MAX_VALUE));
   }
 
   @AfterEach

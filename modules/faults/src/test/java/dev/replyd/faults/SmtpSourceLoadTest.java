@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.RecordingMainApp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +33,9 @@ class SmtpSourceLoadTest extends DaemonHarness {
     Path root = storageRoot();
     // smtp-source opens a new connection per message from 127.0.0.1; the default per-IP limit (20)
     // counts connections the client has just closed, so 20 sessions would sometimes get 421 4.7.0.
-    daemon = new ReplydProcess(ReplydProcess.writeConfig(dir, root, app,
+    daemon = new DaemonProcess(DaemonHarness.writeConfig(dir, root, app,
         "processor.threads = 4\n  smtp { max-connections = 400, max-connections-per-ip = 200 }"));
-    String rcpt = ReplydSmtp.codec(ReplydSmtp.KEY).mint(new ReplyToken("i", 77, 5));
+    String rcpt = DaemonHarness.codec().mint(new ReplyToken("i", 77, 5));
 
     // when
     long t0 = System.nanoTime();
@@ -51,10 +53,10 @@ class SmtpSourceLoadTest extends DaemonHarness {
     }
 
     // then
-    long deliveries = app.posts.stream().map(MainApp.Post::deliveryId).distinct().count();
+    long deliveries = app.accepted().stream().map(RecordingMainApp.Request::deliveryId).distinct().count();
     Soak.report("smtp-source", "sessions=" + sessions + " sent=" + messages + " in " + sendMs + " ms, exit="
         + (done ? source.exitValue() : "(timeout)") + " delivered=" + deliveries + " duplicate-posts="
-        + (app.posts.size() - deliveries) + " files: " + StoredFiles.summary(root) + (output.isBlank() ? "" : "; output: " + output.trim()));
+        + (app.accepted().size() - deliveries) + " files: " + StoredFiles.summary(root) + (output.isBlank() ? "" : "; output: " + output.trim()));
     assertThat(done).as("smtp-source finished").isTrue();
     assertThat(source.exitValue()).as("smtp-source exit status; output: %s", output).isZero();
     assertThat(output).as("smtp-source output (it reports every refused reply)").isBlank();

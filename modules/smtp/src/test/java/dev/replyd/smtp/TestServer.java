@@ -16,20 +16,24 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
- * A real replyd SMTP server on 127.0.0.1 with an ephemeral port and a Maildir under a test directory,
- * with fixed test keys. Closing it stops the server (threads and port released).
+ * A real replyd SMTP server in this JVM on 127.0.0.1 with an ephemeral port and a Maildir under a
+ * test directory, with fixed test keys: the one in-process server of the tests (published in this
+ * module's test-jar for the fault tests, which need thousands of sessions: a child JVM per case would
+ * be too slow). Closing it stops the server (threads and port released).
+ *
+ * <p>Thread-safety: immutable after start; the server itself is thread-safe.
  */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
 
-    static final String HOSTNAME = "tracker.test";
-    static final String REPLY_DOMAIN = "reply.tracker.test";
-    static final byte[] KEY = "replyd-smtp-test-key-0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    public static final String HOSTNAME = "tracker.test";
+    public static final String REPLY_DOMAIN = "reply.tracker.test";
+    public static final byte[] KEY = "replyd-smtp-test-key-0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-    final Path root;
-    final Maildir maildir;
-    final ReplyAddressCodec codec;
-    final SmtpServer server;
-    final SmtpSettings settings;
+    public final Path root;
+    public final Maildir maildir;
+    public final ReplyAddressCodec codec;
+    public final SmtpServer server;
+    public final SmtpSettings settings;
 
     private TestServer(Path root, Maildir maildir, ReplyAddressCodec codec, SmtpSettings settings, SmtpServer server) {
         this.root = root;
@@ -39,44 +43,49 @@ final class TestServer implements AutoCloseable {
         this.server = server;
     }
 
-    static ReplyAddressCodec codec() {
-        return new ReplyAddressCodec("reply", REPLY_DOMAIN, List.of("i", "p", "c", "d"), List.of(KEY));
+    public static ReplyAddressCodec codec() {
+        return codec(KEY);
     }
 
-    static SmtpSettings settings() {
+    /** The codec of this server's address format with another key (an address from another installation). */
+    public static ReplyAddressCodec codec(byte[] key) {
+        return new ReplyAddressCodec("reply", REPLY_DOMAIN, List.of("i", "p", "c", "d"), List.of(key));
+    }
+
+    public static SmtpSettings settings() {
         return SmtpSettings.defaults(HOSTNAME, REPLY_DOMAIN)
                 .withBind(new InetSocketAddress("127.0.0.1", 0))
                 .withMinFreeBytes(0);
     }
 
-    static TestServer start(Path root) throws IOException {
+    public static TestServer start(Path root) throws IOException {
         return start(root, UnaryOperator.identity());
     }
 
-    static TestServer start(Path root, UnaryOperator<SmtpSettings> customize) throws IOException {
+    public static TestServer start(Path root, UnaryOperator<SmtpSettings> customize) throws IOException {
         Maildir maildir = Maildir.open(root);
         ReplyAddressCodec codec = codec();
         SmtpSettings settings = customize.apply(settings());
         return new TestServer(root, maildir, codec, settings, SmtpServer.start(settings, codec, maildir));
     }
 
-    int port() {
+    public int port() {
         return server.address().getPort();
     }
 
-    String replyAddress(long thread, long user) {
+    public String replyAddress(long thread, long user) {
         return codec.mint(new ReplyToken("i", thread, user));
     }
 
-    List<Path> newFiles() {
+    public List<Path> newFiles() {
         return list(MaildirLayout.NEW);
     }
 
-    List<Path> tmpFiles() {
+    public List<Path> tmpFiles() {
         return list(MaildirLayout.TMP);
     }
 
-    String read(Path file) {
+    public String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
@@ -85,7 +94,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** The single file in new/ (fails when there are none or several). */
-    String onlyMessage() {
+    public String onlyMessage() {
         List<Path> files = newFiles();
         if (files.size() != 1) {
             throw new AssertionError("expected exactly one file in new/, found " + files);
@@ -101,7 +110,7 @@ final class TestServer implements AutoCloseable {
         }
     }
 
-    void stop(Duration grace) {
+    public void stop(Duration grace) {
         server.stop(grace);
     }
 

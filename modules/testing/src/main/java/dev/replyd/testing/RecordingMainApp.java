@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RecordingMainApp implements AutoCloseable {
   public static final String PATH = "/hooks/replyd";
+  private static final Response BAD_SIGNATURE = new Response(401, Map.of(), "{\"error\":\"bad signature\"}");
 
   /** A scripted answer: status, headers, body, and how long to wait before sending it. */
   public record Response(int status, Map<String, String> headers, String body, long delayMs) {
@@ -68,6 +69,11 @@ public final class RecordingMainApp implements AutoCloseable {
       } catch (IOException e) {
         throw new AssertionError("callback body is not JSON: " + new String(body, StandardCharsets.UTF_8), e);
       }
+    }
+
+    /** The body as UTF-8 text. */
+    public String bodyText() {
+      return new String(body, StandardCharsets.UTF_8);
     }
 
     /** The payload's {@code address.thread}, or -1 if it has none. */
@@ -123,8 +129,9 @@ public final class RecordingMainApp implements AutoCloseable {
   }
 
   /** Every signed request gets {@code response} until {@link #answerOk()}. */
-  public void answerAlways(Response response) {
+  public RecordingMainApp answerAlways(Response response) {
     always = response;
+    return this;
   }
 
   /** Forgets the scripted responses not used yet: from now on every request gets 200. */
@@ -201,7 +208,7 @@ public final class RecordingMainApp implements AutoCloseable {
       boolean valid = signature != null
           && WebhookSignature.verify(secret, signature, body, System.currentTimeMillis() / 1000, 300);
       Response fixed = always;
-      Response response = !valid ? new Response(401, Map.of(), "bad signature") : fixed != null ? fixed : script.poll();
+      Response response = !valid ? BAD_SIGNATURE : fixed != null ? fixed : script.poll();
       if (response == null) {
         response = Response.of(200);
       }

@@ -1,4 +1,4 @@
-package dev.replyd.faults;
+package dev.replyd.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -7,11 +7,10 @@ import java.io.InputStreamReader;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,20 +20,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * ReplydProcess - {@code replyd run} as a real child JVM (the test classpath, logging set by
- * {@code daemon-logback.xml}), so a test can SIGKILL it, signal it and start it again on the same
- * storage, as systemd would.
+ * DaemonProcess - {@code replyd run} as a real child JVM (the test classpath), with its output
+ * captured, so a test can SIGKILL it, signal it and start it again on the same storage, as systemd
+ * would. The one child-process harness of the project's tests.
  *
  * <p>Contract: the constructor returns once the daemon logged {@code serving: smtp HOST:PORT ...
- * metrics HOST:PORT} (SMTP and metrics on port 0: each start gets new ports) and fails with the
- * whole log if it never does. {@link #close()} kills a process still running.
+ * metrics HOST:PORT} (configure SMTP and metrics on port 0: each start gets new ports) and fails
+ * with the whole log if it never does. Logging: if the test classpath holds
+ * {@code daemon-logback.xml}, the child logs by it; otherwise by the daemon's own configuration.
+ * {@link #close()} kills a process still running; a shutdown hook kills it if the test JVM ends
+ * first.
  *
  * <p>Thread-safety: the log may be read from any thread; control methods from the test thread.
  */
-final class ReplydProcess implements AutoCloseable {
-  static final String KEY = "faults test address key 0123456789abcdef";
-  static final String HOSTNAME = "tracker.test";
-  static final String REPLY_DOMAIN = "reply.tracker.test";
+public final class DaemonProcess implements AutoCloseable {
   private static final Pattern SERVING = Pattern.compile("serving: smtp ([0-9.]+):(\\d+).*metrics ([0-9.]+):(\\d+)");
 
   private final Process process;
@@ -42,10 +41,10 @@ final class ReplydProcess implements AutoCloseable {
   private final Thread killOnExit;
   private final List<String> log = new CopyOnWriteArrayList<>();
   private final Thread reader;
-  final int smtpPort;
-  final int metricsPort;
+  public final int smtpPort;
+  public final int metricsPort;
 
-  ReplydProcess(Path config) throws Exception {
+  public DaemonProcess(Path config) throws Exception {
     this(config, List.of());
   }
 
@@ -54,16 +53,19 @@ final class ReplydProcess implements AutoCloseable {
    * {@code kibibytes}: writing past it fails with EFBIG (the JVM ignores SIGXFSZ), a real write
    * error in the middle of a message file.
    */
-  static ReplydProcess withFileSizeLimit(Path config, int kibibytes) throws Exception {
-    return new ReplydProcess(config, List.of("sh", "-c", "ulimit -f " + kibibytes + " && exec \"$@\"", "sh"));
+  public static DaemonProcess withFileSizeLimit(Path config, int kibibytes) throws Exception {
+    return new DaemonProcess(config, List.of("sh", "-c", "ulimit -f " + kibibytes + " && exec \"$@\"", "sh"));
   }
 
-  private ReplydProcess(Path config, List<String> wrapper) throws Exception {
+  private DaemonProcess(Path config, List<String> wrapper) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(wrapper);
-    command.addAll(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Dlogback.configurationFile=" + resource("daemon-logback.xml"),
-        "-cp", System.getProperty("java.class.path"),
+    command.addAll(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dfile.encoding=UTF-8"));
+    String logging = resource("daemon-logback.xml");
+    if (logging != null) {
+      command.add("-Dlogback.configurationFile=" + logging);
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
         "dev.replyd.daemon.Main", "run", "--config", config.toString()));
     process = new ProcessBuilder(command).redirectErrorStream(true).start();
     Process started = process;
@@ -88,38 +90,21 @@ final class ReplydProcess implements AutoCloseable {
     metricsPort = Integer.parseInt(m.group(4));
   }
 
-  /**
-   * Writes (atomically) a daemon configuration for {@code root}, posting to {@code app}, with
-   * {@code extra} HOCON lines appended inside {@code replyd { }} (later keys win).
-   */
-  static Path writeConfig(Path dir, Path root, MainApp app, String extra) throws IOException {
-    String conf = "replyd {\n"
-        + "  hostname = " + HOSTNAME + "\n"
-        + "  address.keys = [\"" + KEY + "\"]\n"
-        + "  smtp { bind = 127.0.0.1, port = 0 }\n"
-        + "  metrics { bind = 127.0.0.1, port = 0 }\n"
-        + "  storage { root = \"" + root + "\", min-free = 1MiB }\n"
-        + "  processor.threads = 2\n"
-        + "  callback { url = \"" + app.url() + "\", secret = \"" + MainApp.SECRET + "\", timeout = 5s }\n"
-        + "  shutdown.grace = 5s\n"
-        + extra + "\n"
-        + "}\n";
-    Path file = dir.resolve("replyd.conf");
-    Path tmp = dir.resolve("replyd.conf.new");
-    Files.writeString(tmp, conf);
-    return Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
+  /** The file of a test-classpath resource, or null if there is none. */
   private static String resource(String name) {
+    URL url = Thread.currentThread().getContextClassLoader().getResource(name);
+    if (url == null) {
+      return null;
+    }
     try {
-      return Paths.get(ReplydProcess.class.getResource("/" + name).toURI()).toString();
+      return Paths.get(url.toURI()).toString();
     } catch (URISyntaxException e) {
       throw new IllegalStateException(name, e);
     }
   }
 
   /** Waits for a log line containing {@code text}, failing with the whole log if none comes. */
-  String awaitLog(String text, Duration timeout) throws InterruptedException {
+  public String awaitLog(String text, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       for (String line : log) {
@@ -136,7 +121,7 @@ final class ReplydProcess implements AutoCloseable {
   }
 
   /** GET on the metrics endpoint ({@code /metrics}, {@code /readyz}): "STATUS body". */
-  String http(String path) throws IOException {
+  public String http(String path) throws IOException {
     HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + metricsPort + path).toURL().openConnection();
     c.setConnectTimeout(5_000);
     c.setReadTimeout(5_000);
@@ -148,21 +133,21 @@ final class ReplydProcess implements AutoCloseable {
     }
   }
 
-  List<String> logLines() {
+  public List<String> logLines() {
     return List.copyOf(log);
   }
 
-  String log() {
+  public String log() {
     return String.join("\n", log);
   }
 
   /** SIGKILL, as the kernel's OOM killer or a power cut would end it: no shutdown hook runs. */
-  void kill9() throws InterruptedException {
+  public void kill9() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
-  void signal(String name) throws Exception {
+  public void signal(String name) throws Exception {
     Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
     if (kill.waitFor() != 0) {
       throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
@@ -170,8 +155,18 @@ final class ReplydProcess implements AutoCloseable {
   }
 
   /** Sends SIGTERM and waits for the exit status (null on timeout). */
-  Integer stop(Duration timeout) throws Exception {
+  public Integer stop(Duration timeout) throws Exception {
     signal("TERM");
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+  }
+
+  /** Number of log lines containing {@code text} so far. */
+  public long logCount(String text) {
+    return log.stream().filter(l -> l.contains(text)).count();
+  }
+
+  /** Waits for the process to end by itself: its exit status, or null on timeout. */
+  public Integer awaitExit(Duration timeout) throws InterruptedException {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
   }
 
