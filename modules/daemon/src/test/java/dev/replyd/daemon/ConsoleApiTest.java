@@ -45,11 +45,11 @@ class ConsoleApiTest {
       assertThat(detail.get("removed").get(0).get("text").asText()).contains("On Mon, Bob wrote:");
       assertThat(detail.get("can_redeliver").asBoolean()).isTrue();
 
-      d.mainAppStatus.set(200);
+      d.mainAppAccepts();
       HttpResponse<String> redeliver = d.api("POST", "/api/v1/deliveries/" + id + "/redeliver", null);
       assertThat(redeliver.statusCode()).as(redeliver.body()).isEqualTo(200);
-      d.await("the main app receiving the redelivered reply", Duration.ofSeconds(60), () -> d.received.size() == 1);
-      assertThat(d.received.get(0)).contains("\"delivery_id\":\"" + id + "\"", "I agree with the plan.");
+      d.await("the main app receiving the redelivered reply", Duration.ofSeconds(60), () -> d.received().size() == 1);
+      assertThat(d.received().get(0)).contains("\"delivery_id\":\"" + id + "\"", "I agree with the plan.");
       d.await("the delivery filed as success", Duration.ofSeconds(60),
           () -> "success".equals(json(get(d, "/api/v1/deliveries/" + id)).get("summary").get("state").asText()));
       d.daemon.awaitLog(id + ": requeued for redelivery from the console by API token from 127.0.0.1", Duration.ofSeconds(10));

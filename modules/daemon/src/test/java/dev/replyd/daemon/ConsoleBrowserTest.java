@@ -77,7 +77,7 @@ class ConsoleBrowserTest {
       browser.screenshot(SCREENSHOTS.resolve("delivery.png"));
 
       // Redeliver with confirmation; the main app now accepts.
-      d.mainAppStatus.set(200);
+      d.mainAppAccepts();
       browser.click("a.button[href$='/redeliver']");
       browser.awaitText("main h1", "Redeliver this reply?");
       browser.windowHeight(700);
@@ -85,8 +85,8 @@ class ConsoleBrowserTest {
       browser.click("#confirm");
       browser.awaitText("p.notice", "Requeued: replyd will post this reply to the main app again shortly.");
       browser.reloadUntil(detail, "#delivery-state", "success");
-      d.await("the main app receiving the redelivered reply", Duration.ofSeconds(90), () -> d.received.size() == 1);
-      assertThat(d.received.get(0)).contains("Confirmed: clearing the session cookie fixes it.");
+      d.await("the main app receiving the redelivered reply", Duration.ofSeconds(90), () -> d.received().size() == 1);
+      assertThat(d.received().get(0)).contains("Confirmed: clearing the session cookie fixes it.");
       browser.windowHeight(1300);
       browser.screenshot(SCREENSHOTS.resolve("delivery-redelivered.png"));
 

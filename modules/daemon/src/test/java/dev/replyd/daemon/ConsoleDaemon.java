@@ -2,12 +2,10 @@ package dev.replyd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.replyd.outbound.FakeRelay;
 import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.RecordingMainApp;
 import dev.replyd.testing.SmtpClient;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,8 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -33,9 +30,8 @@ final class ConsoleDaemon implements AutoCloseable {
   static final String RELAY_USER = "replyd";
   static final String RELAY_PASSWORD = "relay-password-s3cret";
 
-  final HttpServer mainApp;
-  final AtomicInteger mainAppStatus = new AtomicInteger(403);
-  final List<String> received = new CopyOnWriteArrayList<>();
+  /** Refuses every reply with 403 until {@link #mainAppAccepts()}. */
+  final RecordingMainApp mainApp;
   final FakeRelay relay;
   final DaemonProcess daemon;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
@@ -46,20 +42,8 @@ final class ConsoleDaemon implements AutoCloseable {
 
   /** With {@code extraConfig} (HOCON lines inside {@code replyd { }}) added. */
   ConsoleDaemon(Path dir, String extraConfig) throws Exception {
-    mainApp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
-    mainApp.createContext("/hooks/replyd", ex -> {
-      try (ex; InputStream in = ex.getRequestBody()) {
-        String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        int status = mainAppStatus.get();
-        if (status / 100 == 2) {
-          received.add(body);
-        }
-        byte[] answer = (status / 100 == 2 ? "{\"ok\":true}" : "{\"error\":\"thread is locked\"}").getBytes(StandardCharsets.UTF_8);
-        ex.sendResponseHeaders(status, answer.length);
-        ex.getResponseBody().write(answer);
-      }
-    });
-    mainApp.start();
+    mainApp = RecordingMainApp.start(SECRET.getBytes(StandardCharsets.UTF_8))
+        .answerAlways(new RecordingMainApp.Response(403, Map.of(), "{\"error\":\"thread is locked\"}"));
     relay = new FakeRelay(new FakeRelay.Behaviour(RELAY_USER, RELAY_PASSWORD, false, false, null, true));
     Path token = dir.resolve("console-token");
     Files.writeString(token, TOKEN + "\n");
@@ -70,7 +54,7 @@ final class ConsoleDaemon implements AutoCloseable {
         + "  smtp { bind = 127.0.0.1, port = 0 }\n"
         + "  metrics { bind = 127.0.0.1, port = 0 }\n"
         + "  storage { root = \"" + dir.resolve("var") + "\", min-free = 1MiB }\n"
-        + "  callback { url = \"http://127.0.0.1:" + mainApp.getAddress().getPort() + "/hooks/replyd?key=hidden\", secret = \""
+        + "  callback { url = \"" + mainApp.url() + "?key=hidden\", secret = \""
         + SECRET + "\" }\n"
         + "  processor.sender-checks.enabled = false\n"
         + "  outbound { host = 127.0.0.1, port = " + relay.port() + ", auth = plain, username = " + RELAY_USER
@@ -120,13 +104,23 @@ final class ConsoleDaemon implements AutoCloseable {
     throw new AssertionError("not within " + deadline + ": " + what + "\ndaemon log:\n" + daemon.log());
   }
 
+  /** From now on the main app takes every reply (200). */
+  void mainAppAccepts() {
+    mainApp.answerAlways(new RecordingMainApp.Response(200, Map.of(), "{\"ok\":true}"));
+  }
+
+  /** The bodies of the replies the main app took. */
+  List<String> received() {
+    return mainApp.accepted().stream().map(RecordingMainApp.Request::bodyText).toList();
+  }
+
   @Override
   public void close() throws Exception {
     try {
       daemon.close();
     } finally {
       relay.close();
-      mainApp.stop(0);
+      mainApp.close();
     }
   }
 }

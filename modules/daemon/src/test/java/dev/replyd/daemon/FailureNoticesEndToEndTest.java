@@ -2,16 +2,15 @@ package dev.replyd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.replyd.outbound.FakeRelay;
 import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.RecordingMainApp;
 import dev.replyd.testing.SmtpClient;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,16 +28,8 @@ class FailureNoticesEndToEndTest {
 
   @Test
   void replyRefusedByTheMainAppIsFiledAndItsSenderGetsOneNoticeThroughTheRelay() throws Exception {
-    HttpServer mainApp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
-    mainApp.createContext("/hooks/replyd", ex -> {
-      try (ex; InputStream in = ex.getRequestBody()) {
-        in.readAllBytes();
-        byte[] body = "{\"error\":\"thread is locked\"}".getBytes(StandardCharsets.UTF_8);
-        ex.sendResponseHeaders(403, body.length);
-        ex.getResponseBody().write(body);
-      }
-    });
-    mainApp.start();
+    RecordingMainApp mainApp = RecordingMainApp.start(SECRET.getBytes(StandardCharsets.UTF_8))
+        .answerAlways(new RecordingMainApp.Response(403, Map.of(), "{\"error\":\"thread is locked\"}"));
     try (FakeRelay relay = new FakeRelay(FakeRelay.Behaviour.open())) {
       Path config = dir.resolve("replyd.conf");
       Files.writeString(config, "replyd {\n"
@@ -47,8 +38,7 @@ class FailureNoticesEndToEndTest {
           + "  smtp { bind = 127.0.0.1, port = 0 }\n"
           + "  metrics { bind = 127.0.0.1, port = 0 }\n"
           + "  storage { root = \"" + dir.resolve("var") + "\", min-free = 1MiB }\n"
-          + "  callback { url = \"http://127.0.0.1:" + mainApp.getAddress().getPort() + "/hooks/replyd\", secret = \""
-          + SECRET + "\" }\n"
+          + "  callback { url = \"" + mainApp.url() + "\", secret = \"" + SECRET + "\" }\n"
           + "  processor.sender-checks.enabled = false\n"
           + "  outbound { host = 127.0.0.1, port = " + relay.port() + " }\n"
           + "  notices.enabled = true\n"
@@ -88,7 +78,7 @@ class FailureNoticesEndToEndTest {
         daemon.awaitLog("needs a restart: notices", Duration.ofSeconds(30));
       }
     } finally {
-      mainApp.stop(0);
+      mainApp.close();
     }
   }
 
