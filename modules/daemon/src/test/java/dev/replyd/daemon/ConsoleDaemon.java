@@ -3,6 +3,7 @@ package dev.replyd.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.outbound.FakeRelay;
+import dev.replyd.testing.DaemonConfig;
 import dev.replyd.testing.DaemonProcess;
 import dev.replyd.testing.RecordingMainApp;
 import dev.replyd.testing.SmtpClient;
@@ -47,22 +48,13 @@ final class ConsoleDaemon implements AutoCloseable {
     relay = new FakeRelay(new FakeRelay.Behaviour(RELAY_USER, RELAY_PASSWORD, false, false, null, true));
     Path token = dir.resolve("console-token");
     Files.writeString(token, TOKEN + "\n");
-    Path config = dir.resolve("replyd.conf");
-    Files.writeString(config, "replyd {\n"
-        + "  hostname = tracker.test\n"
-        + "  address.keys = [\"" + KEY + "\"]\n"
-        + "  smtp { bind = 127.0.0.1, port = 0 }\n"
-        + "  metrics { bind = 127.0.0.1, port = 0 }\n"
-        + "  storage { root = \"" + dir.resolve("var") + "\", min-free = 1MiB }\n"
-        + "  callback { url = \"" + mainApp.url() + "?key=hidden\", secret = \""
-        + SECRET + "\" }\n"
-        + "  processor.sender-checks.enabled = false\n"
+    Path config = DaemonConfig.write(dir, KEY, dir.resolve("var"), URI.create(mainApp.url() + "?key=hidden"), SECRET,
+        "  processor.sender-checks.enabled = false\n"
         + "  outbound { host = 127.0.0.1, port = " + relay.port() + ", auth = plain, username = " + RELAY_USER
         + ", password = \"" + RELAY_PASSWORD + "\" }\n"
         + "  diagnostics { dns-servers = [\"127.0.0.1:9\"], timeout = 2s }\n"
         + "  console { enabled = true, token-file = \"" + token + "\" }\n"
-        + extraConfig
-        + "}\n");
+        + extraConfig);
     daemon = new DaemonProcess(config);
   }
 

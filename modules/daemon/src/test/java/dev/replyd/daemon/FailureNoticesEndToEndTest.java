@@ -3,6 +3,7 @@ package dev.replyd.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.outbound.FakeRelay;
+import dev.replyd.testing.DaemonConfig;
 import dev.replyd.testing.DaemonProcess;
 import dev.replyd.testing.RecordingMainApp;
 import dev.replyd.testing.SmtpClient;
@@ -31,18 +32,10 @@ class FailureNoticesEndToEndTest {
     RecordingMainApp mainApp = RecordingMainApp.start(SECRET.getBytes(StandardCharsets.UTF_8))
         .answerAlways(new RecordingMainApp.Response(403, Map.of(), "{\"error\":\"thread is locked\"}"));
     try (FakeRelay relay = new FakeRelay(FakeRelay.Behaviour.open())) {
-      Path config = dir.resolve("replyd.conf");
-      Files.writeString(config, "replyd {\n"
-          + "  hostname = tracker.test\n"
-          + "  address.keys = [\"" + KEY + "\"]\n"
-          + "  smtp { bind = 127.0.0.1, port = 0 }\n"
-          + "  metrics { bind = 127.0.0.1, port = 0 }\n"
-          + "  storage { root = \"" + dir.resolve("var") + "\", min-free = 1MiB }\n"
-          + "  callback { url = \"" + mainApp.url() + "\", secret = \"" + SECRET + "\" }\n"
-          + "  processor.sender-checks.enabled = false\n"
+      Path config = DaemonConfig.write(dir, KEY, dir.resolve("var"), mainApp.url(), SECRET,
+          "  processor.sender-checks.enabled = false\n"
           + "  outbound { host = 127.0.0.1, port = " + relay.port() + " }\n"
-          + "  notices.enabled = true\n"
-          + "}\n");
+          + "  notices.enabled = true\n");
       try (DaemonProcess daemon = new DaemonProcess(config)) {
         String to = DaemonSignalsTest.address(KEY, 4);
 

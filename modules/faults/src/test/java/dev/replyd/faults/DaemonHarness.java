@@ -1,13 +1,12 @@
 package dev.replyd.faults;
 
 import dev.replyd.address.ReplyAddressCodec;
+import dev.replyd.testing.DaemonConfig;
 import dev.replyd.testing.DaemonProcess;
 import dev.replyd.testing.RecordingMainApp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 abstract class DaemonHarness {
   static final String KEY = "faults test address key 0123456789abcdef";
-  static final String HOSTNAME = "tracker.test";
+  static final String HOSTNAME = DaemonConfig.HOSTNAME;
   static final String REPLY_DOMAIN = "reply.tracker.test";
   static final String SECRET = "faults-test-callback-secret-0123";
 
@@ -43,21 +42,11 @@ abstract class DaemonHarness {
    * {@code extra} HOCON lines appended inside {@code replyd { }} (later keys win).
    */
   static Path writeConfig(Path dir, Path root, RecordingMainApp app, String extra) throws IOException {
-    String conf = "replyd {\n"
-        + "  hostname = " + HOSTNAME + "\n"
-        + "  address.keys = [\"" + KEY + "\"]\n"
-        + "  smtp { bind = 127.0.0.1, port = 0 }\n"
-        + "  metrics { bind = 127.0.0.1, port = 0 }\n"
-        + "  storage { root = \"" + root + "\", min-free = 1MiB }\n"
-        + "  processor.threads = 2\n"
-        + "  callback { url = \"" + app.url() + "\", secret = \"" + SECRET + "\", timeout = 5s }\n"
+    return DaemonConfig.write(dir, KEY, root, app.url(), SECRET,
+        "  processor.threads = 2\n"
+        + "  callback.timeout = 5s\n"
         + "  shutdown.grace = 5s\n"
-        + extra + "\n"
-        + "}\n";
-    Path file = dir.resolve("replyd.conf");
-    Path tmp = dir.resolve("replyd.conf.new");
-    Files.writeString(tmp, conf);
-    return Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        + extra);
   }
 
   @BeforeEach
