@@ -1,5 +1,6 @@
 package dev.replyd.smtp;
 
+import dev.replyd.maildir.ClientText;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
