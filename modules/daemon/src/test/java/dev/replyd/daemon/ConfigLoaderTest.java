@@ -181,7 +181,7 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
         .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactly(
-            "replyd.callback.url: 'http://tracker.example.com/p?token=<redacted>' carries user info (user:password@),"
+            "replyd.callback.url: http://tracker.example.com/p?token=<redacted> carries user info (user:password@),"
                 + " which replyd never sends: it is not used as HTTP Basic authentication (expected: a URL without"
                 + " user info; the main app authenticates replyd by the Replyd-Signature header made with"
                 + " callback.secret)"))
@@ -295,8 +295,12 @@ class ConfigLoaderTest {
     }
 
     assertThat(fragments).isNotEmpty();
+    // Blocks that read systemd credentials get a credentials directory, as the unit gives the daemon.
+    Path credentials = Files.createDirectories(dir.resolve("credentials"));
+    Files.writeString(credentials.resolve("console-token"), "0123456789abcdef0123456789abcdef\n");
     for (String fragment : fragments) {
-      ReplydConfig c = ConfigLoader.load(file(minimal().replaceFirst("}$", "\n" + fragment.replace("$", "\\$") + "}")),
+      String withCredentials = fragment.replace("${?CREDENTIALS_DIRECTORY}", "\"" + credentials + "\"");
+      ReplydConfig c = ConfigLoader.load(file(minimal().replaceFirst("}$", "\n" + withCredentials.replace("$", "\\$") + "}")),
           Map.of());
       assertThat(c.modules()).as(fragment).isNotNull();
     }
