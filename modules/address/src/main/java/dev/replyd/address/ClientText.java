@@ -1,8 +1,8 @@
-package dev.replyd.smtp;
+package dev.replyd.address;
 
 /**
- * The one way the smtp module turns a string that came from a client (a command, an address, a HELO
- * name, a header value) into text fit for a log line or an SMTP reply.
+ * The one way replyd turns a string that came from a client (a command, an address, a HELO name, a
+ * header value; the sender a failure notice goes to) into text fit for a log line or an SMTP reply.
  *
  * <p>Contract: {@link #escape} replaces every character that could break a line or fool a terminal
  * with a visible escape: C0 controls (CR, LF, ESC, NUL, ...) and DEL as {@code \x0d}, C1 controls
@@ -14,14 +14,15 @@ package dev.replyd.smtp;
  *
  * <p>Thread-safety: stateless.
  */
-final class ClientText {
+public final class ClientText {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private ClientText() {
     }
 
-    static String escape(CharSequence value) {
+    /** {@code value} with every character that could break a line or fool a terminal escaped. */
+    public static String escape(CharSequence value) {
         StringBuilder out = null;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

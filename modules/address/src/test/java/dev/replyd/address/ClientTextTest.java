@@ -1,4 +1,4 @@
-package dev.replyd.smtp;
+package dev.replyd.address;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
