@@ -9,8 +9,6 @@
  * {@link dev.replyd.address.WebhookSignature} signs and verifies the callback's {@code Replyd-Signature} header
  * (contract 3), {@link dev.replyd.address.HostNames} is the one host-name rule of the project, and
  * {@link dev.replyd.address.LoggableUrl} is the one way a configured URL is shown (no user info, no query
- * values), and {@link dev.replyd.address.ClientText} is the one way text from a client or sender is logged or
- * echoed (control characters and bidirectional overrides escaped). Everything else is package-private. No I/O,
- * no logging, no third-party dependencies.
+ * values). Everything else is package-private. No I/O, no logging, no third-party dependencies.
  */
 package dev.replyd.address;

@@ -1,6 +1,6 @@
 package dev.replyd.outbound;
 
-import dev.replyd.address.ClientText;
+import dev.replyd.maildir.ClientText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.mail.internet.AddressException;
@@ -45,12 +45,13 @@ import org.slf4j.LoggerFactory;
  * null reverse-path {@code MAIL FROM:<>} (RFC 3834 section 3.3: nothing may bounce back to replyd). A notice to a
  * UTF-8 sender (RFC 6531, such as {@code josé@correo.example}) goes out with {@code MAIL FROM:<> SMTPUTF8} and a
  * UTF-8 To field when the relay offers SMTPUTF8; when it does not, the notice is not sent and counted as
- * {@code skipped} ({@code "relay <host>:<port> does not offer SMTPUTF8, needed for <sender>"}): no relay setting
- * can be wrong for one notice, and a retry would meet the same relay.
+ * {@code skipped} ({@code "relay <host>:<port> does not offer SMTPUTF8, needed for <sender>"}), not as failed: the
+ * relay works, it only cannot carry this notice, and a retry would meet the same relay.
  *
  * <p>Log and metrics: one line per decision on the {@code replies} log, starting with the message file name:
  * {@code "<name>: notice sent to <sender> (<reason>)"} or {@code "<name>: notice not sent: <why>"}, every sender
- * address escaped ({@link ClientText}: it came from the network), the why of a failed send holding the relay's reply (the SMTP transcript, credentials masked, goes to DEBUG). Counter
+ * address escaped ({@link ClientText}: it came from the network), the why of a failed send holding the relay's
+ * reply (the SMTP transcript, credentials masked, goes to DEBUG). Counter
  * {@code replyd_notices_total{outcome}} with outcome {@code sent}, {@code rate_limited}, {@code skipped},
  * {@code dropped} or {@code failed}.
  *

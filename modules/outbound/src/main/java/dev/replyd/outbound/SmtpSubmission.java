@@ -1,6 +1,6 @@
 package dev.replyd.outbound;
 
-import dev.replyd.address.ClientText;
+import dev.replyd.maildir.ClientText;
 import dev.replyd.outbound.Outbound.Auth;
 import dev.replyd.outbound.Outbound.Security;
 import jakarta.mail.internet.AddressException;
@@ -221,8 +221,8 @@ public final class SmtpSubmission {
                 return refused(classifyTemporary(last, Problem.SENDER_REJECTED), sender.isEmpty()
                         ? "the relay refused the null sender <> (RFC 5321 requires accepting it; ask the relay's "
                         + "administrator to allow it for this client)"
-                        : "the relay refused the sender " + ClientText.escape(sender) + "; it may only accept senders of its own "
-                        + "domains (check replyd.outbound.from)", last);
+                        : "the relay refused the sender " + ClientText.escape(sender) + "; it may only accept senders "
+                        + "of its own domains (check replyd.outbound.from)", last);
             }
             stage = "RCPT TO";
             last = smtp.command("RCPT TO:<" + recipient.getAddress() + ">");

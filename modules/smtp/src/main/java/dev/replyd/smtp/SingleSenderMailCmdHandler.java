@@ -1,6 +1,6 @@
 package dev.replyd.smtp;
 
-import dev.replyd.address.ClientText;
+import dev.replyd.maildir.ClientText;
 import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.replyd.smtp;
 
-import dev.replyd.address.ClientText;
+import dev.replyd.maildir.ClientText;
 import java.util.List;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.smtp.SMTPResponse;

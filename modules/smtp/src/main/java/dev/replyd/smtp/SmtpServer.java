@@ -1,6 +1,6 @@
 package dev.replyd.smtp;
 
-import dev.replyd.address.ClientText;
+import dev.replyd.maildir.ClientText;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.maildir.Maildir;
 import io.netty.channel.Channel;
