@@ -135,9 +135,9 @@ class ConfigLoaderTest {
         .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
             "replyd.notices.reasons: 'auto_reply' never gets a notice (its sender is unverified or automatic: a"
                 + " notice would be backscatter) (expected: some of empty_reply, too_large,"
-                + " unparseable, callback_rejected, retries_exhausted)",
+                + " unparseable, callback_rejected, retries_exhausted, deadline_exceeded)",
             "replyd.notices.reasons: 'bounced' is not a failure reason (expected: some of empty_reply, too_large,"
-                + " unparseable, callback_rejected, retries_exhausted)",
+                + " unparseable, callback_rejected, retries_exhausted, deadline_exceeded)",
             "replyd.notices.max-per-hour: 0 (expected: >= 1)",
             "replyd.notices.per-sender-interval: 'soon' is not valid (expected: a duration such as 30s, 5m or 2d)",
             "replyd.notices.enabled: true needs a relay, but outbound.host is '' (expected: the relay's host name"
@@ -153,7 +153,8 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
         .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactly(
             "replyd.notices.reasons: is empty while notices.enabled = true (expected: some of empty_reply,"
-                + " too_large, unparseable, callback_rejected, retries_exhausted; or set notices.enabled = false)"));
+                + " too_large, unparseable, callback_rejected, retries_exhausted, deadline_exceeded; or set"
+                + " notices.enabled = false)"));
   }
 
   @Test
