@@ -334,7 +334,7 @@ class ConfigLoaderTest {
     // Meter names share the prefix; they are the first argument of a meter builder, not configuration.
     Pattern meterName = Pattern.compile("(builder|gauge|counter|timer)\\((registry, [a-z]+, )?\"replyd\\.",
         Pattern.CASE_INSENSITIVE);
-    Pattern fileName = Pattern.compile(".*\\.(txt|conf|json|log|xml|yml)");
+    Pattern fileName = Pattern.compile(".*\\.(txt|conf|json|log|xml|yml|css)");
     List<String> unknown = new ArrayList<>();
     int checked = 0;
     List<Path> sources;
