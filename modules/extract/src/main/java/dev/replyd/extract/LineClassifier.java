@@ -77,6 +77,9 @@ final class LineClassifier {
         continue;
       }
       kinds[i] = single(line);
+      if (kinds[i] == LineKind.RULE && isMarkdownRule(line, i > 0 ? kinds[i - 1] : null)) {
+        kinds[i] = LineKind.TEXT;
+      }
       if (kinds[i] == LineKind.TEXT || kinds[i] == LineKind.QUOTE) {
         int end = attributionEnd(lines, i);
         if (end >= i) {
@@ -229,6 +232,33 @@ final class LineClassifier {
       return dots == 1 && marks == 0 && dashes == 0;
     }
     return dashes == 0 ? marks >= 2 : dashes + marks >= 3;
+  }
+
+  /**
+   * Markdown, not a separator: a thematic break ({@code ---}, {@code ***}, {@code ___},
+   * {@code - - -}: three marks) or a setext heading underline ({@code ===} or {@code ---} of any
+   * length right under a line of text).
+   */
+  static boolean isMarkdownRule(String line, LineKind above) {
+    String t = line.strip();
+    char first = t.charAt(0);
+    boolean same = true;
+    int marks = 0;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c == ' ') {
+        continue;
+      }
+      same &= c == first;
+      marks++;
+    }
+    if (!same) {
+      return false;
+    }
+    if ((first == '-' || first == '=') && above == LineKind.TEXT && t.indexOf(' ') < 0) {
+      return true;
+    }
+    return marks == 3 && (first == '-' || first == '*' || first == '_');
   }
 
   /**
