@@ -164,7 +164,8 @@ final class HtmlText {
 
     /**
      * Whether a {@code pre} holds code: a {@code code} element inside, a class naming code or a
-     * highlighter, or lines that look like code (ending in a brace or semicolon, or indented).
+     * highlighter, or lines that look like code (half of them ending in a brace or semicolon, or
+     * indented).
      * Other preformatted text (Thunderbird's plain-text body and signature, Outlook's plain
      * replies) is prose: its lines are kept as they are, without a fence.
      */
@@ -196,7 +197,7 @@ final class HtmlText {
           codeLike++;
         }
       }
-      return lines > 0 && codeLike * 3 >= lines;
+      return lines > 0 && codeLike * 2 >= lines;
     }
 
     private void link(Element anchor) {

@@ -41,7 +41,8 @@ import java.util.Properties;
  * <p>Failures: read the way mail clients read, and say what was repaired ({@link #repairs()}):
  * a multipart whose parts cannot be found (declared {@code multipart/alternative} with no
  * boundary lines, a missing start boundary) is read as one text body; damaged transfer
- * encodings are undone as far as they go (lenient session); a charset label that does not fit
+ * encodings are undone as far as they go (lenient session, then {@link TransferDecoding} for
+ * what Jakarta Mail still refuses); a charset label that does not fit
  * the bytes is replaced
  * ({@link #charsetFallback()}). Only a file that cannot be opened, or such a repair that finds
  * no text at all, throws {@link UnparseableMessageException} naming the path (or "stream") and
@@ -280,6 +281,10 @@ public final class MessageBody implements AutoCloseable {
       byte[] bytes;
       try (InputStream in = part.getInputStream()) {
         bytes = in.readAllBytes(); // one text part, not the message: bounded by the SMTP size limit
+      } catch (IOException e) {
+        // Jakarta Mail gives up on some damage (base64 without its padding); clients do not
+        bytes = TransferDecoding.lenient(rawBytes(part), encoding(part));
+        repairs.add("damaged " + encoding(part) + " transfer encoding: decoded leniently");
       }
       TextDecoding.Decoded decoded = TextDecoding.decode(bytes, charset);
       fallback |= decoded.fallback();
@@ -287,6 +292,26 @@ public final class MessageBody implements AutoCloseable {
         repairs.add(decoded.note());
       }
       return decoded.text();
+    }
+
+    private static byte[] rawBytes(Part part) throws MessagingException, IOException {
+      InputStream raw = part instanceof MimeMessage m ? m.getRawInputStream()
+          : part instanceof jakarta.mail.internet.MimeBodyPart b ? b.getRawInputStream() : null;
+      if (raw == null) {
+        return new byte[0];
+      }
+      try (InputStream in = raw) {
+        return in.readAllBytes();
+      }
+    }
+
+    private static String encoding(Part part) {
+      try {
+        String e = part instanceof jakarta.mail.internet.MimePart mime ? mime.getEncoding() : null;
+        return e == null ? "7bit" : e.toLowerCase(Locale.ROOT);
+      } catch (MessagingException e) {
+        return "7bit";
+      }
     }
 
     private static String disposition(Part part) {

@@ -186,6 +186,7 @@ public final class ReplyExtractor {
     try {
       LineKind[] kinds = classifier.classify(lines, deadline);
       new PlainTrimmer(lines, kinds, ruleOf, deadline).run();
+      closeGaps(lines, ruleOf);
       StringBuilder reply = new StringBuilder();
       for (int i = 0; i < lines.length; i++) {
         if (ruleOf[i] == null) {
@@ -195,6 +196,25 @@ public final class ReplyExtractor {
       return new ReplyText(strip(reply.toString()), full, removals(ruleOf, lines), false);
     } catch (Deadline.Exceeded e) {
       return new ReplyText(strip(full), full, List.of(), true);
+    }
+  }
+
+  /**
+   * A block removed from between two paragraphs (an attribution above an inline quote, a footer)
+   * leaves the blank line above it and the one below it: the second one goes with the block, so
+   * the reply keeps the person's spacing. Blank runs the person typed are left alone.
+   */
+  private static void closeGaps(String[] lines, String[] ruleOf) {
+    int previousKept = -1;
+    for (int i = 0; i < lines.length; i++) {
+      if (ruleOf[i] != null) {
+        continue;
+      }
+      if (previousKept >= 0 && i > previousKept + 1 && lines[i].isBlank() && lines[previousKept].isBlank()) {
+        ruleOf[i] = ruleOf[i - 1];
+        continue;
+      }
+      previousKept = i;
     }
   }
 

@@ -16,7 +16,8 @@ import java.nio.charset.UnsupportedCharsetException;
  * table) decodes with malformed bytes replaced by U+FFFD, unless the label plainly does not fit
  * the bytes: "UTF-8" on bytes that are not UTF-8 reads as windows-1252, and an ASCII, ISO-8859
  * or windows-125x label on valid multi-byte UTF-8 reads as UTF-8 (flagged as a fallback, with a
- * note). A charset Java does not know is
+ * note). A label whose superset every mail client reads instead (Shift_JIS as Windows-31J,
+ * GB2312 as GBK, EUC-KR as CP949, ISO-8859-1 as windows-1252, …) is read as that superset. A charset Java does not know is
  * replaced by UTF-8 when the bytes are valid UTF-8, otherwise ISO-8859-1 (which accepts every
  * byte), and the result says a fallback happened so the caller can flag it. A missing charset
  * means US-ASCII (RFC 2046 section 4.1.2); since real senders put 8-bit text there, UTF-8 is
@@ -99,8 +100,23 @@ final class TextDecoding {
     return "\"" + out + "\"";
   }
 
+  /**
+   * Labels mail clients (and the WHATWG encoding standard) read as a superset, because senders
+   * put the superset's extra characters under the narrower label: "髙" in Shift_JIS, "镕" in
+   * GB2312, "똘" in EUC-KR, curly quotes and € in ISO-8859-1.
+   */
+  private static final java.util.Map<String, String> SUPERSETS = java.util.Map.ofEntries(
+      java.util.Map.entry("shift_jis", "windows-31j"), java.util.Map.entry("shift-jis", "windows-31j"),
+      java.util.Map.entry("sjis", "windows-31j"), java.util.Map.entry("x-sjis", "windows-31j"),
+      java.util.Map.entry("gb2312", "gbk"), java.util.Map.entry("euc-cn", "gbk"), java.util.Map.entry("x-gbk", "gbk"),
+      java.util.Map.entry("euc-kr", "x-windows-949"), java.util.Map.entry("ks_c_5601-1987", "x-windows-949"),
+      java.util.Map.entry("iso-8859-1", "windows-1252"), java.util.Map.entry("latin1", "windows-1252"),
+      java.util.Map.entry("iso-8859-9", "windows-1254"), java.util.Map.entry("tis-620", "x-windows-874"),
+      java.util.Map.entry("iso-8859-11", "x-windows-874"), java.util.Map.entry("big5", "big5-hkscs"));
+
   private static Charset lookup(String name) {
-    for (String candidate : new String[] {name, MimeUtility.javaCharset(name)}) {
+    String superset = SUPERSETS.get(name.toLowerCase(java.util.Locale.ROOT));
+    for (String candidate : new String[] {superset, name, MimeUtility.javaCharset(name)}) {
       try {
         if (candidate != null && Charset.isSupported(candidate)) {
           return Charset.forName(candidate);

@@ -260,10 +260,18 @@ final class Vocabulary {
   }
 
   /**
-   * Lower case, NBSP and other fixed spaces as spaces, direction and zero-width marks removed,
+   * Composed (NFC) when it holds combining accents, lower case, NBSP and other fixed spaces as spaces, direction and zero-width marks removed,
    * typographic apostrophes as {@code '}, whitespace runs as one space, trimmed.
    */
   static String fold(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= '\u0300' && c <= '\u036f') {
+        // decomposed accents (windows-1258 Vietnamese, macOS): compare composed
+        text = java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFC);
+        break;
+      }
+    }
     StringBuilder out = new StringBuilder(text.length());
     boolean space = false;
     for (int i = 0; i < text.length(); i++) {
