@@ -3,8 +3,9 @@ package dev.replyd.extract;
 import java.util.Arrays;
 
 /**
- * Decides which lines of a classified message are the reply: the policy of issue 7 as a
- * sequence of cuts over the string of line codes (after Discourse's email_reply_trimmer).
+ * Decides which lines of a classified message are the reply: the policy (keep what the person
+ * wrote; cut only on strong evidence) as a sequence of cuts over the string of line codes
+ * (after Discourse's email_reply_trimmer).
  *
  * <p>Contract, in order (each step sees what earlier steps left):
  * <ol>

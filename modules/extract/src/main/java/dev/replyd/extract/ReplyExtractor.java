@@ -17,8 +17,8 @@ import org.jsoup.nodes.Document;
  * ({@link HtmlQuoteRemover}, rule {@code html-quote}) and the rest is rendered to text and
  * trimmed by the same plain-text rules. The result ({@link ReplyText}) carries the reply, the
  * full text and every removed line range with the rule that removed it. The policy (what is a
- * reply) is that of issue 7 and is documented step by step on {@link PlainTrimmer}; line
- * recognition is {@link LineClassifier}.
+ * reply) is documented step by step on {@link PlainTrimmer}; line recognition is
+ * {@link LineClassifier}, with the words of each language from {@link Vocabulary}.
  *
  * <p>Failures: never throws for any text. When the per-message {@link Settings#budget()} runs
  * out, the full text is returned as the reply with {@code budgetExceeded=true}.
