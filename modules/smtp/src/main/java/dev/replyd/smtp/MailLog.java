@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.api.ProtocolSessionImpl;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.slf4j.Logger;
@@ -54,7 +55,15 @@ final class MailLog {
     }
 
     static void connect(ProtocolSession session) {
-        LOG.info("connect from {}", client(session));
+        // James's getProxyInformation() throws when there is none: compare the peer with the client instead.
+        InetSocketAddress peer = ((ProtocolSessionImpl) session).getProtocolTransport().getRemoteAddress();
+        LOG.info("connect from {}{}", client(session), peer == null || peer.equals(session.getRemoteAddress())
+                ? "" : " via " + client(peer));
+    }
+
+    /** A connection closed while its PROXY protocol header was expected or refused. */
+    static void proxyRefused(InetSocketAddress peer, String reason) {
+        LOG.warn("warning: PROXY protocol: {} from {}; connection closed", clean(reason), client(peer));
     }
 
     static void disconnect(ProtocolSession session, String counters) {

@@ -37,7 +37,8 @@ import org.apache.james.util.MDCBuilder;
  * (which answers 421 instead of closing silently). The framer runs on the channel's own event loop:
  * no extra executor group that could outlive {@link #unbind()} (James's NettyServer leaks one). Each
  * connection reads the current STARTTLS {@link Encryption} when it opens, so a reloaded certificate
- * applies to new connections. MDC holds the protocol and client IP only: James's standard MDC factory
+ * applies to new connections. With {@code proxy-protocol.enabled}, {@link ProxyProtocolPipeline} puts
+ * the PROXY header handlers in front of the framer. MDC holds the protocol and client IP only: James's standard MDC factory
  * does a reverse DNS lookup per connection on the I/O thread.
  *
  * <p>Failures: {@link #unbind()} after a failed {@code bind()} still shuts the event loops down
@@ -50,13 +51,15 @@ final class SmtpListener extends AbstractAsyncServer {
 
     private final ReceptionProtocol protocol;
     private final SmtpSettings settings;
+    private final ProxyProtocolPipeline proxyProtocol;
     private final ChannelGroup sessions = new DefaultChannelGroup("replyd-smtp-sessions", GlobalEventExecutor.INSTANCE);
     private final List<EventLoopGroup> eventLoops = new ArrayList<>();
     private volatile Encryption encryption;
 
-    SmtpListener(ReceptionProtocol protocol, SmtpSettings settings, Encryption encryption) {
+    SmtpListener(ReceptionProtocol protocol, SmtpSettings settings, ProxyProtocolSettings proxy, Encryption encryption) {
         this.protocol = protocol;
         this.settings = settings;
+        this.proxyProtocol = new ProxyProtocolPipeline(proxy);
         this.encryption = encryption;
         this.jmxName = "replyd-smtp";
         setListenAddresses(settings.bind());
@@ -117,6 +120,7 @@ final class SmtpListener extends AbstractAsyncServer {
                 super.initChannel(channel);
                 channel.pipeline().replace(HandlerConstants.TIMEOUT_HANDLER, HandlerConstants.TIMEOUT_HANDLER,
                         new SessionTimeoutHandler(settings.idleTimeout(), settings.sessionTimeout(), settings.hostname()));
+                proxyProtocol.install(channel);
                 sessions.add(channel);
             }
 
@@ -140,8 +144,8 @@ final class SmtpListener extends AbstractAsyncServer {
         public MDCBuilder onBound(org.apache.james.protocols.api.Protocol protocol,
                 io.netty.channel.ChannelHandlerContext ctx) {
             MDCBuilder mdc = MDCBuilder.create().addToContext(MDCBuilder.PROTOCOL, protocol.getName());
-            if (ctx.channel().remoteAddress() instanceof InetSocketAddress) {
-                InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+            InetSocketAddress remote = ClientAddress.of(ctx.channel());
+            if (remote != null) {
                 if (remote.getAddress() != null) {
                     mdc.addToContext(MDCBuilder.IP, remote.getAddress().getHostAddress());
                 }

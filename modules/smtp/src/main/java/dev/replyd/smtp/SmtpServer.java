@@ -91,6 +91,13 @@ public final class SmtpServer implements AutoCloseable {
     /** As above, pausing clients after each stored message while {@code inFlow} says processing lags. */
     public static SmtpServer start(SmtpSettings settings, ReplyAddressCodec codec, Maildir maildir,
             MeterRegistry registry, InFlowDelay inFlow) throws IOException {
+        return start(settings, ProxyProtocolSettings.off(), codec, maildir, registry, inFlow);
+    }
+
+    /** As above, reading the PROXY protocol header from the balancers {@code proxy} trusts. */
+    public static SmtpServer start(SmtpSettings settings, ProxyProtocolSettings proxy, ReplyAddressCodec codec,
+            Maildir maildir, MeterRegistry registry, InFlowDelay inFlow) throws IOException {
+        Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(inFlow, "inFlow");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(settings, "settings");
@@ -107,7 +114,7 @@ public final class SmtpServer implements AutoCloseable {
         ConnectionAdmissionHandler admission = new ConnectionAdmissionHandler(settings, state, counters);
         counters.bindActive(admission::open);
         ReceptionProtocol protocol = ReceptionChain.build(settings, codec, maildir, state, admission, counters, inFlow);
-        SmtpListener listener = new SmtpListener(protocol, settings, tls);
+        SmtpListener listener = new SmtpListener(protocol, settings, proxy, tls);
         try {
             listener.bind();
         } catch (Exception e) {
