@@ -133,7 +133,7 @@ final class Daemon {
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
 
-    maildir = Maildir.open(config.storage().root());
+    maildir = Maildir.open(config.storage().root(), config.cluster().nodeName());
     StorageGauges.bind(maildir, registry);
     codec = codec(config);
     if (config.processor().enabled()) {
@@ -156,7 +156,7 @@ final class Daemon {
       inFlowBacklog = InFlowBacklog.start(maildir, config.smtp().inFlowBacklog(), config.smtp().inFlowDelay());
       inFlow = InFlowDelay.whenBacklogged(inFlowBacklog::backlogged, config.smtp().inFlowDelay());
     }
-    smtp = SmtpServer.start(smtpSettings(config), codec, maildir, registry, inFlow);
+    smtp = SmtpServer.start(smtpSettings(config), config.cluster().proxyProtocol(), codec, maildir, registry, inFlow);
     if (config.smtp().tlsEnabled()) {
       certificate = TlsCertificateGauge.register(registry, config.smtp().tlsCert());
     }
