@@ -211,8 +211,9 @@ final class MessageWorker {
       }
       boolean mailingList = message.getHeader("List-Id") != null || message.getHeader("List-Unsubscribe") != null;
       return Optional.of(
-          WebhookPayload.of(work.name(), receivedAt, facts, token, body, reply, attachments, mailingList, auth,
-              quarantined).toJson());
+          WebhookPayload.of(work.name(), MessageKey.of(facts.messageId(), message.getHeader("Date", null), token,
+              reply.full(), body.html().orElse(null)), receivedAt, facts, token, body, reply, attachments, mailingList,
+              auth, quarantined).toJson());
     } finally {
       in.close();
     }
