@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.smtp.ProxyProtocolSettings;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -22,10 +23,12 @@ import java.util.regex.Pattern;
  * @param peers host names of all nodes that receive mail for the reply domain, for
  *     {@code replyd diagnose} [replyd.cluster.peers]
  * @param proxyProtocol [replyd.smtp.proxy-protocol]
+ * @param drainDelay on SIGTERM, how long {@code /readyz} says "draining" while mail is still accepted,
+ *     before the SMTP listener closes [replyd.shutdown.drain-delay]
  *
  * <p>Thread-safety: immutable.
  */
-record ClusterConfig(String nodeName, List<String> peers, ProxyProtocolSettings proxyProtocol) {
+record ClusterConfig(String nodeName, List<String> peers, ProxyProtocolSettings proxyProtocol, Duration drainDelay) {
 
   private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,62})");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})");
@@ -60,7 +63,18 @@ record ClusterConfig(String nodeName, List<String> peers, ProxyProtocolSettings 
     } catch (IllegalArgumentException e) {
       problems.addTopLevel(e.getMessage());
     }
-    return new ClusterConfig(nodeName == null ? "" : nodeName.strip(), peers, proxy);
+    Duration drainDelay = Duration.ZERO;
+    try {
+      drainDelay = c.getDuration("shutdown.drain-delay");
+      if (drainDelay.isNegative() || drainDelay.compareTo(Duration.ofMinutes(5)) > 0) {
+        problems.add("shutdown.drain-delay", drainDelay + " (expected: 0s to 5m; a few health-check intervals"
+            + " of the balancer, e.g. 10s; 0s = close the listener at once)");
+        drainDelay = Duration.ZERO;
+      }
+    } catch (ConfigException e) {
+      problems.add("shutdown.drain-delay", "is not a duration (expected: e.g. 10s; 0s = close the listener at once)");
+    }
+    return new ClusterConfig(nodeName == null ? "" : nodeName.strip(), peers, proxy, drainDelay);
   }
 
   private static String string(Config c, String key, ConfigProblems.Collector problems) {

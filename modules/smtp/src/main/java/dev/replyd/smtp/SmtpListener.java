@@ -53,6 +53,7 @@ final class SmtpListener extends AbstractAsyncServer {
     private final SmtpSettings settings;
     private final ProxyProtocolPipeline proxyProtocol;
     private final ChannelGroup sessions = new DefaultChannelGroup("replyd-smtp-sessions", GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup listening = new DefaultChannelGroup("replyd-smtp-listening", GlobalEventExecutor.INSTANCE);
     private final List<EventLoopGroup> eventLoops = new ArrayList<>();
     private volatile Encryption encryption;
 
@@ -77,6 +78,14 @@ final class SmtpListener extends AbstractAsyncServer {
         return sessions;
     }
 
+    /**
+     * Closes the listening sockets, keeping the open sessions: new connections are refused by the
+     * kernel, so a load balancer retries them on another node and a sender tries its next MX.
+     */
+    void stopAccepting() {
+        listening.close().awaitUninterruptibly();
+    }
+
     InetSocketAddress boundAddress() {
         return getListenAddresses().get(0);
     }
@@ -85,6 +94,7 @@ final class SmtpListener extends AbstractAsyncServer {
     protected void configureBootstrap(ServerBootstrap bootstrap) {
         super.configureBootstrap(bootstrap);
         bootstrap.childOption(ChannelOption.SO_KEEPALIVE, true);
+        bootstrap.handler(new ListeningSocketRecorder(listening));
         eventLoops.add(bootstrap.config().group());
         if (bootstrap.config().childGroup() != null && bootstrap.config().childGroup() != bootstrap.config().group()) {
             eventLoops.add(bootstrap.config().childGroup());
@@ -136,6 +146,21 @@ final class SmtpListener extends AbstractAsyncServer {
         return Optional.ofNullable(channel.attr(BasicChannelInboundHandler.SESSION_ATTRIBUTE_KEY).get())
                 .filter(ProtocolSession.class::isInstance)
                 .map(ProtocolSession.class::cast);
+    }
+
+    /** Remembers each listening socket as it is registered. */
+    @io.netty.channel.ChannelHandler.Sharable
+    private static final class ListeningSocketRecorder extends ChannelInboundHandlerAdapter {
+        private final ChannelGroup listening;
+
+        ListeningSocketRecorder(ChannelGroup listening) {
+            this.listening = listening;
+        }
+
+        @Override
+        public void handlerAdded(io.netty.channel.ChannelHandlerContext ctx) {
+            listening.add(ctx.channel());
+        }
     }
 
     /** MDC with protocol and client IP, without James's per-connection reverse DNS lookup. */

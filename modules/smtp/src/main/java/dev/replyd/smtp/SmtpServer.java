@@ -136,7 +136,8 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: new connections get {@code 421 4.3.2}, sessions outside a transaction get it too
+     * Graceful stop: the listening socket is closed (new connections are refused by the kernel; one
+     * accepted just before gets {@code 421 4.3.2}), sessions outside a transaction get 421 too
      * and are closed, transactions in flight may finish (their 250 is still sent) until {@code grace}
      * has passed; then every connection is closed (unfinished messages are aborted: nothing partial
      * reaches new/) and the threads end. Returns once the port is released and the event loops have
@@ -148,6 +149,7 @@ public final class SmtpServer implements AutoCloseable {
         }
         stopped = true;
         state.startDraining();
+        listener.stopAccepting();
         List<Channel> open = new ArrayList<>(listener.sessions());
         MailLog.draining(open.size());
         for (Channel channel : open) {
