@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * settings are checked by their own constructor, which names the key). An empty node name means the
  * kernel's host name, the name Maildir file names carried before node names existed.
  *
+ * <p>Thread-safety: immutable.
+ *
  * @param nodeName this node's name, in every Maildir file name and so in every {@code delivery_id}
  *     [replyd.node-name]
  * @param peers host names of all nodes that receive mail for the reply domain, for
@@ -25,8 +27,6 @@ import java.util.regex.Pattern;
  * @param proxyProtocol [replyd.smtp.proxy-protocol]
  * @param drainDelay on SIGTERM, how long {@code /readyz} says "draining" while mail is still accepted,
  *     before the SMTP listener closes [replyd.shutdown.drain-delay]
- *
- * <p>Thread-safety: immutable.
  */
 record ClusterConfig(String nodeName, List<String> peers, ProxyProtocolSettings proxyProtocol, Duration drainDelay) {
 

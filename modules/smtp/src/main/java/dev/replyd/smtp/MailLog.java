@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * tools (pflogsumm-style greps) keep working:
  * <pre>
  * connect from unknown[192.0.2.1]
+ * connect from unknown[203.0.113.7] via unknown[10.0.0.5]      (announced by a trusted balancer's PROXY header)
  * 0A1B2C3D4E5F: client=unknown[192.0.2.1]
  * 0A1B2C3D4E5F: message-id=&lt;abc@example.org&gt;
  * 0A1B2C3D4E5F: from=&lt;a@example.org&gt;, size=1234, nrcpt=1 (queue active)

@@ -15,12 +15,12 @@ import java.util.Objects;
  * address is plain SMTP and is closed if it sends a PROXY header ({@code ProxyProtocolHandler},
  * {@code ProxyHeaderGuard}). {@link #off()} is the default: no PROXY handling at all.
  *
+ * <p>Thread-safety: immutable.
+ *
  * @param enabled true: PROXY headers are read from trusted sources [replyd.smtp.proxy-protocol.enabled]
  * @param trusted the load balancers' addresses as CIDRs; required non-empty when enabled
  *     [replyd.smtp.proxy-protocol.trusted]
  * @param headerTimeout longest wait for the header from a trusted source [replyd.smtp.proxy-protocol.header-timeout]
- *
- * <p>Thread-safety: immutable.
  */
 public record ProxyProtocolSettings(boolean enabled, List<String> trusted, Duration headerTimeout) {
 

@@ -34,7 +34,8 @@ import org.apache.james.protocols.smtp.SMTPSession;
  *   {@code RecipientPolicyHook}); the message streams into {@link Maildir#begin} (one file per stored
  *   recipient) and "250 2.0.0 Ok: queued as ID" is sent only after {@code Delivery.commit()} returned,
  *   i.e. once every file and the new/ directory are fsynced. The {@code mail} log gets one
- *   Postfix-like line per event.
+ *   Postfix-like line per event. Behind a load balancer, {@link ProxyProtocolSettings} makes the
+ *   client its PROXY protocol header announces the client of the session (limits, log, Received).
  *
  * DIAGNOSTICS
  *   {@link #start} throws IOException naming the bind address when it cannot listen (port taken, no
