@@ -218,7 +218,8 @@ final class ConfigLoader {
       return new ReplydConfig(source, host,
           new ReplydConfig.Address(prefix, replyDomain, kinds == null ? List.of() : List.copyOf(kinds), keys),
           new ReplydConfig.Noreply(noreply, discard != null && discard),
-          smtp, storage, processor, callback, metrics, console(metrics), outbound, notices(outbound), diagnostics(), grace, null);
+          smtp, storage, processor, callback, metrics, console(metrics), outbound, notices(outbound), diagnostics(), grace,
+          ClusterConfig.read(c, problems), null);
     }
 
     private List<byte[]> addressKeys() {

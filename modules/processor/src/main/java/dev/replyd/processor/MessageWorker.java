@@ -245,7 +245,10 @@ final class MessageWorker {
       }
       boolean mailingList = message.getHeader("List-Id") != null || message.getHeader("List-Unsubscribe") != null;
       if (check.purpose() == AddressPurpose.UNSUBSCRIBE) {
-        return Optional.of(UnsubscribePayload.of(work.name(), receivedAt, facts, token, mailingList, auth, quarantined).toJson());
+        // The body is ignored, so it is no part of the key either.
+        String messageKey = MessageKey.of(facts.messageId(), message.getHeader("Date", null), token, null, null);
+        return Optional.of(UnsubscribePayload.of(work.name(), messageKey, receivedAt, facts, token, mailingList, auth,
+            quarantined).toJson());
       }
       MessageBody body = MessageBody.of(message);
       ReplyText reply = extractor.extract(body);
@@ -258,8 +261,9 @@ final class MessageWorker {
         attachments.add(AttachmentSummary.of(part, maxAttachmentBytes));
       }
       return Optional.of(
-          WebhookPayload.of(work.name(), receivedAt, facts, token, body, reply, attachments, mailingList, auth,
-              quarantined).toJson());
+          WebhookPayload.of(work.name(), MessageKey.of(facts.messageId(), message.getHeader("Date", null), token,
+              reply.full(), body.html().orElse(null)), receivedAt, facts, token, body, reply, attachments, mailingList,
+              auth, quarantined).toJson());
     } finally {
       in.close();
     }
