@@ -43,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class PayloadSerialisationBenchmark {
   /** Same shape as the processor's WebhookPayload (docs/webhook.schema.json). */
-  record Payload(String type, String deliveryId, String receivedAt, Envelope envelope, Address address, From from,
+  record Payload(String type, String deliveryId, String messageKey, String receivedAt, Envelope envelope, Address address, From from,
       String subject, String messageId, String inReplyTo, List<String> references, Reply reply, String fullText,
       String html, List<Attachment> attachments, Flags flags) {}
 
@@ -88,7 +88,8 @@ public class PayloadSerialisationBenchmark {
     } else if (!attachment.equals("none")) {
       throw new IllegalArgumentException("attachment: " + attachment + " (expected: none or 64KiB)");
     }
-    payload = new Payload("reply", "1741078931.M412233P1234Q17.mx1.example.org", "2025-03-04T09:02:11.412Z",
+    payload = new Payload("reply", "1741078931.M412233P1234Q17.mx1.example.org",
+        "5d41402abc4b2a76b9719d911017c592ae3c3d5e6a1f0b2c3d4e5f60718293a4", "2025-03-04T09:02:11.412Z",
         new Envelope("bob@example.org",
             "reply+i-42-0123456789abcdef0123456789abcdef01234567-5@reply.tracker.example.com", "192.0.2.10",
             "mail.example.org"),

@@ -40,7 +40,8 @@ class ReplyCorpusBenchTest {
     assertThat(report).contains("policy-flagged rows only     0/1 0.0%");
     assertThat(report).contains("  de                         -                    0/1 0.0%");
     assertThat(report).contains("failing cases:\n  x--c (policy-flagged: sig-kept)\n");
-    assertThat(report).contains("content-lost                 0/2                  1/3\n  lost: x--c (policy-flagged): 1 line(s)\n");
+    assertThat(report).contains("content-lost                 0/2                  1/3                 \n"
+        + "  lost: x--c (policy-flagged): 1 line(s)\n");
     assertThat(report).containsPattern("slowest case: x--[abc] \\d+\\.\\d\\d ms");
   }
 }

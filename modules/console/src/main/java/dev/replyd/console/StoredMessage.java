@@ -1,16 +1,14 @@
 package dev.replyd.console;
 
-import jakarta.mail.Header;
-import jakarta.mail.MessagingException;
-import jakarta.mail.internet.InternetHeaders;
+import dev.replyd.maildir.HeaderSection;
 import jakarta.mail.internet.MimeUtility;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 
 /**
@@ -38,12 +36,8 @@ record StoredMessage(String returnPath, String deliveredTo, String received, Str
     try (InputStream in = Files.newInputStream(file)) {
       prefix = in.readNBytes(limit);
     }
-    InternetHeaders headers;
-    try {
-      headers = new InternetHeaders(new ByteArrayInputStream(prefix));
-    } catch (MessagingException e) {
-      headers = new InternetHeaders();
-    }
+    // The project's one header-section reader; the prefix bounds what is read.
+    HeaderSection headers = HeaderSection.read(new ByteArrayInputStream(prefix), StandardCharsets.UTF_8);
     String returnPath = "";
     String deliveredTo = "";
     String received = "";
@@ -53,10 +47,9 @@ record StoredMessage(String returnPath, String deliveredTo, String received, Str
     String messageId = "";
     String date = "";
     List<String> auth = new ArrayList<>();
-    for (Enumeration<Header> all = headers.getAllHeaders(); all.hasMoreElements(); ) {
-      Header h = all.nextElement();
-      String name = h.getName().toLowerCase(java.util.Locale.ROOT);
-      String value = clean(h.getValue());
+    for (String field : headers.fields()) {
+      String name = field.substring(0, field.indexOf(':')).strip().toLowerCase(java.util.Locale.ROOT);
+      String value = clean(HeaderSection.unfoldedValue(field));
       switch (name) {
         case "return-path" -> returnPath = returnPath.isEmpty() ? value : returnPath;
         case "delivered-to" -> deliveredTo = deliveredTo.isEmpty() ? value : deliveredTo;
@@ -87,7 +80,7 @@ record StoredMessage(String returnPath, String deliveredTo, String received, Str
     if (raw == null) {
       return "";
     }
-    String unfolded = raw.replaceAll("\r?\n[ \t]+", " ");
+    String unfolded = HeaderSection.unfold(raw);
     String decoded;
     try {
       decoded = MimeUtility.decodeText(unfolded);

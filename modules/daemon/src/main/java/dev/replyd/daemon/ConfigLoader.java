@@ -12,7 +12,6 @@ import dev.replyd.outbound.NoticeSettings;
 import dev.replyd.outbound.SmtpSubmission;
 import jakarta.mail.internet.AddressException;
 import java.io.IOException;
-import dev.replyd.address.LoggableUrl;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -219,7 +218,8 @@ final class ConfigLoader {
       return new ReplydConfig(source, host,
           new ReplydConfig.Address(prefix, replyDomain, kinds == null ? List.of() : List.copyOf(kinds), keys),
           new ReplydConfig.Noreply(noreply, discard != null && discard),
-          smtp, storage, processor, callback, metrics, console(metrics), outbound, notices(outbound), diagnostics(), grace, null);
+          smtp, storage, processor, callback, metrics, console(metrics), outbound, notices(outbound), diagnostics(), grace,
+          ClusterConfig.read(c, problems), null);
     }
 
     private List<byte[]> addressKeys() {
@@ -410,21 +410,8 @@ final class ConfigLoader {
         return null;
       }
       try {
-        URI uri = new URI(url);
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-          problems.add("callback.url", "'" + LoggableUrl.of(uri) + "' is not an http(s) URL with a host");
-          return null;
-        }
-        if (uri.getRawUserInfo() != null) {
-          // Refused rather than sent as Basic auth: the main app authenticates replyd by the signature,
-          // and a password here would sit in every copy of the configuration.
-          problems.add("callback.url", "'" + LoggableUrl.of(uri) + "' carries user info (user:password@), which replyd"
-              + " never sends: it is not used as HTTP Basic authentication (expected: a URL without user info; the main"
-              + " app authenticates replyd by the Replyd-Signature header made with callback.secret)");
-          return null;
-        }
-        return uri;
+        // Whether it is an http(s) URL with a host and without user info, ProcessorSettings decides.
+        return new URI(url);
       } catch (URISyntaxException e) {
         problems.add("callback.url", "is not a URL (" + e.getReason() + " at index " + e.getIndex()
             + "; the value is not shown, as it may carry credentials)");

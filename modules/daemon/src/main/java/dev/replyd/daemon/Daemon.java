@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * endpoint, and the SMTP listener last; then {@code READY=1} to systemd. A failure at any step
  * (port taken, storage unwritable) stops what was started and exits 1 with the reason.
  *
- * <p>SIGTERM/SIGINT: the SMTP listener stops accepting and finishes transactions in flight, the
+ * <p>SIGTERM/SIGINT: {@code /readyz} answers 503 "draining" first (for {@code shutdown.drain-delay}, while
+ * mail is still accepted, so a load balancer moves new connections elsewhere), then the SMTP listener
+ * closes its socket and finishes transactions in flight, the
  * workers finish or release their claims, within {@code shutdown.grace}, then the notices still
  * queued are dropped (logged); exit status 0.
  * SIGHUP: {@link Reload} re-reads the configuration and applies what can change safely.
@@ -62,6 +64,7 @@ final class Daemon {
   private final ReplydConfig config;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final CountDownLatch stop = new CountDownLatch(1);
+  private volatile boolean draining;
   private ReplyAddressCodec codec;
   private Maildir maildir;
   private Processor processor;
@@ -92,8 +95,9 @@ final class Daemon {
         Summary.of(config, daemon.smtp.address(), daemon.metrics.address()));
     SystemdNotify.ready("replyd serving " + daemon.smtp.address());
     daemon.stop.await();
-    log.info("stopping: finishing SMTP transactions and workers in flight (grace {})", config.shutdownGrace());
     SystemdNotify.stopping();
+    daemon.drain(config.cluster().drainDelay());
+    log.info("stopping: finishing SMTP transactions and workers in flight (grace {})", config.shutdownGrace());
     haltIfStuck(config.shutdownGrace().multipliedBy(2).plusSeconds(10));
     daemon.shutdown(config.shutdownGrace());
     reload.close();
@@ -119,6 +123,19 @@ final class Daemon {
     watchdog.start();
   }
 
+  /**
+   * Behind a load balancer, the first step of a stop: {@code /readyz} answers 503 "draining" while
+   * mail is still accepted for {@code delay} (the balancer's health checks then move new connections
+   * to other nodes), then the SMTP listener closes.
+   */
+  private void drain(Duration delay) throws InterruptedException {
+    draining = true;
+    log.info("draining: /readyz reports not ready; the SMTP listener closes in {}", delay);
+    if (!delay.isZero()) {
+      Thread.sleep(delay.toMillis());
+    }
+  }
+
   /** SIGHUP with new address keys: the codec shared by SMTP and the processor switches lists at once. */
   void reloadAddressKeys(ReplydConfig next) {
     codec.replaceKeys(next.address().keys());
@@ -133,7 +150,7 @@ final class Daemon {
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
 
-    maildir = Maildir.open(config.storage().root());
+    maildir = Maildir.open(config.storage().root(), config.cluster().nodeName());
     StorageGauges.bind(maildir, registry);
     ModuleSettings modules = config.modules();
     codec = ModuleSettings.codec(config);
@@ -164,7 +181,7 @@ final class Daemon {
       inFlowBacklog = InFlowBacklog.start(maildir, config.smtp().inFlowBacklog(), config.smtp().inFlowDelay());
       inFlow = InFlowDelay.whenBacklogged(inFlowBacklog::backlogged, config.smtp().inFlowDelay());
     }
-    smtp = SmtpServer.start(modules.smtp(), codec, maildir, registry, inFlow);
+    smtp = SmtpServer.start(modules.smtp(), config.cluster().proxyProtocol(), codec, maildir, registry, inFlow);
     if (config.smtp().tlsEnabled()) {
       certificate = TlsCertificateGauge.register(registry, config.smtp().tlsCert());
     }
@@ -172,7 +189,8 @@ final class Daemon {
 
   private List<HealthCheck> healthChecks() {
     List<HealthCheck> checks = new ArrayList<>();
-    checks.add(HealthCheck.of("smtp", () -> smtp == null ? Optional.of("SMTP listener not started") : Optional.empty()));
+    checks.add(HealthCheck.of("smtp", () -> smtp == null ? Optional.of("SMTP listener not started")
+        : draining ? Optional.of("draining") : Optional.empty()));
     checks.add(HealthCheck.of("storage", () -> {
       Path tmp = maildir.root().resolve(MaildirLayout.TMP);
       if (!Files.isWritable(tmp)) {

@@ -23,10 +23,19 @@ final class DiagnoseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Report report = Diagnosis.run(inputs(config));
+    Report report = Diagnosis.run(inputs(config), peers(config));
     spec.commandLine().getOut().print(report.render());
     spec.commandLine().getOut().flush();
     return report.anyFailed() ? 1 : 0;
+  }
+
+  /** {@code replyd.cluster.peers}; none when the configuration has problems (reported by "config"). */
+  static List<String> peers(ConfigOption option) {
+    try {
+      return option.load().cluster().peers();
+    } catch (ConfigProblems e) {
+      return List.of();
+    }
   }
 
   static Diagnosis.Inputs inputs(ConfigOption option) {

@@ -30,12 +30,13 @@ record ReplydConfig(
     Notices notices,
     Diagnostics diagnostics,
     Duration shutdownGrace,
+    ClusterConfig cluster,
     ModuleSettings modules) {
 
   /** This configuration with the modules' settings built from it (see {@link ModuleSettings#build}). */
   ReplydConfig withModules(ModuleSettings built) {
     return new ReplydConfig(source, hostname, address, noreply, smtp, storage, processor, callback, metrics, console, outbound,
-        notices, diagnostics, shutdownGrace, built);
+        notices, diagnostics, shutdownGrace, cluster, built);
   }
 
   record Address(String prefix, String replyDomain, List<String> kinds, List<byte[]> keys) {

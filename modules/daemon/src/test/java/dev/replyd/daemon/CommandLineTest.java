@@ -149,7 +149,7 @@ class CommandLineTest {
             + " e.g. 1h)"},
         {"notices.reasons = [invalid_token]", "replyd.notices.reasons: 'invalid_token' never gets a notice (its sender"
             + " is unverified or automatic: a notice would be backscatter) (expected: some of empty_reply, too_large,"
-            + " unparseable, callback_rejected, retries_exhausted)"},
+            + " unparseable, callback_rejected, retries_exhausted, deadline_exceeded)"},
         {"address.prefix = \"re+ply\"", "replyd.address: address prefix 're+ply' is not valid (expected: letters,"
             + " digits, '_', '-' and inner dots, e.g. reply)"},
         {"address.kinds = [I]", "replyd.address: address kind 'I' is not lowercase letters (expected: one or more"

@@ -135,9 +135,9 @@ class ConfigLoaderTest {
         .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
             "replyd.notices.reasons: 'auto_reply' never gets a notice (its sender is unverified or automatic: a"
                 + " notice would be backscatter) (expected: some of empty_reply, too_large,"
-                + " unparseable, callback_rejected, retries_exhausted)",
+                + " unparseable, callback_rejected, retries_exhausted, deadline_exceeded)",
             "replyd.notices.reasons: 'bounced' is not a failure reason (expected: some of empty_reply, too_large,"
-                + " unparseable, callback_rejected, retries_exhausted)",
+                + " unparseable, callback_rejected, retries_exhausted, deadline_exceeded)",
             "replyd.notices.max-per-hour: 0 (expected: >= 1)",
             "replyd.notices.per-sender-interval: 'soon' is not valid (expected: a duration such as 30s, 5m or 2d)",
             "replyd.notices.enabled: true needs a relay, but outbound.host is '' (expected: the relay's host name"
@@ -153,7 +153,8 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
         .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactly(
             "replyd.notices.reasons: is empty while notices.enabled = true (expected: some of empty_reply,"
-                + " too_large, unparseable, callback_rejected, retries_exhausted; or set notices.enabled = false)"));
+                + " too_large, unparseable, callback_rejected, retries_exhausted, deadline_exceeded; or set"
+                + " notices.enabled = false)"));
   }
 
   @Test
@@ -181,7 +182,7 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
         .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactly(
-            "replyd.callback.url: 'http://tracker.example.com/p?token=<redacted>' carries user info (user:password@),"
+            "replyd.callback.url: http://tracker.example.com/p?token=<redacted> carries user info (user:password@),"
                 + " which replyd never sends: it is not used as HTTP Basic authentication (expected: a URL without"
                 + " user info; the main app authenticates replyd by the Replyd-Signature header made with"
                 + " callback.secret)"))
@@ -295,8 +296,12 @@ class ConfigLoaderTest {
     }
 
     assertThat(fragments).isNotEmpty();
+    // Blocks that read systemd credentials get a credentials directory, as the unit gives the daemon.
+    Path credentials = Files.createDirectories(dir.resolve("credentials"));
+    Files.writeString(credentials.resolve("console-token"), "0123456789abcdef0123456789abcdef\n");
     for (String fragment : fragments) {
-      ReplydConfig c = ConfigLoader.load(file(minimal().replaceFirst("}$", "\n" + fragment.replace("$", "\\$") + "}")),
+      String withCredentials = fragment.replace("${?CREDENTIALS_DIRECTORY}", "\"" + credentials + "\"");
+      ReplydConfig c = ConfigLoader.load(file(minimal().replaceFirst("}$", "\n" + withCredentials.replace("$", "\\$") + "}")),
           Map.of());
       assertThat(c.modules()).as(fragment).isNotNull();
     }
@@ -329,7 +334,7 @@ class ConfigLoaderTest {
     // Meter names share the prefix; they are the first argument of a meter builder, not configuration.
     Pattern meterName = Pattern.compile("(builder|gauge|counter|timer)\\((registry, [a-z]+, )?\"replyd\\.",
         Pattern.CASE_INSENSITIVE);
-    Pattern fileName = Pattern.compile(".*\\.(txt|conf|json|log|xml|yml)");
+    Pattern fileName = Pattern.compile(".*\\.(txt|conf|json|log|xml|yml|css)");
     List<String> unknown = new ArrayList<>();
     int checked = 0;
     List<Path> sources;

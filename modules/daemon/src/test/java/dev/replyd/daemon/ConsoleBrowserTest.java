@@ -119,7 +119,7 @@ class ConsoleBrowserTest {
       browser.awaitText("main h1", "Diagnose");
       browser.click("#run-diagnose");
       browser.awaitText("main h2", "Result: ");
-      assertThat(browser.text("main table")).contains("storage writable", "callback ping", "?(query not shown)")
+      assertThat(browser.text("main table")).contains("storage writable", "callback ping", "?key=<redacted>")
           .doesNotContain("key=hidden");
       browser.windowHeight(1500);
       browser.screenshot(SCREENSHOTS.resolve("diagnose.png"));

@@ -241,6 +241,33 @@ class DaemonSignalsTest {
     }
   }
 
+  @Test
+  void sigtermReportsDrainingThenRefusesNewConnectionsAndFinishesTheTransaction() throws Exception {
+    try (DaemonProcess daemon = new DaemonProcess(config(List.of(KEY_A), ""));
+         SmtpClient client = new SmtpClient(daemon.smtpPort)) {
+      client.send("EHLO client.test");
+      client.send("MAIL FROM:<alice@example.org>");
+      client.send("RCPT TO:<" + address(KEY_A, 8) + ">");
+      assertThat(client.send("DATA")).startsWith("354");
+      client.write("From: alice@example.org\r\nSubject: Re: issue 8\r\n\r\nA reply in flight,\r\n");
+
+      daemon.signal("TERM");
+      daemon.awaitLog("stopping: no new mail accepted", Duration.ofSeconds(30));
+
+      // the open transaction keeps the node stopping, so these are seen mid-drain
+      assertThat(get(daemon.metricsPort, "/readyz")).isEqualTo("{\"status\":\"not ready\",\"failing\":{\"smtp\":\"draining\"}}\n");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SmtpClient(daemon.smtpPort).close())
+          .as("the listening socket is closed: the kernel refuses, a balancer retries elsewhere")
+          .isInstanceOf(ConnectException.class);
+      client.write("finished after SIGTERM.\r\n");
+      assertThat(client.send(".")).startsWith("250 2.0.0");
+      client.send("QUIT");
+
+      assertThat(daemon.awaitExit(Duration.ofSeconds(60))).as("exit status; log:\n%s", daemon.log()).isZero();
+    }
+    assertThat(files("mail/reply/new") + files("incoming-mail/success")).isEqualTo(1);
+  }
+
   static String get(int port, String path) throws Exception {
     var client = java.net.http.HttpClient.newHttpClient();
     var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build(),

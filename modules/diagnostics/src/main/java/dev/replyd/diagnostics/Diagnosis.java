@@ -75,6 +75,28 @@ public final class Diagnosis {
         return run(in, Clock.systemUTC());
     }
 
+    /**
+     * As {@link #run(Inputs)}, adding {@code "dns cluster peers"} when {@code peers} (the host names of
+     * all nodes, {@code replyd.cluster.peers}) is not empty: each must be reachable through the reply
+     * domain's MX (or address) records.
+     */
+    public static Report run(Inputs in, List<String> peers) {
+        Report report = run(in);
+        if (peers.isEmpty() || in.replyDomain() == null || in.replyDomain().isBlank()) {
+            return report;
+        }
+        List<Check> checks = new ArrayList<>(report.checks());
+        int after = checks.indexOf(report.find(DnsChecks.HOST_MX).orElse(null));
+        Check peerCheck;
+        try {
+            peerCheck = new DnsChecks(in.dnsServers(), in.timeout()).peers(in.replyDomain(), peers);
+        } catch (RuntimeException e) {
+            peerCheck = crashed(DnsChecks.PEERS, e);
+        }
+        checks.add(after < 0 ? checks.size() : after + 1, peerCheck);
+        return new Report(checks);
+    }
+
     /** As {@link #run(Inputs)}, with the clock that stands for "now" (the signature time, certificate expiry). */
     static Report run(Inputs in, Clock clock) {
         List<Check> checks = new ArrayList<>();

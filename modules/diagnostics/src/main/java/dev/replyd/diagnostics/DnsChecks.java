@@ -53,6 +53,7 @@ final class DnsChecks {
     static final String REPLY_ADDRESS = "dns reply address";
     static final String REPLY_MX = "dns reply MX";
     static final String HOST_MX = "dns host MX";
+    static final String PEERS = "dns cluster peers";
 
     private final Resolver resolver;
     private final String serverDescription;
@@ -159,6 +160,57 @@ final class DnsChecks {
         return Check.warn(REPLY_MX, "the MX of " + replyDomain + " points to " + String.join(", ", elsewhere)
                         + ", not to this machine (" + join(shown.isEmpty() ? ours : shown) + ")",
                 "unless a mail gateway there relays to replyd, point the MX at this machine: " + wanted);
+    }
+
+    /**
+     * With several nodes ({@code replyd.cluster.peers}): passes when every peer is an MX target of the
+     * reply domain or has an address one of them (or, without MX, the reply domain itself) has;
+     * fails naming the peers senders would never reach, or those without an address record.
+     */
+    Check peers(String replyDomain, List<String> peers) {
+        MxAnswer mx = mx(replyDomain);
+        if (mx.error != null) {
+            return Check.fail(PEERS, "MX lookup of " + replyDomain + " failed: " + mx.error, dnsFix());
+        }
+        Set<String> targets = new LinkedHashSet<>();
+        Set<String> published = new LinkedHashSet<>();
+        for (MXRecord record : mx.records) {
+            String target = bare(record.getTarget());
+            targets.add(target);
+            published.addAll(addresses(target).addresses);
+        }
+        if (mx.records.isEmpty()) {
+            published.addAll(addresses(replyDomain).addresses);
+        }
+        List<String> missing = new ArrayList<>();
+        List<String> unresolved = new ArrayList<>();
+        List<String> listed = new ArrayList<>();
+        for (String peer : peers) {
+            String name = bare(peer);
+            Answer answer = addresses(name);
+            if (targets.contains(name)) {
+                listed.add(name);
+            } else if (answer.addresses.isEmpty()) {
+                unresolved.add(name);
+            } else if (!Collections.disjoint(published, answer.addresses)) {
+                listed.add(name + " (" + join(answer.addresses) + ")");
+            } else {
+                missing.add(name + " (" + join(answer.addresses) + ")");
+            }
+        }
+        String records = mx.records.isEmpty() ? "the address records" : "the MX records";
+        if (!unresolved.isEmpty()) {
+            return Check.fail(PEERS, "cluster peer(s) " + String.join(", ", unresolved) + " have no address record ("
+                    + serverDescription + ")", "create an A/AAAA record for each node, or correct replyd.cluster.peers");
+        }
+        if (!missing.isEmpty()) {
+            return Check.fail(PEERS, records + " of " + replyDomain + " do not lead to cluster peer(s) "
+                    + String.join(", ", missing) + ": senders never reach them",
+                    "add \"" + replyDomain + ". MX 10 <peer>.\" for each one (same preference spreads the load),"
+                    + " or remove it from replyd.cluster.peers");
+        }
+        return Check.pass(PEERS, "all " + peers.size() + " cluster peer(s) are listed in " + records + " of "
+                + replyDomain + ": " + String.join(", ", listed));
     }
 
     private Check hostMx(String hostname) {

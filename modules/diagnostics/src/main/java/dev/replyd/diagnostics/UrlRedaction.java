@@ -49,11 +49,29 @@ public final class UrlRedaction {
             if (url.group(6) != null) {
                 removed.add(url.group(6));
             }
-            String shown = LoggableUrl.of(url.group());
+            String shown = LoggableUrl.of(uriSafe(url.group()));
             out.append(LoggableUrl.UNPARSEABLE.equals(shown) ? LoggableUrl.REDACTED : shown);
             copied = url.end();
         }
         return out.append(text, copied, text.length()).toString();
+    }
+
+    /**
+     * The matched text with the characters a URI may not hold percent-encoded, so that text already shown
+     * ({@code ?key=<redacted>}) or a sloppy URL still parses, and redacting twice changes nothing.
+     */
+    private static String uriSafe(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c <= 0x20 || c >= 0x7f || "\"<>\\^`{|}".indexOf(c) >= 0) {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            } else {
+                out.append((char) c);
+            }
+        }
+        return out.toString();
     }
 
     private static void collectQueryValues(String query, List<String> removed) {

@@ -188,6 +188,9 @@ class SupportBundleTest {
         assertThat(UrlRedaction.redact("see https://tracker.test/hooks/replyd#frag, then \"http://a/b?x=1\""))
                 .isEqualTo("see https://tracker.test/hooks/replyd then \"http://a/b?x=<redacted>\"");
         assertThat(UrlRedaction.redact("no url here: user:pw@host")).isEqualTo("no url here: user:pw@host");
+        String once = UrlRedaction.redact("ping https://u:pw@tracker.test/hooks?key=K answered 200");
+        assertThat(once).isEqualTo("ping https://tracker.test/hooks?key=<redacted> answered 200");
+        assertThat(UrlRedaction.redact(once)).as("redacting twice changes nothing").isEqualTo(once);
     }
 
     @Test

@@ -25,7 +25,8 @@ import org.jsoup.select.NodeTraversor;
  *       Outlook for Mac's {@code OLK_SRC_BODY_SECTION}, an {@code <hr>} followed by a header
  *       field, and Outlook desktop's top-bordered block that starts with a header field.
  * </ul>
- * A region nested inside another one is not marked twice.
+ * and signature containers ({@value #SIGNATURES}), marked with their own sentinels so the
+ * removal says {@code signature}. A region nested inside another one is not marked twice.
  *
  * <p>Thread-safety: stateless; works on the caller's document.
  */
@@ -33,10 +34,22 @@ final class HtmlQuoteRemover {
   static final String START = "\uE000";
   static final String END = "\uE001";
   static final String TO_END = "\uE002";
+  static final String SIGNATURE_START = "\uE003";
+  static final String SIGNATURE_END = "\uE004";
 
   private static final String CONTAINERS = "blockquote[type=cite], .gmail_quote, .gmail_attr, .moz-cite-prefix,"
       + " .yahoo_quoted, [id^=yahoo_quoted], .AppleOriginalContents, [id=isForwardContent], .protonmail_quote,"
       + " .zmail_extra, [id=mail-editor-reference-message-container]";
+  /**
+   * Signature containers that hold what a {@code "-- "} line introduces in plain text: Gmail's
+   * (the signature the user set up) and Thunderbird's (a div or a pre, the "-- " line inside).
+   * Not Outlook's {@code id="Signature"} div: Outlook on the web puts the sign-off and name the
+   * person types or picks there (often just "Thomas Smith"), which the policy keeps, like a
+   * sign-off in plain text. Not Apple's {@code AppleMailSignature}: iOS Mail puts the typed
+   * reply inside that div at times, and its usual content, "Sent from my iPhone", is a footer
+   * the text rules remove anyway.
+   */
+  private static final String SIGNATURES = ".gmail_signature, [data-smartmail=gmail_signature], .moz-signature";
   private static final String TO_END_STARTS = "#divRplyFwdMsg, #appendonsend, [id=OLK_SRC_BODY_SECTION]";
   /** How much leading text is enough to recognise a header field after an {@code <hr>}. */
   private static final int LEADING_TEXT = 80;
@@ -46,8 +59,16 @@ final class HtmlQuoteRemover {
 
   private HtmlQuoteRemover() {}
 
-  /** Inserts sentinels around quoted regions; returns how many regions were marked. */
+  /** Inserts sentinels around quoted regions and signatures; returns how many regions were marked. */
   static int mark(Document doc) {
+    return mark(doc, true);
+  }
+
+  /**
+   * Inserts sentinels around quoted regions, and around signature containers when
+   * {@code signatures} is true; returns how many regions were marked.
+   */
+  static int mark(Document doc, boolean signatures) {
     List<Element> toEnd = new ArrayList<>(doc.select(TO_END_STARTS));
     for (Element hr : doc.select("hr")) {
       if (HEADER_TEXT.matcher(textAfter(hr)).find()) {
@@ -85,6 +106,17 @@ final class HtmlQuoteRemover {
       e.after("<div>" + END + "</div>");
       e.attr("data-replyd-quote", "1");
       marked++;
+    }
+    if (signatures) {
+      for (Element e : doc.select(SIGNATURES)) {
+        if ((earliest != null && order.get(e) > order.get(earliest)) || hasMarkedAncestor(e)) {
+          continue;
+        }
+        e.before("<div>" + SIGNATURE_START + "</div>");
+        e.after("<div>" + SIGNATURE_END + "</div>");
+        e.attr("data-replyd-quote", "1");
+        marked++;
+      }
     }
     return marked;
   }

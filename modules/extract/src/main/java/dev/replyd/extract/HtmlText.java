@@ -18,7 +18,7 @@ import org.jsoup.select.NodeTraversor;
  * {@code pre} and tables are set off by a blank line); {@code br} is a hard line break; list
  * items start with {@code "- "} or {@code "N. "}; each line inside a {@code blockquote} starts
  * with {@code "> "} so the plain-text rules still see it as a quote; {@code pre} keeps its
- * whitespace inside a {@code ```} fence; other runs of whitespace collapse to one space; a link whose target differs from
+ * whitespace, inside a {@code ```} fence when it holds code (see {@code isCode}); other runs of whitespace collapse to one space; a link whose target differs from
  * its text is written {@code text (url)}; {@code head}, {@code script}, {@code style} and
  * images produce nothing. Leading and trailing blank lines are dropped.
  *
@@ -54,6 +54,8 @@ final class HtmlText {
     private int wantedBreaks;
     private int quoteDepth;
     private int preDepth;
+    /** Whether the outermost open {@code pre} is code (fenced) or preformatted prose. */
+    private boolean fencedPre;
 
     /** Walks the tree without recursion: mail HTML can nest deeper than the Java stack. */
     void node(Node root) {
@@ -97,7 +99,10 @@ final class HtmlText {
         case "blockquote" -> quoteDepth++;
         case "pre" -> {
           if (preDepth++ == 0) {
-            fence();
+            fencedPre = isCode(element);
+            if (fencedPre) {
+              fence();
+            }
           }
         }
         case "ul" -> lists.push(new int[] {-1});
@@ -124,7 +129,7 @@ final class HtmlText {
         case "a" -> link(element);
         case "blockquote" -> quoteDepth--;
         case "pre" -> {
-          if (--preDepth == 0) {
+          if (--preDepth == 0 && fencedPre) {
             fence();
           }
         }
@@ -145,7 +150,7 @@ final class HtmlText {
     }
 
     /**
-     * Preformatted text becomes a fenced code block: the tracker renders Markdown, and the
+     * Preformatted code becomes a fenced code block: the tracker renders Markdown, and the
      * plain-text rules never trim inside a fence.
      */
     private void fence() {
@@ -155,6 +160,44 @@ final class HtmlText {
         out.append('\n');
       }
       out.append("```\n");
+    }
+
+    /**
+     * Whether a {@code pre} holds code: a {@code code} element inside, a class naming code or a
+     * highlighter, or lines that look like code (half of them ending in a brace or semicolon, or
+     * indented).
+     * Other preformatted text (Thunderbird's plain-text body and signature, Outlook's plain
+     * replies) is prose: its lines are kept as they are, without a fence.
+     */
+    private static boolean isCode(Element pre) {
+      if (!pre.getElementsByTag("code").isEmpty()) {
+        return true;
+      }
+      String cls = (pre.className() + " " + pre.attr("lang") + " " + pre.attr("data-lang")).toLowerCase(Locale.ROOT);
+      if (cls.contains("moz-signature") || cls.contains("moz-quote-pre")) {
+        return false;
+      }
+      if (cls.contains("code") || cls.contains("highlight") || cls.contains("language-") || cls.contains("lang-")
+          || cls.contains("hljs") || cls.contains("prettyprint") || cls.contains("brush")) {
+        return true;
+      }
+      String text = pre.wholeText();
+      int lines = 0;
+      int codeLike = 0;
+      for (String line : text.split("\n", 200)) {
+        String t = line.strip();
+        if (t.isEmpty()) {
+          continue;
+        }
+        lines++;
+        char last = t.charAt(t.length() - 1);
+        char first = t.charAt(0);
+        if (last == '{' || last == '}' || last == ';' || first == '}' || first == '$' || first == '#'
+            || line.startsWith("  ") || line.startsWith("\t") || t.startsWith("//")) {
+          codeLike++;
+        }
+      }
+      return lines > 0 && codeLike * 2 >= lines;
     }
 
     private void link(Element anchor) {

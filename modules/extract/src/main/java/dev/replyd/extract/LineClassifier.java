@@ -77,6 +77,9 @@ final class LineClassifier {
         continue;
       }
       kinds[i] = single(line);
+      if (kinds[i] == LineKind.RULE && isMarkdownRule(line, i > 0 ? kinds[i - 1] : null)) {
+        kinds[i] = LineKind.TEXT;
+      }
       if (kinds[i] == LineKind.TEXT || kinds[i] == LineKind.QUOTE) {
         int end = attributionEnd(lines, i);
         if (end >= i) {
@@ -88,6 +91,8 @@ final class LineClassifier {
     }
     markLazyContinuations(lines, kinds);
     markBareAttributions(lines, kinds);
+    keepProseAfterBareDashes(lines, kinds);
+    keepUnlikelyHeaderBlocks(lines, kinds);
     return kinds;
   }
 
@@ -112,10 +117,112 @@ final class LineClassifier {
         next++;
       }
       if (next < lines.length && kinds[next] == LineKind.QUOTE
-          && quoteDepth(lines[next]) > quoteDepth(lines[i]) && onlyQuotesFrom(kinds, next)) {
+          && quoteDepth(lines[next]) > quoteDepth(lines[i]) && (onlyQuotesFrom(kinds, next) || atTop(kinds, i))) {
         kinds[i] = LineKind.ATTRIBUTION;
       }
     }
+  }
+
+  /**
+   * A bare {@code --} (no trailing space) is a signature delimiter only before a signature: when
+   * the next line is a sentence ("This is not a signature, just a divider."), it is a divider in
+   * the person's text. ({@code "-- "} with its space is always a delimiter.)
+   */
+  private static void keepProseAfterBareDashes(String[] lines, LineKind[] kinds) {
+    for (int i = 0; i < lines.length; i++) {
+      if (kinds[i] != LineKind.SIGNATURE || !lines[i].strip().equals("--") || lines[i].length() > 2) {
+        continue;
+      }
+      int next = i + 1;
+      while (next < lines.length && lines[next].isBlank()) {
+        next++;
+      }
+      if (next < lines.length && isSentence(lines[next])) {
+        kinds[i] = LineKind.TEXT;
+      }
+    }
+  }
+
+  /** Four or more words ending with a full stop, question or exclamation mark. */
+  private static boolean isSentence(String line) {
+    String t = line.strip();
+    if (t.isEmpty()) {
+      return false;
+    }
+    char last = t.charAt(t.length() - 1);
+    return (last == '.' || last == '!' || last == '?' || last == '。') && t.split("\\s+").length >= 4
+        && !t.endsWith("...");
+  }
+
+  /**
+   * Header lines that cannot be an original message's header block are the person's text
+   * ("From: 2.3.9" / "To: 2.4.1" / "Date: tonight"): a block (header lines with at most one
+   * blank or three wrapped value lines between them) counts only when it has a From field whose
+   * value holds a letter (a name or an address), and a Subject or Sent field. A lone field
+   * ("Subject: …" quoted in a sentence) is left for the trimmer, which needs two or three.
+   */
+  private static void keepUnlikelyHeaderBlocks(String[] lines, LineKind[] kinds) {
+    int i = 0;
+    while (i < lines.length) {
+      if (kinds[i] != LineKind.HEADER) {
+        i++;
+        continue;
+      }
+      int end = i;
+      int gap = 0;
+      for (int j = i + 1; j < lines.length && gap <= 3; j++) {
+        if (kinds[j] == LineKind.HEADER) {
+          end = j;
+          gap = 0;
+        } else if (kinds[j] == LineKind.TEXT || kinds[j] == LineKind.EMPTY) {
+          gap += kinds[j] == LineKind.EMPTY ? 3 : 1;
+        } else {
+          break;
+        }
+      }
+      boolean from = false;
+      boolean subjectOrSent = false;
+      int fields = 0;
+      for (int k = i; k <= end; k++) {
+        if (kinds[k] != LineKind.HEADER) {
+          continue;
+        }
+        fields++;
+        Vocabulary.Field field = headerField(lines[k]);
+        if (field == Vocabulary.Field.FROM && valueHasLetter(lines[k])) {
+          from = true;
+        }
+        subjectOrSent |= field == Vocabulary.Field.SUBJECT || field == Vocabulary.Field.SENT;
+      }
+      if (fields >= 2 && !(from && subjectOrSent)) {
+        for (int k = i; k <= end; k++) {
+          if (kinds[k] == LineKind.HEADER) {
+            kinds[k] = LineKind.TEXT;
+          }
+        }
+      }
+      i = end + 1;
+    }
+  }
+
+  private static boolean valueHasLetter(String line) {
+    int colon = Math.max(line.indexOf(':'), line.indexOf('：'));
+    for (int i = colon + 1; i < line.length(); i++) {
+      if (Character.isLetter(line.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when only blank lines come before line {@code i}: the start of a bottom-post. */
+  private static boolean atTop(LineKind[] kinds, int i) {
+    for (int k = 0; k < i; k++) {
+      if (kinds[k] != LineKind.EMPTY) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** True when nothing but quoted and blank lines follow: the history that ends a mail. */
@@ -232,6 +339,33 @@ final class LineClassifier {
   }
 
   /**
+   * Markdown, not a separator: a thematic break ({@code ---}, {@code ***}, {@code ___},
+   * {@code - - -}: three marks) or a setext heading underline ({@code ===} or {@code ---} of any
+   * length right under a line of text).
+   */
+  static boolean isMarkdownRule(String line, LineKind above) {
+    String t = line.strip();
+    char first = t.charAt(0);
+    boolean same = true;
+    int marks = 0;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c == ' ') {
+        continue;
+      }
+      same &= c == first;
+      marks++;
+    }
+    if (!same) {
+      return false;
+    }
+    if ((first == '-' || first == '=') && above == LineKind.TEXT && t.indexOf(' ') < 0) {
+      return true;
+    }
+    return marks == 3 && (first == '-' || first == '*' || first == '_');
+  }
+
+  /**
    * The {@code "-- "} signature delimiter; also {@code "--"} alone and {@code "--"} followed by a
    * non-breaking space (what HTML editors and some mobile clients put for the trailing space).
    */
@@ -301,7 +435,7 @@ final class LineClassifier {
       }
       if (j > start) {
         if (wrappable == null) {
-          wrappable = canStartWrapped(lines[start]);
+          wrappable = canStartWrapped(lines[start]) || isNameBeforeAddress(lines[start], lines[start + 1]);
         }
         if (!wrappable) {
           return -1;
@@ -362,6 +496,11 @@ final class LineClassifier {
     if (core.isEmpty()) {
       return false;
     }
+    int space = core.indexOf(' ');
+    String firstWord = space < 0 ? core : core.substring(0, space);
+    if (core.charAt(0) == '<' || firstWord.indexOf('@') >= 0) {
+      return false; // the rest of a wrapped address: "<reply+i-12-8743…@host>:"
+    }
     String head = core.substring(0, Math.min(core.length(), 16));
     return VOCABULARY.startsWithLead(Vocabulary.fold(core)) || (hasDateOrTime(head) && head.indexOf('@') < 0
         && core.substring(0, Math.min(core.length(), 24)).indexOf('@') < 0);
@@ -407,6 +546,20 @@ final class LineClassifier {
   }
 
   /** A wrapped attribution starts with an attribution word, a date or time, or an address. */
+  /**
+   * Gmail in some languages puts the name first ("Jan Novák <jan@…> ezt írta (időpont: …):")
+   * and wraps before the address: a short name line whose next line starts with {@code <}.
+   */
+  private static boolean isNameBeforeAddress(String line, String next) {
+    String core = undecorated(line);
+    String after = undecorated(next);
+    if (core.isEmpty() || core.length() > 60 || after.isEmpty() || after.charAt(0) != '<') {
+      return false;
+    }
+    char last = core.charAt(core.length() - 1);
+    return ".!?:;,。！？：".indexOf(last) < 0 && core.split("\\s+").length <= 6;
+  }
+
   private static boolean canStartWrapped(String line) {
     String core = undecorated(line);
     return VOCABULARY.startsWithLead(Vocabulary.fold(core)) || hasDateOrTime(core)

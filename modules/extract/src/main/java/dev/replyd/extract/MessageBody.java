@@ -38,9 +38,15 @@ import java.util.Properties;
  * until {@link #close()} releases the file (use try-with-resources with {@link #read(Path)}).
  * Only the chosen text parts are read into memory, bounded by the SMTP size limit.
  *
- * <p>Failures: a file that cannot be opened, or a MIME structure Jakarta Mail cannot parse,
- * throws {@link UnparseableMessageException} naming the path (or "stream") and the cause.
- * Damaged encodings inside a part (bad base64, stray bytes) are tolerated, not thrown.
+ * <p>Failures: read the way mail clients read, and say what was repaired ({@link #repairs()}):
+ * a multipart whose parts cannot be found (declared {@code multipart/alternative} with no
+ * boundary lines, a missing start boundary) is read as one text body; damaged transfer
+ * encodings are undone as far as they go (lenient session, then {@link TransferDecoding} for
+ * what Jakarta Mail still refuses); a charset label that does not fit
+ * the bytes is replaced
+ * ({@link #charsetFallback()}). Only a file that cannot be opened, or such a repair that finds
+ * no text at all, throws {@link UnparseableMessageException} naming the path (or "stream") and
+ * the cause.
  *
  * <p>Standards: RFC 2045–2047, RFC 2183 (Content-Disposition), RFC 3676 (format=flowed).
  * Thread-safety: immutable after construction; the attachment {@link Part}s are Jakarta objects
@@ -54,14 +60,16 @@ public final class MessageBody implements AutoCloseable {
   private final String html;
   private final List<Part> attachments;
   private final boolean charsetFallback;
+  private final List<String> repairs;
 
   private MessageBody(java.io.Closeable source, String plain, String html, List<Part> attachments,
-      boolean charsetFallback) {
+      boolean charsetFallback, List<String> repairs) {
     this.source = source;
     this.plain = plain;
     this.html = html;
     this.attachments = List.copyOf(attachments);
     this.charsetFallback = charsetFallback;
+    this.repairs = List.copyOf(repairs);
   }
 
   /** Parses a message file without loading it whole (the parts share the open file). */
@@ -135,7 +143,11 @@ public final class MessageBody implements AutoCloseable {
     } catch (MessagingException | IOException e) {
       throw new UnparseableMessageException("read MIME structure of " + where + ": " + e.getMessage(), e);
     }
-    return new MessageBody(source, walk.plain, walk.html, walk.attachments, walk.fallback);
+    if (walk.plain == null && walk.html == null && !walk.repairs.isEmpty() && walk.unreadable) {
+      throw new UnparseableMessageException("read MIME structure of " + where + ": " + String.join("; ", walk.repairs)
+          + " (no readable text in the message)");
+    }
+    return new MessageBody(source, walk.plain, walk.html, walk.attachments, walk.fallback, walk.repairs);
   }
 
   public Optional<String> plain() {
@@ -158,14 +170,26 @@ public final class MessageBody implements AutoCloseable {
     return attachments;
   }
 
-  /** True when a body part declared a charset Java does not know and a fallback decoded it. */
+  /**
+   * True when a text part's declared charset was unknown or did not fit its bytes, and another
+   * charset decoded it.
+   */
   public boolean charsetFallback() {
     return charsetFallback;
   }
 
+  /**
+   * What was wrong with the message and how its text was read anyway, one short note each
+   * (never message content), e.g. {@code "multipart/alternative without parts (Missing start
+   * boundary): its body read as text/plain"}. Empty for a well-formed message.
+   */
+  public List<String> repairs() {
+    return repairs;
+  }
+
   /** Builds a body from already-decoded text, for the extractor's string entry points. */
   static MessageBody ofText(String plain, String html) {
-    return new MessageBody(null, plain, html, List.of(), false);
+    return new MessageBody(null, plain, html, List.of(), false, List.of());
   }
 
   /** Depth-first walk; confined to one parse call. */
@@ -176,7 +200,10 @@ public final class MessageBody implements AutoCloseable {
     String plain;
     String html;
     final List<Part> attachments = new ArrayList<>();
+    final List<String> repairs = new ArrayList<>();
     boolean fallback;
+    /** A repair found no text to read (the message may still have text elsewhere). */
+    boolean unreadable;
 
     void visit(Part part, int depth) throws MessagingException, IOException {
       ContentType type = contentType(part);
@@ -184,8 +211,20 @@ public final class MessageBody implements AutoCloseable {
         // Parsed from the part's own data source, not through getContent(): that asks the JVM-wide
         // mailcap, where javax.mail's handlers (James Protocols brings that jar) may come first
         // and break Jakarta Mail with a ClassCastException.
-        Multipart multipart = new MimeMultipart(part.getDataHandler().getDataSource());
-        for (int i = 0; i < multipart.getCount(); i++) {
+        Multipart multipart;
+        int count;
+        try {
+          multipart = new MimeMultipart(part.getDataHandler().getDataSource());
+          count = multipart.getCount();
+        } catch (MessagingException e) {
+          readAsText(part, type, "(" + e.getMessage() + ")");
+          return;
+        }
+        if (count == 0) {
+          readAsText(part, type, "(no body parts)");
+          return;
+        }
+        for (int i = 0; i < count; i++) {
           BodyPart child = multipart.getBodyPart(i);
           visit(child, depth + 1);
         }
@@ -207,14 +246,72 @@ public final class MessageBody implements AutoCloseable {
       }
     }
 
+    /**
+     * A multipart whose parts cannot be found (no boundary lines, a missing start boundary): mail
+     * clients show its body as text, and so do we, with a note. What is read is the body as
+     * sent, decoded by its transfer encoding and charset; an HTML-looking body counts as HTML.
+     */
+    private void readAsText(Part part, ContentType type, String why) throws MessagingException, IOException {
+      String text = decodeBytes(part, type.getParameter("charset"));
+      String note = type.getBaseType() + " without parts " + why;
+      if (text.isBlank()) {
+        repairs.add(note + ": no text in its body");
+        unreadable = true;
+        return;
+      }
+      boolean looksHtml = text.stripLeading().regionMatches(true, 0, "<html", 0, 5)
+          || text.stripLeading().regionMatches(true, 0, "<!doctype html", 0, 14);
+      if (looksHtml && html == null) {
+        html = text;
+        repairs.add(note + ": its body read as text/html");
+      } else if (!looksHtml && plain == null) {
+        plain = text;
+        repairs.add(note + ": its body read as text/plain");
+      } else {
+        repairs.add(note + ": ignored, the message has text elsewhere");
+      }
+    }
+
     private String decode(Part part, ContentType type) throws MessagingException, IOException {
+      return decodeBytes(part, type.getParameter("charset"));
+    }
+
+    /** The part's bytes after its transfer encoding, decoded by {@link TextDecoding}. */
+    private String decodeBytes(Part part, String charset) throws MessagingException, IOException {
       byte[] bytes;
       try (InputStream in = part.getInputStream()) {
         bytes = in.readAllBytes(); // one text part, not the message: bounded by the SMTP size limit
+      } catch (IOException e) {
+        // Jakarta Mail gives up on some damage (base64 without its padding); clients do not
+        bytes = TransferDecoding.lenient(rawBytes(part), encoding(part));
+        repairs.add("damaged " + encoding(part) + " transfer encoding: decoded leniently");
       }
-      TextDecoding.Decoded decoded = TextDecoding.decode(bytes, type.getParameter("charset"));
+      TextDecoding.Decoded decoded = TextDecoding.decode(bytes, charset);
       fallback |= decoded.fallback();
+      if (decoded.note() != null) {
+        repairs.add(decoded.note());
+      }
       return decoded.text();
+    }
+
+    private static byte[] rawBytes(Part part) throws MessagingException, IOException {
+      InputStream raw = part instanceof MimeMessage m ? m.getRawInputStream()
+          : part instanceof jakarta.mail.internet.MimeBodyPart b ? b.getRawInputStream() : null;
+      if (raw == null) {
+        return new byte[0];
+      }
+      try (InputStream in = raw) {
+        return in.readAllBytes();
+      }
+    }
+
+    private static String encoding(Part part) {
+      try {
+        String e = part instanceof jakarta.mail.internet.MimePart mime ? mime.getEncoding() : null;
+        return e == null ? "7bit" : e.toLowerCase(Locale.ROOT);
+      } catch (MessagingException e) {
+        return "7bit";
+      }
     }
 
     private static String disposition(Part part) {

@@ -3,14 +3,18 @@ package dev.replyd.extract;
 import java.util.Arrays;
 
 /**
- * Decides which lines of a classified message are the reply: the policy of issue 7 as a
- * sequence of cuts over the string of line codes (after Discourse's email_reply_trimmer).
+ * Decides which lines of a classified message are the reply: the policy (keep what the person
+ * wrote; cut only on strong evidence) as a sequence of cuts over the string of line codes
+ * (after Discourse's email_reply_trimmer).
  *
  * <p>Contract, in order (each step sees what earlier steps left):
  * <ol>
  *   <li>a configured marker line cuts it and everything below ({@code marker});
  *   <li>a {@code "-- "} signature separator cuts it and everything below ({@code signature});
+ *   <li>a message that starts with an "Original Message" separator is all history
+ *       ({@code separator});
  *   <li>client footers ("Sent from my iPhone") are removed wherever they are ({@code footer});
+ *       text below a footer (after text above it) is the unquoted original and goes too;
  *   <li>a bottom-post (attribution first, quoted history, then new text only) keeps the text
  *       below the history;
  *   <li>an attribution or separator after text, followed by history (quoted or not, with at
@@ -20,7 +24,7 @@ import java.util.Arrays;
  *       are joined into one block; a block of three or more header fields after text cuts
  *       there ({@code header-block}); remaining header blocks are removed;
  *   <li>a rule line followed by at most {@value #MAX_LINES_BELOW_RULE} lines that end the mail
- *       (a list footer, a signature under {@code ____}) is removed ({@code footer}), then
+ *       and name an address (a list footer) is removed ({@code footer}), then
  *       trailing rule lines ({@code separator}), then trailing quotes ({@code quote}).
  * </ol>
  * Interleaved replies survive: a quote followed by the person's text is never cut. Rule lines
@@ -34,6 +38,7 @@ final class PlainTrimmer {
   static final int MAX_LINES_BELOW_RULE = 4;
 
   private final LineKind[] kinds;
+  private final String[] lines;
   private final String[] ruleOf;
   private final Deadline deadline;
   private int[] alive;
@@ -44,7 +49,8 @@ final class PlainTrimmer {
    * @param ruleOf per line: non-null when an earlier stage (HTML) already removed it; filled in
    *     with the removing rule for each line this trimmer removes
    */
-  PlainTrimmer(LineKind[] kinds, String[] ruleOf, Deadline deadline) {
+  PlainTrimmer(String[] lines, LineKind[] kinds, String[] ruleOf, Deadline deadline) {
+    this.lines = lines;
     this.kinds = kinds;
     this.ruleOf = ruleOf;
     this.deadline = deadline;
@@ -64,6 +70,9 @@ final class PlainTrimmer {
     int signature = first('d');
     if (signature >= 0) {
       cut(signature, "signature");
+    }
+    if (separatorAtTop()) {
+      return;
     }
     footerBeforeOriginal();
     removeAll('s', "footer");
@@ -85,8 +94,31 @@ final class PlainTrimmer {
   // ---- steps ------------------------------------------------------------------------------
 
   /**
+   * A message that starts with an "Original Message" separator has nothing the person wrote:
+   * all of it is the earlier message. (A forward with no comment is different: what was
+   * forwarded is what the person sends, so a "Forwarded message" separator at the top is not
+   * such a start.)
+   */
+  private boolean separatorAtTop() {
+    for (int i = 0; i < size; i++) {
+      LineKind kind = kinds[alive[i]];
+      if (kind == LineKind.EMPTY) {
+        continue;
+      }
+      if (kind == LineKind.SEPARATOR && Vocabulary.DEFAULT.isOriginalMessage(LineClassifier.undecorated(lines[alive[i]]))) {
+        removeRange(0, size, "separator");
+        return true;
+      }
+      return false;
+    }
+    return false;
+  }
+
+  /**
    * Mobile clients put their footer at the end of what the person typed; text below it (after
-   * text above it) is the unquoted original, as in "Sent from my phone" then the old mail.
+   * text above it) is the unquoted original, as in "Sent from my phone" then the old mail. A
+   * known client footer is the evidence (a footer line names a client or device, see
+   * {@link Vocabulary#isFooter}).
    */
   private void footerBeforeOriginal() {
     char[] p = pattern();
@@ -115,9 +147,9 @@ final class PlainTrimmer {
   }
 
   /**
-   * A rule line followed by a few lines that end the message (a mailing-list footer, a
-   * signature under {@code ____}) is cut; a rule followed by more is part of the text (a table,
-   * a markdown break).
+   * A rule line followed by a few lines that end the message and name a web or mail address (a
+   * mailing-list footer) is cut; a rule followed by more, or by a name and title only (the
+   * person's sign-off under a rule), is part of the text.
    */
   private void shortBlockBelowRule() {
     int lastRule = -1;
@@ -131,13 +163,20 @@ final class PlainTrimmer {
       return;
     }
     int below = 0;
+    boolean address = false;
     for (int i = lastRule + 1; i < size; i++) {
       char c = code(i);
       if (c == 't') {
         below++;
+        String line = lines[alive[i]];
+        address |= LineClassifier.hasAddress(line) || line.contains("http://") || line.contains("https://")
+            || line.contains("www.");
       } else if (c != 'e') {
         return;
       }
+    }
+    if (!address) {
+      return;
     }
     boolean textAbove = false;
     for (int i = 0; i < lastRule; i++) {

@@ -17,8 +17,8 @@ import org.jsoup.nodes.Document;
  * ({@link HtmlQuoteRemover}, rule {@code html-quote}) and the rest is rendered to text and
  * trimmed by the same plain-text rules. The result ({@link ReplyText}) carries the reply, the
  * full text and every removed line range with the rule that removed it. The policy (what is a
- * reply) is that of issue 7 and is documented step by step on {@link PlainTrimmer}; line
- * recognition is {@link LineClassifier}.
+ * reply) is documented step by step on {@link PlainTrimmer}; line recognition is
+ * {@link LineClassifier}, with the words of each language from {@link Vocabulary}.
  *
  * <p>Failures: never throws for any text. When the per-message {@link Settings#budget()} runs
  * out, the full text is returned as the reply with {@code budgetExceeded=true}.
@@ -99,18 +99,30 @@ public final class ReplyExtractor {
 
   public ReplyText extractHtml(String html) {
     Deadline deadline = Deadline.after(settings.budget());
+    ReplyText result = extractHtml(html, true, deadline);
+    if (result.reply().isBlank() && !result.budgetExceeded()
+        && result.removed().stream().anyMatch(r -> r.rule().equals("signature"))) {
+      // everything was in a signature container: the person typed into it (some clients put
+      // the cursor there); keep the text rather than lose it
+      return extractHtml(html, false, deadline);
+    }
+    return result;
+  }
+
+  private ReplyText extractHtml(String html, boolean signatures, Deadline deadline) {
     String[] lines;
     String[] ruleOf;
     Document doc = Jsoup.parse(html); // linear; not interruptible, so checked right after
     try {
       deadline.check();
-      HtmlQuoteRemover.mark(doc);
+      HtmlQuoteRemover.mark(doc, signatures);
       deadline.check();
       String rendered = HtmlText.render(doc.body());
       List<String> kept = new ArrayList<>();
       List<String> rules = new ArrayList<>();
       boolean toEnd = false;
       int depth = 0;
+      int signatureDepth = 0;
       for (String line : rendered.split("\n", -1)) {
         if (line.contains(HtmlQuoteRemover.TO_END)) {
           toEnd = true;
@@ -118,23 +130,31 @@ public final class ReplyExtractor {
         if (line.contains(HtmlQuoteRemover.START)) {
           depth++;
         }
+        if (line.contains(HtmlQuoteRemover.SIGNATURE_START)) {
+          signatureDepth++;
+        }
         boolean end = line.contains(HtmlQuoteRemover.END);
+        boolean signatureEnd = line.contains(HtmlQuoteRemover.SIGNATURE_END);
         String clean = line.replace(HtmlQuoteRemover.START, "").replace(HtmlQuoteRemover.END, "")
-            .replace(HtmlQuoteRemover.TO_END, "");
+            .replace(HtmlQuoteRemover.TO_END, "").replace(HtmlQuoteRemover.SIGNATURE_START, "")
+            .replace(HtmlQuoteRemover.SIGNATURE_END, "");
         if (clean.isBlank() && clean.length() != line.length()) {
           // a sentinel line of its own
         } else {
           kept.add(clean.stripTrailing());
-          rules.add(toEnd || depth > 0 ? "html-quote" : null);
+          rules.add(toEnd || depth > 0 ? "html-quote" : signatureDepth > 0 ? "signature" : null);
         }
         if (end) {
           depth = Math.max(0, depth - 1);
+        }
+        if (signatureEnd) {
+          signatureDepth = Math.max(0, signatureDepth - 1);
         }
       }
       lines = collapseBlankRuns(kept, rules);
       ruleOf = rules.toArray(new String[0]);
     } catch (Deadline.Exceeded e) {
-      String full = HtmlText.render(doc.body()).replaceAll("(?m)^[\uE000-\uE002]+\n?", "");
+      String full = HtmlText.render(doc.body()).replaceAll("(?m)^[\uE000-\uE004]+\n?", "");
       return new ReplyText(strip(full), full, List.of(), true);
     }
     return trim(lines, ruleOf, deadline);
@@ -165,7 +185,8 @@ public final class ReplyExtractor {
     String full = String.join("\n", lines);
     try {
       LineKind[] kinds = classifier.classify(lines, deadline);
-      new PlainTrimmer(kinds, ruleOf, deadline).run();
+      new PlainTrimmer(lines, kinds, ruleOf, deadline).run();
+      closeGaps(lines, ruleOf);
       StringBuilder reply = new StringBuilder();
       for (int i = 0; i < lines.length; i++) {
         if (ruleOf[i] == null) {
@@ -175,6 +196,25 @@ public final class ReplyExtractor {
       return new ReplyText(strip(reply.toString()), full, removals(ruleOf, lines), false);
     } catch (Deadline.Exceeded e) {
       return new ReplyText(strip(full), full, List.of(), true);
+    }
+  }
+
+  /**
+   * A block removed from between two paragraphs (an attribution above an inline quote, a footer)
+   * leaves the blank line above it and the one below it: the second one goes with the block, so
+   * the reply keeps the person's spacing. Blank runs the person typed are left alone.
+   */
+  private static void closeGaps(String[] lines, String[] ruleOf) {
+    int previousKept = -1;
+    for (int i = 0; i < lines.length; i++) {
+      if (ruleOf[i] != null) {
+        continue;
+      }
+      if (previousKept >= 0 && i > previousKept + 1 && lines[i].isBlank() && lines[previousKept].isBlank()) {
+        ruleOf[i] = ruleOf[i - 1];
+        continue;
+      }
+      previousKept = i;
     }
   }
 

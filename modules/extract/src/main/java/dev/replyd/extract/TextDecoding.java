@@ -13,7 +13,11 @@ import java.nio.charset.UnsupportedCharsetException;
  * Turns the bytes of a text part into a Java string, given the part's declared charset.
  *
  * <p>Contract: a charset Java knows (directly or through Jakarta Mail's MIME-to-Java alias
- * table) decodes with malformed bytes replaced by U+FFFD. A charset Java does not know is
+ * table) decodes with malformed bytes replaced by U+FFFD, unless the label plainly does not fit
+ * the bytes: "UTF-8" on bytes that are not UTF-8 reads as windows-1252, and an ASCII, ISO-8859
+ * or windows-125x label on valid multi-byte UTF-8 reads as UTF-8 (flagged as a fallback, with a
+ * note). A label whose superset every mail client reads instead (Shift_JIS as Windows-31J,
+ * GB2312 as GBK, EUC-KR as CP949, ISO-8859-1 as windows-1252, …) is read as that superset. A charset Java does not know is
  * replaced by UTF-8 when the bytes are valid UTF-8, otherwise ISO-8859-1 (which accepts every
  * byte), and the result says a fallback happened so the caller can flag it. A missing charset
  * means US-ASCII (RFC 2046 section 4.1.2); since real senders put 8-bit text there, UTF-8 is
@@ -24,7 +28,14 @@ import java.nio.charset.UnsupportedCharsetException;
 final class TextDecoding {
   private TextDecoding() {}
 
-  record Decoded(String text, boolean fallback) {}
+  /** The text, whether another charset than the declared one was used, and a note saying why. */
+  record Decoded(String text, boolean fallback, String note) {
+    Decoded(String text, boolean fallback) {
+      this(text, fallback, null);
+    }
+  }
+
+  private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
 
   static Decoded decode(byte[] bytes, String declaredCharset) {
     if (declaredCharset == null || declaredCharset.isBlank()) {
@@ -32,13 +43,80 @@ final class TextDecoding {
     }
     Charset charset = lookup(declaredCharset.trim());
     if (charset == null) {
-      return new Decoded(utf8OrLatin1(bytes), true);
+      return new Decoded(utf8OrLatin1(bytes), true,
+          "unknown charset " + printable(declaredCharset) + ": read as UTF-8 or ISO-8859-1");
+    }
+    boolean ascii = isAscii(bytes);
+    if (ascii) {
+      return new Decoded(new String(bytes, charset), false);
+    }
+    if (charset.equals(StandardCharsets.UTF_8) && !isUtf8(bytes)) {
+      // labelled UTF-8 but not UTF-8: the label is wrong, the bytes are a legacy charset
+      return new Decoded(new String(bytes, WINDOWS_1252), true,
+          "charset " + printable(declaredCharset) + " does not fit the bytes: read as windows-1252");
+    }
+    if (isSingleByteWesternOrAscii(charset) && isUtf8(bytes)) {
+      // labelled Latin-1/ASCII but valid multi-byte UTF-8: no Latin-1 text looks like that
+      return new Decoded(new String(bytes, StandardCharsets.UTF_8), true,
+          "charset " + printable(declaredCharset) + " does not fit the bytes: read as UTF-8");
     }
     return new Decoded(new String(bytes, charset), false);
   }
 
+  private static boolean isSingleByteWesternOrAscii(Charset charset) {
+    String name = charset.name().toLowerCase(java.util.Locale.ROOT);
+    return name.equals("us-ascii") || name.startsWith("iso-8859-") || name.startsWith("windows-125");
+  }
+
+  private static boolean isAscii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isUtf8(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  /** A charset label as sent, made safe for a log line or note (it comes from the sender). */
+  private static String printable(String label) {
+    String trimmed = label.strip();
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < trimmed.length() && i < 40; i++) {
+      char c = trimmed.charAt(i);
+      out.append(c >= 0x21 && c < 0x7f && c != '"' ? c : '?');
+    }
+    return "\"" + out + "\"";
+  }
+
+  /**
+   * Labels mail clients (and the WHATWG encoding standard) read as a superset, because senders
+   * put the superset's extra characters under the narrower label: "髙" in Shift_JIS, "镕" in
+   * GB2312, "똘" in EUC-KR, curly quotes and € in ISO-8859-1.
+   */
+  private static final java.util.Map<String, String> SUPERSETS = java.util.Map.ofEntries(
+      java.util.Map.entry("shift_jis", "windows-31j"), java.util.Map.entry("shift-jis", "windows-31j"),
+      java.util.Map.entry("sjis", "windows-31j"), java.util.Map.entry("x-sjis", "windows-31j"),
+      java.util.Map.entry("gb2312", "gbk"), java.util.Map.entry("euc-cn", "gbk"), java.util.Map.entry("x-gbk", "gbk"),
+      java.util.Map.entry("euc-kr", "x-windows-949"), java.util.Map.entry("ks_c_5601-1987", "x-windows-949"),
+      java.util.Map.entry("iso-8859-1", "windows-1252"), java.util.Map.entry("latin1", "windows-1252"),
+      java.util.Map.entry("iso-8859-9", "windows-1254"), java.util.Map.entry("tis-620", "x-windows-874"),
+      java.util.Map.entry("iso-8859-11", "x-windows-874"), java.util.Map.entry("big5", "big5-hkscs"));
+
   private static Charset lookup(String name) {
-    for (String candidate : new String[] {name, MimeUtility.javaCharset(name)}) {
+    String superset = SUPERSETS.get(name.toLowerCase(java.util.Locale.ROOT));
+    for (String candidate : new String[] {superset, name, MimeUtility.javaCharset(name)}) {
       try {
         if (candidate != null && Charset.isSupported(candidate)) {
           return Charset.forName(candidate);

@@ -23,6 +23,7 @@ import java.util.Set;
  * "schrieb", "写道"), {@code lead} (the first word of an attribution: "On", "Am"),
  * {@code header-<field>} (a label of an original-message header block: "Von" is
  * {@code header-from}), {@code separator} (a line of its own above an earlier message:
+ * "Forwarded message"), {@code separator-original} (a separator above the message replied to:
  * "Original Message"), {@code footer} and {@code footer-device} (a client footer; {@code *}
  * stands for a short device or app name, which for {@code footer-device} must contain a word of
  * kind {@code device}). All matching is on {@link #fold folded} text: case, direction marks,
@@ -53,6 +54,7 @@ final class Vocabulary {
   private final Set<String> leads;
   private final Map<String, Field> headerLabels;
   private final Set<String> separators;
+  private final Set<String> originalMessage;
   private final Set<String> exactFooters;
   private final Map<String, List<Footer>> footersByStart;
   private final Map<String, List<Footer>> footersByEnd;
@@ -60,7 +62,8 @@ final class Vocabulary {
   private final int languages;
 
   private Vocabulary(List<String> wrote, Set<String> leads, Map<String, Field> headerLabels,
-      Set<String> separators, List<Footer> footers, List<String> devices, int languages) {
+      Set<String> separators, Set<String> originalMessage, List<Footer> footers, List<String> devices, int languages) {
+    this.originalMessage = Set.copyOf(originalMessage);
     this.wrote = List.copyOf(wrote);
     this.leads = Set.copyOf(leads);
     this.headerLabels = Map.copyOf(headerLabels);
@@ -113,11 +116,20 @@ final class Vocabulary {
 
   /** True when the line, without decoration and a trailing colon, is a known separator. */
   boolean isSeparator(String core) {
+    return separators.contains(separatorKey(core));
+  }
+
+  /** True when the line is an "Original Message" separator (of a reply, not of a forward). */
+  boolean isOriginalMessage(String core) {
+    return originalMessage.contains(separatorKey(core));
+  }
+
+  private static String separatorKey(String core) {
     String folded = fold(core);
     while (!folded.isEmpty() && (folded.endsWith(":") || folded.endsWith("："))) {
       folded = folded.substring(0, folded.length() - 1).stripTrailing();
     }
-    return separators.contains(folded);
+    return folded;
   }
 
   /**
@@ -229,16 +241,17 @@ final class Vocabulary {
   private static String footerCore(String folded) {
     String s = folded;
     for (int round = 0; round < 3; round++) {
-      int link = Math.max(s.lastIndexOf("(http"), Math.max(s.lastIndexOf("<http"), s.lastIndexOf(" http")));
+      int link = Math.max(s.indexOf("http://"), s.indexOf("https://"));
       if (link > 0) {
         s = s.substring(0, link);
       }
+      s = s.replace("[", "").replace("]", "").replace("()", "");
       int start = 0;
       int end = s.length();
       while (start < end && "*_[(<- ".indexOf(s.charAt(start)) >= 0) {
         start++;
       }
-      while (end > start && "*_])>-.!。！ ".indexOf(s.charAt(end - 1)) >= 0) {
+      while (end > start && "*_])<>(-.!。！ ".indexOf(s.charAt(end - 1)) >= 0) {
         end--;
       }
       s = s.substring(start, end);
@@ -247,10 +260,18 @@ final class Vocabulary {
   }
 
   /**
-   * Lower case, NBSP and other fixed spaces as spaces, direction and zero-width marks removed,
+   * Composed (NFC) when it holds combining accents, lower case, NBSP and other fixed spaces as spaces, direction and zero-width marks removed,
    * typographic apostrophes as {@code '}, whitespace runs as one space, trimmed.
    */
   static String fold(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= '\u0300' && c <= '\u036f') {
+        // decomposed accents (windows-1258 Vietnamese, macOS): compare composed
+        text = java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFC);
+        break;
+      }
+    }
     StringBuilder out = new StringBuilder(text.length());
     boolean space = false;
     for (int i = 0; i < text.length(); i++) {
@@ -284,6 +305,7 @@ final class Vocabulary {
     Set<String> leads = new HashSet<>();
     Map<String, Field> headers = new HashMap<>();
     Set<String> separators = new HashSet<>();
+    Set<String> originalMessage = new HashSet<>();
     List<Footer> footers = new ArrayList<>();
     List<String> devices = new ArrayList<>();
     List<String> languages = lines("vocabulary/languages.txt");
@@ -305,6 +327,10 @@ final class Vocabulary {
           case "wrote" -> wrote.add(phrase);
           case "lead" -> leads.add(phrase);
           case "separator" -> separators.add(phrase);
+          case "separator-original" -> {
+            separators.add(phrase);
+            originalMessage.add(phrase);
+          }
           case "device" -> devices.add(phrase);
           case "footer", "footer-device" -> {
             int star = phrase.indexOf('*');
@@ -320,7 +346,7 @@ final class Vocabulary {
     }
     List<String> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(wrote));
     distinct.sort((a, b) -> Integer.compare(b.length(), a.length()));
-    return new Vocabulary(distinct, leads, headers, separators, footers, devices, languages.size());
+    return new Vocabulary(distinct, leads, headers, separators, originalMessage, footers, devices, languages.size());
   }
 
   /** The non-comment, non-blank lines of a data file on the class path. */

@@ -123,4 +123,71 @@ class MessageBodyTest {
     assertThat(body.text()).isEmpty();
     assertThat(body.attachments()).hasSize(1);
   }
+
+  @Test
+  void multipartAlternativeWithoutBoundaryLinesIsReadAsItsTextAndTheRepairIsNoted() throws Exception {
+    // given: what a real phone client sent: multipart declared, no part in it
+    MessageBody body = parse("Subject: Re: x\nMime-Version: 1.0\n"
+        + "Content-Type: multipart/alternative; boundary=001a11c20edc15a39304e2432790\n\n"
+        + "Dit is een antwoord.\n\nOp 18 juli 2013 10:23 schreef A het volgende:\n\nOrigineel.\n");
+
+    // then
+    assertThat(body.plain().orElseThrow()).startsWith("Dit is een antwoord.\r\n");
+    assertThat(body.repairs()).containsExactly(
+        "multipart/alternative without parts (Missing start boundary): its body read as text/plain");
+  }
+
+  @Test
+  void multipartWithoutBoundaryHoldingHtmlIsReadAsHtml() throws Exception {
+    MessageBody body = parse("Subject: x\nContent-Type: multipart/mixed; boundary=zz\n\n<html><body><p>Hello</p></body></html>\n");
+
+    assertThat(body.html().orElseThrow()).contains("<p>Hello</p>");
+    assertThat(body.plain()).isEmpty();
+    assertThat(body.repairs()).containsExactly("multipart/mixed without parts (Missing start boundary): its body read as text/html");
+  }
+
+  @Test
+  void multipartWithoutPartsAndWithoutTextIsUnparseable() {
+    assertThatThrownBy(() -> parse("Subject: x\nContent-Type: multipart/alternative; boundary=zz\n\n\n"))
+        .isInstanceOf(UnparseableMessageException.class)
+        .hasMessage("read MIME structure of stream: multipart/alternative without parts (Missing start boundary): "
+            + "no text in its body (no readable text in the message)");
+  }
+
+  @Test
+  void brokenQuotedPrintableIsDecodedAsFarAsItGoes() throws Exception {
+    // given: "=G0" is no escape; the lenient session keeps it as written
+    MessageBody body = parse("Subject: x\nContent-Type: text/plain; charset=iso-8859-1\n"
+        + "Content-Transfer-Encoding: quoted-printable\n\nGr=FC=DFe =G0 50% =\nsoft\n");
+
+    assertThat(body.plain().orElseThrow()).isEqualTo("Grüße =G0 50% soft\r\n");
+  }
+
+  @Test
+  void utf8LabelOnLatin1BytesIsReadAsWindows1252AndFlagged() throws Exception {
+    MessageBody body = parse("Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+        + "Gr\u00fc\u00dfe aus K\u00f6ln \u0080\n");
+
+    assertThat(body.plain().orElseThrow()).isEqualTo("Grüße aus Köln €\r\n");
+    assertThat(body.charsetFallback()).isTrue();
+    assertThat(body.repairs()).containsExactly("charset \"utf-8\" does not fit the bytes: read as windows-1252");
+  }
+
+  @Test
+  void latin1LabelOnUtf8BytesIsReadAsUtf8AndFlagged() throws Exception {
+    MessageBody body = MessageBody.read(new ByteArrayInputStream(
+        "Subject: x\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nПривет, Grüße\r\n".getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(body.plain().orElseThrow()).isEqualTo("Привет, Grüße\r\n");
+    assertThat(body.charsetFallback()).isTrue();
+  }
+
+  @Test
+  void wellFormedMessageHasNoRepairs() throws Exception {
+    MessageBody body = parse("Subject: x\nContent-Type: text/plain; charset=iso-8859-1\n\nGr\u00fc\u00dfe\n");
+
+    assertThat(body.plain().orElseThrow()).isEqualTo("Grüße\r\n");
+    assertThat(body.repairs()).isEmpty();
+    assertThat(body.charsetFallback()).isFalse();
+  }
 }

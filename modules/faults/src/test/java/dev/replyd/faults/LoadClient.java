@@ -19,7 +19,8 @@ import java.util.function.IntSupplier;
  * <p>Contract: message n (1-based) goes to a reply address for thread n, with Message-ID
  * {@code <n.load@client.test>}, so the receiver and the stored files can be matched to it. When a
  * session breaks (the daemon was killed) the message in flight counts as sent but not acknowledged
- * and is not resent (a resend would be a second, legitimately different delivery); the session
+ * and is not resent (a resend would be a second, legitimately different delivery); a {@code 421}
+ * to MAIL FROM (the server is stopping) took nothing, so that message is sent again; the session
  * reconnects to the port {@code port} currently reports, retrying until {@code patience} passes.
  *
  * <p>Thread-safety: {@link #run} once; the result sets are concurrent.
@@ -123,6 +124,12 @@ final class LoadClient {
   private boolean deliver(SmtpClient smtp, long n, int session) throws IOException {
     String rcpt = codec.mint(new ReplyToken("i", n, session));
     List<String> replies = smtp.pipeline(List.of("MAIL FROM:<sender@client.test>", "RCPT TO:<" + rcpt + ">", "DATA"));
+    if (replies.get(0) != null && replies.get(0).startsWith("421")) {
+      // The server is stopping (RFC 5321 3.8): nothing of message n was taken; send it on a new
+      // connection, as an MTA would.
+      sent.remove(n);
+      throw new IOException("421 before message " + n + ": " + replies.get(0));
+    }
     if (replies.contains(null)) {
       throw new IOException("connection closed during the envelope of message " + n);
     }

@@ -114,6 +114,24 @@ public final class Maildir {
    * misconfigured root stops the daemon at start-up rather than at the first message.
    */
   public static Maildir open(Path storageRoot) throws IOException {
+    return open(storageRoot, UniqueNames.PROCESS);
+  }
+
+  /**
+   * As {@link #open(Path)}, naming new files {@code <secs>.M<usec>P<pid>Q<n>.<node>}: with one name
+   * per node, names (and the delivery ids made of them) stay unique across nodes whatever their host
+   * names. Files already stored keep their names.
+   */
+  public static Maildir open(Path storageRoot, String node) throws IOException {
+    return open(storageRoot, UniqueNames.PROCESS.forNode(node));
+  }
+
+  /** The kernel's host name, as new file names carry it when no node name is given. */
+  public static String defaultNodeName() {
+    return UniqueNames.hostName();
+  }
+
+  private static Maildir open(Path storageRoot, UniqueNames uniqueNames) throws IOException {
     Path root = storageRoot.toAbsolutePath().normalize();
     boolean posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
     DurableFiles files = new DurableFiles(root, posix);
@@ -127,7 +145,7 @@ public final class Maildir {
     for (Path parent : List.of(root, root.resolve("mail"), root.resolve("mail/reply"), root.resolve("incoming-mail"))) {
       files.forceDirectory(parent);
     }
-    Maildir maildir = new Maildir(root, files, UniqueNames.PROCESS);
+    Maildir maildir = new Maildir(root, files, uniqueNames);
     maildir.checkWritable();
     return maildir;
   }
@@ -349,7 +367,7 @@ public final class Maildir {
       try {
         // A tmp/ file is dead when its writer (P<pid> on this host) has exited — a delivery cut by
         // a crash — or, whoever wrote it, when it is older than a day (the Maildir convention).
-        boolean dead = UniqueNames.PROCESS.writerIsGone(name)
+        boolean dead = uniqueNames.writerIsGone(name)
             || Files.getLastModifiedTime(file).toInstant().isBefore(staleBefore);
         if (dead && Files.deleteIfExists(file)) {
           LOG.debug("removed stale {}/{}", TMP, name);

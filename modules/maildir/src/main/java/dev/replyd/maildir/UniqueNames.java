@@ -41,11 +41,26 @@ final class UniqueNames {
 
   private final long pid;
   private final String host;
-  private final AtomicLong counter = new AtomicLong();
+  private final AtomicLong counter;
 
   UniqueNames(long pid, String host) {
+    this(pid, host, new AtomicLong());
+  }
+
+  private UniqueNames(long pid, String host, AtomicLong counter) {
     this.pid = pid;
     this.host = sanitizeHost(host);
+    this.counter = counter;
+  }
+
+  /** The same process and counter, naming files with {@code node} instead of the host name. */
+  UniqueNames forNode(String node) {
+    return new UniqueNames(pid, node, counter);
+  }
+
+  /** The kernel's host name: the node name when none is configured. */
+  static String hostName() {
+    return PROCESS.host;
   }
 
   /** A fresh name for a file created now. */

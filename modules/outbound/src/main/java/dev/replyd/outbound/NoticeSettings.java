@@ -33,9 +33,14 @@ import java.util.Set;
 public record NoticeSettings(boolean enabled, Set<String> reasons, Duration perSenderInterval, int maxPerHour,
                              String replyDomain, Set<String> ownAddresses, int queueCapacity, Duration sendTimeout) {
 
-    /** Reasons whose sender is the person who wrote the reply, so telling them helps. */
+    /**
+     * Reasons whose sender is the person who wrote the reply, so telling them helps. The daemon's default list
+     * (reference.conf) leaves out {@code deadline_exceeded}: its cause is usually on replyd's side (a slow DNS
+     * server, a pathological message), and once an administrator requeues the message it is posted, so a sender
+     * told to write again would post twice.
+     */
     public static final Set<String> NOTIFIABLE_REASONS = orderedSet(
-            "empty_reply", "too_large", "unparseable", "callback_rejected", "retries_exhausted");
+            "empty_reply", "too_large", "unparseable", "callback_rejected", "retries_exhausted", "deadline_exceeded");
 
     /** Reasons that never get a notice: the sender is automatic ({@code auto_reply}) or not verified. */
     public static final Set<String> NEVER_REASONS = orderedSet(

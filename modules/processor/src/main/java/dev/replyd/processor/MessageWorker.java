@@ -12,6 +12,7 @@ import dev.replyd.extract.MessageBody;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.extract.ReplyText;
 import dev.replyd.extract.UnparseableMessageException;
+import dev.replyd.maildir.ClientText;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
 import jakarta.mail.MessagingException;
@@ -206,14 +207,15 @@ final class MessageWorker {
       BoundedMimeMessage message = new BoundedMimeMessage(session, in);
       InboundMessage facts = InboundMessage.of(message);
       known.set(facts);
-      REPLIES.info("processing {}", facts.messageId() == null ? "(no Message-ID) " + work.name() : facts.messageId());
+      REPLIES.info("processing {}", facts.messageId() == null ? "(no Message-ID) " + work.name() : ClientText.escape(facts.messageId()));
       if (message.cut() != null) {
         REPLIES.info("{}: header section {} (the excess is discarded, as Postfix's header_size_limit does)",
             work.name(), message.cut());
       }
 
       if (facts.isForPostmaster()) {
-        REPLIES.info("{}: mail for {} from {}, filed for the administrator", work.name(), facts.deliveredTo(), facts.mailFrom().orElse("(unknown)"));
+        REPLIES.info("{}: mail for {} from {}, filed for the administrator", work.name(), ClientText.escape(facts.deliveredTo()),
+            ClientText.escape(facts.mailFrom().orElse("(unknown)")));
         return Optional.empty();
       }
       AddressCheck check = verify(facts);
@@ -243,7 +245,10 @@ final class MessageWorker {
       }
       boolean mailingList = message.getHeader("List-Id") != null || message.getHeader("List-Unsubscribe") != null;
       if (check.purpose() == AddressPurpose.UNSUBSCRIBE) {
-        return Optional.of(UnsubscribePayload.of(work.name(), receivedAt, facts, token, mailingList, auth, quarantined).toJson());
+        // The body is ignored, so it is no part of the key either.
+        String messageKey = MessageKey.of(facts.messageId(), message.getHeader("Date", null), token, null, null);
+        return Optional.of(UnsubscribePayload.of(work.name(), messageKey, receivedAt, facts, token, mailingList, auth,
+            quarantined).toJson());
       }
       MessageBody body = MessageBody.of(message);
       ReplyText reply = extractor.extract(body);
@@ -256,8 +261,9 @@ final class MessageWorker {
         attachments.add(AttachmentSummary.of(part, maxAttachmentBytes));
       }
       return Optional.of(
-          WebhookPayload.of(work.name(), receivedAt, facts, token, body, reply, attachments, mailingList, auth,
-              quarantined).toJson());
+          WebhookPayload.of(work.name(), MessageKey.of(facts.messageId(), message.getHeader("Date", null), token,
+              reply.full(), body.html().orElse(null)), receivedAt, facts, token, body, reply, attachments, mailingList,
+              auth, quarantined).toJson());
     } finally {
       in.close();
     }
@@ -276,7 +282,7 @@ final class MessageWorker {
     try {
       client = InetAddress.getByName(facts.clientIp()); // an IP literal: no DNS lookup
     } catch (UnknownHostException e) {
-      REPLIES.info("{}: client IP '{}' unreadable; sender not verified", work.name(), facts.clientIp());
+      REPLIES.info("{}: client IP '{}' unreadable; sender not verified", work.name(), ClientText.escape(facts.clientIp()));
       return null;
     }
     AuthResults verdicts = checks.authenticator().verify(work.file(), client,
@@ -345,7 +351,7 @@ final class MessageWorker {
   /** Files the message as failure; {@code facts} is null when the message was not parsed. */
   private void fail(Work work, FailureReason reason, String detail, InboundMessage facts, RetryState state, long start) {
     String name = work.name();
-    REPLIES.info("{}: {} ({})", name, reason.wireName(), detail);
+    REPLIES.info("{}: {} ({})", name, reason.wireName(), ClientText.escape(detail));
     if (facts == null) {
       // Not parsed whole (too large, unreadable): the header section still names the sender and the
       // Message-ID, for the reason file and the listener.

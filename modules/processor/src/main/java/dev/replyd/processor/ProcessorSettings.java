@@ -94,8 +94,12 @@ public record ProcessorSettings(
       problems.add("replyd.callback.url: " + LoggableUrl.of(callbackUrl) + " (expected: an absolute http or https URL)");
     }
     if (callbackUrl != null && callbackUrl.getRawUserInfo() != null) {
-      problems.add("replyd.callback.url: " + LoggableUrl.of(callbackUrl)
-          + " carries user info, which replyd never sends (expected: a URL without user:password@)");
+      // Refused rather than sent as Basic auth: the main app authenticates replyd by the signature,
+      // and a password here would sit in every copy of the configuration.
+      problems.add("replyd.callback.url: " + LoggableUrl.of(callbackUrl) + " carries user info (user:password@),"
+          + " which replyd never sends: it is not used as HTTP Basic authentication (expected: a URL without"
+          + " user info; the main app authenticates replyd by the Replyd-Signature header made with"
+          + " callback.secret)");
     }
     if (callbackSecret == null || callbackSecret.length == 0) {
       problems.add("replyd.callback.secret: " + (callbackSecret == null ? "null" : "empty")

@@ -26,6 +26,7 @@ final class UnsubscribePayload {
 
   static WebhookPayload of(
       String deliveryId,
+      String messageKey,
       Instant receivedAt,
       InboundMessage facts,
       ReplyToken token,
@@ -35,6 +36,7 @@ final class UnsubscribePayload {
     return new WebhookPayload(
         AddressPurpose.UNSUBSCRIBE.wireName(),
         deliveryId,
+        messageKey,
         receivedAt.toString(),
         new WebhookPayload.Envelope(
             facts.mailFrom().orElse(null), facts.deliveredTo(), facts.clientIp(), facts.helo()),

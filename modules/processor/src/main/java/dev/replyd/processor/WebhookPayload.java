@@ -15,7 +15,8 @@ import java.util.List;
  *
  * <p>CONTRACT: field names are snake_case; fields that may be absent in a message are written
  * as null rather than left out. {@code type} is always {@code "reply"} so the main app can route
- * future event types on one URL. {@code delivery_id} equals the {@code Replyd-Delivery} header.
+ * future event types on one URL. {@code delivery_id} equals the {@code Replyd-Delivery} header;
+ * {@code message_key} ({@link MessageKey}) is the same on every node that received the message.
  * {@code reply.removed} lists what the extractor cut (rule and line range of {@code full_text}),
  * for auditing. Receivers must ignore fields they do not know (forward compatibility).
  *
@@ -28,6 +29,7 @@ import java.util.List;
 record WebhookPayload(
     String type,
     String deliveryId,
+    String messageKey,
     String receivedAt,
     Envelope envelope,
     Address address,
@@ -90,6 +92,7 @@ record WebhookPayload(
 
   static WebhookPayload of(
       String deliveryId,
+      String messageKey,
       Instant receivedAt,
       InboundMessage facts,
       ReplyToken token,
@@ -102,6 +105,7 @@ record WebhookPayload(
     return new WebhookPayload(
         "reply",
         deliveryId,
+        messageKey,
         receivedAt.toString(),
         new Envelope(
             facts.mailFrom().orElse(null), facts.deliveredTo(), facts.clientIp(), facts.helo()),

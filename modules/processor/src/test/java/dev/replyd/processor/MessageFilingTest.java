@@ -158,15 +158,28 @@ class MessageFilingTest extends ProcessorHarness {
   }
 
   @Test
-  void multipartWithoutAnyPartIsFiledAsUnparseableAndKept() throws Exception {
+  void multipartWithoutAnyPartIsPostedWithItsBodyTextAsMailClientsShowIt() throws Exception {
     start(Fixtures.settings(receiver.url()));
 
     String name = deliver(maildir, replyAddress(), fixture("no-start-boundary.eml"));
 
+    awaitFiled(MaildirLayout.SUCCESS, name);
+    assertThat(receiver.requests()).hasSize(1);
+    assertThat(receiver.requests().get(0).json().at("/reply/text").asText())
+        .isEqualTo("This body claims to be multipart but no part ever starts.");
+  }
+
+  @Test
+  void multipartWithoutAnyPartAndWithoutTextIsFiledAsUnparseableAndKept() throws Exception {
+    start(Fixtures.settings(receiver.url()));
+
+    String name = deliver(maildir, replyAddress(), fixture("no-start-boundary.eml")
+        .replace("This body claims to be multipart but no part ever starts.", ""));
+
     JsonNode reason = failedWithoutPosting(name);
     assertThat(reason.get("reason").asText()).isEqualTo("unparseable");
     assertThat(reason.get("detail").asText()).contains("Missing start boundary");
-    assertThat(Files.readString(maildir.path(MaildirLayout.FAILURE, name))).contains("no part ever starts");
+    assertThat(Files.readString(maildir.path(MaildirLayout.FAILURE, name))).contains("boundary=\"never-used\"");
   }
 
   @Test

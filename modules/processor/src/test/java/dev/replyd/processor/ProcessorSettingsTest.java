@@ -53,8 +53,10 @@ class ProcessorSettingsTest {
   void urlWithUserInfoIsRefusedWithoutShowingTheCredentials() {
     assertThatThrownBy(() -> ProcessorSettings.defaults(URI.create("http://u:PASS@tracker.example.com/p?token=T0K"), SECRET))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("replyd.callback.url: http://tracker.example.com/p?token=<redacted> carries user info, which replyd"
-            + " never sends (expected: a URL without user:password@)");
+        .hasMessage("replyd.callback.url: http://tracker.example.com/p?token=<redacted> carries user info (user:password@),"
+            + " which replyd never sends: it is not used as HTTP Basic authentication (expected: a URL without"
+            + " user info; the main app authenticates replyd by the Replyd-Signature header made with"
+            + " callback.secret)");
   }
 
   @Test

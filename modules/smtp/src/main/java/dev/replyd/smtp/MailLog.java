@@ -1,10 +1,12 @@
 package dev.replyd.smtp;
 
+import dev.replyd.maildir.ClientText;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.apache.james.core.MailAddress;
 import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.api.ProtocolSessionImpl;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.slf4j.Logger;
@@ -18,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * tools (pflogsumm-style greps) keep working:
  * <pre>
  * connect from unknown[192.0.2.1]
+ * connect from unknown[203.0.113.7] via unknown[10.0.0.5]      (announced by a trusted balancer's PROXY header)
  * 0A1B2C3D4E5F: client=unknown[192.0.2.1]
  * 0A1B2C3D4E5F: message-id=&lt;abc@example.org&gt;
  * 0A1B2C3D4E5F: from=&lt;a@example.org&gt;, size=1234, nrcpt=1 (queue active)
@@ -53,7 +56,15 @@ final class MailLog {
     }
 
     static void connect(ProtocolSession session) {
-        LOG.info("connect from {}", client(session));
+        // James's getProxyInformation() throws when there is none: compare the peer with the client instead.
+        InetSocketAddress peer = ((ProtocolSessionImpl) session).getProtocolTransport().getRemoteAddress();
+        LOG.info("connect from {}{}", client(session), peer == null || peer.equals(session.getRemoteAddress())
+                ? "" : " via " + client(peer));
+    }
+
+    /** A connection closed while its PROXY protocol header was expected or refused. */
+    static void proxyRefused(InetSocketAddress peer, String reason) {
+        LOG.warn("warning: PROXY protocol: {} from {}; connection closed", clean(reason), client(peer));
     }
 
     static void disconnect(ProtocolSession session, String counters) {

@@ -37,6 +37,7 @@ final class SessionChannelHandler extends BasicChannelInboundHandler {
     @Override
     protected ProtocolSession createSession(ChannelHandlerContext ctx) {
         ProtocolSession session = super.createSession(ctx);
+        ClientAddress.adopt(ctx.channel(), session);
         if (session instanceof ReceptionSession) {
             ((ReceptionSession) session).attach(ctx.channel());
         }
@@ -46,7 +47,7 @@ final class SessionChannelHandler extends BasicChannelInboundHandler {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
         ProtocolSession session = (ProtocolSession) ctx.channel().attr(SESSION_ATTRIBUTE_KEY).get();
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress remote = ClientAddress.of(ctx.channel());
         Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (cause instanceof TooLongFrameException) {
             super.exceptionCaught(ctx, cause);

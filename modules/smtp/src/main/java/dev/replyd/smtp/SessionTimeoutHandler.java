@@ -64,7 +64,7 @@ final class SessionTimeoutHandler extends IdleStateHandler {
         if (!ctx.channel().isActive()) {
             return;
         }
-        MailLog.timeout((InetSocketAddress) ctx.channel().remoteAddress(), "timeout (" + what + ")");
+        MailLog.timeout(ClientAddress.of(ctx.channel()), "timeout (" + what + ")");
         ctx.writeAndFlush(Unpooled.wrappedBuffer(reply)).addListener(ChannelFutureListener.CLOSE);
     }
 }

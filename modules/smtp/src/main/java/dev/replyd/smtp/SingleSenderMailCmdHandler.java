@@ -1,5 +1,6 @@
 package dev.replyd.smtp;
 
+import dev.replyd.maildir.ClientText;
 import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -36,7 +36,8 @@ import org.apache.james.util.MDCBuilder;
  * (which answers 421 instead of closing silently). The framer runs on the channel's own event loop:
  * no extra executor group that could outlive {@link #unbind()} (James's NettyServer leaks one). Each
  * connection reads the current STARTTLS {@link Encryption} when it opens, so a reloaded certificate
- * applies to new connections. MDC holds the protocol and client IP only: James's standard MDC factory
+ * applies to new connections. With {@code proxy-protocol.enabled}, {@link ProxyProtocolPipeline} puts
+ * the PROXY header handlers in front of the framer. MDC holds the protocol and client IP only: James's standard MDC factory
  * does a reverse DNS lookup per connection on the I/O thread.
  *
  * <p>Failures: {@link #unbind()} after a failed {@code bind()} still shuts the event loops down
@@ -49,13 +50,16 @@ final class SmtpListener extends AbstractAsyncServer {
 
     private final ReceptionProtocol protocol;
     private final SmtpSettings settings;
+    private final ProxyProtocolPipeline proxyProtocol;
     private final ChannelGroup sessions = new DefaultChannelGroup("replyd-smtp-sessions", GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup listening = new DefaultChannelGroup("replyd-smtp-listening", GlobalEventExecutor.INSTANCE);
     private final List<EventLoopGroup> eventLoops = new ArrayList<>();
     private volatile Encryption encryption;
 
-    SmtpListener(ReceptionProtocol protocol, SmtpSettings settings, Encryption encryption) {
+    SmtpListener(ReceptionProtocol protocol, SmtpSettings settings, ProxyProtocolSettings proxy, Encryption encryption) {
         this.protocol = protocol;
         this.settings = settings;
+        this.proxyProtocol = new ProxyProtocolPipeline(proxy);
         this.encryption = encryption;
         this.jmxName = "replyd-smtp";
         setListenAddresses(settings.bind());
@@ -73,6 +77,14 @@ final class SmtpListener extends AbstractAsyncServer {
         return sessions;
     }
 
+    /**
+     * Closes the listening sockets, keeping the open sessions: new connections are refused by the
+     * kernel, so a load balancer retries them on another node and a sender tries its next MX.
+     */
+    void stopAccepting() {
+        listening.close().awaitUninterruptibly();
+    }
+
     InetSocketAddress boundAddress() {
         return getListenAddresses().get(0);
     }
@@ -81,6 +93,7 @@ final class SmtpListener extends AbstractAsyncServer {
     protected void configureBootstrap(ServerBootstrap bootstrap) {
         super.configureBootstrap(bootstrap);
         bootstrap.childOption(ChannelOption.SO_KEEPALIVE, true);
+        bootstrap.handler(new ListeningSocketRecorder(listening));
         eventLoops.add(bootstrap.config().group());
         if (bootstrap.config().childGroup() != null && bootstrap.config().childGroup() != bootstrap.config().group()) {
             eventLoops.add(bootstrap.config().childGroup());
@@ -116,6 +129,7 @@ final class SmtpListener extends AbstractAsyncServer {
                 super.initChannel(channel);
                 channel.pipeline().replace(HandlerConstants.TIMEOUT_HANDLER, HandlerConstants.TIMEOUT_HANDLER,
                         new SessionTimeoutHandler(settings.idleTimeout(), settings.sessionTimeout(), settings.hostname()));
+                proxyProtocol.install(channel);
                 sessions.add(channel);
             }
 
@@ -133,14 +147,29 @@ final class SmtpListener extends AbstractAsyncServer {
                 .map(ProtocolSession.class::cast);
     }
 
+    /** Remembers each listening socket as it is registered. */
+    @io.netty.channel.ChannelHandler.Sharable
+    private static final class ListeningSocketRecorder extends ChannelInboundHandlerAdapter {
+        private final ChannelGroup listening;
+
+        ListeningSocketRecorder(ChannelGroup listening) {
+            this.listening = listening;
+        }
+
+        @Override
+        public void handlerAdded(io.netty.channel.ChannelHandlerContext ctx) {
+            listening.add(ctx.channel());
+        }
+    }
+
     /** MDC with protocol and client IP, without James's per-connection reverse DNS lookup. */
     private static final class AddressOnlyMdc implements ProtocolMDCContextFactory {
         @Override
         public MDCBuilder onBound(org.apache.james.protocols.api.Protocol protocol,
                 io.netty.channel.ChannelHandlerContext ctx) {
             MDCBuilder mdc = MDCBuilder.create().addToContext(MDCBuilder.PROTOCOL, protocol.getName());
-            if (ctx.channel().remoteAddress() instanceof InetSocketAddress) {
-                InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+            InetSocketAddress remote = ClientAddress.of(ctx.channel());
+            if (remote != null) {
                 if (remote.getAddress() != null) {
                     mdc.addToContext(MDCBuilder.IP, remote.getAddress().getHostAddress());
                 }

@@ -1,5 +1,6 @@
 package dev.replyd.smtp;
 
+import dev.replyd.maildir.ClientText;
 import java.util.List;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.smtp.SMTPResponse;

@@ -1,5 +1,6 @@
 package dev.replyd.smtp;
 
+import dev.replyd.maildir.ClientText;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.maildir.Maildir;
 import io.netty.channel.Channel;
@@ -36,7 +37,8 @@ import org.apache.james.protocols.smtp.SMTPSession;
  *   BDAT chunks) streams into {@link Maildir#begin} (one file per stored
  *   recipient) and "250 2.0.0 Ok: queued as ID" is sent only after {@code Delivery.commit()} returned,
  *   i.e. once every file and the new/ directory are fsynced. The {@code mail} log gets one
- *   Postfix-like line per event.
+ *   Postfix-like line per event. Behind a load balancer, {@link ProxyProtocolSettings} makes the
+ *   client its PROXY protocol header announces the client of the session (limits, log, Received).
  *
  * DIAGNOSTICS
  *   {@link #start} throws IOException naming the bind address when it cannot listen (port taken, no
@@ -93,6 +95,13 @@ public final class SmtpServer implements AutoCloseable {
     /** As above, pausing clients after each stored message while {@code inFlow} says processing lags. */
     public static SmtpServer start(SmtpSettings settings, ReplyAddressCodec codec, Maildir maildir,
             MeterRegistry registry, InFlowDelay inFlow) throws IOException {
+        return start(settings, ProxyProtocolSettings.off(), codec, maildir, registry, inFlow);
+    }
+
+    /** As above, reading the PROXY protocol header from the balancers {@code proxy} trusts. */
+    public static SmtpServer start(SmtpSettings settings, ProxyProtocolSettings proxy, ReplyAddressCodec codec,
+            Maildir maildir, MeterRegistry registry, InFlowDelay inFlow) throws IOException {
+        Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(inFlow, "inFlow");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(settings, "settings");
@@ -109,7 +118,7 @@ public final class SmtpServer implements AutoCloseable {
         ConnectionAdmissionHandler admission = new ConnectionAdmissionHandler(settings, state, counters);
         counters.bindActive(admission::open);
         ReceptionProtocol protocol = ReceptionChain.build(settings, codec, maildir, state, admission, counters, inFlow);
-        SmtpListener listener = new SmtpListener(protocol, settings, tls);
+        SmtpListener listener = new SmtpListener(protocol, settings, proxy, tls);
         try {
             listener.bind();
         } catch (Exception e) {
@@ -131,7 +140,8 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: new connections get {@code 421 4.3.2}, sessions outside a transaction get it too
+     * Graceful stop: the listening socket is closed (new connections are refused by the kernel; one
+     * accepted just before gets {@code 421 4.3.2}), sessions outside a transaction get 421 too
      * and are closed, transactions in flight may finish (their 250 is still sent) until {@code grace}
      * has passed; then every connection is closed (unfinished messages are aborted: nothing partial
      * reaches new/) and the threads end. Returns once the port is released and the event loops have
@@ -143,6 +153,7 @@ public final class SmtpServer implements AutoCloseable {
         }
         stopped = true;
         state.startDraining();
+        listener.stopAccepting();
         List<Channel> open = new ArrayList<>(listener.sessions());
         MailLog.draining(open.size());
         for (Channel channel : open) {

@@ -19,7 +19,12 @@ final class SmtpConversation implements AutoCloseable {
     private final OutputStream out;
 
     SmtpConversation(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(new Socket("127.0.0.1", port));
+    }
+
+    /** Over a socket already connected (e.g. from another local address, or wrapped in TLS). */
+    SmtpConversation(Socket connected) throws IOException {
+        socket = connected;
         socket.setSoTimeout(10_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();

@@ -85,6 +85,11 @@ public final class RecordingMainApp implements AutoCloseable {
     public String text() {
       return json().path("reply").path("text").asText("");
     }
+
+    /** The payload's {@code message_key} (the same on every node for one message), or null if it has none. */
+    public String messageKey() {
+      return json().path("message_key").asText(null);
+    }
   }
 
   private final byte[] secret;

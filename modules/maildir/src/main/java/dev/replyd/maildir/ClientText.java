@@ -1,8 +1,9 @@
-package dev.replyd.smtp;
+package dev.replyd.maildir;
 
 /**
- * The one way the smtp module turns a string that came from a client (a command, an address, a HELO
- * name, a header value) into text fit for a log line or an SMTP reply.
+ * The one way replyd turns a string that came from a client or a sender (a command, an address, a HELO
+ * name, a header value such as a Message-ID) into text fit for a log line or an SMTP reply: the smtp
+ * module's {@code mail} log and replies, the processor's {@code replies} log.
  *
  * <p>Contract: {@link #escape} replaces every character that could break a line or fool a terminal
  * with a visible escape: C0 controls (CR, LF, ESC, NUL, ...) and DEL as {@code \x0d}, C1 controls
@@ -14,14 +15,15 @@ package dev.replyd.smtp;
  *
  * <p>Thread-safety: stateless.
  */
-final class ClientText {
+public final class ClientText {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private ClientText() {
     }
 
-    static String escape(CharSequence value) {
+    /** {@code value} with every line-breaking, terminal-controlling or direction-changing character escaped. */
+    public static String escape(CharSequence value) {
         StringBuilder out = null;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

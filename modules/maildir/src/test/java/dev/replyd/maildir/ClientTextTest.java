@@ -1,4 +1,4 @@
-package dev.replyd.smtp;
+package dev.replyd.maildir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

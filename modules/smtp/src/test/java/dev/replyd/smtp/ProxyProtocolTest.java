@@ -1,0 +1,398 @@
+package dev.replyd.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.replyd.maildir.Maildir;
+import dev.replyd.testing.LeakCheck;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PROXY protocol (HAProxy's proxy-protocol.txt) on a real listener, written as raw bytes: the
+ * balancer on 127.0.0.1 is trusted, a client on 127.0.0.2 is not.
+ */
+class ProxyProtocolTest {
+    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
+
+    private static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
+
+    @TempDir
+    Path storage;
+
+    @TempDir
+    Path work;
+
+    private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    private Logger mailLogger;
+    private SmtpServer server;
+    private Maildir maildir;
+
+    @BeforeEach
+    void capture() {
+        mailLogger = (Logger) LoggerFactory.getLogger("mail");
+        lines.start();
+        mailLogger.addAppender(lines);
+    }
+
+    @AfterEach
+    void release() {
+        if (server != null) {
+            server.close();
+        }
+        mailLogger.detachAppender(lines);
+    }
+
+    @Test
+    void v1HeaderFromTrustedBalancerMakesTheAnnouncedClientTheClient() throws Exception {
+        // given
+        start(ProxyProtocolSettings.trusting(List.of("127.0.0.1/32")), UnaryOperator.identity());
+
+        // when
+        try (SmtpConversation smtp = new SmtpConversation(server.address().getPort())) {
+            smtp.raw("PROXY TCP4 203.0.113.7 192.0.2.25 40000 25\r\n");
+            smtp.expect("220");
+            deliverOne(smtp);
+        }
+
+        // then
+        assertThat(onlyMessage()).contains("Received: from client.example.org (unknown [203.0.113.7])");
+        assertThat(mailLog()).contains("connect from unknown[203.0.113.7] via unknown[127.0.0.1]");
+    }
+
+    @Test
+    void v2HeaderWithTlvsSplitAcrossReadsIsReadAndTheTlvsIgnored() throws Exception {
+        // given: an IPv6 client as AWS NLB announces it, with its VPC endpoint TLV and a NOOP TLV
+        start(ProxyProtocolSettings.trusting(List.of("127.0.0.0/8")), UnaryOperator.identity());
+        byte[] header = v2Proxy("2001:db8::7", "2001:db8::25", 40000, 25,
+                tlv(0xEA, "\u0001vpce-08d2bf15fac5001c9"), tlv(0x04, "\0\0\0"));
+
+        // when: the header arrives in three pieces, the first shorter than the signature
+        try (SmtpConversation smtp = new SmtpConversation(server.address().getPort())) {
+            smtp.raw(java.util.Arrays.copyOfRange(header, 0, 5));
+            Thread.sleep(50);
+            smtp.raw(java.util.Arrays.copyOfRange(header, 5, 20));
+            Thread.sleep(50);
+            smtp.raw(java.util.Arrays.copyOfRange(header, 20, header.length));
+            smtp.expect("220");
+            deliverOne(smtp);
+        }
+
+        // then
+        assertThat(onlyMessage()).contains("(unknown [IPv6:2001:db8:0:0:0:0:0:7])");
+        assertThat(mailLog()).contains("connect from unknown[2001:db8:0:0:0:0:0:7] via unknown[127.0.0.1]");
+    }
+
+    @Test
+    void v1HeaderSplitInsideTheLineIsRead() throws Exception {
+        // given
+        start(ProxyProtocolSettings.trusting(List.of("127.0.0.1")), UnaryOperator.identity());
+
+        // when: "\r" and "\n" in separate writes, EHLO right behind the header in the same write
+        try (SmtpConversation smtp = new SmtpConversation(server.address().getPort())) {
+            smtp.raw("PROXY TCP4 198.51");
+            Thread.sleep(50);
+            smtp.raw(".100.9 192.0.2.25 40000 25\r");
+            Thread.sleep(50);
+            smtp.raw("\nEHLO client.example.org\r\n");
+
+            // then
+            smtp.expect("220");
+            smtp.expect("250");
+        }
+        assertThat(mailLog()).contains("connect from unknown[198.51.100.9] via unknown[127.0.0.1]");
+    }
+
+    @Test
+    void forgedHeaderFromUntrustedAddressIsRefusedAndLoggedOnce() throws Exception {
+        // given: only 127.0.0.1 is a balancer; the client connects from 127.0.0.2
+        start(ProxyProtocolSettings.trusting(List.of("127.0.0.1/32")), UnaryOperator.identity());
+
+        // when
+        try (SmtpConversation smtp = new SmtpConversation(from("127.0.0.2"))) {
+            smtp.expect("220");
+            smtp.raw("PROXY TCP4 10.9.9.9 192.0.2.25 40000 25\r\nEHLO forged.example.org\r\n");
+
+            // then
+            assertThat(smtp.closedByServer()).isTrue();
+        }
+        String refusal = "warning: PROXY protocol: header from an untrusted address"
+                + " (not in smtp.proxy-protocol.trusted) from unknown[127.0.0.2]; connection closed";
+        awaitLogLine(refusal);
+        assertThat(mailLog()).containsOnlyOnce(refusal);
+        assertThat(mailLog()).noneMatch(line -> line.contains("10.9.9.9"));
+    }
+
+    @Test
+    void forgedV2HeaderFromUntrustedAddressIsRefused() throws Exception {
+        // given
+        start(ProxyProtocolSettings.trusting(List.of("127.0.0.1/32")), UnaryOperator.identity());
+
+        // when
+        try (SmtpConversation smtp = new SmtpConversation(from("127.0.0.2"))) {
+            smtp.expect("220");
+            smtp.raw(v2Proxy("10.9.9.9", "192.0.2.25", 40000, 25));
+
+            // then
+            assertThat(smtp.closedByServer()).isTrue();
+        }
+        awaitLogLine("warning: PROXY protocol: header from an untrusted address"
+                + " (not in smtp.proxy-protocol.trusted) from unknown[127.0.0.2]; connection closed");
+    }
+
+    @Test
+    void directClientFromUntrustedAddressIsServedAsWithoutProxySupport() throws Exception {
+        // given
+        start(ProxyProtocolSettings.trusting(List.of("127.0.0.1/32")), UnaryOperator.identity());
+
+        // when: the first byte already differs from both signatures
+        try (SmtpConversation smtp = new SmtpConversation(from("127.0.0.2"))) {
+            smtp.expect("220");
+            smtp.raw("E");
+            Thread.sleep(50);
+            smtp.raw("HLO client.example.org\r\n");
+            smtp.expect("250");
+            deliverAfterEhlo(smtp);
+        }
+
+        // then
+        assertThat(onlyMessage()).contains("Received: from client.example.org (unknown [127.0.0.2])");
+    }
+
+    @Test
+    void trustedBalancerWithoutHeaderIsRefusedWithoutGreeting() throws Exception {
+        // given
+        start(ProxyProtocolSettings.trusting(List.of("127.0.0.1/32")), UnaryOperator.identity());
+
+        // when: plain SMTP from the balancer's address
+        try (Socket socket = new Socket("127.0.0.1", server.address().getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("EHLO client.example.org\r\n".getBytes(StandardCharsets.US_ASCII));
+
+            // then: closed, and not one byte of greeting was sent
+            assertThat(readAll(socket)).isEmpty();
+        }
+        awaitLogLine("warning: PROXY protocol: invalid header (unknown identifier: EHLO) from unknown[127.0.0.1];"
+                + " connection closed");
+    }
+
+    @Test
+    void trustedBalancerSilentPastTheHeaderTimeoutIsRefused() throws Exception {
+        // given
+        start(new ProxyProtocolSettings(true, List.of("127.0.0.1/32"), Duration.ofMillis(300)), UnaryOperator.identity());
+
+        // when: nothing is sent
+        try (Socket socket = new Socket("127.0.0.1", server.address().getPort())) {
+            socket.setSoTimeout(10_000);
+
+            // then
+            assertThat(readAll(socket)).isEmpty();
+        }
+        awaitLogLine("warning: PROXY protocol: no PROXY header within 300 ms from unknown[127.0.0.1]; connection closed");
+    }
+
+    @Test
+    void localCommandOfAHealthCheckGetsASessionWithTheBalancersAddress() throws Exception {
+        // given
+        start(ProxyProtocolSettings.trusting(List.of("127.0.0.1/32")), UnaryOperator.identity());
+        byte[] local = new byte[16];
+        System.arraycopy(V2_SIGNATURE, 0, local, 0, 12);
+        local[12] = 0x20; // version 2, LOCAL
+        local[13] = 0x00; // AF_UNSPEC
+
+        // when
+        try (SmtpConversation smtp = new SmtpConversation(server.address().getPort())) {
+            smtp.raw(local);
+            smtp.expect("220");
+            smtp.send("QUIT");
+            smtp.expect("221");
+        }
+
+        // then
+        assertThat(mailLog()).contains("connect from unknown[127.0.0.1]");
+    }
+
+    @Test
+    void perIpConnectionLimitCountsTheAnnouncedClients() throws Exception {
+        // given: one connection per client IP, all through the same balancer
+        start(ProxyProtocolSettings.trusting(List.of("127.0.0.1/32")), s -> s.withConnectionLimits(10, 1));
+
+        // when
+        try (SmtpConversation first = new SmtpConversation(server.address().getPort());
+                SmtpConversation sameClient = new SmtpConversation(server.address().getPort());
+                SmtpConversation otherClient = new SmtpConversation(server.address().getPort())) {
+            first.raw("PROXY TCP4 203.0.113.7 192.0.2.25 40000 25\r\n");
+            first.expect("220");
+            sameClient.raw("PROXY TCP4 203.0.113.7 192.0.2.25 40001 25\r\n");
+            otherClient.raw("PROXY TCP4 203.0.113.8 192.0.2.25 40002 25\r\n");
+
+            // then
+            assertThat(sameClient.reply()).startsWith("421 4.7.0");
+            otherClient.expect("220");
+        }
+    }
+
+    @Test
+    void startTlsWorksBehindTheProxyHeader() throws Exception {
+        // given
+        Path[] pem = ExternalCommand.selfSignedCertificate(work, "replyd");
+        start(ProxyProtocolSettings.trusting(List.of("127.0.0.1/32")), s -> s.withTls(pem[0], pem[1]));
+
+        // when
+        Socket plain = new Socket("127.0.0.1", server.address().getPort());
+        try (SmtpConversation smtp = new SmtpConversation(plain)) {
+            smtp.raw("PROXY TCP4 203.0.113.7 192.0.2.25 40000 25\r\n");
+            smtp.expect("220");
+            smtp.send("EHLO client.example.org");
+            assertThat(smtp.expect("250")).contains("STARTTLS");
+            smtp.send("STARTTLS");
+            smtp.expect("220");
+            SSLSocket tls = (SSLSocket) trustAll().getSocketFactory().createSocket(plain, "127.0.0.1", plain.getPort(), true);
+            tls.startHandshake();
+            try (SmtpConversation secured = new SmtpConversation(tls)) {
+                secured.send("EHLO client.example.org");
+                secured.expect("250");
+                deliverAfterEhlo(secured);
+            }
+        }
+
+        // then
+        assertThat(onlyMessage()).contains("Received: from client.example.org (unknown [203.0.113.7])")
+                .contains("with ESMTPS id ");
+    }
+
+    private void start(ProxyProtocolSettings proxy, UnaryOperator<SmtpSettings> customize) throws Exception {
+        maildir = Maildir.open(storage);
+        server = SmtpServer.start(customize.apply(TestServer.settings()), proxy, TestServer.codec(), maildir,
+                new SimpleMeterRegistry(), InFlowDelay.off());
+    }
+
+    private void deliverOne(SmtpConversation smtp) throws Exception {
+        smtp.send("EHLO client.example.org");
+        smtp.expect("250");
+        deliverAfterEhlo(smtp);
+    }
+
+    private void deliverAfterEhlo(SmtpConversation smtp) throws Exception {
+        String to = TestServer.codec().mint(new dev.replyd.address.ReplyToken("i", 1, 5));
+        assertThat(smtp.sendMessage("alice@example.org", to, "Subject: hi\r\n\r\nthanks\r\n")).startsWith("250 2.0.0");
+        smtp.send("QUIT");
+        smtp.expect("221");
+    }
+
+    private String onlyMessage() throws Exception {
+        try (var files = java.nio.file.Files.list(storage.resolve(dev.replyd.maildir.MaildirLayout.NEW))) {
+            List<Path> all = files.toList();
+            assertThat(all).hasSize(1);
+            return java.nio.file.Files.readString(all.get(0), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** The close reaches the client before the log line is written: wait for it, generously. */
+    private void awaitLogLine(String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!mailLog().contains(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(mailLog()).contains(expected);
+    }
+
+    private List<String> mailLog() {
+        synchronized (lines) { // the appender adds under its own lock, on the I/O threads
+            return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
+
+    private Socket from(String localAddress) throws Exception {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(localAddress, 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", server.address().getPort()));
+        return socket;
+    }
+
+    private static byte[] readAll(Socket socket) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[256];
+        int n;
+        while ((n = socket.getInputStream().read(buffer)) != -1) {
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    /** A v2 PROXY header for TCP over IPv4 or IPv6 (by the addresses' family), with TLVs appended. */
+    static byte[] v2Proxy(String source, String destination, int sourcePort, int destinationPort, byte[]... tlvs)
+            throws Exception {
+        byte[] src = InetAddress.getByName(source).getAddress();
+        byte[] dst = InetAddress.getByName(destination).getAddress();
+        ByteArrayOutputStream tlvBytes = new ByteArrayOutputStream();
+        for (byte[] tlv : tlvs) {
+            tlvBytes.write(tlv);
+        }
+        int length = src.length * 2 + 4 + tlvBytes.size();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(V2_SIGNATURE);
+        out.write(0x21); // version 2, PROXY
+        out.write(src.length == 4 ? 0x11 : 0x21); // TCP over IPv4 / IPv6
+        out.write(length >> 8);
+        out.write(length & 0xff);
+        out.write(src);
+        out.write(dst);
+        out.write(sourcePort >> 8);
+        out.write(sourcePort & 0xff);
+        out.write(destinationPort >> 8);
+        out.write(destinationPort & 0xff);
+        out.write(tlvBytes.toByteArray());
+        return out.toByteArray();
+    }
+
+    private static byte[] tlv(int type, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] tlv = new byte[3 + bytes.length];
+        tlv[0] = (byte) type;
+        tlv[1] = (byte) (bytes.length >> 8);
+        tlv[2] = (byte) bytes.length;
+        System.arraycopy(bytes, 0, tlv, 3, bytes.length);
+        return tlv;
+    }
+
+    private static SSLContext trustAll() throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        return context;
+    }
+}
