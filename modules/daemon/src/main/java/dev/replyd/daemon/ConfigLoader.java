@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValueType;
+import dev.replyd.address.AddressPurpose;
 import dev.replyd.outbound.NoticeSettings;
 import dev.replyd.outbound.SmtpSubmission;
 import jakarta.mail.internet.AddressException;
@@ -168,6 +169,8 @@ final class ConfigLoader {
       String prefix = string("address.prefix");
       if (prefix != null && !PREFIX.matcher(prefix).matches()) {
         problems.add("address.prefix", "'" + prefix + "' is not a valid local-part prefix (expected: 1-32 letters, digits, '.', '_' or '-')");
+      } else if (prefix != null && prefix.equalsIgnoreCase(AddressPurpose.UNSUBSCRIBE_PREFIX)) {
+        problems.add("address.prefix", "'" + prefix + "' is the prefix of unsubscribe addresses (expected: another prefix, e.g. reply)");
       }
       List<String> kinds = stringList("address.kinds");
       if (kinds != null) {
@@ -223,10 +226,13 @@ final class ConfigLoader {
       ReplydConfig.Processor processor = new ReplydConfig.Processor(enabled == null || enabled, orZero(threads),
           positiveBytes("processor.max-message-size"), stringList("processor.markers"), senderChecks());
 
-      ReplydConfig.Callback callback = new ReplydConfig.Callback(callbackUrl(), callbackSecret(),
+      byte[] secret = callbackSecret();
+      CallbackSigningConfig.Signing signing = CallbackSigningConfig.read(c, problems, secret, MIN_SECRET_BYTES);
+      ReplydConfig.Callback callback = new ReplydConfig.Callback(callbackUrl(),
+          signing == null ? secret : signing.secrets().get(0),
           positiveDuration("callback.timeout"), positiveDuration("callback.max-age"),
           positiveDuration("callback.retry-base-delay"), positiveDuration("callback.retry-max-delay"),
-          nonNegativeBytes("callback.max-attachment-bytes"));
+          nonNegativeBytes("callback.max-attachment-bytes"), signing);
 
       ReplydConfig.Metrics metrics = new ReplydConfig.Metrics(string("metrics.bind"), port("metrics.port"));
       ReplydConfig.Outbound outbound = outbound(host, noreply);
@@ -413,6 +419,9 @@ final class ConfigLoader {
           problems.add("callback.secret-file", secretFile + " could not be read: " + e.getMessage());
           return null;
         }
+      }
+      if ((secret == null || secret.isEmpty()) && CallbackSigningConfig.hasSecretList(c)) {
+        return null;
       }
       if (secret == null || secret.isEmpty()) {
         problems.add("callback.secret", "is not set (expected: a secret of " + MIN_SECRET_BYTES

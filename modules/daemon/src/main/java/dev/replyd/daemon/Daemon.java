@@ -145,7 +145,7 @@ final class Daemon {
             f.messageId(), f.subject()));
       }
       processor = Processor.start(processorSettings(config), maildir, codec, extractor(config), registry,
-          senderChecks(config), failures);
+          senderChecks(config), failures, config.callback().signer());
     } else {
       log.warn("processor.enabled = false: mail is stored in {} but not processed", maildir.root().resolve(MaildirLayout.NEW));
     }

@@ -39,6 +39,6 @@ final class DiagnoseCommand implements Callable<Integer> {
     return new Diagnosis.Inputs(List.of(), c.hostname(), c.address().replyDomain(),
         new InetSocketAddress(c.smtp().bind(), c.smtp().port()), c.hostname(), c.storage().root(),
         c.storage().minFree(), c.callback().url(), c.callback().secret(), c.smtp().tlsCert(),
-        c.diagnostics().dnsServers(), c.diagnostics().timeout());
+        c.diagnostics().dnsServers(), c.diagnostics().timeout(), c.callback().signer());
   }
 }

@@ -74,9 +74,9 @@ final class Reload implements AutoCloseable {
         needRestart.add("smtp.tls (turning STARTTLS on or off)");
       }
       if (!current.callback().url().equals(next.callback().url())
-          || !Arrays.equals(current.callback().secret(), next.callback().secret())) {
+          || !current.callback().signer().equals(next.callback().signer())) {
         if (daemon.processor() != null) {
-          daemon.processor().reloadCallback(next.callback().url(), next.callback().secret());
+          daemon.processor().reloadCallback(next.callback().url(), next.callback().signer());
           reloaded.add("callback.url/secret");
         }
       }

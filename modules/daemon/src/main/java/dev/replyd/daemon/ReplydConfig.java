@@ -65,11 +65,21 @@ record ReplydConfig(
 
   record SenderChecks(boolean enabled, String requireDmarc, List<java.net.InetSocketAddress> dnsServers, Duration timeout) {}
 
+  /**
+   * {@code secret} is the first signing secret (the diagnose ping uses it); {@code signing} is the scheme and
+   * every secret, null only while the configuration has problems.
+   */
   record Callback(URI url, byte[] secret, Duration timeout, Duration maxAge, Duration retryBaseDelay, Duration retryMaxDelay,
-      long maxAttachmentBytes) {
+      long maxAttachmentBytes, CallbackSigningConfig.Signing signing) {
+    /** Signs each callback with every secret in the configured scheme. */
+    dev.replyd.address.WebhookSigner signer() {
+      return dev.replyd.address.WebhookSigner.of(signing.scheme(), signing.secrets());
+    }
+
     @Override
     public String toString() {
-      return "Callback[url=" + url + ", secret=<redacted>, timeout=" + timeout + ", maxAge=" + maxAge
+      return "Callback[url=" + url + ", secret=<redacted>, signature=" + (signing == null ? null : signing.scheme().configName())
+          + ", timeout=" + timeout + ", maxAge=" + maxAge
           + ", retryBaseDelay=" + retryBaseDelay + ", retryMaxDelay=" + retryMaxDelay + ", maxAttachmentBytes=" + maxAttachmentBytes + "]";
     }
   }

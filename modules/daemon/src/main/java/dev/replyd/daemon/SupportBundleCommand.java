@@ -44,7 +44,7 @@ final class SupportBundleCommand implements Callable<Integer> {
     try {
       ReplydConfig c = config.load();
       secrets.addAll(c.address().keys());
-      secrets.add(c.callback().secret());
+      secrets.addAll(c.callback().signing().secrets());
       if (c.outbound().password() != null) {
         secrets.add(c.outbound().password());
       }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
+import com.standardwebhooks.Webhook;
+import dev.replyd.address.StandardWebhookSignature;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -179,6 +181,54 @@ class MainAppEndToEndTest {
 
       assertThat(rcpt).isEqualTo("550 5.1.1 <" + forged + ">: Recipient address rejected: invalid reply signature");
       assertThat(mainApp.received).isEmpty();
+    }
+  }
+
+  @Test
+  void standardWebhooksSignaturesVerifyWithTheReferenceLibraryUnderTheOldAndTheNewSecret() throws Exception {
+    mainApp = new MainApp();
+    String newSecret = StandardWebhookSignature.asWhsec("new standard-webhooks key 0123456789".getBytes(StandardCharsets.UTF_8));
+    String oldSecret = "old-plain-secret-0123456789abcdef";
+    String oldAsWhsec = StandardWebhookSignature.asWhsec(oldSecret.getBytes(StandardCharsets.UTF_8));
+    try (DaemonProcess daemon = new DaemonProcess(config(
+        "  callback { signature = standard-webhooks, secret = \"" + newSecret + "\", secrets = [\"" + oldSecret
+            + "\"] }\n"))) {
+      String to = CODEC.mint(new ReplyToken("i", 3, 5));
+      send(daemon.smtpPort, "alice@example.org", to, "Subject: Re: Issue #3\r\n", "Works for me now.");
+
+      Received posted = mainApp.await(1);
+      String body = new String(posted.body(), StandardCharsets.UTF_8);
+      assertThat(posted.header("webhook-id")).isEqualTo(posted.header("replyd-delivery")).isNotBlank();
+      assertThat(Long.parseLong(posted.header("webhook-timestamp")))
+          .isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(600L));
+      assertThat(posted.header("webhook-signature")).matches("v1,\\S+ v1,\\S+");
+      assertThat(posted.header("replyd-signature")).isNull();
+      for (String secret : List.of(newSecret, oldAsWhsec)) {
+        org.assertj.core.api.Assertions.assertThatCode(() -> new Webhook(secret).verify(body, posted.headers()))
+            .as("verified with %s", secret.equals(newSecret) ? "the new secret" : "the old secret")
+            .doesNotThrowAnyException();
+      }
+      assertThat(posted.json().at("/reply/text").asText()).isEqualTo("Works for me now.");
+      assertThat(posted.json().get("type").asText()).isEqualTo("reply");
+    }
+  }
+
+  @Test
+  void goneFromTheMainAppStopsRetriesAndFilesTheReplyAsRejectedWithTheReason() throws Exception {
+    mainApp = new MainApp();
+    mainApp.status.set(410);
+    String secret = StandardWebhookSignature.asWhsec("gone test key 0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    try (DaemonProcess daemon = new DaemonProcess(config(
+        "  callback { signature = standard-webhooks, secret = \"" + secret + "\" }\n"))) {
+      send(daemon.smtpPort, "alice@example.org", CODEC.mint(new ReplyToken("i", 4, 5)), "Subject: Re: Issue #4\r\n",
+          "Too late?");
+
+      mainApp.await(1);
+      daemon.awaitLog("callback_rejected (main app answered HTTP 410 Gone (the main app will not take this delivery;"
+          + " not retried))", Duration.ofSeconds(30));
+      assertThat(filed("failure")).as("filed as failure, not deferred for a retry").isEqualTo(1);
+      assertThat(filed("deferred")).isZero();
+      assertThat(mainApp.received).hasSize(1);
     }
   }
 }

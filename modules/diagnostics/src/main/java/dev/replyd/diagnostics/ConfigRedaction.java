@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * secret replaced by {@value #REDACTED}, rendered without comments.
  *
  * <p>Contract: a value is secret when the last element of its key path, lower-cased, ends in one of
- * {@link #SECRET_KEY_SUFFIXES} ({@code keys}, {@code key}, {@code secret}, {@code password}, {@code passwd},
+ * {@link #SECRET_KEY_SUFFIXES} ({@code keys}, {@code key}, {@code secrets}, {@code secret}, {@code password}, {@code passwd},
  * {@code token}); the whole value goes, whatever its type (a list keeps its length, an object its keys).
  * Keys ending in {@code -file} name files whose contents are never read; their paths are kept. The password
  * in a URL's user-info ({@code https://user:pw@host}) is redacted in any string. Substitutions
@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
 final class ConfigRedaction {
 
     static final String REDACTED = "<redacted>";
-    static final List<String> SECRET_KEY_SUFFIXES = List.of("keys", "key", "secret", "password", "passwd", "token");
+    static final List<String> SECRET_KEY_SUFFIXES = List.of("keys", "key", "secrets", "secret", "password", "passwd", "token");
 
     private static final Pattern URL_PASSWORD = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@]*:)([^@\\s/]+)@");
 

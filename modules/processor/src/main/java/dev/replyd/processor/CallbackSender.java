@@ -1,6 +1,7 @@
 package dev.replyd.processor;
 
 import dev.replyd.address.WebhookSignature;
+import dev.replyd.address.WebhookSigner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * <p>CONTRACT (ARCHITECTURE.md, contract 3): {@code POST <callback.url>} with
  * {@code Content-Type: application/json}, {@code Replyd-Delivery: <delivery id>} and
  * {@code Replyd-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>}, computed
- * by {@link WebhookSignature#header} afresh for every attempt. The result is a
+ * by {@link WebhookSignature#header} afresh for every attempt, or the Standard Webhooks headers:
+ * whichever {@link WebhookSigner} was configured makes them. The result is a
  * {@link Sent}: the {@link CallbackAttempt} record and its {@link CallbackOutcome}. The URL and
  * secret can be swapped at run time ({@link #retarget}); an attempt uses the pair current
  * when it starts.
@@ -47,7 +49,7 @@ final class CallbackSender implements AutoCloseable {
 
   record Sent(CallbackAttempt attempt, CallbackOutcome outcome) {}
 
-  private record Target(URI url, byte[] secret) {
+  private record Target(URI url, WebhookSigner signer) {
     @Override
     public String toString() {
       return url.toString();
@@ -60,7 +62,7 @@ final class CallbackSender implements AutoCloseable {
   private final Clock clock;
   private volatile Target target;
 
-  CallbackSender(URI url, byte[] secret, Duration timeout, Clock clock) {
+  CallbackSender(URI url, WebhookSigner signer, Duration timeout, Clock clock) {
     this.httpExecutor = Executors.newCachedThreadPool(new NamedThreads("replyd-http", true));
     this.client =
         HttpClient.newBuilder()
@@ -71,11 +73,11 @@ final class CallbackSender implements AutoCloseable {
             .build();
     this.timeout = timeout;
     this.clock = clock;
-    this.target = new Target(url, secret.clone());
+    this.target = new Target(url, signer);
   }
 
-  void retarget(URI url, byte[] secret) {
-    target = new Target(url, secret.clone());
+  void retarget(URI url, WebhookSigner signer) {
+    target = new Target(url, signer);
   }
 
   URI url() {
@@ -86,17 +88,13 @@ final class CallbackSender implements AutoCloseable {
     Target current = target;
     Instant start = clock.instant();
     long startNanos = System.nanoTime();
-    HttpRequest request =
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(current.url())
             .timeout(timeout)
             .header("Content-Type", "application/json")
-            .header("User-Agent", "replyd")
-            .header("Replyd-Delivery", deliveryId)
-            .header(
-                "Replyd-Signature",
-                WebhookSignature.header(current.secret(), start.getEpochSecond(), body))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
+            .header("User-Agent", "replyd");
+    current.signer().headers(deliveryId, start.getEpochSecond(), body).forEach(builder::header);
+    HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     try {
       HttpResponse<InputStream> response =
           client.send(request, HttpResponse.BodyHandlers.ofInputStream());
