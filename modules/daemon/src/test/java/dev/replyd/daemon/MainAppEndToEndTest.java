@@ -130,6 +130,15 @@ class MainAppEndToEndTest {
     }
   }
 
+  /** Waits (generously) until {@code count} messages are filed under {@code state}. */
+  void awaitFiled(String state, long count) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (filed(state) < count && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(filed(state)).as("messages filed under %s", state).isEqualTo(count);
+  }
+
   long filed(String state) throws Exception {
     Path d = dir.resolve("var/incoming-mail").resolve(state);
     if (!Files.isDirectory(d)) {
@@ -164,11 +173,7 @@ class MainAppEndToEndTest {
       assertThat(posted.header("replyd-signature")).startsWith("t=");
       daemon.awaitLog("matched ", Duration.ofSeconds(10));
       assertThat(daemon.log()).contains("(unsubscribe i thread 12 user 5)");
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (filed("success") < 1 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertThat(filed("success")).isEqualTo(1);
+      awaitFiled("success", 1);
     }
   }
 
@@ -226,9 +231,26 @@ class MainAppEndToEndTest {
       mainApp.await(1);
       daemon.awaitLog("callback_rejected (main app answered HTTP 410 Gone (the main app will not take this delivery;"
           + " not retried))", Duration.ofSeconds(30));
-      assertThat(filed("failure")).as("filed as failure, not deferred for a retry").isEqualTo(1);
+      awaitFiled("failure", 1);
       assertThat(filed("deferred")).isZero();
       assertThat(mainApp.received).hasSize(1);
+    }
+  }
+
+  @Test
+  void linksWrappedBySafeLinksAndUrlDefenseReachTheMainAppUnwrappedInTheReplyOnly() throws Exception {
+    mainApp = new MainApp();
+    String safeLink = "https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fdocs.example.org%2Fguide"
+        + "&data=05%7C02%7Calice%40example.org%7C7a1c0e6f%7C1%7C0&sdata=Zm9v&reserved=0";
+    String urlDefense = "https://urldefense.com/v3/__https://example.org/search?q=a*b__;Kw!!ABC!def$";
+    try (DaemonProcess daemon = new DaemonProcess(config(""))) {
+      send(daemon.smtpPort, "alice@example.org", CODEC.mint(new ReplyToken("i", 6, 5)), "Subject: Re: Issue #6\r\n",
+          "See " + safeLink + " and " + urlDefense + " please.");
+
+      JsonNode json = mainApp.await(1).json();
+      assertThat(json.at("/reply/text").asText())
+          .isEqualTo("See https://docs.example.org/guide and https://example.org/search?q=a+b please.");
+      assertThat(json.get("full_text").asText()).contains(safeLink, urlDefense);
     }
   }
 }
