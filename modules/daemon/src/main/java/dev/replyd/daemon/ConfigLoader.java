@@ -241,7 +241,8 @@ final class ConfigLoader {
       return new ReplydConfig(source, host,
           new ReplydConfig.Address(prefix, replyDomain, kinds == null ? List.of() : List.copyOf(kinds), keys),
           new ReplydConfig.Noreply(noreply, discard != null && discard),
-          smtp, storage, processor, callback, metrics, outbound, notices(outbound), diagnostics(), grace);
+          smtp, storage, processor, callback, metrics, outbound, notices(outbound), diagnostics(), grace,
+          SupportContactConfig.read(c, problems));
     }
 
     private List<byte[]> addressKeys() {

@@ -247,7 +247,7 @@ final class Daemon {
     ReplydConfig.Notices n = c.notices();
     return new NoticeSettings(n.enabled(), new HashSet<>(n.reasons()), n.perSenderInterval(), n.maxPerHour(),
         c.address().replyDomain(), new HashSet<>(List.of(c.noreply().address(), c.outbound().from())),
-        NoticeSettings.DEFAULT_QUEUE_CAPACITY, Duration.ofSeconds(30));
+        NoticeSettings.DEFAULT_QUEUE_CAPACITY, Duration.ofSeconds(30), c.support());
   }
 
   static ProcessorSettings processorSettings(ReplydConfig c) {
@@ -265,6 +265,6 @@ final class Daemon {
     return new SmtpSettings(c.hostname(), c.address().replyDomain(), new InetSocketAddress(s.bind(), s.port()),
         s.maxMessageSize(), s.maxRecipients(), s.tlsCert(), s.tlsKey(), c.noreply().address(), c.noreply().discard(),
         c.storage().minFree(), s.maxConnections(), s.maxConnectionsPerIp(), s.idleTimeout(), s.sessionTimeout(),
-        s.maxErrors(), io);
+        s.maxErrors(), io).withSupport(c.support());
   }
 }

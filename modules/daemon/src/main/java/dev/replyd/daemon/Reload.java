@@ -123,6 +123,7 @@ final class Reload implements AutoCloseable {
         List.of(b.callback().timeout(), b.callback().maxAge(), b.callback().retryBaseDelay(), b.callback().retryMaxDelay(),
             b.callback().maxAttachmentBytes()));
     check(changed, "metrics", a.metrics(), b.metrics());
+    check(changed, "support", a.support(), b.support());
     check(changed, "notices", a.notices(), b.notices());
     if (a.notices().enabled()) {
       // The notices hold the relay settings they started with; test-email reads the file each time.

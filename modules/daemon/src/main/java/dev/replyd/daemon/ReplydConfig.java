@@ -27,7 +27,8 @@ record ReplydConfig(
     Outbound outbound,
     Notices notices,
     Diagnostics diagnostics,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    String support) {
 
   record Address(String prefix, String replyDomain, List<String> kinds, List<byte[]> keys) {
     @Override

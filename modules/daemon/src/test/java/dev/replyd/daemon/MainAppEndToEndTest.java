@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
 import com.standardwebhooks.Webhook;
+import dev.replyd.outbound.FakeRelay;
 import dev.replyd.address.StandardWebhookSignature;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -251,6 +252,28 @@ class MainAppEndToEndTest {
       assertThat(json.at("/reply/text").asText())
           .isEqualTo("See https://docs.example.org/guide and https://example.org/search?q=a+b please.");
       assertThat(json.get("full_text").asText()).contains(safeLink, urlDefense);
+    }
+  }
+
+  @Test
+  void supportContactIsNamedInTheRefusalAtRcptAndInTheFailureNotice() throws Exception {
+    mainApp = new MainApp();
+    mainApp.status.set(403);
+    try (FakeRelay relay = new FakeRelay(FakeRelay.Behaviour.open());
+         DaemonProcess daemon = new DaemonProcess(config("  support = \"mailto:help@tracker.test\"\n"
+             + "  outbound { host = 127.0.0.1, port = " + relay.port() + " }\n"
+             + "  notices.enabled = true\n"))) {
+      String forged = CODEC.mint(new ReplyToken("i", 7, 5)).replace("-7-", "-8-");
+
+      String refused = send(daemon.smtpPort, "alice@example.org", forged, "Subject: Re: Issue #8\r\n", "");
+      send(daemon.smtpPort, "alice@example.org", CODEC.mint(new ReplyToken("i", 7, 5)),
+          "Subject: Re: Issue #7\r\nMessage-ID: <support-1@mail.example.org>\r\n", "Locked?");
+
+      assertThat(refused).isEqualTo("550 5.1.1 <" + forged
+          + ">: Recipient address rejected: invalid reply signature; help: mailto:help@tracker.test");
+      assertThat(relay.awaitMessages(1, Duration.ofSeconds(60))).as(daemon.log()).isTrue();
+      assertThat(relay.messages().get(0)).contains("For help, contact: mailto:help@tracker.test\n",
+          "To: alice@example.org\n");
     }
   }
 }

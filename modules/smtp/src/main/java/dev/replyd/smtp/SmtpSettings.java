@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param sessionTimeout longest whole session, however busy (slow-drip defence) [replyd.smtp.session-timeout]
  * @param maxErrors replies of class 4 or 5 after which the session gets 421 4.7.0 and is closed [replyd.smtp.max-errors]
  * @param ioThreads Netty I/O threads; hooks (and the fsync) run on them [replyd.smtp.io-threads]
+ * @param support where people get help, a {@code mailto:} or {@code https:} URI of printable ASCII, appended to the
+ *     550 5.1.1 refusals a sender may read in a bounce; null for none [replyd.support]
  */
 public record SmtpSettings(
         String hostname,
@@ -47,7 +49,18 @@ public record SmtpSettings(
         Duration idleTimeout,
         Duration sessionTimeout,
         int maxErrors,
-        int ioThreads) {
+        int ioThreads,
+        String support) {
+
+    /** Without a support contact. */
+    public SmtpSettings(String hostname, String replyDomain, InetSocketAddress bind, long maxMessageSize,
+            int maxRecipients, Path tlsCert, Path tlsKey, String noreplyAddress, boolean noreplyDiscard,
+            long minFreeBytes, int maxConnections, int maxConnectionsPerIp, Duration idleTimeout,
+            Duration sessionTimeout, int maxErrors, int ioThreads) {
+        this(hostname, replyDomain, bind, maxMessageSize, maxRecipients, tlsCert, tlsKey, noreplyAddress,
+                noreplyDiscard, minFreeBytes, maxConnections, maxConnectionsPerIp, idleTimeout, sessionTimeout,
+                maxErrors, ioThreads, null);
+    }
 
     /** 25 MiB, as in ARCHITECTURE.md contract 4. */
     public static final long DEFAULT_MAX_MESSAGE_SIZE = 25L * 1024 * 1024;
@@ -97,6 +110,10 @@ public record SmtpSettings(
         atLeastOneSecond("replyd.smtp.session-timeout", sessionTimeout);
         positive("replyd.smtp.max-errors", maxErrors);
         positive("replyd.smtp.io-threads", ioThreads);
+        if (support != null && !support.matches("(mailto:|https://)[!-~]{1,200}")) {
+            throw new IllegalArgumentException("replyd.support: not a mailto: or https:// URI of printable ASCII"
+                    + " (expected: e.g. mailto:support@example.com)");
+        }
     }
 
     /**
@@ -157,13 +174,17 @@ public record SmtpSettings(
         return with(d -> d.maxErrors = errors);
     }
 
+    public SmtpSettings withSupport(String contact) {
+        return with(d -> d.support = contact);
+    }
+
     /** A copy with some values changed, validated by the canonical constructor like any other. */
     private SmtpSettings with(java.util.function.Consumer<Draft> change) {
         Draft d = new Draft(this);
         change.accept(d);
         return new SmtpSettings(d.hostname, d.replyDomain, d.bind, d.maxMessageSize, d.maxRecipients, d.tlsCert,
                 d.tlsKey, d.noreplyAddress, d.noreplyDiscard, d.minFreeBytes, d.maxConnections, d.maxConnectionsPerIp,
-                d.idleTimeout, d.sessionTimeout, d.maxErrors, d.ioThreads);
+                d.idleTimeout, d.sessionTimeout, d.maxErrors, d.ioThreads, d.support);
     }
 
     /** The values of one settings object while a copy is being changed. Confined to one call. */
@@ -184,8 +205,10 @@ public record SmtpSettings(
         Duration sessionTimeout;
         int maxErrors;
         int ioThreads;
+        String support;
 
         Draft(SmtpSettings s) {
+            support = s.support;
             hostname = s.hostname;
             replyDomain = s.replyDomain;
             bind = s.bind;
