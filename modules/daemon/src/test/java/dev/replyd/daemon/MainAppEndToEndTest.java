@@ -276,4 +276,23 @@ class MainAppEndToEndTest {
           "To: alice@example.org\n");
     }
   }
+
+  @Test
+  void attachmentsAndBodyInsideOutlooksWinmailDatReachTheMainAppAsOrdinaryOnes() throws Exception {
+    mainApp = new MainApp();
+    byte[] winmail = Files.readAllBytes(Path.of("../extract/src/test/resources/tnef/quick-winmail.dat"));
+    String encoded = java.util.Base64.getMimeEncoder(76, "\r\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(winmail);
+    try (DaemonProcess daemon = new DaemonProcess(config(""))) {
+      send(daemon.smtpPort, "bob@example.org", CODEC.mint(new ReplyToken("i", 9, 5)),
+          "Subject: Re: Issue #9\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n",
+          "--b1\r\nContent-Type: application/ms-tnef; name=\"winmail.dat\"\r\n"
+              + "Content-Disposition: attachment; filename=\"winmail.dat\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+              + encoded + "\r\n--b1--");
+
+      JsonNode json = mainApp.await(1).json();
+      assertThat(json.at("/reply/text").asText()).contains("These are five files.");
+      assertThat(json.get("attachments")).extracting(a -> a.get("name").asText())
+          .containsExactly("quick.doc", "quick.html", "quick.pdf", "quick.txt", "quick.xml");
+    }
+  }
 }
