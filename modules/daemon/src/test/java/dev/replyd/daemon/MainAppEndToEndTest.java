@@ -10,6 +10,7 @@ import dev.replyd.address.ReplyToken;
 import com.standardwebhooks.Webhook;
 import dev.replyd.outbound.FakeRelay;
 import dev.replyd.address.StandardWebhookSignature;
+import dev.replyd.extract.TnefWriter;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -280,7 +281,11 @@ class MainAppEndToEndTest {
   @Test
   void attachmentsAndBodyInsideOutlooksWinmailDatReachTheMainAppAsOrdinaryOnes() throws Exception {
     mainApp = new MainApp();
-    byte[] winmail = Files.readAllBytes(Path.of("../extract/src/test/resources/tnef/quick-winmail.dat"));
+    byte[] winmail = TnefWriter.message()
+        .rtfBody("{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Arial;}}\\pard\\f0 These are the two files.\\par\n}")
+        .attachment("meeting-notes.txt", "text/plain", "worker restarted\r\n".getBytes(StandardCharsets.US_ASCII))
+        .attachment("report.pdf", "application/pdf", "%PDF-1.4\n%%EOF\n".getBytes(StandardCharsets.US_ASCII))
+        .toBytes();
     String encoded = java.util.Base64.getMimeEncoder(76, "\r\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(winmail);
     try (DaemonProcess daemon = new DaemonProcess(config(""))) {
       send(daemon.smtpPort, "bob@example.org", CODEC.mint(new ReplyToken("i", 9, 5)),
@@ -290,9 +295,11 @@ class MainAppEndToEndTest {
               + encoded + "\r\n--b1--");
 
       JsonNode json = mainApp.await(1).json();
-      assertThat(json.at("/reply/text").asText()).contains("These are five files.");
+      assertThat(json.at("/reply/text").asText()).contains("These are the two files.");
       assertThat(json.get("attachments")).extracting(a -> a.get("name").asText())
-          .containsExactly("quick.doc", "quick.html", "quick.pdf", "quick.txt", "quick.xml");
+          .containsExactly("meeting-notes.txt", "report.pdf");
+      assertThat(json.get("attachments")).extracting(a -> a.get("content_type").asText() + " " + a.get("size").asLong())
+          .containsExactly("text/plain 18", "application/pdf 15");
     }
   }
 }
