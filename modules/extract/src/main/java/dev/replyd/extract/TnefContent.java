@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.swing.text.BadLocationException;
 import javax.swing.text.Document;
 import javax.swing.text.rtf.RTFEditorKit;
@@ -36,9 +38,11 @@ import org.apache.poi.util.LittleEndian;
  * then keeps the part as an ordinary attachment, so nothing is lost. Otherwise: {@link #plain()} is the MAPI plain
  * body ({@code PR_BODY}), {@link #html()} the MAPI HTML body ({@code PR_HTML}, decoded with the message's code page,
  * Windows-1252 by default); when neither is present the compressed RTF body ({@code PR_RTF_COMPRESSED}) rendered as
- * plain text by the JDK's RTF reader becomes {@link #plain()}. {@link #attachments()} are MIME parts with the
- * attachment's long file name (else its 8.3 name), its MIME tag (else {@code application/octet-stream}) and its
- * bytes; embedded messages and OLE objects without contents are skipped.
+ * plain text by the JDK's RTF reader becomes {@link #plain()}; that reader takes {@code \'xx} as ISO-8859-1, so in an
+ * RTF body in code page 1252 (RTF's default for {@code \ansi}, and Outlook's for western languages) the characters
+ * it turns into C1 controls (U+0080 to U+009F) are put back as the quotes, dashes and euro sign they are.
+ * {@link #attachments()} are MIME parts with the attachment's long file name (else its 8.3 name), its MIME tag (else
+ * {@code application/octet-stream}) and its bytes; embedded messages and OLE objects without contents are skipped.
  *
  * <p>Bounds: the part is already within the SMTP size limit; HMEF refuses records longer than its own limit (POI's
  * {@code IOUtils} maximum) instead of allocating them. Any exception from a hostile file is caught here.
@@ -49,6 +53,9 @@ final class TnefContent {
 
     private static final String WINMAIL = "winmail.dat";
     private static final int DEFAULT_CODE_PAGE = 1252;
+    private static final Pattern ANSI_CODE_PAGE = Pattern.compile("\\\\ansicpg(\\d+)");
+    /** What Windows-1252 means by the bytes 0x80 to 0x9F, indexed from 0x80. */
+    private static final String WINDOWS_1252_C1 = windows1252C1();
 
     private final String plain;
     private final String html;
@@ -163,11 +170,42 @@ final class TnefContent {
             RTFEditorKit kit = new RTFEditorKit();
             Document document = kit.createDefaultDocument();
             kit.read(new StringReader(rtf), document, 0);
-            String text = document.getText(0, document.getLength());
+            String text = windows1252Punctuation(document.getText(0, document.getLength()), rtf);
             return text.isBlank() ? null : text;
         } catch (IOException | BadLocationException | RuntimeException unreadable) {
             return null;
         }
+    }
+
+    /**
+     * {@code text} with U+0080 to U+009F read as the Windows-1252 bytes 0x80 to 0x9F, unless the RTF names another
+     * code page; the bytes 1252 leaves undefined stay as they are.
+     */
+    private static String windows1252Punctuation(String text, String rtf) {
+        Matcher codePage = ANSI_CODE_PAGE.matcher(rtf);
+        if (codePage.find() && !codePage.group(1).equals("1252")) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            out.append(c >= 0x80 && c <= 0x9F ? WINDOWS_1252_C1.charAt(c - 0x80) : c);
+        }
+        return out.toString();
+    }
+
+    private static String windows1252C1() {
+        byte[] bytes = new byte[0x20];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (0x80 + i);
+        }
+        String decoded = new String(bytes, Charset.forName("windows-1252"));
+        StringBuilder table = new StringBuilder(bytes.length);
+        for (int i = 0; i < bytes.length; i++) {
+            char c = decoded.charAt(i);
+            table.append(c == '\uFFFD' ? (char) (0x80 + i) : c);
+        }
+        return table.toString();
     }
 
     private static Part mimePart(Attachment attachment, byte[] contents) throws MessagingException {

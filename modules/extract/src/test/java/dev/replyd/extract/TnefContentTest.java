@@ -22,7 +22,7 @@ class TnefContentTest {
 
     private static final String RTF = "{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\fswiss Arial;}}"
             + "\\pard\\f0\\fs20 The logs and the report are attached.\\par\n"
-            + "Restarting the worker fixed it \\'96 twice.\\par\n}";
+            + "Restarting the worker fixed it \\'96 twice, \\'93for now\\'94.\\par\n}";
     private static final byte[] NOTES = "Stand-up, Tuesday\r\n- worker restarted\r\n- report sent\r\n"
             .getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PDF = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -102,7 +102,8 @@ class TnefContentTest {
         MessageBody body = message(null, rtfWithAttachments(), "application/ms-tnef");
 
         assertThat(body.plain()).isPresent();
-        assertThat(body.text()).contains("The logs and the report are attached.\nRestarting the worker fixed it");
+        assertThat(body.text()).contains(
+                "The logs and the report are attached.\nRestarting the worker fixed it \u2013 twice, \u201cfor now\u201d.");
         assertThat(body.text()).doesNotContain("\\rtf", "Arial", "fonttbl");
     }
 
