@@ -7,6 +7,7 @@ BENCH_CP=
 WORK=
 REPLYD_PIDS=()
 RECEIVER_PID=
+PY_RECEIVER_PID=
 PFX_DIRS=()
 HOG_PIDS=()
 CLK_TCK=$(getconf CLK_TCK)
@@ -44,13 +45,13 @@ bench_setup() {
 
 bench_cleanup() {
   local pid dir
-  for pid in "${HOG_PIDS[@]}" "${REPLYD_PIDS[@]}" $RECEIVER_PID; do
+  for pid in "${HOG_PIDS[@]}" "${REPLYD_PIDS[@]}" $RECEIVER_PID $PY_RECEIVER_PID; do
     kill -TERM "$pid" 2>/dev/null || true
   done
   for dir in "${PFX_DIRS[@]}"; do
     postfix -c "$dir/etc" stop >/dev/null 2>&1 || postfix -c "$dir/etc" abort >/dev/null 2>&1 || true
   done
-  for pid in "${HOG_PIDS[@]}" "${REPLYD_PIDS[@]}" $RECEIVER_PID; do
+  for pid in "${HOG_PIDS[@]}" "${REPLYD_PIDS[@]}" $RECEIVER_PID $PY_RECEIVER_PID; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
   done
@@ -127,25 +128,46 @@ pfx_status_kb() { # DIR FIELD
   echo "$total"
 }
 
-# Starts the 200-answering receiver; sets RECEIVER_PORT and RECEIVER_STATS.
+# Starts the 200-answering receiver; sets RECEIVER_PORT, RECEIVER_STATS and RECEIVER_POSTS (one line per
+# POST: "<unix time> <delivery id> <message_id>").
 receiver_start() {
   RECEIVER_PORT=$(free_port)
   RECEIVER_STATS="$WORK/receiver.stats"
-  (bench_java dev.replyd.bench.AcceptingReceiver "$RECEIVER_PORT" "$RECEIVER_STATS") >"$WORK/receiver.log" 2>&1 &
+  RECEIVER_POSTS="$WORK/receiver.posts"
+  (bench_java dev.replyd.bench.AcceptingReceiver "$RECEIVER_PORT" "$RECEIVER_STATS" "$RECEIVER_POSTS") >"$WORK/receiver.log" 2>&1 &
   RECEIVER_PID=$!
   wait_port "$RECEIVER_PORT" 30 "the bench receiver"
+}
+
+# Starts the ordinary main app: Python's http.server answering HTTP/1.0 and closing each connection
+# (the processor tests' main_app.py); sets PY_RECEIVER_PORT and PY_RECEIVER_POSTS (same format).
+py_receiver_start() {
+  PY_RECEIVER_PORT=$(free_port)
+  PY_RECEIVER_POSTS="$WORK/main-app-py.posts"
+  python3 "$REPO/modules/processor/src/test/resources/main-app/main_app.py" --mode http10 --port "$PY_RECEIVER_PORT" \
+    --record "$PY_RECEIVER_POSTS" >"$WORK/main-app-py.log" 2>&1 &
+  PY_RECEIVER_PID=$!
+  wait_port "$PY_RECEIVER_PORT" 30 "the Python main app"
+}
+
+# A counter from replyd's /metrics (0 when absent): metric_value METRICS_PORT 'NAME{LABELS}'
+metric_value() {
+  curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" 'index($0, m " ") == 1 { printf "%d", $2; found = 1 }
+    END { if (!found) print 0 }'
 }
 
 receiver_stat() { sed -n "s/.*\b$1=\([0-9]*\).*/\1/p" "$RECEIVER_STATS" 2>/dev/null; } # posts|distinct|max_in_flight
 
 # Writes a replyd config and starts replyd in the background.
-# replyd_start NAME PROCESSOR_ENABLED [EXTRA HOCON [ROOT NAME]]; sets R_PID R_PORT R_ROOT R_RCPT R_LOG.
+# replyd_start NAME PROCESSOR_ENABLED [EXTRA HOCON [ROOT NAME]]; sets R_PID R_PORT R_ROOT R_RCPT R_LOG R_METRICS.
+# The callback goes to 127.0.0.1:$RECEIVER_PORT.
 # Storage lives in $WORK/<ROOT NAME, default NAME>/data, so a second instance can take over a backlog.
 replyd_start() {
   local name=$1 enabled=$2 extra=${3:-}
   R_ROOT="$WORK/${4:-$name}"
   R_PORT=$(free_port)
   local metrics; metrics=$(free_port)
+  R_METRICS=$metrics
   mkdir -p "$R_ROOT"
   cat >"$WORK/$name.conf" <<EOF
 replyd {
@@ -153,7 +175,8 @@ replyd {
   reply-domain = "reply.bench.test"
   smtp { bind = "127.0.0.1", port = $R_PORT, max-connections = 2000, max-connections-per-ip = 2000 }
   storage { root = "$R_ROOT/data", min-free = 256MiB }
-  # Sender checks (SPF, DKIM, DMARC) are off: they wait on DNS, which would measure the resolver.
+  # Sender checks (SPF, DKIM, DMARC) are off: they wait on DNS, which would measure the resolver
+  # (bench smtp --sender-checks turns them on in one more instance, against its own slow DNS server).
   processor { enabled = $enabled, sender-checks.enabled = false }
   callback { url = "http://127.0.0.1:${RECEIVER_PORT:-9}/hooks/replyd", max-age = 1h }
   metrics { bind = "127.0.0.1", port = $metrics }

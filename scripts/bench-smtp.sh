@@ -5,7 +5,7 @@
 smtp_usage() {
   cat >&2 <<'EOF'
 usage: scripts/bench smtp [--sessions N] [--size BYTES] [--count N] [--mode conn|persist]
-                          [--rounds N] [--warmup N] [--vs-postfix] [--no-pipeline] [--no-latency]
+                          [--rounds N] [--warmup N] [--vs-postfix] [--no-pipeline] [--no-latency] [--sender-checks]
   --sessions N   parallel SMTP sessions of smtp-source (default 20)
   --size BYTES   message payload (smtp-source -l, default 2048)
   --count N      messages per measured run (default 5000)
@@ -15,15 +15,20 @@ usage: scripts/bench smtp [--sessions N] [--size BYTES] [--count N] [--mode conn
                  COUNT until two blocks in a row cost the same CPU per message (within 10%); the
                  first block is reported as the cold start (replyd's JIT still compiling)
   --vs-postfix   also run a throwaway Postfix (loopback, virtual delivery into a Maildir) and print ratios
-  --no-pipeline  skip the full-pipeline run (replyd with the processor and a 200-answering receiver)
-  --no-latency   skip the latency probe (end of DATA -> 250 at half the measured maximum rate)
+  --no-pipeline  skip the full-pipeline runs (replyd with the processor, posting to two main apps: the Java
+                 AcceptingReceiver, keep-alive; and Python's http.server, HTTP/1.0, closing each connection)
+  --no-latency   skip the latency probes (end of DATA -> 250 at half the measured maximum rate; with the
+                 pipeline, also the sender's 250 -> the main app has the POST, at half the pipeline rate)
+  --sender-checks  also a full-pipeline run (Java main app) with SPF/DKIM/DMARC checks on, against a loopback
+                 DNS server (dev.replyd.bench.SlowDnsServer) that answers after 20 ms, with SPF and DMARC
+                 records for the sender domain
   --set 'K = V'  extra replyd setting inside replyd { }, e.g. --set 'smtp.io-threads = 8' (repeatable)
 Environment: REPLYD_JAVA_OPTS (replyd's JVM options), BENCH_KEEP=1 (keep the work directory).
 EOF
   exit 2
 }
 
-SESSIONS=20 SIZE=2048 COUNT=5000 MODE=conn ROUNDS=2 VS_POSTFIX=0 PIPELINE=1 LATENCY=1 EXTRA_CONF= WARMUP=50000
+SESSIONS=20 SIZE=2048 COUNT=5000 MODE=conn ROUNDS=2 VS_POSTFIX=0 PIPELINE=1 LATENCY=1 EXTRA_CONF= WARMUP=50000 CHECKS=0
 
 smtp_parse() {
   while [ $# -gt 0 ]; do
@@ -37,6 +42,7 @@ smtp_parse() {
       --vs-postfix) VS_POSTFIX=1; shift ;;
       --no-pipeline) PIPELINE=0; shift ;;
       --no-latency) LATENCY=0; shift ;;
+      --sender-checks) CHECKS=1; shift ;;
       --set) EXTRA_CONF+="${2:?}"$'\n'; shift 2 ;;
       -h|--help) smtp_usage ;;
       *) echo "scripts/bench smtp: unknown option '$1'" >&2; smtp_usage ;;
@@ -96,10 +102,28 @@ paired() { # "A1 A2 ..." "B1 B2 ..."
   echo "$(median $ratios) (${ratios% })"
 }
 
-# One measured run against one server. Sets ACC DUR PIPE CPU BACKLOG (empty when not applicable).
-measure() { # replyd-paused|replyd-pipeline|postfix COUNT
+# The full-pipeline instance KIND posts to: sets Q_PID Q_PORT Q_RCPT Q_NEW Q_SUCCESS Q_FAILURE Q_METRICS.
+pipeline_of() { # replyd-pipeline|replyd-pipeline-py|replyd-pipeline-checks
+  case "$1" in
+    replyd-pipeline) Q_PID=$RQ_PID Q_PORT=$RQ_PORT Q_RCPT=$RQ_RCPT Q_ROOT=$RQ_ROOT Q_METRICS=$RQ_METRICS ;;
+    replyd-pipeline-py) Q_PID=$RY_PID Q_PORT=$RY_PORT Q_RCPT=$RY_RCPT Q_ROOT=$RY_ROOT Q_METRICS=$RY_METRICS ;;
+    replyd-pipeline-checks) Q_PID=$RC_PID Q_PORT=$RC_PORT Q_RCPT=$RC_RCPT Q_ROOT=$RC_ROOT Q_METRICS=$RC_METRICS ;;
+  esac
+  Q_NEW="$Q_ROOT/data/mail/reply/new" Q_SUCCESS="$Q_ROOT/data/incoming-mail/success"
+  Q_FAILURE="$Q_ROOT/data/incoming-mail/failure"
+}
+
+# Callback outcomes of a pipeline instance so far: "<deferrals> <stale-connection retries>".
+callback_counts() { # METRICS_PORT
+  echo "$(metric_value "$1" 'replyd_processed_total{outcome="deferred",reason="none"}')" \
+    "$(metric_value "$1" 'replyd_callback_requests_total{status_class="stale_connection"}')"
+}
+
+# One measured run against one server. Sets ACC DUR PIPE CPU BACKLOG DONE DEFER STALE (empty when not
+# applicable); DONE is the time from the first connection to the last message filed (retries included).
+measure() { # replyd-paused|replyd-pipeline|replyd-pipeline-py|replyd-pipeline-checks|postfix COUNT
   local kind=$1 n=$2 t0 tacc tdur tpipe ticks s0 s1
-  ACC='' DUR='' PIPE='' CPU='' BACKLOG=''
+  ACC='' DUR='' PIPE='' CPU='' BACKLOG='' DONE='' DEFER='' STALE=''
   case "$kind" in
     replyd-paused)
       clear_dir "$RP_NEW"
@@ -108,24 +132,29 @@ measure() { # replyd-paused|replyd-pipeline|postfix COUNT
       tdur=$(wait_files "$n" 120 "" "$RP_NEW"); tdur=${tdur% *}
       s1=$(proc_ticks "$RP_PID"); ticks=$((s1 - s0))
       clear_dir "$RP_NEW" ;;
-    replyd-pipeline)
-      clear_dir "$RQ_SUCCESS"; clear_dir "$RQ_FAILURE"
-      s0=$(proc_ticks "$RQ_PID"); t0=$(now_us)
+    replyd-pipeline|replyd-pipeline-py|replyd-pipeline-checks)
+      pipeline_of "$kind"
+      clear_dir "$Q_SUCCESS"; clear_dir "$Q_FAILURE"
+      local before; before=$(callback_counts "$Q_METRICS")
+      s0=$(proc_ticks "$Q_PID"); t0=$(now_us)
       # The backlog is sampled while the load runs too, not only while it drains afterwards.
-      ( max=0; while :; do c=$(count_files "$RQ_NEW"); [ "$c" -gt "$max" ] && max=$c && echo "$max" >"$WORK/backlog.max"
+      ( max=0; while :; do c=$(count_files "$Q_NEW"); [ "$c" -gt "$max" ] && max=$c && echo "$max" >"$WORK/backlog.max"
           sleep 0.05; done ) &
       local sampler=$!
       echo 0 >"$WORK/backlog.max"
-      smtp_load "$RQ_PORT" "$RQ_RCPT" "$n"; tacc=$(now_us)
-      tpipe=$(wait_files "$n" 600 "$RQ_NEW" "$RQ_SUCCESS" "$RQ_FAILURE"); BACKLOG=${tpipe#* } tpipe=${tpipe% *}
+      smtp_load "$Q_PORT" "$Q_RCPT" "$n"; tacc=$(now_us)
+      tpipe=$(wait_files "$n" 600 "$Q_NEW" "$Q_SUCCESS" "$Q_FAILURE"); BACKLOG=${tpipe#* } tpipe=${tpipe% *}
       kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
       local during; during=$(cat "$WORK/backlog.max" 2>/dev/null || echo 0)
       [ "$during" -gt "$BACKLOG" ] && BACKLOG=$during
-      s1=$(proc_ticks "$RQ_PID"); ticks=$((s1 - s0))
-      local failed; failed=$(count_files "$RQ_FAILURE")
-      [ "$failed" -eq 0 ] || echo "scripts/bench: warning: $failed of $n messages were filed under failure (see $RQ_FAILURE)" >&2
+      s1=$(proc_ticks "$Q_PID"); ticks=$((s1 - s0))
+      local failed; failed=$(count_files "$Q_FAILURE")
+      [ "$failed" -eq 0 ] || echo "scripts/bench: warning: $failed of $n messages were filed under failure (see $Q_FAILURE)" >&2
       PIPE=$(rate "$n" $((tpipe - t0)))
-      clear_dir "$RQ_SUCCESS"; clear_dir "$RQ_FAILURE" ;;
+      DONE=$(awk -v us=$((tpipe - t0)) 'BEGIN { printf "%.2f", us / 1e6 }')
+      local after; after=$(callback_counts "$Q_METRICS")
+      DEFER=$(( ${after% *} - ${before% *} )) STALE=$(( ${after#* } - ${before#* } ))
+      clear_dir "$Q_SUCCESS"; clear_dir "$Q_FAILURE" ;;
     postfix)
       clear_dir "$P_NEW"
       pfx_snapshot "$P_MASTER" >"$WORK/pfx.0"; t0=$(now_us)
@@ -147,6 +176,30 @@ probe() { # PORT RCPT RATE
   echo "  probe 127.0.0.1:$1: $out" >&2
   awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
        END { sub(/ms$/, "", v["p50"]); sub(/ms$/, "", v["p99"]); sub(/\/s$/, "", v["achieved"]); print v["p50"], v["p99"], v["achieved"] }' <<<"$out"
+}
+
+# End-to-end latency through a pipeline instance at a fixed offered rate: from the sender's 250 (the probe's
+# wall clock) to the main app receiving the POST (the receiver's wall clock, same machine), the first POST
+# of each message. Prints "p50 p99 matched deferrals achieved".
+e2e_probe() { # KIND RATE POSTS_FILE
+  local kind=$1 offered=$2 posts=$3 out accepted="$WORK/accepted.$1" before after
+  pipeline_of "$kind"
+  clear_dir "$Q_SUCCESS"; clear_dir "$Q_FAILURE"
+  before=$(callback_counts "$Q_METRICS")
+  out=$( (bench_java dev.replyd.bench.LatencyProbe "127.0.0.1:$Q_PORT" "$Q_RCPT" "$offered" "$COUNT" "$SESSIONS" "$SIZE" \
+    "$MODE" "$accepted") ) || { echo "scripts/bench: end-to-end probe against $kind failed: $out" >&2; return 1; }
+  wait_files "$COUNT" 600 "" "$Q_SUCCESS" "$Q_FAILURE" >/dev/null || true
+  after=$(callback_counts "$Q_METRICS")
+  echo "  e2e probe $kind: $out" >&2
+  local achieved; achieved=$(sed -n 's/.*achieved=\([0-9.]*\).*/\1/p' <<<"$out")
+  # First receipt per Message-ID; nearest-rank percentiles in ms.
+  awk 'NR == FNR { sent[$2] = $1; next }
+       ($3 in sent) && !($3 in seen) { seen[$3] = 1; print ($1 - sent[$3]) * 1000 }' "$accepted" "$posts" | sort -g |
+    awk -v d=$(( ${after% *} - ${before% *} )) -v a="$achieved" '{ v[NR] = $1 }
+      END { if (NR == 0) { print "- - 0", d, a; exit }
+            i50 = int(0.50 * NR); if (i50 < 0.50 * NR) i50++; i99 = int(0.99 * NR); if (i99 < 0.99 * NR) i99++
+            printf "%.1f %.1f %d %d %s\n", v[i50], v[i99], NR, d, a }'
+  clear_dir "$Q_SUCCESS"; clear_dir "$Q_FAILURE"
 }
 
 # Waits (at most 30 s) until the replyd JVMs are idle: the JIT compiles and the processor drains
@@ -173,8 +226,19 @@ bench_smtp() {
   if [ "$PIPELINE" = 1 ]; then
     receiver_start
     replyd_start replyd-pipeline true "$EXTRA_CONF"
-    RQ_PID=$R_PID RQ_PORT=$R_PORT RQ_RCPT=$R_RCPT RQ_NEW="$R_ROOT/data/mail/reply/new"
-    RQ_SUCCESS="$R_ROOT/data/incoming-mail/success" RQ_FAILURE="$R_ROOT/data/incoming-mail/failure"
+    RQ_PID=$R_PID RQ_PORT=$R_PORT RQ_RCPT=$R_RCPT RQ_ROOT=$R_ROOT RQ_METRICS=$R_METRICS
+    py_receiver_start
+    RECEIVER_PORT=$PY_RECEIVER_PORT replyd_start replyd-pipeline-py true "$EXTRA_CONF"
+    RY_PID=$R_PID RY_PORT=$R_PORT RY_RCPT=$R_RCPT RY_ROOT=$R_ROOT RY_METRICS=$R_METRICS
+    if [ "$CHECKS" = 1 ]; then
+      local dns_port; dns_port=$(free_port)
+      (bench_java dev.replyd.bench.SlowDnsServer "$dns_port" 20 client.bench.test) >"$WORK/dns.log" 2>&1 &
+      RECEIVER_PID="$RECEIVER_PID $!"
+      sleep 1
+      replyd_start replyd-pipeline-checks true "$EXTRA_CONF
+  processor.sender-checks { enabled = true, dns-servers = [\"127.0.0.1:$dns_port\"] }"
+      RC_PID=$R_PID RC_PORT=$R_PORT RC_RCPT=$R_RCPT RC_ROOT=$R_ROOT RC_METRICS=$R_METRICS
+    fi
   fi
   if [ "$VS_POSTFIX" = 1 ]; then
     postfix_start postfix
@@ -183,16 +247,17 @@ bench_smtp() {
 
   local r kinds=(replyd-paused) k
   [ "$VS_POSTFIX" = 1 ] && kinds+=(postfix)
-  [ "$PIPELINE" = 1 ] && kinds+=(replyd-pipeline)
-  declare -A acc dur pipe cpu backlog loads cold
+  [ "$PIPELINE" = 1 ] && kinds+=(replyd-pipeline replyd-pipeline-py)
+  [ "$PIPELINE" = 1 ] && [ "$CHECKS" = 1 ] && kinds+=(replyd-pipeline-checks)
+  declare -A acc dur pipe cpu backlog loads cold done_s defer stale
   # Cold start: the first COUNT messages after start, while the JIT compiles the hot paths.
   for k in "${kinds[@]}"; do
     settle
     local load; load=$(load_avg)
     measure "$k" "$COUNT"
-    printf '  cold    %-16s accepted %6s/s  durable %6s/s  pipeline %6s/s  cpu %5s ms/msg  max backlog %5s  load %s\n' \
-      "$k" "$ACC" "${DUR:--}" "${PIPE:--}" "$CPU" "${BACKLOG:--}" "$load" >&2
-    cold[$k]="$ACC|${DUR:--}|${PIPE:--}|$CPU|${BACKLOG:--}|${load%% *}"
+    printf '  cold    %-18s accepted %6s/s  durable %6s/s  pipeline %6s/s (all filed after %5s s, %s deferred, %s stale)  cpu %5s ms/msg  max backlog %5s  load %s\n' \
+      "$k" "$ACC" "${DUR:--}" "${PIPE:--}" "${DONE:--}" "${DEFER:--}" "${STALE:--}" "$CPU" "${BACKLOG:--}" "$load" >&2
+    cold[$k]="$ACC|${DUR:--}|${PIPE:--}|$CPU|${BACKLOG:--}|${load%% *}|${DEFER:--}"
   done
   declare -A warmed
   for k in "${kinds[@]}"; do
@@ -215,11 +280,11 @@ bench_smtp() {
       settle
       local load; load=$(load_avg)
       measure "$k" "$COUNT"
-      printf '  round %d %-16s accepted %6s/s  durable %6s/s  pipeline %6s/s  cpu %5s ms/msg  max backlog %5s  load %s\n' \
-        "$r" "$k" "$ACC" "${DUR:--}" "${PIPE:--}" "$CPU" "${BACKLOG:--}" "$load" >&2
+      printf '  round %d %-18s accepted %6s/s  durable %6s/s  pipeline %6s/s (all filed after %5s s, %s deferred, %s stale)  cpu %5s ms/msg  max backlog %5s  load %s\n' \
+        "$r" "$k" "$ACC" "${DUR:--}" "${PIPE:--}" "${DONE:--}" "${DEFER:--}" "${STALE:--}" "$CPU" "${BACKLOG:--}" "$load" >&2
       acc[$k]+="$ACC " cpu[$k]+="$CPU " loads[$k]+="${load%% *} "
       [ -n "$DUR" ] && dur[$k]+="$DUR "
-      [ -n "$PIPE" ] && pipe[$k]+="$PIPE " backlog[$k]+="$BACKLOG "
+      [ -n "$PIPE" ] && pipe[$k]+="$PIPE " backlog[$k]+="$BACKLOG " done_s[$k]+="$DONE " defer[$k]+="$DEFER " stale[$k]+="$STALE "
     done
   done
 
@@ -236,10 +301,18 @@ bench_smtp() {
       clear_dir "$P_NEW"
     fi
   fi
+  local e2e_j='' e2e_y=''
+  if [ "$LATENCY" = 1 ] && [ "$PIPELINE" = 1 ]; then
+    settle
+    e2e_j="$(e2e_probe replyd-pipeline $(( $(median ${pipe[replyd-pipeline]} | cut -d. -f1) / 2 )) "$RECEIVER_POSTS") $(( $(median ${pipe[replyd-pipeline]} | cut -d. -f1) / 2 ))"
+    settle
+    e2e_y="$(e2e_probe replyd-pipeline-py $(( $(median ${pipe[replyd-pipeline-py]} | cut -d. -f1) / 2 )) "$PY_RECEIVER_POSTS") $(( $(median ${pipe[replyd-pipeline-py]} | cut -d. -f1) / 2 ))"
+  fi
 
   local rss_r rss_q='' rss_p=''
   rss_r=$(proc_status_kb "$RP_PID" VmHWM)
-  [ "$PIPELINE" = 1 ] && rss_q=$(proc_status_kb "$RQ_PID" VmHWM)
+  local rss_y=''
+  [ "$PIPELINE" = 1 ] && rss_q=$(proc_status_kb "$RQ_PID" VmHWM) && rss_y=$(proc_status_kb "$RY_PID" VmHWM)
   [ "$VS_POSTFIX" = 1 ] && rss_p=$(pfx_status_kb "$P_DIR" VmHWM)
 
   local persist_text="one message per connection"
@@ -260,19 +333,22 @@ bench_smtp() {
       "$(( ${3:-0} / 1024 ))" "$b" "${loads[$1]% }"
   }
   row replyd-paused "replyd, processor paused" "$rss_r"
-  [ "$PIPELINE" = 1 ] && row replyd-pipeline "replyd, full pipeline" "$rss_q"
+  [ "$PIPELINE" = 1 ] && row replyd-pipeline "replyd, full pipeline, Java keep-alive main app" "$rss_q"
+  [ "$PIPELINE" = 1 ] && row replyd-pipeline-py "replyd, full pipeline, Python HTTP/1.0 main app" "$rss_y"
+  [ "$PIPELINE" = 1 ] && [ "$CHECKS" = 1 ] && row replyd-pipeline-checks "replyd, full pipeline, Java main app, sender checks on (DNS 20 ms)" "$(proc_status_kb "$RC_PID" VmHWM)"
   [ "$VS_POSTFIX" = 1 ] && row postfix "Postfix $(postconf -h mail_version 2>/dev/null) (smtpd, cleanup, qmgr, virtual)" "$rss_p"
   echo
   echo "Cold start (the first $COUNT messages after each server started; replyd's JIT still compiling):"
   echo
-  echo "| server | accepted msg/s | durable msg/s | pipeline msg/s | CPU ms/msg | max backlog in new/ | load |"
-  echo "|---|---:|---:|---:|---:|---:|---|"
+  echo "| server | accepted msg/s | durable msg/s | pipeline msg/s | CPU ms/msg | max backlog in new/ | deferrals | load |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---|"
   local label
   for k in "${kinds[@]}"; do
-    case "$k" in replyd-paused) label="replyd, processor paused" ;; replyd-pipeline) label="replyd, full pipeline" ;;
-      postfix) label="Postfix" ;; esac
-    IFS='|' read -r a d p c b l <<<"${cold[$k]}"
-    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$a" "$d" "$p" "$c" "$b" "$l"
+    case "$k" in replyd-paused) label="replyd, processor paused" ;; replyd-pipeline) label="replyd, full pipeline, Java main app" ;;
+      replyd-pipeline-py) label="replyd, full pipeline, Python main app" ;; postfix) label="Postfix" ;;
+      replyd-pipeline-checks) label="replyd, full pipeline, sender checks on" ;; esac
+    IFS='|' read -r a d p c b l f <<<"${cold[$k]}"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$a" "$d" "$p" "$c" "$b" "$f" "$l"
   done
   if [ -n "$lat_r" ]; then
     echo
@@ -280,6 +356,31 @@ bench_smtp() {
     echo "|---|---:|---:|---:|---:|"
     read -r p50 p99 ach half <<<"$lat_r"; echo "| replyd, processor paused | $half | $ach | $p50 | $p99 |"
     if [ -n "$lat_p" ]; then read -r p50 p99 ach half <<<"$lat_p"; echo "| Postfix | $half | $ach | $p50 | $p99 |"; fi
+  fi
+  if [ "$PIPELINE" = 1 ]; then
+    echo
+    echo "Full pipeline per run (time from the first connection until the last message is in incoming-mail/success,"
+    echo "retries included; deferrals must be 0 with a healthy main app; stale = posts sent again at once after the"
+    echo "main app had closed the connection):"
+    echo
+    echo "| main app | all filed after s (each run) | deferrals (each run) | stale-connection retries (each run) |"
+    echo "|---|---|---|---|"
+    echo "| Java AcceptingReceiver, keep-alive | ${done_s[replyd-pipeline]% } | ${defer[replyd-pipeline]% } | ${stale[replyd-pipeline]% } |"
+    echo "| Python http.server, HTTP/1.0, close after each response | ${done_s[replyd-pipeline-py]% } | ${defer[replyd-pipeline-py]% } | ${stale[replyd-pipeline-py]% } |"
+    if [ "$CHECKS" = 1 ]; then
+      echo "| Java AcceptingReceiver, sender checks on (DNS answers after 20 ms) | ${done_s[replyd-pipeline-checks]% } | ${defer[replyd-pipeline-checks]% } | ${stale[replyd-pipeline-checks]% } |"
+      echo
+      echo "| ratio | ratio of the medians | median of the per-round ratios (each round's values) | target |"
+      echo "|---|---:|---|---|"
+      echo "| pipeline with sender checks on / off (Java main app) | $(awk -v a="$(median ${pipe[replyd-pipeline-checks]})" -v b="$(median ${pipe[replyd-pipeline]})" 'BEGIN { printf "%.2f", a / b }') | $(paired "${pipe[replyd-pipeline-checks]}" "${pipe[replyd-pipeline]}") | >= 0.8 |"
+    fi
+  fi
+  if [ -n "$e2e_j" ]; then
+    echo
+    echo "| end-to-end latency (sender's 250 to the main app's receipt of the POST) | offered msg/s | achieved msg/s | posts matched | deferrals | p50 ms | p99 ms |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    read -r p50 p99 matched d ach half <<<"$e2e_j"; echo "| Java AcceptingReceiver | $half | $ach | $matched / $COUNT | $d | $p50 | $p99 |"
+    read -r p50 p99 matched d ach half <<<"$e2e_y"; echo "| Python http.server, HTTP/1.0 | $half | $ach | $matched / $COUNT | $d | $p50 | $p99 |"
   fi
   if [ "$VS_POSTFIX" = 1 ]; then
     local pd; pd=$(median ${dur[postfix]})
@@ -289,11 +390,13 @@ bench_smtp() {
     echo "| ratio | ratio of the medians | median of the per-round ratios (each round's values) | target |"
     echo "|---|---:|---|---|"
     echo "| replyd durable / Postfix into Maildir/new | $(awk -v a="$(median ${dur[replyd-paused]})" -v b="$pd" 'BEGIN { printf "%.2f", a / b }') | $(paired "${dur[replyd-paused]}" "${dur[postfix]}") | >= 2 |"
-    [ "$PIPELINE" = 1 ] && echo "| replyd full pipeline / Postfix into Maildir/new | $(awk -v a="$(median ${pipe[replyd-pipeline]})" -v b="$pd" 'BEGIN { printf "%.2f", a / b }') | $(paired "${pipe[replyd-pipeline]}" "${dur[postfix]}") | >= 1 |"
+    [ "$PIPELINE" = 1 ] && echo "| replyd full pipeline (Java main app) / Postfix into Maildir/new | $(awk -v a="$(median ${pipe[replyd-pipeline]})" -v b="$pd" 'BEGIN { printf "%.2f", a / b }') | $(paired "${pipe[replyd-pipeline]}" "${dur[postfix]}") | >= 1.5 |"
+    [ "$PIPELINE" = 1 ] && echo "| replyd full pipeline (Python main app) / Postfix into Maildir/new | $(awk -v a="$(median ${pipe[replyd-pipeline-py]})" -v b="$pd" 'BEGIN { printf "%.2f", a / b }') | $(paired "${pipe[replyd-pipeline-py]}" "${dur[postfix]}") | >= 1.5 |"
     echo "| CPU per message, replyd paused / Postfix | $(awk -v a="$(median ${cpu[replyd-paused]})" -v b="$(median ${cpu[postfix]})" 'BEGIN { printf "%.2f", a / b }') | $(paired "${cpu[replyd-paused]}" "${cpu[postfix]}") | |"
   fi
   if [ "$PIPELINE" = 1 ]; then
     echo
-    echo "receiver: $(cat "$RECEIVER_STATS" 2>/dev/null) (posts - distinct = repeated posts)"
+    echo "receiver: $(cat "$RECEIVER_STATS" 2>/dev/null) (posts - distinct = repeated posts);" \
+      "Python main app: posts=$(wc -l <"$PY_RECEIVER_POSTS") distinct=$(awk '{ print $2 }' "$PY_RECEIVER_POSTS" | sort -u | wc -l)"
   fi
 }

@@ -28,6 +28,27 @@ apt_install() {
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
+# Exim 4 for the CHUNKING interoperability test (EximRelayTest). exim4-daemon-light conflicts with
+# postfix as a Debian package (both are the mail-transport-agent), so it is unpacked, not installed,
+# under target/exim4 with the libraries it needs and its compiled-in user, Debian-exim; the test finds
+# the binary in REPLYD_TEST_EXIM (the test is skipped, not failed, when this does not work).
+exim_unpacked() {
+  local dir="$REPO/target/exim4" sudo=
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  if [ ! -x "$dir/usr/sbin/exim4" ]; then
+    apt_install libidn12 libidn2-0 libgnutls-dane0 libgnutls30 libdb5.3 libnsl2 libpcre2-8-0 libcrypt1
+    mkdir -p "$dir"
+    if ! (cd "$dir" && apt-get download -qq exim4-daemon-light >&2 && dpkg -x exim4-daemon-light_*.deb . \
+          && rm -f exim4-daemon-light_*.deb); then
+      echo "warning: could not unpack exim4-daemon-light; EximRelayTest will be skipped" >&2
+      return 0
+    fi
+  fi
+  getent passwd Debian-exim >/dev/null || \
+    $sudo useradd --system --user-group --no-create-home --shell /usr/sbin/nologin Debian-exim
+  export REPLYD_TEST_EXIM="$dir/usr/sbin/exim4"
+}
+
 # Builds the distribution when it is missing or older than any source, pom or config file.
 ensure_dist() {
   if [ -x "$DIST/bin/replyd" ] && [ -f "$STAMP" ] && \

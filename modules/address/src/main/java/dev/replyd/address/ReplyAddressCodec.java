@@ -59,10 +59,7 @@ public final class ReplyAddressCodec {
 
     /** A dot-atom without '+' (which ends the prefix): RFC 5322 atext narrowed to what operators use. */
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
-    /** A host name: LDH labels of 1 to 63 characters (RFC 1035 section 2.3.1, RFC 1123 section 2.1). */
-    private static final Pattern HOST_NAME =
-            Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
-    private static final int MAX_HOST_NAME_LENGTH = 253;
+    private static final int MAX_HOST_NAME_LENGTH = HostNames.MAX_LENGTH;
 
     private final String prefix;
     private final String replyDomain;
@@ -311,7 +308,7 @@ public final class ReplyAddressCodec {
         if (domain == null) {
             throw new IllegalArgumentException("reply domain is missing (expected: a host name, e.g. reply.tracker.example.com)");
         }
-        if (domain.length() > MAX_HOST_NAME_LENGTH || !HOST_NAME.matcher(domain).matches()) {
+        if (!HostNames.isHostName(domain)) {
             throw new IllegalArgumentException("reply domain " + AddressSyntax.quote(domain)
                     + " is not a valid host name (expected: dot-separated labels of letters, digits and inner '-',"
                     + " at most " + MAX_HOST_NAME_LENGTH + " characters, e.g. reply.tracker.example.com)");

@@ -69,6 +69,10 @@ public record AuthResults(SpfResult spf, List<DkimResult> dkim, DmarcResult dmar
         if (dmarc.policy() != null) {
             field.append(" (p=").append(dmarc.policy()).append(')');
         }
+        if (dmarc.problem() != null) {
+            field.append(" (").append(CONTROLS.matcher(dmarc.problem()).replaceAll("").replace("(", "")
+                    .replace(")", "").replace("\\", "")).append(')');
+        }
         if (dmarc.fromDomain() != null) {
             field.append(" header.from=").append(value(dmarc.fromDomain()));
         }

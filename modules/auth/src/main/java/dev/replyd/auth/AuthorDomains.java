@@ -42,6 +42,22 @@ final class AuthorDomains {
         return domains;
     }
 
+    /**
+     * How many mailboxes the field names, whatever their domains: {@code a@x.example, b@x.example} is two
+     * authors even though {@link #of} gives one domain. An empty group counts none.
+     *
+     * @param fieldValue the From field's value, unfolded, without the name and colon
+     */
+    static int mailboxCount(String fieldValue) {
+        int count = 0;
+        for (String mailbox : withoutQuotesAndComments(fieldValue).split(",")) {
+            if (!addressOf(mailbox).isEmpty()) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** The addr-spec of one mailbox: inside angle brackets if any (dropping a route), else the text. */
     private static String addressOf(String mailbox) {
         String text = mailbox;

@@ -41,7 +41,7 @@ final class DkimCheck {
         this.keys = new DkimKeyRetriever(dns);
     }
 
-    List<DkimResult> check(HeaderSection headers, InputStream body) throws IOException {
+    List<DkimResult> check(DkimHeaders headers, InputStream body) throws IOException {
         if (headers.getFields("DKIM-Signature").isEmpty()) {
             body.close();
             return List.of();

@@ -1,5 +1,6 @@
 package dev.replyd.auth;
 
+import dev.replyd.maildir.HeaderSection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,8 +12,9 @@ import java.util.Set;
  *
  * <p>Contract, in order:
  * <ol>
- * <li>Exactly one From field with exactly one author domain, else {@code permerror} (6.6.1; messages with
- *     several author domains are not evaluated per domain).
+ * <li>Exactly one From field holding exactly one address with a DNS domain, else {@code fail} with the
+ *     reason ({@link DmarcResult#noSingleAuthor}): RFC 7489 6.6.1 lets a receiver reject such mail, and
+ *     anything milder would let a second author, or an unreadable one, through a {@code reject} policy.
  * <li>Policy discovery (6.6.3): the TXT records at {@code _dmarc.<from domain>} that start with
  *     {@code v=DMARC1}; if there are none, those at {@code _dmarc.<organisational domain>}. One record: it
  *     is used; none, or several at the same name: {@code none}. A DNS failure: {@code temperror}. A
@@ -45,12 +47,21 @@ final class DmarcCheck {
      * @param dkim       the DKIM verdicts
      */
     DmarcResult check(List<String> fromFields, SpfResult spf, List<DkimResult> dkim) {
-        if (fromFields.size() != 1) {
-            return new DmarcResult("permerror", null, null);
+        if (fromFields.isEmpty()) {
+            return DmarcResult.failed("no From field");
         }
-        Set<String> domains = AuthorDomains.of(HeaderSection.unfoldedValue(fromFields.get(0)));
+        if (fromFields.size() > 1) {
+            return DmarcResult.failed(fromFields.size() + " From fields");
+        }
+        String from = HeaderSection.unfoldedValue(fromFields.get(0));
+        int authors = AuthorDomains.mailboxCount(from);
+        if (authors != 1) {
+            return DmarcResult.failed(authors == 0 ? "no address in the From field"
+                    : "the From field holds " + authors + " addresses");
+        }
+        Set<String> domains = AuthorDomains.of(from);
         if (domains.size() != 1) {
-            return new DmarcResult("permerror", null, null);
+            return DmarcResult.failed("the From address has no DNS domain");
         }
         String fromDomain = domains.iterator().next();
         String organisational = OrganizationalDomain.of(fromDomain);

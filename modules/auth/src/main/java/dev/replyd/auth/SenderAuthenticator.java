@@ -1,5 +1,6 @@
 package dev.replyd.auth;
 
+import dev.replyd.maildir.HeaderSection;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failures: {@link #verify} never throws for what the network or the sender does. DNS failures give
  * {@code temperror}. A file that cannot be read gives SPF as usual and DKIM/DMARC {@code temperror}
- * (logged); a header section over {@value HeaderSection#MAX_HEADER_BYTES} bytes gives DKIM and DMARC
- * {@code permerror}. Null arguments are programming errors ({@link NullPointerException}). The
+ * (logged); a header section that {@link HeaderSection} had to cut (a field over
+ * {@value HeaderSection#MAX_FIELD_BYTES} bytes, or the section over {@value HeaderSection#MAX_SECTION_BYTES})
+ * gives DKIM {@code permerror} and DMARC {@code fail}: what was cut may hide a second From field. Null arguments are programming errors ({@link NullPointerException}). The
  * constructor throws {@link IllegalArgumentException} for unusable settings, naming the setting.
  *
  * <p>Standards: RFC 7208 (SPF), RFC 6376 (DKIM), RFC 7489 (DMARC), RFC 8601 (Authentication-Results).
@@ -84,7 +86,7 @@ public final class SenderAuthenticator {
 
     /**
      * Logs a warning when the JVM's default charset is not UTF-8: jDKIM hashes header fields in that
-     * charset (see {@link HeaderSection}), so signatures over 8-bit (RFC 6532) header fields would fail.
+     * charset (see {@link DkimHeaders}), so signatures over 8-bit (RFC 6532) header fields would fail.
      */
     public SenderAuthenticator(Settings settings) {
         if (!StandardCharsets.UTF_8.equals(Charset.defaultCharset())) {
@@ -112,13 +114,16 @@ public final class SenderAuthenticator {
         List<DkimResult> dkimResults;
         DmarcResult dmarcResult;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(messageFile), 64 * 1024)) {
-            HeaderSection headers = HeaderSection.read(in).withoutReplydTrace();
-            dkimResults = dkim.check(headers, new CrlfLineEndings(in));
-            dmarcResult = dmarc.check(headers.getFields("From"), spfResult, dkimResults);
-        } catch (HeaderSection.TooLarge e) {
-            LOG.warn("{}: {}", messageFile, e.getMessage());
-            dkimResults = List.of(new DkimResult("permerror", null, null));
-            dmarcResult = new DmarcResult("permerror", null, null);
+            HeaderSection headers = HeaderSection.read(in, Charset.defaultCharset()).withoutReplydTrace();
+            if (headers.cut() != null) {
+                // Signed fields or a second From may be in what was cut: nothing can be verified.
+                LOG.warn("{}: header section {}; DKIM permerror, DMARC fail", messageFile.getFileName(), headers.cut());
+                dkimResults = List.of(new DkimResult("permerror", null, null));
+                dmarcResult = DmarcResult.failed("header section over the size limits");
+            } else {
+                dkimResults = dkim.check(new DkimHeaders(headers), new CrlfLineEndings(in));
+                dmarcResult = dmarc.check(headers.fields("From"), spfResult, dkimResults);
+            }
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: DKIM and DMARC not verified, reported as temperror: {}", messageFile, e.toString(), e);
             dkimResults = List.of(new DkimResult("temperror", null, null));

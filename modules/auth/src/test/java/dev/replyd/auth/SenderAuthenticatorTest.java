@@ -338,14 +338,70 @@ class SenderAuthenticatorTest {
     }
 
     @Test
-    void dmarcIsPermerrorForAFromFieldWithAuthorsInTwoDomains() throws Exception {
+    void dmarcFailsForAFromFieldWithAuthorsInTwoDomains() throws Exception {
         dns.txt("_dmarc.example.com", "v=DMARC1; p=reject");
         List<String> fields = replyFields(ALICE);
         fields.replaceAll(field -> field.startsWith("From:") ? "From: alice@example.com, eve@example.net" : field);
 
         AuthResults results = verify(stored(ALICE, fields, BODY), LISTED, "h", ALICE);
 
-        assertThat(results.dmarc()).isEqualTo(new DmarcResult("permerror", null, null));
+        assertThat(results.dmarc()).isEqualTo(
+                new DmarcResult("fail", null, null, "the From field holds 2 addresses"));
+    }
+
+    @Test
+    void dmarcFailsForTwoAuthorsOfTheSameDomainEvenWhenSpfAligns() throws Exception {
+        dns.txt("example.com", "v=spf1 ip4:192.0.2.0/24 -all");
+        dns.txt("_dmarc.example.com", "v=DMARC1; p=reject");
+        List<String> fields = replyFields(ALICE);
+        fields.replaceAll(field -> field.startsWith("From:") ? "From: alice@example.com, mallory@example.com" : field);
+
+        AuthResults results = verify(stored(ALICE, fields, BODY), LISTED, "h", ALICE);
+
+        assertThat(results.spf().result()).isEqualTo("pass");
+        assertThat(results.dmarc().result()).isEqualTo("fail");
+        assertThat(results.authenticationResultsHeader("reply.test"))
+                .endsWith("dmarc=fail (the From field holds 2 addresses)");
+    }
+
+    @Test
+    void dmarcFailsForASecondFromFieldWhateverItsCase() throws Exception {
+        // The first author would pass: SPF is aligned with example.com.
+        dns.txt("example.com", "v=spf1 ip4:192.0.2.0/24 -all");
+        dns.txt("_dmarc.example.com", "v=DMARC1; p=reject");
+        for (String second : List.of("From: x@attacker.example", "from: x@attacker.example")) {
+            List<String> fields = replyFields(ALICE);
+            fields.replaceAll(field -> field.startsWith("From:") ? "FROM: ceo@example.com" : field);
+            fields.add(1, second);
+
+            AuthResults results = verify(stored(ALICE, fields, BODY), LISTED, "h", ALICE);
+
+            assertThat(results.dmarc()).as(second).isEqualTo(new DmarcResult("fail", null, null, "2 From fields"));
+        }
+    }
+
+    @Test
+    void dmarcFailsForAMessageWithoutFrom() throws Exception {
+        dns.txt("example.com", "v=spf1 ip4:192.0.2.0/24 -all");
+        List<String> fields = replyFields(ALICE);
+        fields.removeIf(field -> field.startsWith("From:"));
+
+        AuthResults results = verify(stored(ALICE, fields, BODY), LISTED, "h", ALICE);
+
+        assertThat(results.dmarc()).isEqualTo(new DmarcResult("fail", null, null, "no From field"));
+    }
+
+    @Test
+    void dmarcFailsForAnEncodedWordWhereTheAddressShouldBe() throws Exception {
+        dns.txt("example.com", "v=spf1 ip4:192.0.2.0/24 -all");
+        dns.txt("_dmarc.example.com", "v=DMARC1; p=reject");
+        List<String> fields = replyFields(ALICE);
+        // "ceo@example.com" as an RFC 2047 encoded word: not an address (RFC 2047 section 5).
+        fields.replaceAll(field -> field.startsWith("From:") ? "From: =?UTF-8?B?Y2VvQGV4YW1wbGUuY29t?=" : field);
+
+        AuthResults results = verify(stored(ALICE, fields, BODY), LISTED, "h", ALICE);
+
+        assertThat(results.dmarc()).isEqualTo(new DmarcResult("fail", null, null, "the From address has no DNS domain"));
     }
 
     @Test
@@ -397,14 +453,12 @@ class SenderAuthenticatorTest {
                     List.of(silent.address()), Duration.ofMillis(300), "reply.test"));
             Path file = write(message);
 
-            long start = System.nanoTime();
             AuthResults results = stuck.verify(file, LISTED, "mail.example.com", ALICE);
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
 
             assertThat(results.spf().result()).isEqualTo("temperror");
             assertThat(results.dkim()).containsExactly(new DkimResult("temperror", "example.com", "sel1"));
             assertThat(results.dmarc()).isEqualTo(new DmarcResult("temperror", "example.com", null));
-            assertThat(took).isLessThan(Duration.ofSeconds(5)); // three questions of 300 ms each
+            // temperror everywhere is the timeout at work; how long it took is for scripts/bench, not a test
         }
     }
 

@@ -18,7 +18,7 @@ import org.apache.james.jdkim.exceptions.FailException;
 /**
  * Builds stored-message files the way replyd writes them (trace fields, then the message as received)
  * and signs messages with jDKIM's signer. The signer is given the header fields as the test wrote them,
- * not as {@link HeaderSection} reads them back, so reading and verifying are checked independently.
+ * not as {@link dev.replyd.maildir.HeaderSection} reads them back, so reading and verifying are checked independently.
  */
 final class TestMessages {
 

@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * printing (the bundled example receiver verifies signatures and prints each reply, which would
  * make the receiver, not replyd, the bottleneck).
  *
- * <p>Usage: {@code AcceptingReceiver PORT STATS_FILE}. Listens on 127.0.0.1 only. Every second,
+ * <p>Usage: {@code AcceptingReceiver PORT STATS_FILE [RECORD_FILE]}. Listens on 127.0.0.1 only. With
+ * RECORD_FILE, each POST appends {@code <unix seconds with microseconds> <Replyd-Delivery> <message_id>}
+ * (the format of the processor tests' {@code main_app.py}; {@code message_id} found in the JSON by a
+ * pattern, not parsed: this receiver must stay cheap). Every second,
  * and at exit (SIGTERM), rewrites STATS_FILE with {@code posts=N distinct=N max_in_flight=N}:
  * {@code distinct} counts distinct {@code Replyd-Delivery} headers, so {@code posts - distinct}
  * is the number of repeated posts (retries or reprocessing after a restart).
@@ -34,15 +37,21 @@ public final class AcceptingReceiver {
   private static final AtomicInteger IN_FLIGHT = new AtomicInteger();
   private static final AtomicInteger MAX_IN_FLIGHT = new AtomicInteger();
   private static final Set<String> DELIVERIES = ConcurrentHashMap.newKeySet();
+  private static final java.util.regex.Pattern MESSAGE_ID =
+      java.util.regex.Pattern.compile("\"message_id\"\\s*:\\s*\"([^\"]*)\"");
+  private static PrintWriter record;
 
   private AcceptingReceiver() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
-    if (args.length != 2) {
-      System.err.println("usage: AcceptingReceiver PORT STATS_FILE");
+    if (args.length != 2 && args.length != 3) {
+      System.err.println("usage: AcceptingReceiver PORT STATS_FILE [RECORD_FILE]");
       System.exit(2);
     }
     Path stats = Path.of(args[1]);
+    if (args.length == 3) {
+      record = new PrintWriter(Files.newBufferedWriter(Path.of(args[2]), StandardCharsets.UTF_8));
+    }
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(args[0])), 256);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     server.setExecutor(pool);
@@ -52,6 +61,9 @@ public final class AcceptingReceiver {
       server.stop(0);
       pool.shutdownNow();
       writeStats(stats);
+      if (record != null) {
+        record.flush();
+      }
     }));
     while (true) {
       writeStats(stats);
@@ -63,8 +75,20 @@ public final class AcceptingReceiver {
     int now = IN_FLIGHT.incrementAndGet();
     MAX_IN_FLIGHT.accumulateAndGet(now, Math::max);
     try (InputStream body = exchange.getRequestBody()) {
-      body.transferTo(OutputStreamSink.INSTANCE);
       String delivery = exchange.getRequestHeaders().getFirst("Replyd-Delivery");
+      if (record != null) {
+        byte[] json = body.readAllBytes();
+        java.time.Instant at = java.time.Instant.now();
+        java.util.regex.Matcher id = MESSAGE_ID.matcher(new String(json, StandardCharsets.UTF_8));
+        String line = String.format(java.util.Locale.ROOT, "%d.%06d %s %s", at.getEpochSecond(), at.getNano() / 1000,
+            delivery, id.find() ? id.group(1) : "-");
+        synchronized (AcceptingReceiver.class) {
+          record.println(line);
+          record.flush();
+        }
+      } else {
+        body.transferTo(OutputStreamSink.INSTANCE);
+      }
       if (delivery != null) {
         DELIVERIES.add(delivery);
       }

@@ -20,13 +20,18 @@ import java.util.concurrent.locks.LockSupport;
  * and of {@code new/}. smtp-source does not report latency, so scripts/bench runs this at a fixed
  * offered rate (typically half the maximum it measured).
  *
- * <p>Usage: {@code LatencyProbe HOST:PORT RCPT RATE COUNT [SESSIONS] [SIZE] [conn|persist]}.
+ * <p>Usage: {@code LatencyProbe HOST:PORT RCPT RATE COUNT [SESSIONS] [SIZE] [conn|persist] [ACCEPTED]}.
  * Messages are started on a fixed schedule (message i at {@code i / RATE} seconds) by SESSIONS
  * client threads; {@code conn} opens one connection per message (EHLO, MAIL, RCPT, DATA, QUIT),
  * {@code persist} keeps one connection per thread (RSET between messages). Prints one line:
  * {@code sent=N failed=N offered=R/s achieved=R/s p50=ms p90=ms p99=ms max=ms}. Time is measured
  * with {@link System#nanoTime}. If the server falls behind the schedule, threads start late rather
  * than piling up; {@code achieved} then shows it.
+ *
+ * <p>With ACCEPTED (a file), every message carries its own {@code Message-ID: <probe-N.RUN@client.test>}
+ * and ACCEPTED gets one line per {@code 250}: {@code <unix seconds with microseconds, wall clock> <Message-ID>}.
+ * scripts/bench joins it with the main app's record of the POSTs (same machine, same clock) for the
+ * end-to-end latency from the sender's {@code 250} to the main app.
  *
  * <p>Failures: a reply other than the expected code counts the message as failed (it is not
  * timed) and the reply is printed to stderr (first five only). Exit status 1 when every message
@@ -48,9 +53,14 @@ public final class LatencyProbe {
   private final AtomicInteger nextSlot = new AtomicInteger();
   private final AtomicInteger failures = new AtomicInteger();
   private final ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<String> accepted = new ConcurrentLinkedQueue<>();
+  private final java.nio.file.Path acceptedFile;
+  private final String run = Long.toString(System.currentTimeMillis(), 36);
   private long startNanos;
 
-  private LatencyProbe(String host, int port, String recipient, double rate, int count, int size, boolean persistent) {
+  private LatencyProbe(String host, int port, String recipient, double rate, int count, int size, boolean persistent,
+      java.nio.file.Path acceptedFile) {
+    this.acceptedFile = acceptedFile;
     this.host = host;
     this.port = port;
     this.recipient = recipient;
@@ -62,7 +72,7 @@ public final class LatencyProbe {
 
   public static void main(String[] args) throws InterruptedException {
     if (args.length < 4) {
-      System.err.println("usage: LatencyProbe HOST:PORT RCPT RATE COUNT [SESSIONS] [SIZE] [conn|persist]");
+      System.err.println("usage: LatencyProbe HOST:PORT RCPT RATE COUNT [SESSIONS] [SIZE] [conn|persist] [ACCEPTED]");
       System.exit(2);
     }
     int colon = args[0].lastIndexOf(':');
@@ -70,7 +80,8 @@ public final class LatencyProbe {
     int size = args.length > 5 ? Integer.parseInt(args[5]) : 2048;
     boolean persistent = args.length > 6 && args[6].equals("persist");
     LatencyProbe probe = new LatencyProbe(args[0].substring(0, colon), Integer.parseInt(args[0].substring(colon + 1)),
-        args[1], Double.parseDouble(args[2]), Integer.parseInt(args[3]), size, persistent);
+        args[1], Double.parseDouble(args[2]), Integer.parseInt(args[3]), size, persistent,
+        args.length > 7 ? java.nio.file.Path.of(args[7]) : null);
     System.exit(probe.run(sessions));
   }
 
@@ -86,6 +97,14 @@ public final class LatencyProbe {
       thread.join();
     }
     double seconds = (System.nanoTime() - startNanos) / 1e9;
+    if (acceptedFile != null) {
+      try {
+        java.nio.file.Files.write(acceptedFile, accepted, StandardCharsets.US_ASCII);
+      } catch (IOException e) {
+        System.err.println("probe: write " + acceptedFile + ": " + e.getMessage());
+        return 1;
+      }
+    }
     long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
     System.out.printf(Locale.ROOT, "sent=%d failed=%d offered=%.0f/s achieved=%.0f/s p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms%n",
         sorted.length, failures.get(), rate, sorted.length / seconds, percentile(sorted, 50), percentile(sorted, 90),
@@ -115,7 +134,18 @@ public final class LatencyProbe {
           if (connection == null) {
             connection = new Connection(host, port);
           }
-          latencies.add(connection.send(recipient, body));
+          if (acceptedFile == null) {
+            latencies.add(connection.send(recipient, body));
+          } else {
+            String messageId = "<probe-" + slot + "." + run + "@client.test>";
+            byte[] header = ("Message-ID: " + messageId + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] withId = new byte[header.length + body.length];
+            System.arraycopy(header, 0, withId, 0, header.length);
+            System.arraycopy(body, 0, withId, header.length, body.length);
+            latencies.add(connection.send(recipient, withId));
+            java.time.Instant at = java.time.Instant.now();
+            accepted.add(String.format(Locale.ROOT, "%d.%06d %s", at.getEpochSecond(), at.getNano() / 1000, messageId));
+          }
           if (persistent) {
             connection.command("RSET", 250);
           } else {

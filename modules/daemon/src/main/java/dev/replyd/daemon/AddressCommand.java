@@ -51,7 +51,7 @@ final class AddressCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       ReplydConfig c = config.load();
-      ReplyAddressCodec codec = Daemon.codec(c);
+      ReplyAddressCodec codec = ModuleSettings.codec(c);
       if (!codec.kinds().contains(kind)) {
         spec.commandLine().getErr().println("replyd: unknown kind '" + kind + "' (expected one of: "
             + String.join(", ", new java.util.TreeSet<>(codec.kinds())) + ")");
@@ -75,7 +75,7 @@ final class AddressCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      AddressCheck check = Daemon.codec(config.load()).check(address);
+      AddressCheck check = ModuleSettings.codec(config.load()).check(address);
       if (check.isValid()) {
         ReplyToken t = check.token().orElseThrow();
         spec.commandLine().getOut().println("valid: kind=" + t.kind() + " thread=" + t.thread() + " user=" + t.user()

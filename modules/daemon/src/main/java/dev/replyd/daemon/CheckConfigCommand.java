@@ -7,7 +7,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code replyd check-config}: validates the configuration and lists every problem by key. */
+/**
+ * {@code replyd check-config}: loads the configuration exactly as {@code run} does
+ * ({@link ConfigLoader}, which also builds and so checks every module's settings) and lists every
+ * problem by key; what it approves, {@code run} accepts.
+ */
 @Command(name = "check-config", mixinStandardHelpOptions = true,
     description = "Validate the configuration; print every problem with its key, exit 1 if any.")
 final class CheckConfigCommand implements Callable<Integer> {

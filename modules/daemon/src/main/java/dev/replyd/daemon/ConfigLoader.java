@@ -6,7 +6,8 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValueType;
-import dev.replyd.address.AddressPurpose;
+import dev.replyd.address.HostNames;
+import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.outbound.NoticeSettings;
 import dev.replyd.outbound.SmtpSubmission;
 import jakarta.mail.internet.AddressException;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * Loads and validates replyd's configuration (contract 4).
@@ -34,6 +34,12 @@ import java.util.regex.Pattern;
  * {@code REPLYD_CALLBACK_SECRET}), the operator file, then {@code reference.conf}. Secrets may also
  * come from files ({@code address.keys-file}, {@code callback.secret-file}) so systemd credentials
  * work.
+ *
+ * <p>Two steps, both on every load ({@code run}, {@code check-config}, SIGHUP): bind every key to
+ * its type (and check what only the loader knows: required values, secrets and their sources,
+ * what {@code notices.enabled} needs), then {@link ModuleSettings#build} constructs each module's
+ * settings object, whose constructor checks the keys it owns. {@code run} starts the modules from
+ * exactly those objects, so what {@code check-config} approves, {@code run} accepts.
  *
  * <p>Failures: every problem is collected and thrown at once as {@link ConfigProblems}; each names
  * the key path, what was found and what is expected. Unknown keys in the operator file are errors
@@ -47,12 +53,8 @@ final class ConfigLoader {
   static final String ENV_CALLBACK_SECRET = "REPLYD_CALLBACK_SECRET";
   static final String ENV_OUTBOUND_PASSWORD = "REPLYD_OUTBOUND_PASSWORD";
 
-  private static final int MIN_KEY_BYTES = 32;
+  private static final int MIN_KEY_BYTES = ReplyAddressCodec.MIN_KEY_BYTES;
   private static final int MIN_SECRET_BYTES = 16;
-  private static final Pattern KIND = Pattern.compile("[a-z]+");
-  private static final Pattern HOSTNAME =
-      Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
-  private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,32}");
 
   private ConfigLoader() {}
 
@@ -88,9 +90,11 @@ final class ConfigLoader {
       throw new IllegalStateException("unreachable");
     }
     Reader r = new Reader(merged.getConfig("replyd"), problems);
-    ReplydConfig config = r.read(source);
+    ReplydConfig values = r.read(source);
+    // The modules' own checks, by constructing their settings exactly as run does.
+    ModuleSettings modules = ModuleSettings.build(values, problems);
     problems.throwIfAny();
-    return config;
+    return values.withModules(modules);
   }
 
   private static Config envOverrides(Map<String, String> env) {
@@ -152,87 +156,63 @@ final class ConfigLoader {
     }
 
     ReplydConfig read(Path source) {
+      // Presence here; what a valid host name, prefix, kind or noreply address is, the modules'
+      // settings decide (ModuleSettings.build runs their checks).
       String hostname = string("hostname");
-      if (hostname != null) {
-        if (hostname.isBlank()) {
-          problems.add("hostname", "is not set (expected: the appliance's host name, e.g. tracker.example.com)");
-        } else if (!HOSTNAME.matcher(hostname).matches()) {
-          problems.add("hostname", "'" + hostname + "' is not a host name (expected: letters, digits, '-' and '.')");
-        }
+      if (hostname != null && hostname.isBlank()) {
+        problems.add("hostname", "is not set (expected: the appliance's host name, e.g. tracker.example.com)");
       }
-      String host = hostname == null ? "" : hostname.toLowerCase(Locale.ROOT);
-      String replyDomain = orDefault(string("reply-domain"), "reply." + host).toLowerCase(Locale.ROOT);
-      if (!host.isBlank() && !HOSTNAME.matcher(replyDomain).matches()) {
-        problems.add("reply-domain", "'" + replyDomain + "' is not a domain name");
-      }
-
+      String host = hostname == null ? "" : hostname.strip().toLowerCase(Locale.ROOT);
+      String replyDomain = orDerived("reply-domain", "reply." + host, "hostname").strip().toLowerCase(Locale.ROOT);
       String prefix = string("address.prefix");
-      if (prefix != null && !PREFIX.matcher(prefix).matches()) {
-        problems.add("address.prefix", "'" + prefix + "' is not a valid local-part prefix (expected: 1-32 letters, digits, '.', '_' or '-')");
-      } else if (prefix != null && prefix.equalsIgnoreCase(AddressPurpose.UNSUBSCRIBE_PREFIX)) {
-        problems.add("address.prefix", "'" + prefix + "' is the prefix of unsubscribe addresses (expected: another prefix, e.g. reply)");
-      }
       List<String> kinds = stringList("address.kinds");
-      if (kinds != null) {
-        if (kinds.isEmpty()) {
-          problems.add("address.kinds", "is empty (expected: at least one kind, e.g. [i, p, c, d])");
-        }
-        for (String kind : kinds) {
-          if (!KIND.matcher(kind).matches()) {
-            problems.add("address.kinds", "'" + kind + "' is not a kind (expected: lowercase letters only)");
-          }
-        }
-      }
       List<byte[]> keys = addressKeys();
-
-      String noreply = orDefault(string("noreply.address"), "noreply@" + host).toLowerCase(Locale.ROOT);
-      if (!host.isBlank() && !noreply.matches("[^@\\s]+@[^@\\s]+")) {
-        problems.add("noreply.address", "'" + noreply + "' is not an email address");
-      }
+      String noreply = orDerived("noreply.address", "noreply@" + host, "hostname").toLowerCase(Locale.ROOT);
       Boolean discard = bool("noreply.discard");
 
+      // Keys bound by type only are checked by the settings type that owns them (SmtpSettings,
+      // ProcessorSettings, NoticeSettings), through ModuleSettings.build.
       ReplydConfig.Smtp smtp = new ReplydConfig.Smtp(
           string("smtp.bind"),
           port("smtp.port"),
-          positiveBytes("smtp.max-message-size"),
-          positiveInt("smtp.max-recipients"),
-          positiveInt("smtp.max-connections"),
-          positiveInt("smtp.max-connections-per-ip"),
-          positiveDuration("smtp.idle-timeout"),
-          positiveDuration("smtp.session-timeout"),
-          positiveInt("smtp.max-errors"),
-          nonNegativeInt("smtp.io-threads"),
+          bytes("smtp.max-message-size"),
+          integer("smtp.max-recipients"),
+          integer("smtp.max-connections"),
+          integer("smtp.max-connections-per-ip"),
+          duration("smtp.idle-timeout"),
+          duration("smtp.session-timeout"),
+          integer("smtp.max-errors"),
+          integer("smtp.io-threads"),
           nonNegativeDuration("smtp.in-flow-delay"),
           positiveInt("smtp.in-flow-backlog"),
           readableFile("smtp.tls.cert"),
           readableFile("smtp.tls.key"));
-      if (smtp.maxMessageSize() > Integer.MAX_VALUE) {
-        // James Protocols counts message bytes in an int.
-        problems.add("smtp.max-message-size", smtp.maxMessageSize() + " bytes is too large (expected: at most 2047MiB)");
-      }
-      if ((smtp.tlsCert() == null) != (smtp.tlsKey() == null) && c.hasPathOrNull("smtp.tls.cert")) {
-        problems.add("smtp.tls", "only one of cert and key is set (expected: both, to offer STARTTLS, or neither)");
-      }
 
       Path root = path("storage.root");
-      ReplydConfig.Storage storage = new ReplydConfig.Storage(root, nonNegativeBytes("storage.min-free"),
-          positiveDuration("storage.retention"));
+      ReplydConfig.Storage storage = new ReplydConfig.Storage(root, bytes("storage.min-free"),
+          duration("storage.retention"));
 
-      Integer threads = positiveInt("processor.threads");
-      if (threads != null && threads > 256) {
-        problems.add("processor.threads", threads + " is too many (expected: 1 to 256)");
-      }
       Boolean enabled = bool("processor.enabled");
-      ReplydConfig.Processor processor = new ReplydConfig.Processor(enabled == null || enabled, orZero(threads),
-          positiveBytes("processor.max-message-size"), stringList("processor.markers"), senderChecks());
+      ReplydConfig.SenderChecks senderChecks = senderChecks();
+      Duration messageDeadline = duration("processor.message-deadline");
+      if (messageDeadline != null && !messageDeadline.isNegative() && !messageDeadline.isZero()
+          && senderChecks.enabled()
+          && senderChecks.timeout() != null && messageDeadline.compareTo(senderChecks.timeout()) <= 0) {
+        problems.add("processor.message-deadline", messageDeadline + " is not longer than"
+            + " processor.sender-checks.timeout " + senderChecks.timeout() + " (expected: well above it, e.g. 60s;"
+            + " otherwise one slow DNS answer files every message as deadline_exceeded)");
+      }
+      ReplydConfig.Processor processor = new ReplydConfig.Processor(enabled == null || enabled,
+          integer("processor.threads"), bytes("processor.max-message-size"), stringList("processor.markers"),
+          senderChecks, messageDeadline);
 
       byte[] secret = callbackSecret();
       CallbackSigningConfig.Signing signing = CallbackSigningConfig.read(c, problems, secret, MIN_SECRET_BYTES);
       ReplydConfig.Callback callback = new ReplydConfig.Callback(callbackUrl(),
           signing == null ? secret : signing.secrets().get(0),
-          positiveDuration("callback.timeout"), positiveDuration("callback.max-age"),
-          positiveDuration("callback.retry-base-delay"), positiveDuration("callback.retry-max-delay"),
-          nonNegativeBytes("callback.max-attachment-bytes"), signing);
+          duration("callback.timeout"), duration("callback.max-age"),
+          duration("callback.retry-base-delay"), duration("callback.retry-max-delay"),
+          bytes("callback.max-attachment-bytes"), signing);
 
       ReplydConfig.Metrics metrics = new ReplydConfig.Metrics(string("metrics.bind"), port("metrics.port"));
       ReplydConfig.Outbound outbound = outbound(host, noreply);
@@ -241,8 +221,8 @@ final class ConfigLoader {
       return new ReplydConfig(source, host,
           new ReplydConfig.Address(prefix, replyDomain, kinds == null ? List.of() : List.copyOf(kinds), keys),
           new ReplydConfig.Noreply(noreply, discard != null && discard),
-          smtp, storage, processor, callback, metrics, outbound, notices(outbound), diagnostics(), grace,
-          SupportContactConfig.read(c, problems));
+          smtp, storage, processor, callback, metrics, console(metrics), outbound, notices(outbound), diagnostics(), grace,
+          SupportContactConfig.read(c, problems), null);
     }
 
     private List<byte[]> addressKeys() {
@@ -305,19 +285,12 @@ final class ConfigLoader {
     }
 
     private ReplydConfig.Notices notices(ReplydConfig.Outbound outbound) {
+      // Which reasons and limits are valid, NoticeSettings decides; here only what "enabled" needs.
       Boolean enabled = bool("notices.enabled");
       List<String> reasons = stringList("notices.reasons");
       String expected = "expected: some of " + String.join(", ", NoticeSettings.NOTIFIABLE_REASONS);
-      for (String reason : reasons == null ? List.<String>of() : reasons) {
-        if (NoticeSettings.NEVER_REASONS.contains(reason)) {
-          problems.add("notices.reasons", "'" + reason + "' never gets a notice: its sender is automatic or"
-              + " unverified, so a notice would be backscatter or a mail loop (" + expected + ")");
-        } else if (!NoticeSettings.NOTIFIABLE_REASONS.contains(reason)) {
-          problems.add("notices.reasons", "'" + reason + "' is not a failure reason (" + expected + ")");
-        }
-      }
-      Duration interval = positiveDuration("notices.per-sender-interval");
-      Integer maxPerHour = positiveInt("notices.max-per-hour");
+      Duration interval = duration("notices.per-sender-interval");
+      Integer maxPerHour = integer("notices.max-per-hour");
       boolean on = enabled != null && enabled;
       if (on) {
         if (reasons != null && reasons.isEmpty()) {
@@ -325,7 +298,7 @@ final class ConfigLoader {
               + "; or set notices.enabled = false)");
         }
         String host = outbound.host();
-        if (host == null || host.isBlank() || !HOSTNAME.matcher(host).matches() && !host.matches("[0-9a-fA-F:.\\[\\]]+")) {
+        if (host == null || !HostNames.isHostName(host) && !host.matches("[0-9a-fA-F:.\\[\\]]+")) {
           problems.add("notices.enabled", "true needs a relay, but outbound.host is '" + (host == null ? "" : host)
               + "' (expected: the relay's host name or IP address; or set notices.enabled = false)");
         }
@@ -356,6 +329,49 @@ final class ConfigLoader {
       return new ReplydConfig.SenderChecks(enabled == null || enabled,
           oneOf("processor.sender-checks.require-dmarc", List.of("off", "quarantine", "reject")),
           dnsServers("processor.sender-checks.dns-servers"), positiveDuration("processor.sender-checks.timeout"));
+    }
+
+    /**
+     * {@code console.*}: off unless enabled; when on it needs a token file (16+ bytes) or loopback without
+     * login, which is only accepted on a loopback metrics listener.
+     */
+    private ReplydConfig.Console console(ReplydConfig.Metrics metrics) {
+      Boolean enabled = bool("console.enabled");
+      Boolean loopback = bool("console.allow-loopback-without-login");
+      Path tokenFile = readableFile("console.token-file");
+      byte[] token = null;
+      if (tokenFile != null && Files.isReadable(tokenFile)) {
+        try {
+          String text = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+          token = text.getBytes(StandardCharsets.UTF_8);
+          if (token.length < MIN_SECRET_BYTES) {
+            problems.add("console.token-file", tokenFile + " holds " + token.length + " bytes (expected: at least "
+                + MIN_SECRET_BYTES + " bytes; generate one with: openssl rand -hex 32)");
+          }
+        } catch (IOException e) {
+          problems.add("console.token-file", tokenFile + " could not be read: " + e.getMessage());
+        }
+      }
+      boolean on = enabled != null && enabled;
+      boolean withoutLogin = loopback != null && loopback;
+      if (on && withoutLogin && metrics.bind() != null && !isLoopback(metrics.bind())) {
+        problems.add("console.allow-loopback-without-login", "true needs metrics.bind on loopback, but it is "
+            + metrics.bind() + " (expected: metrics.bind = 127.0.0.1, or a console.token-file instead)");
+      }
+      if (on && tokenFile == null && !withoutLogin) {
+        problems.add("console.token-file", "is not set, and console.enabled = true needs it (expected: a file holding"
+            + " the console token, e.g. ${?CREDENTIALS_DIRECTORY}\"/console-token\"; or"
+            + " console.allow-loopback-without-login = true with metrics.bind on loopback)");
+      }
+      return new ReplydConfig.Console(on, token, withoutLogin);
+    }
+
+    private static boolean isLoopback(String bind) {
+      try {
+        return java.net.InetAddress.getByName(bind).isLoopbackAddress();
+      } catch (java.net.UnknownHostException e) {
+        return false;
+      }
     }
 
     private ReplydConfig.Diagnostics diagnostics() {
@@ -397,15 +413,11 @@ final class ConfigLoader {
         return null;
       }
       try {
-        URI uri = new URI(url);
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-          problems.add("callback.url", "'" + url + "' is not an http(s) URL with a host");
-          return null;
-        }
-        return uri;
+        // Whether it is an http(s) URL with a host and without user info, ProcessorSettings decides.
+        return new URI(url);
       } catch (URISyntaxException e) {
-        problems.add("callback.url", "'" + url + "' is not a URL (" + e.getReason() + ")");
+        problems.add("callback.url", "is not a URL (" + e.getReason() + " at index " + e.getIndex()
+            + "; the value is not shown, as it may carry credentials)");
         return null;
       }
     }
@@ -482,33 +494,30 @@ final class ConfigLoader {
       return v;
     }
 
-    private int nonNegativeInt(String key) {
-      Integer v = get(key, "a whole number", () -> c.getInt(key));
-      if (v != null && v < 0) {
-        problems.add(key, v + " (expected: >= 0)");
-      }
-      return orZero(v);
+    /** A whole number, range unchecked (its settings type checks it); 0 when it is not one. */
+    private int integer(String key) {
+      return orZero(get(key, "a whole number", () -> c.getInt(key)));
     }
 
+    /** A port; out of range is reported here and gives 0, so nothing downstream trips over it. */
     private int port(String key) {
       Integer v = get(key, "a whole number", () -> c.getInt(key));
       if (v != null && (v < 0 || v > 65535)) {
         problems.add(key, v + " is not a TCP port (expected: 0 to 65535; 0 picks a free port)");
+        return 0;
       }
       return orZero(v);
     }
 
-    private long positiveBytes(String key) {
+    /** A size, range unchecked (its settings type checks it); 0 when it is not one. */
+    private long bytes(String key) {
       Long v = get(key, "a size such as 25MiB or 512KiB", () -> c.getMemorySize(key).toBytes());
-      if (v != null && v <= 0) {
-        problems.add(key, v + " (expected: a size > 0, e.g. 25MiB)");
-      }
       return v == null ? 0 : v;
     }
 
-    private long nonNegativeBytes(String key) {
-      Long v = get(key, "a size such as 25MiB or 512KiB", () -> c.getMemorySize(key).toBytes());
-      return v == null ? 0 : v;
+    /** A duration, range unchecked (its settings type checks it); null when it is not one. */
+    private Duration duration(String key) {
+      return get(key, "a duration such as 30s, 5m or 2d", () -> c.getDuration(key));
     }
 
     private Duration positiveDuration(String key) {
@@ -545,6 +554,16 @@ final class ConfigLoader {
         problems.add(key, p + " is not a readable file (expected: a file readable by the user replyd runs as)");
       }
       return p;
+    }
+
+    /** The value of {@code key}, or when it is empty one derived from {@code source} (recorded as such). */
+    private String orDerived(String key, String derived, String source) {
+      String value = string(key);
+      if (value == null || value.isBlank()) {
+        problems.derived(key, source);
+        return derived;
+      }
+      return value;
     }
 
     private static String orDefault(String value, String fallback) {

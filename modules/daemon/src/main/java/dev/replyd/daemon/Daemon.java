@@ -1,20 +1,18 @@
 package dev.replyd.daemon;
 
 import dev.replyd.address.ReplyAddressCodec;
+import dev.replyd.console.Console;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
 import dev.replyd.outbound.FailedReply;
 import dev.replyd.outbound.FailureNotices;
-import dev.replyd.outbound.NoticeSettings;
 import dev.replyd.processor.FailureListener;
 import dev.replyd.processor.Processor;
-import dev.replyd.processor.ProcessorSettings;
 import dev.replyd.processor.SenderChecks;
 import dev.replyd.auth.SenderAuthenticator;
 import dev.replyd.smtp.InFlowDelay;
 import dev.replyd.smtp.SmtpServer;
-import dev.replyd.smtp.SmtpSettings;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -32,7 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.HashSet;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +37,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One running replyd instance: storage, processor, SMTP listener and metrics endpoint, wired from
  * the configuration, with the signal handling systemd expects.
+ *
+ * <p>Every module starts from the settings object {@link ConfigLoader} built and checked
+ * ({@link ReplydConfig#modules}), the same objects {@code check-config} checks.
  *
  * <p>Start-up follows the data flow backwards, so nothing is accepted that cannot be stored and
  * processed: storage first (created, recovered by the processor), the failure notices (when
@@ -135,28 +135,36 @@ final class Daemon {
 
     maildir = Maildir.open(config.storage().root());
     StorageGauges.bind(maildir, registry);
-    codec = codec(config);
+    ModuleSettings modules = config.modules();
+    codec = ModuleSettings.codec(config);
     if (config.processor().enabled()) {
       FailureListener failures = FailureListener.none();
       if (config.notices().enabled()) {
-        notices = FailureNotices.start(config.outbound().toOutbound(), noticeSettings(config), registry);
+        notices = FailureNotices.start(modules.outbound(), modules.notices(), registry);
         FailureNotices told = notices;
         failures = f -> told.offer(new FailedReply(f.messageName(), f.reason(), f.detail(), f.envelopeSender(),
             f.messageId(), f.subject()));
       }
-      processor = Processor.start(processorSettings(config), maildir, codec, extractor(config), registry,
-          senderChecks(config), failures, config.callback().signer());
+      processor = Processor.start(modules.processor(), maildir, codec, extractor(config), registry,
+          senderChecks(config), failures, modules.callbackSigner());
     } else {
       log.warn("processor.enabled = false: mail is stored in {} but not processed", maildir.root().resolve(MaildirLayout.NEW));
     }
     metrics = MetricsEndpoint.start(new InetSocketAddress(config.metrics().bind(), config.metrics().port()),
         registry, healthChecks());
+    if (config.console().enabled()) {
+      Console console = ConsoleWiring.console(config, metrics.address(), healthChecks(), maildir,
+          () -> certificate == null ? Optional.empty() : certificate.notAfter(),
+          () -> smtp == null ? new InetSocketAddress(config.smtp().bind(), config.smtp().port()) : smtp.address());
+      metrics.mount("/console", console.pages());
+      metrics.mount("/api/v1", console.api());
+    }
     InFlowDelay inFlow = InFlowDelay.off();
     if (processor != null && !config.smtp().inFlowDelay().isZero()) {
       inFlowBacklog = InFlowBacklog.start(maildir, config.smtp().inFlowBacklog(), config.smtp().inFlowDelay());
       inFlow = InFlowDelay.whenBacklogged(inFlowBacklog::backlogged, config.smtp().inFlowDelay());
     }
-    smtp = SmtpServer.start(smtpSettings(config), codec, maildir, registry, inFlow);
+    smtp = SmtpServer.start(modules.smtp(), codec, maildir, registry, inFlow);
     if (config.smtp().tlsEnabled()) {
       certificate = TlsCertificateGauge.register(registry, config.smtp().tlsCert());
     }
@@ -219,10 +227,6 @@ final class Daemon {
     return processor;
   }
 
-  static ReplyAddressCodec codec(ReplydConfig c) {
-    return new ReplyAddressCodec(c.address().prefix(), c.address().replyDomain(), c.address().kinds(), c.address().keys());
-  }
-
   static ReplyExtractor extractor(ReplydConfig c) {
     return extractor(c.processor().markers(), List.of(c.address().replyDomain(), c.hostname()));
   }
@@ -234,37 +238,11 @@ final class Daemon {
         markers.isEmpty() ? defaults.markers() : markers, ownAddresses, defaults.budget()));
   }
 
-  static SenderChecks senderChecks(ReplydConfig c) {
-    ReplydConfig.SenderChecks s = c.processor().senderChecks();
-    if (!s.enabled()) {
+  private static SenderChecks senderChecks(ReplydConfig c) {
+    ModuleSettings m = c.modules();
+    if (m.senderAuthentication() == null) {
       return SenderChecks.none();
     }
-    return new SenderChecks(new SenderAuthenticator(new SenderAuthenticator.Settings(s.dnsServers(), s.timeout(), c.hostname())),
-        SenderChecks.Policy.parse(s.requireDmarc()), c.hostname());
-  }
-
-  static NoticeSettings noticeSettings(ReplydConfig c) {
-    ReplydConfig.Notices n = c.notices();
-    return new NoticeSettings(n.enabled(), new HashSet<>(n.reasons()), n.perSenderInterval(), n.maxPerHour(),
-        c.address().replyDomain(), new HashSet<>(List.of(c.noreply().address(), c.outbound().from())),
-        NoticeSettings.DEFAULT_QUEUE_CAPACITY, Duration.ofSeconds(30), c.support());
-  }
-
-  static ProcessorSettings processorSettings(ReplydConfig c) {
-    ProcessorSettings d = ProcessorSettings.defaults(c.callback().url(), c.callback().secret());
-    // The SMTP side prepends trace headers; leave room for them so nothing accepted is refused here.
-    long maxBytes = c.processor().maxMessageSize() + (64L << 10);
-    return new ProcessorSettings(c.processor().threads(), c.callback().url(), c.callback().secret(),
-        c.callback().timeout(), c.callback().maxAge(), c.callback().retryBaseDelay(), c.callback().retryMaxDelay(),
-        c.callback().maxAttachmentBytes(), maxBytes, d.rescanInterval(), c.storage().retention());
-  }
-
-  static SmtpSettings smtpSettings(ReplydConfig c) {
-    ReplydConfig.Smtp s = c.smtp();
-    int io = s.ioThreads() > 0 ? s.ioThreads() : 4 * Runtime.getRuntime().availableProcessors();
-    return new SmtpSettings(c.hostname(), c.address().replyDomain(), new InetSocketAddress(s.bind(), s.port()),
-        s.maxMessageSize(), s.maxRecipients(), s.tlsCert(), s.tlsKey(), c.noreply().address(), c.noreply().discard(),
-        c.storage().minFree(), s.maxConnections(), s.maxConnectionsPerIp(), s.idleTimeout(), s.sessionTimeout(),
-        s.maxErrors(), io).withSupport(c.support());
+    return new SenderChecks(new SenderAuthenticator(m.senderAuthentication()), m.dmarcPolicy(), c.hostname());
   }
 }

@@ -36,9 +36,13 @@ final class DiagnoseCommand implements Callable<Integer> {
     } catch (ConfigProblems e) {
       return new Diagnosis.Inputs(e.problems(), null, null, null, null, null, 0, null, null, null, List.of(), null);
     }
-    return new Diagnosis.Inputs(List.of(), c.hostname(), c.address().replyDomain(),
-        new InetSocketAddress(c.smtp().bind(), c.smtp().port()), c.hostname(), c.storage().root(),
-        c.storage().minFree(), c.callback().url(), c.callback().secret(), c.smtp().tlsCert(),
-        c.diagnostics().dnsServers(), c.diagnostics().timeout(), c.callback().signer());
+    return inputs(c, new InetSocketAddress(c.smtp().bind(), c.smtp().port()));
+  }
+
+  /** The inputs for a valid configuration whose SMTP listener is at {@code smtp} (the console's run). */
+  static Diagnosis.Inputs inputs(ReplydConfig c, InetSocketAddress smtp) {
+    return new Diagnosis.Inputs(List.of(), c.hostname(), c.address().replyDomain(), smtp, c.hostname(),
+        c.storage().root(), c.storage().minFree(), c.callback().url(), c.callback().secret(), c.smtp().tlsCert(),
+        c.diagnostics().dnsServers(), c.diagnostics().timeout(), c.modules().callbackSigner());
   }
 }

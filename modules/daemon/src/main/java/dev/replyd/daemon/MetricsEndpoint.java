@@ -21,9 +21,14 @@ import java.util.concurrent.Executors;
  * failing checks).
  *
  * <p>Binds loopback by default ({@code metrics.bind}); it exposes no secrets and accepts no input.
- * Thread-safety: requests are served by one small daemon thread; checks must be thread-safe.
+ * With {@code console.enabled} the operator console is {@link #mount mounted} on the same listener
+ * (it brings its own sign-in and CSRF checks).
+ *
+ * <p>Thread-safety: requests are served by a few daemon threads (a slow console action such as a
+ * test email must not hold up a scrape); checks must be thread-safe.
  */
 final class MetricsEndpoint implements AutoCloseable {
+  private static final int THREADS = 4;
   private final HttpServer server;
   private final ExecutorService executor;
 
@@ -60,7 +65,7 @@ final class MetricsEndpoint implements AutoCloseable {
       body.set("failing", failing);
       respond(ex, failing.isEmpty() ? 200 : 503, "application/json", json.writeValueAsString(body) + "\n");
     });
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+    ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
       Thread t = new Thread(r, "metrics-http");
       t.setDaemon(true);
       return t;
@@ -68,6 +73,11 @@ final class MetricsEndpoint implements AutoCloseable {
     server.setExecutor(executor);
     server.start();
     return new MetricsEndpoint(server, executor);
+  }
+
+  /** Serves {@code path} and everything below it with {@code handler} (the console). */
+  void mount(String path, com.sun.net.httpserver.HttpHandler handler) {
+    server.createContext(path, handler);
   }
 
   InetSocketAddress address() {

@@ -74,9 +74,9 @@ final class Reload implements AutoCloseable {
         needRestart.add("smtp.tls (turning STARTTLS on or off)");
       }
       if (!current.callback().url().equals(next.callback().url())
-          || !current.callback().signer().equals(next.callback().signer())) {
+          || !current.modules().callbackSigner().equals(next.modules().callbackSigner())) {
         if (daemon.processor() != null) {
-          daemon.processor().reloadCallback(next.callback().url(), next.callback().signer());
+          daemon.processor().reloadCallback(next.callback().url(), next.modules().callbackSigner());
           reloaded.add("callback.url/secret");
         }
       }
@@ -125,12 +125,16 @@ final class Reload implements AutoCloseable {
     check(changed, "metrics", a.metrics(), b.metrics());
     check(changed, "support", a.support(), b.support());
     check(changed, "notices", a.notices(), b.notices());
-    if (a.notices().enabled()) {
-      // The notices hold the relay settings they started with; test-email reads the file each time.
+    check(changed, "console", Arrays.asList(a.console().enabled(), a.console().allowLoopbackWithoutLogin(), true),
+        Arrays.asList(b.console().enabled(), b.console().allowLoopbackWithoutLogin(),
+            Arrays.equals(a.console().token(), b.console().token())));
+    if (a.notices().enabled() || a.console().enabled()) {
+      // The notices and the console's test email hold the relay settings they started with;
+      // the test-email command reads the file each time.
       ReplydConfig.Outbound oa = a.outbound();
       ReplydConfig.Outbound ob = b.outbound();
       boolean samePassword = Arrays.equals(oa.password(), ob.password());
-      check(changed, "outbound (used by the notices)",
+      check(changed, a.notices().enabled() ? "outbound (used by the notices)" : "outbound (used by the console)",
           Arrays.asList(oa.host(), oa.port(), oa.heloDomain(), oa.security(), oa.auth(), oa.username(), oa.from(), true),
           Arrays.asList(ob.host(), ob.port(), ob.heloDomain(), ob.security(), ob.auth(), ob.username(), ob.from(),
               samePassword));

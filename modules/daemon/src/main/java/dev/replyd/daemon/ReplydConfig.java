@@ -9,7 +9,8 @@ import java.util.List;
  * The validated configuration of one replyd instance (contract 4), built only by {@link ConfigLoader}.
  *
  * <p>Every value here has been checked: ports are in range, sizes positive, keys long enough, files
- * readable. Secrets are held as bytes and never printed: {@link #toString()} of the records that
+ * readable; {@link #modules} holds the settings objects the modules start from, whose
+ * constructors made the checks of the keys they own. Secrets are held as bytes and never printed: {@link #toString()} of the records that
  * hold them redacts them, so a config object can be logged.
  *
  * <p>Thread-safety: immutable (the byte arrays are private copies nobody writes to).
@@ -24,11 +25,19 @@ record ReplydConfig(
     Processor processor,
     Callback callback,
     Metrics metrics,
+    Console console,
     Outbound outbound,
     Notices notices,
     Diagnostics diagnostics,
     Duration shutdownGrace,
-    String support) {
+    String support,
+    ModuleSettings modules) {
+
+  /** This configuration with the modules' settings built from it (see {@link ModuleSettings#build}). */
+  ReplydConfig withModules(ModuleSettings built) {
+    return new ReplydConfig(source, hostname, address, noreply, smtp, storage, processor, callback, metrics, console, outbound,
+        notices, diagnostics, shutdownGrace, support, built);
+  }
 
   record Address(String prefix, String replyDomain, List<String> kinds, List<byte[]> keys) {
     @Override
@@ -62,21 +71,18 @@ record ReplydConfig(
 
   record Storage(Path root, long minFree, Duration retention) {}
 
-  record Processor(boolean enabled, int threads, long maxMessageSize, List<String> markers, SenderChecks senderChecks) {}
+  record Processor(boolean enabled, int threads, long maxMessageSize, List<String> markers, SenderChecks senderChecks,
+      Duration messageDeadline) {}
 
   record SenderChecks(boolean enabled, String requireDmarc, List<java.net.InetSocketAddress> dnsServers, Duration timeout) {}
 
   /**
    * {@code secret} is the first signing secret (the diagnose ping uses it); {@code signing} is the scheme and
-   * every secret, null only while the configuration has problems.
+   * every secret, null only while the configuration has problems ({@link ModuleSettings#callbackSigner} signs
+   * with them).
    */
   record Callback(URI url, byte[] secret, Duration timeout, Duration maxAge, Duration retryBaseDelay, Duration retryMaxDelay,
       long maxAttachmentBytes, CallbackSigningConfig.Signing signing) {
-    /** Signs each callback with every secret in the configured scheme. */
-    dev.replyd.address.WebhookSigner signer() {
-      return dev.replyd.address.WebhookSigner.of(signing.scheme(), signing.secrets());
-    }
-
     @Override
     public String toString() {
       return "Callback[url=" + url + ", secret=<redacted>, signature=" + (signing == null ? null : signing.scheme().configName())
@@ -86,6 +92,15 @@ record ReplydConfig(
   }
 
   record Metrics(String bind, int port) {}
+
+  /** {@code console.*}; {@code token} is the content of {@code console.token-file}, null when unset. */
+  record Console(boolean enabled, byte[] token, boolean allowLoopbackWithoutLogin) {
+    @Override
+    public String toString() {
+      return "Console[enabled=" + enabled + ", token=" + (token == null ? "none" : "<redacted>")
+          + ", allowLoopbackWithoutLogin=" + allowLoopbackWithoutLogin + "]";
+    }
+  }
 
   record Outbound(String host, int port, String heloDomain, String security, String auth, String username,
       byte[] password, String from) {

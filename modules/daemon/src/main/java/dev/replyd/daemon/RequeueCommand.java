@@ -1,6 +1,7 @@
 package dev.replyd.daemon;
 
 import dev.replyd.maildir.Maildir;
+import dev.replyd.maildir.MaildirLayout;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -11,7 +12,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code replyd requeue NAME...|--all}: moves failed messages back to mail/reply/new for another try. */
+/**
+ * {@code replyd requeue NAME...|--all}: moves failed messages back to mail/reply/new for another try.
+ *
+ * <p>Each NAME must be a message name ({@link MaildirLayout#isMessageName}); anything else (a reason
+ * file, a path, a foreign file) is refused with a one-line reason and exit status 1, and nothing of it
+ * moves. Names that are messages are still requeued.
+ */
 @Command(name = "requeue", mixinStandardHelpOptions = true,
     description = "Move messages from incoming-mail/failure back to the queue (their reason files are removed).")
 final class RequeueCommand implements Callable<Integer> {
@@ -39,8 +46,10 @@ final class RequeueCommand implements Callable<Integer> {
     }
     int missing = 0;
     for (String name : which.names) {
-      if (name.contains("/") || name.startsWith(".")) {
-        spec.commandLine().getErr().println("replyd: " + name + ": not a message name (expected a file name from incoming-mail/failure)");
+      if (!MaildirLayout.isMessageName(name)) {
+        spec.commandLine().getErr().println("replyd: " + name + ": not a message name (expected the name of a"
+            + " message file in " + MaildirLayout.FAILURE + ", " + MaildirLayout.MESSAGE_NAME_FORM
+            + ", without a suffix such as " + MaildirLayout.REASON_SUFFIX + ")");
         missing++;
       } else if (maildir.requeue(name)) {
         out.println("requeued " + name);

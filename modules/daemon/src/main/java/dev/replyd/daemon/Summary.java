@@ -1,6 +1,9 @@
 package dev.replyd.daemon;
 
-/** One line saying what an instance serves: ports, storage, callback host. Never secrets. */
+/**
+ * One line saying what an instance serves: ports, storage, the callback URL (as {@link
+ * dev.replyd.address.LoggableUrl}: no user info, no query values). Never secrets.
+ */
 final class Summary {
   private Summary() {}
 
@@ -16,14 +19,8 @@ final class Summary {
         + ", reply addresses " + c.address().prefix() + "+…@" + c.address().replyDomain()
         + " (" + c.address().keys().size() + " key(s))"
         + ", storage " + c.storage().root()
-        + ", callback " + callbackHost(c)
+        + ", callback " + dev.replyd.address.LoggableUrl.of(c.callback().url())
         + ", metrics " + metrics.getHostString() + ":" + metrics.getPort()
         + ", " + c.processor().threads() + " worker(s)";
-  }
-
-  /** Scheme, host and port only: the URL's user info or query may carry credentials. */
-  static String callbackHost(ReplydConfig c) {
-    var url = c.callback().url();
-    return url.getScheme() + "://" + url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort());
   }
 }

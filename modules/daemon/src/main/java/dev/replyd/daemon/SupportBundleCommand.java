@@ -2,6 +2,7 @@ package dev.replyd.daemon;
 
 import dev.replyd.diagnostics.Diagnosis;
 import dev.replyd.diagnostics.SupportBundle;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,25 +39,41 @@ final class SupportBundleCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String report = Diagnosis.run(DiagnoseCommand.inputs(config)).render();
-    List<byte[]> secrets = new ArrayList<>();
-    URI metrics = null;
-    Path storage = null;
+    ReplydConfig c = null;
     try {
-      ReplydConfig c = config.load();
+      c = config.load();
+    } catch (ConfigProblems e) {
+      // The bundle still helps: the report names the problems, the raw config is redacted by key.
+    }
+    SupportBundle.write(output, inputs(config.file, c, report, logDir, logLines,
+        c == null ? null : new InetSocketAddress(c.metrics().bind(), c.metrics().port())));
+    spec.commandLine().getOut().println("wrote " + output + " (secrets redacted; check it before sending)");
+    return 0;
+  }
+
+  /**
+   * What goes in a bundle: {@code c} null when the configuration did not load; {@code metrics} is the
+   * metrics listener (the console passes the one actually bound). Every configured secret is scrubbed.
+   */
+  static SupportBundle.Inputs inputs(Path configFile, ReplydConfig c, String report, Path logDir, int logLines,
+      InetSocketAddress metrics) {
+    List<byte[]> secrets = new ArrayList<>();
+    URI metricsUrl = null;
+    Path storage = null;
+    if (c != null) {
       secrets.addAll(c.address().keys());
       secrets.addAll(c.callback().signing().secrets());
       if (c.outbound().password() != null) {
         secrets.add(c.outbound().password());
       }
-      metrics = URI.create("http://" + c.metrics().bind() + ":" + c.metrics().port() + "/metrics");
+      if (c.console().token() != null) {
+        secrets.add(c.console().token());
+      }
+      metricsUrl = URI.create("http://" + metrics.getHostString() + ":" + metrics.getPort() + "/metrics");
       storage = c.storage().root();
-    } catch (ConfigProblems e) {
-      // The bundle still helps: the report names the problems, the raw config is redacted by key.
     }
-    SupportBundle.write(output, new SupportBundle.Inputs(config.file, secrets, report,
-        List.of(logDir.resolve("mail.log"), logDir.resolve("replies.log")), logLines, metrics, storage, 20,
-        VersionProvider.version(), Duration.ofSeconds(5)));
-    spec.commandLine().getOut().println("wrote " + output + " (secrets redacted; check it before sending)");
-    return 0;
+    return new SupportBundle.Inputs(configFile, secrets, report,
+        List.of(logDir.resolve("mail.log"), logDir.resolve("replies.log")), logLines, metricsUrl, storage, 20,
+        VersionProvider.version(), Duration.ofSeconds(5));
   }
 }

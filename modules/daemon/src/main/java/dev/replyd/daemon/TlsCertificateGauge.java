@@ -28,6 +28,13 @@ final class TlsCertificateGauge {
     return gauge;
   }
 
+  /** The certificate's notAfter as last read; empty when it could not be read. */
+  java.util.Optional<java.time.Instant> notAfter() {
+    double seconds = notAfterSeconds;
+    return Double.isNaN(seconds) ? java.util.Optional.empty()
+        : java.util.Optional.of(java.time.Instant.ofEpochSecond((long) seconds));
+  }
+
   void reload(Path certificate) {
     try (InputStream in = Files.newInputStream(certificate)) {
       X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);

@@ -29,7 +29,7 @@ class CallbackSigningConfigTest {
 
     assertThat(c.callback().signing().scheme()).isEqualTo(WebhookSigner.Scheme.REPLYD);
     assertThat(c.callback().signing().secrets()).hasSize(1);
-    assertThat(c.callback().signer().headers("d", 1, new byte[0])).containsKey("Replyd-Signature");
+    assertThat(c.modules().callbackSigner().headers("d", 1, new byte[0])).containsKey("Replyd-Signature");
   }
 
   @Test
@@ -40,7 +40,7 @@ class CallbackSigningConfigTest {
     assertThat(c.callback().signing().scheme()).isEqualTo(WebhookSigner.Scheme.STANDARD_WEBHOOKS);
     assertThat(c.callback().signing().secrets()).hasSize(2);
     assertThat(new String(c.callback().secret(), StandardCharsets.UTF_8)).isEqualTo("new-secret-0123456789abcdef");
-    assertThat(c.callback().signer().headers("d", 1, new byte[0]).get("webhook-signature")).contains(" v1,");
+    assertThat(c.modules().callbackSigner().headers("d", 1, new byte[0]).get("webhook-signature")).contains(" v1,");
   }
 
   @Test
@@ -83,6 +83,6 @@ class CallbackSigningConfigTest {
 
     assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
         .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactly(
-            "replyd.address.prefix: 'unsub' is the prefix of unsubscribe addresses (expected: another prefix, e.g. reply)"));
+            "replyd.address: address prefix 'unsub' is the prefix of unsubscribe addresses (expected: another prefix, e.g. reply)"));
   }
 }

@@ -8,7 +8,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.replyd.processor.ProcessorSettings;
+import dev.replyd.smtp.SmtpSettings;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +57,8 @@ class ConfigLoaderTest {
     assertThat(c.storage().retention()).isEqualTo(Duration.ofDays(30));
     assertThat(c.processor().threads()).isEqualTo(4);
     assertThat(c.processor().maxMessageSize()).isEqualTo(c.smtp().maxMessageSize());
+    assertThat(c.processor().messageDeadline()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.modules().processor().messageDeadline()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.callback().timeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.callback().maxAge()).isEqualTo(Duration.ofDays(2));
     assertThat(c.metrics().port()).isEqualTo(9465);
@@ -86,6 +97,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theMessageDeadlineMustBePositiveAndLongerThanOneDnsTimeout() throws Exception {
+    Path zero = file(minimal().replace("storage.root", "processor.message-deadline = 0s, storage.root"));
+    assertThatThrownBy(() -> ConfigLoader.load(zero, Map.of()))
+        .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactly(
+            "replyd.processor.message-deadline: PT0S (expected: a positive duration)"));
+
+    Path shorter = file(minimal().replace("storage.root",
+        "processor { message-deadline = 2s, sender-checks.timeout = 3s }, storage.root"));
+    assertThatThrownBy(() -> ConfigLoader.load(shorter, Map.of()))
+        .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactly(
+            "replyd.processor.message-deadline: PT2S is not longer than processor.sender-checks.timeout PT3S"
+                + " (expected: well above it, e.g. 60s; otherwise one slow DNS answer files every message as"
+                + " deadline_exceeded)"));
+    assertThat(ConfigLoader.load(file(minimal().replace("storage.root", "processor.message-deadline = 2m,"
+        + " storage.root")), Map.of()).processor().messageDeadline()).isEqualTo(Duration.ofMinutes(2));
+  }
+
+  @Test
   void noticesAreOffByDefaultWithTheDocumentedLimits() throws Exception {
     ReplydConfig c = ConfigLoader.load(file(minimal()), Map.of());
 
@@ -104,12 +133,12 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
         .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
-            "replyd.notices.reasons: 'auto_reply' never gets a notice: its sender is automatic or unverified, so a"
-                + " notice would be backscatter or a mail loop (expected: some of empty_reply, too_large,"
-                + " unparseable, callback_rejected, retries_exhausted)",
+            "replyd.notices.reasons: 'auto_reply' never gets a notice (its sender is unverified or automatic: a"
+                + " notice would be backscatter) (expected: some of empty_reply, too_large,"
+                + " unparseable, callback_rejected, retries_exhausted, deadline_exceeded)",
             "replyd.notices.reasons: 'bounced' is not a failure reason (expected: some of empty_reply, too_large,"
-                + " unparseable, callback_rejected, retries_exhausted)",
-            "replyd.notices.max-per-hour: 0 (expected: > 0)",
+                + " unparseable, callback_rejected, retries_exhausted, deadline_exceeded)",
+            "replyd.notices.max-per-hour: 0 (expected: >= 1)",
             "replyd.notices.per-sender-interval: 'soon' is not valid (expected: a duration such as 30s, 5m or 2d)",
             "replyd.notices.enabled: true needs a relay, but outbound.host is '' (expected: the relay's host name"
                 + " or IP address; or set notices.enabled = false)",
@@ -124,7 +153,8 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
         .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactly(
             "replyd.notices.reasons: is empty while notices.enabled = true (expected: some of empty_reply,"
-                + " too_large, unparseable, callback_rejected, retries_exhausted; or set notices.enabled = false)"));
+                + " too_large, unparseable, callback_rejected, retries_exhausted, deadline_exceeded; or set"
+                + " notices.enabled = false)"));
   }
 
   @Test
@@ -137,13 +167,26 @@ class ConfigLoaderTest {
         .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
             "replyd.smtp.max-message-szie: unknown key (expected one of the keys in reference.conf; check the spelling)",
             "replyd.hostname: is not set (expected: the appliance's host name, e.g. tracker.example.com)",
-            "replyd.address.kinds: 'I' is not a kind (expected: lowercase letters only)",
+            "replyd.address: address kind 'I' is not lowercase letters (expected: one or more of a-z, e.g. i)",
             "replyd.address.keys: key #1 is 5 bytes (expected: at least 32 bytes; generate one with: openssl rand -hex 32)",
             "replyd.smtp.port: 70000 is not a TCP port (expected: 0 to 65535; 0 picks a free port)",
-            "replyd.smtp.max-recipients: 0 (expected: > 0)",
-            "replyd.callback.url: 'ftp://x' is not an http(s) URL with a host",
+            "replyd.smtp.max-recipients: 0 (expected: >= 1)",
+            "replyd.callback.url: ftp://x (expected: an absolute http or https URL)",
             "replyd.callback.secret: is 1 bytes (expected: at least 16 bytes)",
             "replyd.callback.timeout: 'soon' is not valid (expected: a duration such as 30s, 5m or 2d)"));
+  }
+
+  @Test
+  void aCallbackUrlWithUserInfoIsRefusedByKeyWithoutShowingItsCredentials() throws Exception {
+    Path f = file(minimal().replace("https://tracker.example.com/hooks/replyd", "http://u:PASS@tracker.example.com/p?token=T0K"));
+
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+        .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactly(
+            "replyd.callback.url: http://tracker.example.com/p?token=<redacted> carries user info (user:password@),"
+                + " which replyd never sends: it is not used as HTTP Basic authentication (expected: a URL without"
+                + " user info; the main app authenticates replyd by the Replyd-Signature header made with"
+                + " callback.secret)"))
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("PASS").doesNotContain("T0K"));
   }
 
   @Test
@@ -210,23 +253,117 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
         .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactly(
-            "replyd.smtp.tls: only one of cert and key is set (expected: both, to offer STARTTLS, or neither)"));
+            "replyd.smtp.tls: cert = " + cert + ", key = null (expected: both PEM files set to offer STARTTLS, or both"
+                + " null)"));
   }
 
   @Test
-  void shippedSampleAndDevConfigsAreValid() throws Exception {
+  void everyShippedConfigLoadsThroughThePathRunUses() throws Exception {
     Path repo = Path.of("../..").toAbsolutePath().normalize();
     Path creds = Files.createDirectories(dir.resolve("creds"));
     Files.writeString(creds.resolve("address-keys"), KEY + "\n");
     Files.writeString(creds.resolve("callback-secret"), SECRET + "\n");
+    Map<String, String> env = Map.of("CREDENTIALS_DIRECTORY", creds.toString(),
+        ConfigLoader.ENV_ADDRESS_KEYS, KEY, ConfigLoader.ENV_CALLBACK_SECRET, SECRET);
+    List<Path> shipped;
+    try (var files = Files.list(repo.resolve("config"))) {
+      shipped = files.filter(f -> f.toString().endsWith(".conf")).sorted().toList();
+    }
 
-    ReplydConfig sample = ConfigLoader.load(repo.resolve("config/replyd.conf"), Map.of("CREDENTIALS_DIRECTORY", creds.toString()));
-    ReplydConfig dev = ConfigLoader.load(repo.resolve("config/dev.conf"),
-        Map.of(ConfigLoader.ENV_ADDRESS_KEYS, KEY, ConfigLoader.ENV_CALLBACK_SECRET, SECRET));
+    for (Path conf : shipped) {
+      ReplydConfig c = ConfigLoader.load(conf, env);
+      assertThat(c.modules().smtp()).as(conf.toString()).isNotNull();
+      assertThat(c.modules().processor()).as(conf.toString()).isNotNull();
+    }
 
+    assertThat(shipped).extracting(p -> p.getFileName().toString()).contains("replyd.conf", "dev.conf");
+    ReplydConfig sample = ConfigLoader.load(repo.resolve("config/replyd.conf"), env);
+    ReplydConfig dev = ConfigLoader.load(repo.resolve("config/dev.conf"), env);
     assertThat(sample.smtp().port()).isEqualTo(25);
     assertThat(dev.smtp().port()).isEqualTo(2525);
     assertThat(dev.smtp().bind()).isEqualTo("127.0.0.1");
     assertThat(dev.storage().root()).isEqualTo(Path.of("var"));
+  }
+
+  @Test
+  void everyConfigBlockInTheReadmeLoadsThroughThePathRunUses() throws Exception {
+    String readme = Files.readString(Path.of("../../README.md").toAbsolutePath().normalize());
+    // Unlabelled code blocks that open with "<key> {" are fragments of the replyd { } block.
+    Matcher block = Pattern.compile("(?m)^```\\n([a-z-]+ \\{\\n(?:.*\\n)*?)```$").matcher(readme);
+    List<String> fragments = new ArrayList<>();
+    while (block.find()) {
+      fragments.add(block.group(1));
+    }
+
+    assertThat(fragments).isNotEmpty();
+    // Blocks that read systemd credentials get a credentials directory, as the unit gives the daemon.
+    Path credentials = Files.createDirectories(dir.resolve("credentials"));
+    Files.writeString(credentials.resolve("console-token"), "0123456789abcdef0123456789abcdef\n");
+    for (String fragment : fragments) {
+      String withCredentials = fragment.replace("${?CREDENTIALS_DIRECTORY}", "\"" + credentials + "\"");
+      ReplydConfig c = ConfigLoader.load(file(minimal().replaceFirst("}$", "\n" + withCredentials.replace("$", "\\$") + "}")),
+          Map.of());
+      assertThat(c.modules()).as(fragment).isNotNull();
+    }
+  }
+
+  @Test
+  void theModulesDefaultsAreThoseOfReferenceConf() throws Exception {
+    ReplydConfig c = ConfigLoader.load(file(minimal()), Map.of());
+    URI url = URI.create("https://tracker.example.com/hooks/replyd");
+
+    assertThat(c.modules().smtp()).isEqualTo(SmtpSettings.defaults("tracker.example.com", "reply.tracker.example.com")
+        .withMinFreeBytes(c.storage().minFree()));
+    assertThat(c.modules().smtp().minFreeBytes()).isEqualTo(SmtpSettings.DEFAULT_MIN_FREE_BYTES);
+    assertThat(c.modules().processor()).isEqualTo(ProcessorSettings.defaults(url, SECRET.getBytes(StandardCharsets.UTF_8)));
+    assertThat(c.modules().smtp().maxConnections()).isEqualTo(200);
+    assertThat(c.modules().smtp().maxConnectionsPerIp()).isEqualTo(20);
+    assertThat(c.modules().smtp().maxErrors()).isEqualTo(10);
+    assertThat(c.modules().processor().maxAttachmentBytes()).isEqualTo(10L << 20);
+  }
+
+  @Test
+  void keyNamesInMessagesOfTheMainSourcesAreKeysOfReferenceConf() throws Exception {
+    Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "reference.conf");
+    // Only names under a section of reference.conf are key names; replyd.conf (a file) and session
+    // attribute names such as replyd.transaction are not. Texts name keys with or without "replyd.".
+    java.util.Set<String> sections = reference.getConfig("replyd").root().keySet();
+    Pattern keyInText = Pattern.compile("(?<![\\w.])(replyd\\.)?(" + String.join("|", sections)
+        + ")((?:\\.[a-z][a-z0-9-]*)+)");
+    Pattern literal = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
+    // Meter names share the prefix; they are the first argument of a meter builder, not configuration.
+    Pattern meterName = Pattern.compile("(builder|gauge|counter|timer)\\((registry, [a-z]+, )?\"replyd\\.",
+        Pattern.CASE_INSENSITIVE);
+    Pattern fileName = Pattern.compile(".*\\.(txt|conf|json|log|xml|yml|css)");
+    List<String> unknown = new ArrayList<>();
+    int checked = 0;
+    List<Path> sources;
+    try (var walk = Files.walk(Path.of("../..").toAbsolutePath().normalize().resolve("modules"))) {
+      sources = walk.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/main/java/")).toList();
+    }
+    for (Path source : sources) {
+      for (String line : Files.readAllLines(source, StandardCharsets.UTF_8)) {
+        if (meterName.matcher(line).find()) {
+          continue;
+        }
+        Matcher text = literal.matcher(line);
+        while (text.find()) {
+          Matcher key = keyInText.matcher(text.group(1));
+          while (key.find()) {
+            String found = "replyd." + key.group(2) + key.group(3).replaceAll("[.-]+$", "");
+            if (fileName.matcher(found).matches()) {
+              continue;
+            }
+            checked++;
+            if (!reference.hasPathOrNull(found)) {
+              unknown.add(source.getFileName() + ": " + key.group());
+            }
+          }
+        }
+      }
+    }
+
+    assertThat(checked).isGreaterThan(80);
+    assertThat(unknown).isEmpty();
   }
 }

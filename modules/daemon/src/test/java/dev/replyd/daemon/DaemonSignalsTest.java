@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -229,7 +230,11 @@ class DaemonSignalsTest {
       }
     });
     receiver.start();
-    try (DaemonProcess daemon = new DaemonProcess(config(List.of(KEY_A), ""));
+    Path conf = config(List.of(KEY_A), "");
+    // Short backoff, so three attempts come within seconds: readiness needs three in a row.
+    Files.writeString(conf, "replyd.callback { retry-base-delay = 1s, retry-max-delay = 30s, max-age = 10m }\n",
+        StandardOpenOption.APPEND);
+    try (DaemonProcess daemon = new DaemonProcess(conf);
          SmtpSession client = new SmtpSession(daemon.smtpPort)) {
       client.send("EHLO client.test");
       client.send("MAIL FROM:<alice@example.org>");
@@ -238,11 +243,24 @@ class DaemonSignalsTest {
       client.write("From: alice@example.org\r\nSubject: hi\r\n\r\nA reply.\r\n");
       assertThat(client.send(".")).startsWith("250");
 
-      daemon.awaitLog("retry 2 due", Duration.ofSeconds(30));
+      daemon.awaitLog("retry 4 due", Duration.ofSeconds(30));
       String ready = get(daemon.metricsPort, "/readyz");
       assertThat(ready).startsWith("{\"status\":\"not ready\",\"failing\":{\"callback\":\"callback failing since ");
       assertThat(get(daemon.metricsPort, "/metrics")).contains("replyd_callback_pending_retries 1.0")
-          .contains("replyd_callback_requests_total{status_class=\"5xx\"} 1.0");
+          .containsPattern("replyd_callback_requests_total\\{status_class=\"5xx\"\\} [3-9]\\.0");
+    }
+  }
+
+  @Test
+  void theCallbackUrlIsLoggedWithoutItsQueryValues() throws Exception {
+    Path conf = config(List.of(KEY_A), "");
+    Files.writeString(conf, Files.readString(conf).replace("/hooks/replyd\"", "/hooks/replyd?token=T0KEN-in-the-url\""));
+    try (DaemonProcess daemon = new DaemonProcess(conf)) {
+      String serving = daemon.awaitLog("serving: smtp", Duration.ofSeconds(30));
+
+      assertThat(serving).contains("/hooks/replyd?token=<redacted>");
+      assertThat(daemon.awaitLog("starting processor", Duration.ofSeconds(30))).contains("?token=<redacted>");
+      assertThat(daemon.log()).doesNotContain("T0KEN-in-the-url");
     }
   }
 

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The failure notice end to end, as a sender lives it: a reply comes in over SMTP, the main app refuses it
  * with 403, replyd files it as failure and the sender's address gets one notice through the outbound relay;
  * a second refused reply within the hour gets none, and an automatic reply never does. The notices keep
- * their settings until a restart, which a reload says.
+ * their settings until a restart, which a reload says. A UTF-8 sender (SMTPUTF8) gets the notice through a
+ * relay that offers SMTPUTF8, and none, with the reason logged, through one that does not.
  */
 class FailureNoticesEndToEndTest {
   static final String KEY = "notices end-to-end key 0123456789abcdef";
@@ -27,16 +28,7 @@ class FailureNoticesEndToEndTest {
 
   @Test
   void replyRefusedByTheMainAppIsFiledAndItsSenderGetsOneNoticeThroughTheRelay() throws Exception {
-    HttpServer mainApp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
-    mainApp.createContext("/hooks/replyd", ex -> {
-      try (ex; InputStream in = ex.getRequestBody()) {
-        in.readAllBytes();
-        byte[] body = "{\"error\":\"thread is locked\"}".getBytes(StandardCharsets.UTF_8);
-        ex.sendResponseHeaders(403, body.length);
-        ex.getResponseBody().write(body);
-      }
-    });
-    mainApp.start();
+    HttpServer mainApp = refusingMainApp();
     try (FakeRelay relay = new FakeRelay(FakeRelay.Behaviour.open())) {
       Path config = dir.resolve("replyd.conf");
       Files.writeString(config, "replyd {\n"
@@ -88,6 +80,80 @@ class FailureNoticesEndToEndTest {
     } finally {
       mainApp.stop(0);
     }
+  }
+
+  @Test
+  void utf8SenderGetsTheNoticeOnlyThroughARelayThatOffersSmtpUtf8() throws Exception {
+    HttpServer mainApp = refusingMainApp();
+    try (FakeRelay utf8Relay = new FakeRelay(FakeRelay.Behaviour.open().withSmtpUtf8());
+         FakeRelay asciiRelay = new FakeRelay(FakeRelay.Behaviour.open())) {
+      for (FakeRelay relay : new FakeRelay[] {utf8Relay, asciiRelay}) {
+        Path config = dir.resolve("replyd-" + relay.port() + ".conf");
+        Files.writeString(config, "replyd {\n"
+            + "  hostname = tracker.test\n"
+            + "  address.keys = [\"" + KEY + "\"]\n"
+            + "  smtp { bind = 127.0.0.1, port = 0 }\n"
+            + "  metrics { bind = 127.0.0.1, port = 0 }\n"
+            + "  storage { root = \"" + dir.resolve("var-" + relay.port()) + "\", min-free = 1MiB }\n"
+            + "  callback { url = \"http://127.0.0.1:" + mainApp.getAddress().getPort() + "/hooks/replyd\", secret = \""
+            + SECRET + "\" }\n"
+            + "  processor.sender-checks.enabled = false\n"
+            + "  outbound { host = 127.0.0.1, port = " + relay.port() + " }\n"
+            + "  notices.enabled = true\n"
+            + "}\n");
+        try (DaemonProcess daemon = new DaemonProcess(config)) {
+          deliverUtf8(daemon.smtpPort, "josé@correo.example", DaemonSignalsTest.address(KEY, 4));
+
+          if (relay == utf8Relay) {
+            assertThat(relay.awaitMessages(1, Duration.ofSeconds(30))).as(daemon.log()).isTrue();
+            daemon.awaitLog("notice sent to josé@correo.example (callback_rejected)", Duration.ofSeconds(10));
+            assertThat(relay.commands()).containsSubsequence("MAIL FROM:<> SMTPUTF8", "RCPT TO:<josé@correo.example>",
+                "DATA");
+            assertThat(relay.messages().get(0)).contains("To: josé@correo.example\n",
+                "Content-Type: text/plain; charset=UTF-8");
+          } else {
+            daemon.awaitLog("notice not sent: relay 127.0.0.1:" + relay.port() + " does not offer SMTPUTF8, needed"
+                + " for josé@correo.example", Duration.ofSeconds(30));
+            assertThat(DaemonSignalsTest.get(daemon.metricsPort, "/metrics"))
+                .contains("replyd_notices_total{outcome=\"skipped\"} 1.0", "replyd_notices_total{outcome=\"sent\"} 0.0");
+            assertThat(relay.mailParameters()).isEmpty();
+          }
+        }
+      }
+    } finally {
+      mainApp.stop(0);
+    }
+  }
+
+  private static HttpServer refusingMainApp() throws java.io.IOException {
+    HttpServer mainApp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+    mainApp.createContext("/hooks/replyd", ex -> {
+      try (ex; InputStream in = ex.getRequestBody()) {
+        in.readAllBytes();
+        byte[] body = "{\"error\":\"thread is locked\"}".getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(403, body.length);
+        ex.getResponseBody().write(body);
+      }
+    });
+    mainApp.start();
+    return mainApp;
+  }
+
+  /** A reply from a UTF-8 sender with SMTPUTF8 (SmtpSession writes bytes as ISO-8859-1 chars: UTF-8 goes as is). */
+  private static void deliverUtf8(int port, String from, String to) throws Exception {
+    try (SmtpSession smtp = new SmtpSession(port)) {
+      assertThat(smtp.send("EHLO mx.example.org")).startsWith("250");
+      assertThat(smtp.send(wire("MAIL FROM:<" + from + "> SMTPUTF8"))).startsWith("250");
+      assertThat(smtp.send("RCPT TO:<" + to + ">")).startsWith("250");
+      assertThat(smtp.send("DATA")).startsWith("354");
+      assertThat(smtp.send(wire("From: José <" + from + ">\r\nTo: " + to + "\r\nSubject: Re: Issue #4\r\n"
+          + "Message-ID: <utf8@correo.example>\r\n\r\nEstoy de acuerdo.\r\n."))).startsWith("250");
+      smtp.send("QUIT");
+    }
+  }
+
+  private static String wire(String text) {
+    return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
   }
 
   private static void deliver(int port, String from, String to, String messageId, String subject, String extra)

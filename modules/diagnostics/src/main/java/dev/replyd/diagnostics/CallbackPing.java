@@ -1,5 +1,6 @@
 package dev.replyd.diagnostics;
 
+import dev.replyd.address.LoggableUrl;
 import dev.replyd.address.WebhookSignature;
 import dev.replyd.address.WebhookSigner;
 import java.io.IOException;
@@ -31,7 +32,8 @@ import javax.net.ssl.SSLException;
  * 2xx; FAIL for 401/403 (the signature was refused: the secrets differ), any other status, a refused or timed
  * out connection, or a TLS failure. The {@code Date} header of any response is kept for the clock check.
  *
- * <p>Security: the secret is only used to sign; neither it nor the signature appears in the detail.
+ * <p>Security: the secret is only used to sign; neither it nor the signature appears in the detail, and the
+ * URL appears only as {@link LoggableUrl} (no user info, no query values).
  *
  * <p>Thread-safety: stateless.
  */
@@ -58,6 +60,7 @@ final class CallbackPing {
             return new Outcome(Check.fail(NAME, "not checked: replyd.callback.secret is not set",
                     "set replyd.callback.secret (or secret-file) to the secret the main app verifies with"), null, null);
         }
+        String shown = LoggableUrl.of(url);
         Instant sent = clock.instant();
         byte[] body = ("{\"type\":\"ping\",\"time\":\"" + sent + "\"}").getBytes(StandardCharsets.UTF_8);
         byte[] id = new byte[8];
@@ -72,10 +75,11 @@ final class CallbackPing {
             signing.headers("ping-" + HexFormat.of().formatHex(id), sent.getEpochSecond(), body).forEach(builder::header);
             request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         } catch (IllegalArgumentException e) {
-            return new Outcome(Check.fail(NAME, "replyd.callback.url " + url + " is not an http(s) URL",
+            return new Outcome(Check.fail(NAME, "replyd.callback.url " + shown + " is not an http(s) URL",
                     "set replyd.callback.url to an absolute http:// or https:// URL"), null, null);
         }
         HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1) // as replyd's callbacks: no h2c upgrade attempt
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
@@ -84,30 +88,30 @@ final class CallbackPing {
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpConnectTimeoutException e) {
-            return failed("connecting to " + url + " timed out after " + timeout.toMillis() + " ms",
+            return failed("connecting to " + shown + " timed out after " + timeout.toMillis() + " ms",
                     "check that the main app is up and that no firewall drops the connection");
         } catch (HttpTimeoutException e) {
-            return failed(url + " did not answer within " + timeout.toMillis() + " ms",
+            return failed(shown + " did not answer within " + timeout.toMillis() + " ms",
                     "check the main app's health; raise replyd.callback.timeout if it is merely slow");
         } catch (ConnectException e) {
-            return failed("connection to " + url + " refused",
+            return failed("connection to " + shown + " refused",
                     "start the main app, or correct replyd.callback.url (host and port)");
         } catch (SSLException e) {
-            return failed("TLS with " + url + " failed: " + e.getMessage(),
+            return failed("TLS with " + shown + " failed: " + e.getMessage(),
                     "install a certificate the JVM trusts on the main app, or fix the host name in the URL");
         } catch (IOException e) {
-            return failed("POST " + url + " failed: " + e.getClass().getSimpleName()
+            return failed("POST " + shown + " failed: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"),
                     "check replyd.callback.url and that the main app is reachable from this machine");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failed("interrupted while waiting for " + url, "run diagnose again");
+            return failed("interrupted while waiting for " + shown, "run diagnose again");
         }
         long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
         Instant midpoint = sent.plusMillis(millis / 2);
         Instant serverDate = response.headers().firstValue("Date").map(CallbackPing::parseDate).orElse(null);
         int status = response.statusCode();
-        String answered = url + " answered " + status + " in " + millis + " ms";
+        String answered = shown + " answered " + status + " in " + millis + " ms";
         Check check;
         if (status >= 200 && status < 300) {
             check = Check.pass(NAME, answered + " to a signed ping");

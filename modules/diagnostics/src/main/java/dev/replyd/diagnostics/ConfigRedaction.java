@@ -14,23 +14,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * The operator's configuration file as the support bundle shows it: parsed as HOCON (includes inlined), every
- * secret replaced by {@value #REDACTED}, rendered without comments.
+ * value that is not known to be harmless replaced by {@value #REDACTED}, rendered without comments.
  *
- * <p>Contract: a value is secret when the last element of its key path, lower-cased, ends in one of
- * {@link #SECRET_KEY_SUFFIXES} ({@code keys}, {@code key}, {@code secrets}, {@code secret}, {@code password}, {@code passwd},
- * {@code token}); the whole value goes, whatever its type (a list keeps its length, an object its keys).
- * Keys ending in {@code -file} name files whose contents are never read; their paths are kept. The password
- * in a URL's user-info ({@code https://user:pw@host}) is redacted in any string. Substitutions
- * ({@code ${?ENV}}) are shown unresolved, so environment values never enter the bundle. Comments are dropped:
- * a commented-out secret is still a secret. The literal secret strings found are returned so the bundle can
- * scrub them from every other file.
+ * <p>Contract: redaction is by allow-list. A value is shown only when its key path is one of {@link #SHOWN_KEYS}
+ * (the keys of {@code reference.conf} that hold no secret); every other value (the secrets of
+ * {@link #SECRET_KEYS}, misspelled keys such as {@code callback.secrte}, keys outside {@code replyd { }}) is
+ * replaced whole, whatever its type (a list keeps its length, an object its keys). Shown strings still go
+ * through {@link UrlRedaction}, so URLs lose their user-info and query values. Keys ending in {@code -file} name
+ * files whose contents are never read; their paths are shown. A substitution is shown only when it is a plain
+ * {@code ${?NAME}} reference under a shown key, never resolved, so environment values never enter the bundle.
+ * Comments are dropped: a commented-out secret is still a secret. The literal strings redacted are returned so
+ * the bundle can scrub them from every other file.
  *
  * <p>Failures: a missing file or a syntax error yields a note instead of the content, naming the line but
  * quoting nothing from the file.
@@ -40,9 +40,38 @@ import java.util.regex.Pattern;
 final class ConfigRedaction {
 
     static final String REDACTED = "<redacted>";
-    static final List<String> SECRET_KEY_SUFFIXES = List.of("keys", "key", "secrets", "secret", "password", "passwd", "token");
 
-    private static final Pattern URL_PASSWORD = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@]*:)([^@\\s/]+)@");
+    /** Keys whose values are secrets; with {@link #SHOWN_KEYS} they cover every key of reference.conf. */
+    static final Set<String> SECRET_KEYS = Set.of("replyd.address.keys", "replyd.callback.secret",
+            "replyd.callback.secrets", "replyd.outbound.password");
+
+    /** Keys whose values the bundle shows (strings with URLs redacted). Any key not listed here is redacted. */
+    static final Set<String> SHOWN_KEYS = Set.of(
+            "replyd.hostname", "replyd.reply-domain", "replyd.support",
+            "replyd.address.prefix", "replyd.address.kinds", "replyd.address.keys-file",
+            "replyd.noreply.address", "replyd.noreply.discard",
+            "replyd.smtp.bind", "replyd.smtp.port", "replyd.smtp.max-message-size", "replyd.smtp.max-recipients",
+            "replyd.smtp.max-connections", "replyd.smtp.max-connections-per-ip", "replyd.smtp.idle-timeout",
+            "replyd.smtp.session-timeout", "replyd.smtp.max-errors", "replyd.smtp.io-threads",
+            "replyd.smtp.in-flow-delay", "replyd.smtp.in-flow-backlog", "replyd.smtp.tls.cert", "replyd.smtp.tls.key",
+            "replyd.storage.root", "replyd.storage.min-free", "replyd.storage.retention",
+            "replyd.processor.enabled", "replyd.processor.threads", "replyd.processor.max-message-size",
+            "replyd.processor.markers", "replyd.processor.sender-checks.enabled",
+            "replyd.processor.sender-checks.require-dmarc", "replyd.processor.sender-checks.dns-servers",
+            "replyd.processor.sender-checks.timeout", "replyd.processor.message-deadline",
+            "replyd.callback.url", "replyd.callback.secret-file", "replyd.callback.timeout", "replyd.callback.max-age",
+            "replyd.callback.retry-base-delay", "replyd.callback.retry-max-delay",
+            "replyd.callback.max-attachment-bytes", "replyd.callback.signature",
+            "replyd.metrics.bind", "replyd.metrics.port",
+            "replyd.console.enabled", "replyd.console.token-file", "replyd.console.allow-loopback-without-login",
+            "replyd.outbound.host", "replyd.outbound.port", "replyd.outbound.helo-domain", "replyd.outbound.security",
+            "replyd.outbound.auth", "replyd.outbound.username", "replyd.outbound.password-file", "replyd.outbound.from",
+            "replyd.notices.enabled", "replyd.notices.reasons", "replyd.notices.per-sender-interval",
+            "replyd.notices.max-per-hour",
+            "replyd.diagnostics.dns-servers", "replyd.diagnostics.timeout",
+            "replyd.shutdown.grace");
+
+    private static final Pattern PLAIN_REFERENCE = Pattern.compile("\\$\\{\\??[A-Za-z0-9_.-]+\\}");
 
     /** The redacted text (or a note when it could not be parsed) and the secret strings it held. */
     record Redacted(String text, List<String> secrets) {
@@ -69,61 +98,65 @@ final class ConfigRedaction {
                     + "# Run `replyd check-config --config " + file + "` for the full error.\n", List.of());
         }
         List<String> secrets = new ArrayList<>();
-        ConfigObject redacted = redactObject(root, secrets);
+        ConfigObject redacted = redactObject(root, "", secrets);
         String rendered = redacted.render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false)
                 .setJson(false).setFormatted(true));
-        return new Redacted("# " + file + ", secrets redacted\n" + rendered + (rendered.endsWith("\n") ? "" : "\n"),
-                List.copyOf(secrets));
+        return new Redacted("# " + file + ", only known non-secret keys shown, everything else " + REDACTED + "\n"
+                + rendered + (rendered.endsWith("\n") ? "" : "\n"), List.copyOf(secrets));
     }
 
-    static boolean isSecretKey(String key) {
-        String lower = key.toLowerCase(Locale.ROOT);
-        return SECRET_KEY_SUFFIXES.stream().anyMatch(lower::endsWith);
-    }
-
-    private static ConfigObject redactObject(ConfigObject object, List<String> secrets) {
+    private static ConfigObject redactObject(ConfigObject object, String prefix, List<String> secrets) {
         ConfigObject result = object;
         for (Map.Entry<String, ConfigValue> entry : object.entrySet()) {
             ConfigValue value = entry.getValue();
-            ConfigValue replacement = isSecretKey(entry.getKey())
-                    ? redactAll(value, secrets)
-                    : redactNested(value, secrets);
+            // A quoted key with a dot in it ("smtp.port" = 25) is one unknown key, not a path.
+            String path = entry.getKey().contains(".") ? null
+                    : prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey();
+            ConfigValue replacement;
+            if (path != null && value instanceof ConfigObject inner && isContainer(path)) {
+                replacement = redactObject(inner, path, secrets);
+            } else if (path != null && SHOWN_KEYS.contains(path)) {
+                replacement = shown(value, secrets);
+            } else {
+                replacement = redactAll(value, secrets);
+            }
             result = result.withValue(entry.getKey(), replacement);
         }
         return result;
     }
 
-    /** Below a non-secret key: recurse into objects and lists, redact URL passwords in strings. */
-    private static ConfigValue redactNested(ConfigValue value, List<String> secrets) {
-        if (value instanceof ConfigObject object) {
-            return redactObject(object, secrets);
+    /** True for the objects that hold shown keys: replyd, replyd.smtp, replyd.smtp.tls, ... */
+    private static boolean isContainer(String path) {
+        String below = path + ".";
+        return SHOWN_KEYS.stream().anyMatch(key -> key.startsWith(below));
+    }
+
+    /** The value of a shown key: strings lose URL secrets; objects (never valid here) and odd substitutions go. */
+    private static ConfigValue shown(ConfigValue value, List<String> secrets) {
+        if (value instanceof ConfigObject) {
+            return redactAll(value, secrets);
         }
         if (value instanceof ConfigList list) {
             List<ConfigValue> items = new ArrayList<>();
             for (ConfigValue item : list) {
-                items.add(redactNested(item, secrets));
+                items.add(shown(item, secrets));
             }
             return ConfigValueFactory.fromIterable(items).withOrigin(list.origin());
         }
-        if (resolvedType(value) == ConfigValueType.STRING) {
+        ConfigValueType type = resolvedType(value);
+        if (type == null) {
+            // ${?NAME} is shown as written; a concatenation ("http://"${HOST}"?token=x") may hold literal secrets.
+            return PLAIN_REFERENCE.matcher(value.render()).matches() ? value : redactAll(value, secrets);
+        }
+        if (type == ConfigValueType.STRING) {
             String text = (String) value.unwrapped();
-            Matcher password = URL_PASSWORD.matcher(text);
-            StringBuilder cleaned = new StringBuilder();
-            boolean found = false;
-            while (password.find()) {
-                found = true;
-                secrets.add(password.group(2));
-                password.appendReplacement(cleaned, Matcher.quoteReplacement(password.group(1) + REDACTED + "@"));
-            }
-            if (found) {
-                password.appendTail(cleaned);
-                return ConfigValueFactory.fromAnyRef(cleaned.toString()).withOrigin(value.origin());
-            }
+            String cleaned = UrlRedaction.redact(text, secrets);
+            return cleaned.equals(text) ? value : ConfigValueFactory.fromAnyRef(cleaned).withOrigin(value.origin());
         }
         return value;
     }
 
-    /** Below a secret key: every leaf becomes {@value #REDACTED}; literal strings are remembered for scrubbing. */
+    /** Below a redacted key: every leaf becomes {@value #REDACTED}; literal strings are remembered for scrubbing. */
     private static ConfigValue redactAll(ConfigValue value, List<String> secrets) {
         if (value instanceof ConfigObject object) {
             ConfigObject result = object;

@@ -72,7 +72,7 @@ public final class Diagnosis {
         @Override
         public String toString() {
             return "Inputs[hostname=" + hostname + ", replyDomain=" + replyDomain + ", smtpAddress=" + smtpAddress
-                    + ", storageRoot=" + storageRoot + ", callbackUrl=" + callbackUrl + ", tlsCert=" + tlsCert
+                    + ", storageRoot=" + storageRoot + ", callbackUrl=" + dev.replyd.address.LoggableUrl.of(callbackUrl) + ", tlsCert=" + tlsCert
                     + ", dnsServers=" + dnsServers + ", timeout=" + timeout + "]";
         }
     }

@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * (replyd, Java, {@code /etc/os-release}, {@code uname -a}). A missing log, a metrics endpoint that is down or
  * an unreadable directory is noted, never fatal.
  *
- * <p>Security: secrets leave in three layers. The configuration's secret keys are redacted by name; files named
+ * <p>Security: secrets leave in three layers. The configuration shows only known non-secret keys; files named
  * by {@code *-file} keys are never read; and, last, every occurrence of each secret in {@link Inputs#secrets()}
  * and of each literal secret found in the configuration is replaced by {@code <redacted>} in every file of the
  * bundle, logs and reason files included.
@@ -296,9 +296,9 @@ public final class SupportBundle {
         StringBuilder text = new StringBuilder();
         text.append("replyd support bundle, made ").append(Instant.now()).append(" by replyd ")
                 .append(in.replydVersion() == null ? "unknown" : in.replydVersion()).append("\n\n");
-        text.append("config/replyd.conf   the configuration file, parsed; values of keys ending in ")
-                .append(String.join(", ", ConfigRedaction.SECRET_KEY_SUFFIXES))
-                .append(" redacted, comments dropped, ${...} substitutions shown unresolved\n");
+        text.append("config/replyd.conf   the configuration file, parsed; only the values of known non-secret keys are")
+                .append(" shown (URLs without user-info and query values), every other value is <redacted>;")
+                .append(" comments dropped, ${...} substitutions shown unresolved\n");
         text.append("diagnose.txt         the output of replyd diagnose\n");
         text.append("logs/                the last ").append(in.logLines()).append(" lines of each log\n");
         text.append("metrics.txt          a snapshot of ").append(in.metricsUrl() == null ? "the metrics endpoint"

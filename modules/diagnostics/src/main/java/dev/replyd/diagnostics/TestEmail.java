@@ -1,6 +1,7 @@
 package dev.replyd.diagnostics;
 
 import dev.replyd.outbound.Outbound;
+import dev.replyd.outbound.OwnMailSession;
 import dev.replyd.outbound.SmtpSubmission;
 import dev.replyd.outbound.SmtpSubmission.Problem;
 import dev.replyd.outbound.SmtpSubmission.Result;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.UUID;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -29,7 +29,9 @@ import javax.net.ssl.SSLSocketFactory;
  * naming the option or key, nothing sent), composes a short message from {@code from} to {@code to} with
  * {@code Auto-Submitted: auto-generated} (RFC 3834, so that vacation responders do not answer it) and hands
  * it to {@link SmtpSubmission} with {@code from} as envelope sender. The transcript, the {@link Result} and its
- * diagnosis are {@link SmtpSubmission}'s (credentials masked).
+ * diagnosis are {@link SmtpSubmission}'s (credentials masked). A UTF-8 {@code --to} (or {@code from}) is written
+ * as UTF-8 in the To (From) field ({@link OwnMailSession}) and sent only through a relay that offers SMTPUTF8;
+ * another relay gets no message and the result is {@link Problem#SMTPUTF8_NOT_OFFERED}, saying so.
  *
  * <p>Failures: never throws for network or server trouble; a null argument is a {@link NullPointerException}.
  *
@@ -80,10 +82,7 @@ public final class TestEmail {
     }
 
     private static byte[] message(InternetAddress from, InternetAddress to, Outbound o) throws MessagingException {
-        Properties properties = new Properties();
-        // Message-ID is built from mail.from; without it Jakarta Mail asks DNS for the local host name.
-        properties.setProperty("mail.from", from.getAddress());
-        Session session = Session.getInstance(properties);
+        Session session = OwnMailSession.of(from.getAddress(), to.getAddress());
         MimeMessage message = new MimeMessage(session);
         message.setFrom(from);
         message.setRecipient(Message.RecipientType.TO, to);

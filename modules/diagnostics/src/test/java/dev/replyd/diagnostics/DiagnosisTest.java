@@ -145,6 +145,18 @@ class DiagnosisTest {
     }
 
     @Test
+    void callbackPingShowsTheUrlWithoutItsQueryValues() throws IOException {
+        URI down = URI.create("http://127.0.0.1:" + closedTcpPort() + "/hooks/replyd?token=T0KEN-in-the-url");
+
+        Report report = Diagnosis.run(inputs().callback(down, SECRET).build());
+
+        Check ping = report.find("callback ping").orElseThrow();
+        assertThat(ping.detail()).isEqualTo("connection to http://127.0.0.1:" + down.getPort()
+                + "/hooks/replyd?token=<redacted> refused");
+        assertThat(report.render()).doesNotContain("T0KEN-in-the-url");
+    }
+
+    @Test
     void callbackVerifyingWithAnotherSecretFailsAndNamesTheSecretKey() throws Exception {
         try (PingReceiver app = new PingReceiver("the-main-app-has-another-secret".getBytes(StandardCharsets.UTF_8))) {
             Check ping = Diagnosis.run(inputs().callback(app.url(), SECRET).build())

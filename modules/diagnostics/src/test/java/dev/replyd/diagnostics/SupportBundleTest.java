@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -81,7 +85,7 @@ class SupportBundleTest {
 
             String conf = files.get("config/replyd.conf");
             assertThat(conf).contains("hostname=\"tracker.test\"", "keys-file=\"" + dir.resolve("address-keys") + "\"",
-                    "url=\"https://hooks:<redacted>@tracker.test/hooks/replyd\"", "username=bob",
+                    "url=\"https://tracker.test/hooks/replyd\"", "username=bob",
                     "bind=${?REPLYD_TEST_METRICS_BIND}", "env-secret=\"<redacted>\"");
             assertThat(conf).containsPattern("keys=\\[\\s*\"<redacted>\",\\s*\"<redacted>\"\\s*\\]");
             assertThat(conf).contains("secret=\"<redacted>\"", "password=\"<redacted>\"", "api-token=\"<redacted>\"");
@@ -108,6 +112,85 @@ class SupportBundleTest {
         } finally {
             metrics.stop(0);
         }
+    }
+
+    @Test
+    void valuesUnderMisspelledKeysAndTokensInTheCallbackUrlAreRedacted() throws Exception {
+        Path config = Files.writeString(dir.resolve("typos.conf"), String.join("\n",
+                "replyd {",
+                "  hostname = tracker.test",
+                "  callback.secrte = \"typo-secret-Qw3eR5tY7u\"",
+                "  address.keyz = [\"typo-key-Zx1cV3bN5m\"]",
+                "  outbound { host = smtp.test, pasword = \"typo-pass-Lk9jH7gF5d\" }",
+                "  callback.url = \"https://hook-user:userinfo-pw-Mn2bV4@tracker.test/hooks/replyd?token=query-token-Po8iU6&v=2\"",
+                "  smtp { port = 25, tls.cert = /etc/replyd/tls/fullchain.pem }",
+                "  outbound.from = ${?REPLYD_TEST_FROM}",
+                "  processor.markers = [\"--\"${?MARK}\"--\"]",
+                "  \"smtp.port\" = \"quoted-dotted-Rt5yU7\"",
+                "}",
+                "other { thing = \"outside-block-Gh4jK6\" }", ""));
+        Path bundle = dir.resolve("bundle.tar.gz");
+
+        SupportBundle.write(bundle, new SupportBundle.Inputs(config, List.of(), "callback ping https://tracker.test"
+                + "/hooks/replyd?token=query-token-Po8iU6 answered 200\n", List.of(), 10, null, null, 0, "0.1.0-test",
+                Duration.ofSeconds(2)));
+
+        Map<String, String> files = untar(bundle);
+        String conf = files.get("config/replyd.conf");
+        for (String secret : List.of("typo-secret-Qw3eR5tY7u", "typo-key-Zx1cV3bN5m", "typo-pass-Lk9jH7gF5d",
+                "hook-user", "userinfo-pw-Mn2bV4", "query-token-Po8iU6", "quoted-dotted-Rt5yU7", "outside-block-Gh4jK6",
+                "MARK")) {
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                assertThat(file.getValue()).as("%s must not contain %s", file.getKey(), secret).doesNotContain(secret);
+            }
+        }
+        assertThat(conf).startsWith("# " + config + ", only known non-secret keys shown, everything else <redacted>\n");
+        assertThat(conf).contains("secrte=\"<redacted>\"", "pasword=\"<redacted>\"", "host=\"smtp.test\"",
+                "url=\"https://tracker.test/hooks/replyd?token=<redacted>&v=<redacted>\"",
+                "port=25", "cert=\"/etc/replyd/tls/fullchain.pem\"", "from=${?REPLYD_TEST_FROM}",
+                "\"smtp.port\"=\"<redacted>\"", "thing=\"<redacted>\"");
+        assertThat(conf).containsPattern("keyz=\\[\\s*\"<redacted>\"\\s*\\]");
+        assertThat(conf).containsPattern("markers=\\[\\s*\"<redacted>\"\\s*\\]");
+        assertThat(files.get("diagnose.txt")).isEqualTo(
+                "callback ping https://tracker.test/hooks/replyd?token=<redacted> answered 200\n");
+    }
+
+    @Test
+    void everyKeyOfTheReferenceConfigurationIsEitherShownOrSecret() {
+        Config reference = ConfigFactory.parseFile(Path.of("../daemon/src/main/resources/reference.conf").toFile(),
+                ConfigParseOptions.defaults().setAllowMissing(false));
+        Set<String> keys = new java.util.TreeSet<>();
+        leafPaths(reference.root(), "", keys);
+        Set<String> listed = new java.util.HashSet<>(ConfigRedaction.SHOWN_KEYS);
+        listed.addAll(ConfigRedaction.SECRET_KEYS);
+
+        assertThat(ConfigRedaction.SHOWN_KEYS).doesNotContainAnyElementsOf(ConfigRedaction.SECRET_KEYS);
+        assertThat(keys).hasSizeGreaterThan(50).contains("replyd.smtp.tls.key", "replyd.callback.secret");
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(keys);
+    }
+
+    /** Every leaf key path below {@code object}, null-valued ones included (Config.entrySet() skips those). */
+    private static void leafPaths(com.typesafe.config.ConfigObject object, String prefix, Set<String> into) {
+        for (Map.Entry<String, com.typesafe.config.ConfigValue> entry : object.entrySet()) {
+            String path = prefix + entry.getKey();
+            if (entry.getValue() instanceof com.typesafe.config.ConfigObject inner) {
+                leafPaths(inner, path + ".", into);
+            } else {
+                into.add(path);
+            }
+        }
+    }
+
+    @Test
+    void urlRedactionKeepsWhereTheUrlPointsAndDropsWhatAuthenticates() {
+        assertThat(UrlRedaction.redact("POST http://u:PASS@host:8080/p?token=T&flag done"))
+                .isEqualTo("POST http://host:8080/p?token=<redacted>&<redacted> done");
+        assertThat(UrlRedaction.redact("see https://tracker.test/hooks/replyd#frag, then \"http://a/b?x=1\""))
+                .isEqualTo("see https://tracker.test/hooks/replyd then \"http://a/b?x=<redacted>\"");
+        assertThat(UrlRedaction.redact("no url here: user:pw@host")).isEqualTo("no url here: user:pw@host");
+        String once = UrlRedaction.redact("ping https://u:pw@tracker.test/hooks?key=K answered 200");
+        assertThat(once).isEqualTo("ping https://tracker.test/hooks?key=<redacted> answered 200");
+        assertThat(UrlRedaction.redact(once)).as("redacting twice changes nothing").isEqualTo(once);
     }
 
     @Test

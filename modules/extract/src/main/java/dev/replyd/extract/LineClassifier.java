@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
  * Gives every line of a plain-text message a {@link LineKind}.
  *
  * <p>Contract: lines inside fenced code blocks (```) are {@link LineKind#CODE}. Attribution
- * lines are recognised over up to {@value #MAX_JOIN} physical lines (clients wrap them, even
- * around the address), after removing {@code >} quote marks, bold stars and dash decorations;
+ * lines are recognised over up to {@value #MAX_ATTRIBUTION_LINES} physical lines, never across a
+ * blank line (clients wrap them, even around the address), after removing {@code >} quote marks, bold stars and dash decorations;
  * all lines of a recognised attribution get that kind. A line naming one of our own addresses
  * or host names and ending in a colon (or a known verb) is an attribution even without a date
  * or a verb in a language the rules know.
@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
  * <p>Thread-safety: immutable; patterns are precompiled and shared.
  */
 final class LineClassifier {
-  static final int MAX_JOIN = 7;
+  /** A wrapped attribution spans at most this many lines. */
+  static final int MAX_ATTRIBUTION_LINES = 3;
+  /** Address fragments a strong attribution start may still take, across blank lines. */
+  static final int MAX_FRAGMENT_LINES = 3;
   static final int MAX_ATTRIBUTION_CHARS = 400;
   /** Quoted lines at least this long may have been re-wrapped by the replying client. */
   static final int LAZY_QUOTE_MIN_LENGTH = 60;
@@ -30,76 +33,21 @@ final class LineClassifier {
 
   private static final Pattern QUOTE = Pattern.compile("^[ \\t]*+(?:>|[A-Za-z]{1,12}+>(?=[ \\t]|$)|\\|(?!.*\\|[ \\t]*$))");
   private static final Pattern FENCE = Pattern.compile("^[ \\t]*+(?:```|~~~)");
-  private static final Pattern SIGNATURE = Pattern.compile("^--[ \\t]?$");
 
-  private static final String VERBS =
-      "wrote|writes|has written|schrieb|schreef|het volgende geschreven|a écrit|a ecrit|escribió|escribio"
-          + "|escreveu|ha scritto|ha escrit|skrev følgende|skrev|kirjoitti|napisał\\(a\\)|napisała|napisał|napisal"
-          + "|napsal|napísal|написал\\(а\\)|написала|написал|написав|пише|пишет|pisze|írta|yazdı|έγραψε|כתב|كتب"
-          + "|写道|寫道|のメッセージ|작성";
-  /** The verbs again, lower-case and unescaped, for the cheap "ends with a verb" test. */
-  private static final List<String> VERB_LIST = java.util.Arrays.stream(VERBS.split("\\|"))
-      .map(v -> v.replace("\\", "").toLowerCase(Locale.ROOT)).toList();
+  private static final Vocabulary VOCABULARY = Vocabulary.DEFAULT;
   /** The last character of every verb, for a one-character rejection of most lines. */
-  private static final String VERB_LAST_CHARS = VERB_LIST.stream()
+  private static final String VERB_LAST_CHARS = VOCABULARY.wrote().stream()
       .map(v -> String.valueOf(v.charAt(v.length() - 1))).distinct().reduce("", String::concat);
   /** "… schrieb am <date>:" with the verb before the date; must end with a colon. */
   private static final Pattern VERB_THEN_COLON = Pattern.compile(
-      "(?:^|[\\s,)>\"'])(?:" + VERBS + ")[\\s\\u00a0][^\\n]*[:：]$", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-  private static final Pattern ATTRIBUTION_START = Pattern.compile(
-      "^(?:on|le|am|el|em|il|op|den|dne|dnia|w dniu|in data|il giorno|på|pe|u|в|在|at)\\s",
-      Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+      "(?:^|[\\s,)>\"'])(?:" + String.join("|", VOCABULARY.wrote().stream().map(Pattern::quote).toList())
+          + ")[\\s\\u00a0][^\\n]*[:：]$", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
   private static final Pattern LEADING_ISO_DATE = Pattern.compile("^\\d{4}[/.-]\\d{1,2}[/.-]\\d{1,2}\\s");
 
   private static final Pattern GMAIL_DATE_NAME = Pattern.compile(
       "^\\d{4}[/.-]\\d{1,2}[/.-]\\d{1,2}\\.?\\s+\\d{1,2}:\\d{2}\\s*(?:GMT|UTC)[+-]\\d{1,2}(?::?\\d{2})?\\s+\\S");
-  private static final Pattern SEPARATOR = Pattern.compile(
-      "^(?:original message|original e-?mail|forwarded message|forwarded e-?mail|mail original|e-mail original"
-          + "|ursprüngliche e-mail|weitergeleitete e-mail|originele e-mail|doorgestuurde e-mail|correo original"
-          + "|e-mail originale|alkuperäinen sähköposti|původní e-mail|ursprüngliche nachricht|original-nachricht|originalnachricht"
-          + "|weitergeleitete nachricht|mensaje original|mensaje reenviado|message d'origine|message d’origine"
-          + "|message original|message transféré|messaggio originale|messaggio inoltrato|oorspronkelijk bericht"
-          + "|doorgestuurd bericht|originalmeddelande|ursprungligt meddelande|vidarebefordrat meddelande"
-          + "|oprindelig besked|oprindelig meddelelse|videresendt meddelelse|opprinnelig melding|videresendt melding"
-          + "|alkuperäinen viesti|välitetty viesti|wiadomość oryginalna|oryginalna wiadomość|przekazana wiadomość"
-          + "|исходное сообщение|пересылаемое сообщение|původní zpráva|přeposlaná zpráva|mensagem original"
-          + "|mensagem encaminhada|eredeti üzenet|továbbított üzenet|原始邮件|原始郵件|转发的邮件|転送メッセージ"
-          + "|元のメッセージ|reply message|begin forwarded message|début du message réexpédié|debut du message reexpedie"
-          + "|anfang der weitergeleiteten nachricht|inicio del mensaje reenviado|início da mensagem reencaminhada)"
-          + "[ \\t]*[:：]?$",
-      Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-
-  private static final Pattern HEADER = Pattern.compile(
-      "^[ \\t>*]*+(?:from|sent|to|cc|bcc|subject|date|reply-to|sent by|von|gesendet|an|betreff|datum|kopie"
-          + "|antwort an|de|envoyé|envoyé le|envoyé par|à|a|objet|copie|copie à|message du|sujet|répondre à|date d'envoi"
-          + "|da|inviato|oggetto|data|risposta|van|verzonden|aan|onderwerp|antwoord aan|från|skickat|till|ämne|kopia"
-          + "|fra|sendt|til|emne|od|wysłano|do|temat|от|отправлено|кому|тема|дата|копия|para|enviado|enviada|asunto"
-          + "|assunto|enviado el|lähettäjä|lähetetty|vastaanottaja|aihe|päivämäärä|feladó|küldve|címzett|tárgy"
-          + "|发件人|发送时间|收件人|抄送|主题|日期|寄件者|傳送時間|收件者|副本|主旨|差出人|送信日時|宛先|件名"
-          + "|보낸 사람|받는 사람|보낸 날짜|참조|제목|날짜|gönderen|kimden|gönderildi|kime|konu|tarih|bilgi"
-          + "|odesláno|komu|předmět|elküldve|másolat|από|στάλθηκε|προς|θέμα|ημερομηνία|κοιν\\.|من|تم الإرسال|إلى"
-          + "|الموضوع|التاريخ|نسخة|מאת|נשלח|אל|נושא|תאריך|עותק|від|надіслано|тема|trimis|către|subiect"
-          + "|từ|đã gửi|đến|chủ đề|dari|dikirim|kepada|perihal|subjek|enviat|per a|assumpte|šalje|poslano"
-          + "|prima|predmet)"
-          + "[ \\t\\u00a0]*+\\*?[ \\t\\u00a0]*+[:：]",
-      Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-
-  /** Starts of client footers; the rest of the line is judged by {@link #isFooter}. */
-  private static final Pattern FOOTER_START = Pattern.compile(
-      "^[\\s(<*_\\[]*+(?:sent (?:from|via|with|using|by|on)\\b|sent from\\b|from my\\b|someone from mobile"
-          + "|get (?:\\[)?outlook|envoyé (?:de|depuis|à partir de|avec|par|du)\\b|von meinem|gesendet (?:von|mit|vom)\\b"
-          + "|diese nachricht wurde von|verstuurd (?:vanaf|met|van)\\b|verzonden (?:vanaf|met|van)\\b"
-          + "|enviado (?:desde|do|de|con|com|a partir)\\b|inviato (?:da|dal|con)\\b|sendt fra\\b|skickat från\\b"
-          + "|lähetetty\\b|wysłane z\\b|wysłano z\\b|отправлено (?:с|из)\\b|odesláno z\\b|从我的|從我的|发自我的|發自我的"
-          + "|来自我的|來自我的|my iphone|(?:iphone|ipad|android|galaxy|samsung)\\S{0,10}\\s?(?:から送信|에서 보냄|\\S{0,6} gönderildi))",
-      Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-  private static final Pattern DEVICE = Pattern.compile(
-      "iphone|ipad|ipod|android|mobile|phone|cell|device|blackberry|samsung|galaxy|htc|nokia|windows|mail|outlook"
-          + "|yahoo|aol|airmail|mailbox|sparrow|typeapp|tablet|\\bpc\\b|huawei|xiaomi|pixel|nexus|motorola|sony|wiko"
-          + "|verizon|handy|smartphone|téléphone|telefon|móvil|movil|celular|portable|mobil|k-9|proton|spark|newton"
-          + "|superhuman|edison|bluemail|gmail|iOS",
-      Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-  private static final Pattern SENTENCE_BREAK = Pattern.compile("[,.;!?]\\s");
+  /** Header field names are short: a colon after this many characters is no field's. */
+  private static final int MAX_LABEL_CHARS = 40;
 
   private final List<String> markers;
   private final List<String> ownAddresses;
@@ -222,20 +170,20 @@ final class LineClassifier {
     if (isMarker(line)) {
       return LineKind.MARKER;
     }
-    if (SIGNATURE.matcher(line).matches()) {
+    if (isSignatureDelimiter(line)) {
       return LineKind.SIGNATURE;
     }
     if (isRule(line)) {
       return LineKind.RULE;
     }
-    if (isFooter(line)) {
+    if (line.length() <= Vocabulary.MAX_FOOTER_CHARS * 2 && VOCABULARY.isFooter(line)) {
       return LineKind.FOOTER;
     }
     String core = undecorated(line);
-    if (core.length() <= MAX_ATTRIBUTION_CHARS && SEPARATOR.matcher(core).matches()) {
+    if (core.length() <= MAX_ATTRIBUTION_CHARS && VOCABULARY.isSeparator(core)) {
       return LineKind.SEPARATOR;
     }
-    if (colonNearStart(line) && HEADER.matcher(line).lookingAt()) {
+    if (headerField(line) != null) {
       return LineKind.HEADER;
     }
     if (QUOTE.matcher(line).lookingAt()) {
@@ -283,55 +231,72 @@ final class LineClassifier {
     return dashes == 0 ? marks >= 2 : dashes + marks >= 3;
   }
 
-  /** Header field names are short: no colon in the first 40 characters means no header field. */
-  private static boolean colonNearStart(String line) {
-    int limit = Math.min(line.length(), 60);
-    for (int i = 0; i < limit; i++) {
+  /**
+   * The {@code "-- "} signature delimiter; also {@code "--"} alone and {@code "--"} followed by a
+   * non-breaking space (what HTML editors and some mobile clients put for the trailing space).
+   */
+  static boolean isSignatureDelimiter(String line) {
+    if (!line.startsWith("--")) {
+      return false;
+    }
+    for (int i = 2; i < line.length(); i++) {
       char c = line.charAt(i);
-      if (c == ':' || c == '：') {
-        return true;
+      if (c != ' ' && c != '\t' && c != '\u00a0') {
+        return false;
       }
     }
-    return false;
-  }
-
-  /** A footer is a known start whose first clause is short, and either names a device or ends the line. */
-  static boolean isFooter(String line) {
-    if (line.length() > 200) {
-      return false;
-    }
-    String trimmed = line.strip();
-    if (!FOOTER_START.matcher(trimmed).lookingAt()) {
-      return false;
-    }
-    var breakAt = SENTENCE_BREAK.matcher(trimmed);
-    String clause = breakAt.find() ? trimmed.substring(0, breakAt.start()) : trimmed;
-    boolean endsLine = clause.length() == trimmed.length()
-        || trimmed.substring(clause.length()).replaceAll("[\\s.,;!?)>]+", "").isEmpty();
-    int words = clause.split("\\s+").length;
-    return words <= 10 && (endsLine || DEVICE.matcher(clause).find());
+    return line.length() <= 4;
   }
 
   /**
-   * Returns the last line index of an attribution starting at {@code start}, or -1. Joins up
-   * to {@value #MAX_JOIN} lines (blank ones included: some clients break around the address).
+   * The header field a line starts with ("From: …", "**Von:** …", "发件人：…", "> Objet : …"),
+   * or null: the text before the first colon (within {@value #MAX_LABEL_CHARS} characters),
+   * without quote marks, bold stars and direction marks, must be a label of the vocabulary.
+   */
+  static Vocabulary.Field headerField(String line) {
+    int limit = Math.min(line.length(), MAX_LABEL_CHARS + 8);
+    int start = 0;
+    while (start < limit && (" \t>*\u00a0".indexOf(line.charAt(start)) >= 0 || Vocabulary.isInvisibleMark(line.charAt(start)))) {
+      start++;
+    }
+    for (int i = start; i < limit; i++) {
+      char c = line.charAt(i);
+      if (c == ':' || c == '：') {
+        if (i == start || i - start > MAX_LABEL_CHARS) {
+          return null;
+        }
+        String label = line.substring(start, i).replace("*", "");
+        return VOCABULARY.headerField(label);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Returns the last line index of an attribution starting at {@code start}, or -1. A wrapped
+   * attribution spans at most {@value #MAX_ATTRIBUTION_LINES} lines and no blank line: a longer
+   * reach would swallow the end of the person's text (a phone number, a time in the last
+   * sentence) into the attribution below it. The one exception is a strong start (a lead word
+   * and a date: "On Thu, 31 Mar 2016 at 11:16 Some One") that some clients break around the
+   * address: then up to {@value #MAX_FRAGMENT_LINES} more lines that are only address fragments
+   * ("<", "mailto:… <…>", "> wrote:") may follow, blank lines between them included. When the
+   * attribution also holds from its second line, and that line starts like one (a lead word or
+   * a date), the first line is the person's (-1: the next line starts the attribution).
    */
   private int attributionEnd(String[] lines, int start) {
     StringBuilder joined = new StringBuilder();
     // Decided only when a second line is looked at: most lines end the search on their own.
     Boolean wrappable = null;
-    for (int j = start; j < lines.length && j < start + MAX_JOIN; j++) {
+    Boolean strong = null;
+    int texts = 0;
+    int fragments = 0;
+    boolean afterBlank = false;
+    for (int j = start; j < lines.length && j < start + MAX_ATTRIBUTION_LINES + 2 * MAX_FRAGMENT_LINES; j++) {
       String part = undecorated(lines[j]);
-      if (j > start && (FENCE.matcher(lines[j]).lookingAt())) {
+      if (j == start && part.isEmpty()) {
         return -1;
       }
-      if (!part.isEmpty()) {
-        if (joined.length() > 0) {
-          joined.append(' ');
-        }
-        joined.append(part);
-      }
-      if (joined.length() > MAX_ATTRIBUTION_CHARS) {
+      if (j > start && FENCE.matcher(lines[j]).lookingAt()) {
         return -1;
       }
       if (j > start) {
@@ -342,28 +307,92 @@ final class LineClassifier {
           return -1;
         }
       }
-      if (part.isEmpty() && j == start) {
+      if (part.isEmpty()) {
+        if (strong == null) {
+          strong = isStrongStart(lines[start]);
+        }
+        if (!strong) {
+          return -1;
+        }
+        afterBlank = true;
+        continue;
+      }
+      if (afterBlank || texts >= MAX_ATTRIBUTION_LINES) {
+        if (strong == null) {
+          strong = isStrongStart(lines[start]);
+        }
+        if (!strong || !isAddressFragment(part) || ++fragments > MAX_FRAGMENT_LINES) {
+          return -1;
+        }
+      } else {
+        texts++;
+      }
+      if (joined.length() > 0) {
+        joined.append(' ');
+      }
+      joined.append(part);
+      if (joined.length() > MAX_ATTRIBUTION_CHARS) {
         return -1;
       }
-      if (!part.isEmpty() && mayEndAttribution(part, joined) && isAttribution(joined.toString())) {
-        return extendWrapped(lines, j, joined);
+      if (mayEndAttribution(part, joined) && isAttribution(joined.toString())) {
+        if (j > start && startsLikeAttribution(lines[start + 1]) && isAttribution(joinedFrom(lines, start + 1, j))) {
+          return -1;
+        }
+        return afterBlank || fragments > 0 ? j : extendWrapped(lines, start, j, joined);
       }
-      if (!part.isEmpty() && endsSentence(part)) {
+      if (endsSentence(part)) {
         return -1; // a finished sentence that is no attribution: do not reach further
       }
     }
     return -1;
   }
 
+  /** A lead word and a date or time: "On Thu, 31 Mar 2016 at 11:16", "Am 03.03.2016 um 17:21". */
+  private static boolean isStrongStart(String line) {
+    String core = undecorated(line);
+    return VOCABULARY.startsWithLead(Vocabulary.fold(core)) && hasDateOrTime(core);
+  }
+
+  /**
+   * A line that begins an attribution on its own: a lead word, or a date or time in its first
+   * words ("ons 4 dec. 2024 kl. 20:42 …", "2024年1月1日(金) …"), not inside an address.
+   */
+  private static boolean startsLikeAttribution(String line) {
+    String core = undecorated(line);
+    if (core.isEmpty()) {
+      return false;
+    }
+    String head = core.substring(0, Math.min(core.length(), 16));
+    return VOCABULARY.startsWithLead(Vocabulary.fold(core)) || (hasDateOrTime(head) && head.indexOf('@') < 0
+        && core.substring(0, Math.min(core.length(), 24)).indexOf('@') < 0);
+  }
+
+  /** A piece of an address broken over lines: "<", "mailto:A <a@b.org>", "> wrote:". */
+  private static boolean isAddressFragment(String part) {
+    return part.length() <= 80 && (part.indexOf('@') >= 0 || part.indexOf('<') >= 0 || part.indexOf('>') >= 0
+        || endsWithVerb(part));
+  }
+
+  private static String joinedFrom(String[] lines, int from, int to) {
+    StringBuilder joined = new StringBuilder();
+    for (int k = from; k <= to; k++) {
+      if (joined.length() > 0) {
+        joined.append(' ');
+      }
+      joined.append(undecorated(lines[k]));
+    }
+    return joined.toString();
+  }
+
   /**
    * An attribution found at line {@code end} may go on: "… Name <" then "addr>:" on the next
    * line. Takes following non-blank lines while the joined text still is an attribution ending
-   * with a colon.
+   * with a colon, within {@value #MAX_ATTRIBUTION_LINES} lines in all.
    */
-  private int extendWrapped(String[] lines, int end, StringBuilder joined) {
+  private int extendWrapped(String[] lines, int start, int end, StringBuilder joined) {
     int best = end;
     StringBuilder longer = new StringBuilder(joined);
-    for (int k = end + 1; k < lines.length && k <= end + 2; k++) {
+    for (int k = end + 1; k < lines.length && k < start + MAX_ATTRIBUTION_LINES; k++) {
       String part = undecorated(lines[k]);
       if (part.isEmpty() || longer.length() + part.length() > MAX_ATTRIBUTION_CHARS) {
         break;
@@ -380,7 +409,7 @@ final class LineClassifier {
   /** A wrapped attribution starts with an attribution word, a date or time, or an address. */
   private static boolean canStartWrapped(String line) {
     String core = undecorated(line);
-    return ATTRIBUTION_START.matcher(core).lookingAt() || hasDateOrTime(core)
+    return VOCABULARY.startsWithLead(Vocabulary.fold(core)) || hasDateOrTime(core)
         || hasAddress(core) || core.indexOf('<') >= 0;
   }
 
@@ -454,7 +483,7 @@ final class LineClassifier {
     }
     int from = Math.max(0, end - 40);
     String tail = text.substring(from, end).toLowerCase(Locale.ROOT);
-    for (String verb : VERB_LIST) {
+    for (String verb : VOCABULARY.wrote()) {
       if (tail.endsWith(verb)) {
         int before = tail.length() - verb.length() - 1;
         if (before < 0 ? from == 0 : " \t\u00a0,)>\"'".indexOf(tail.charAt(before)) >= 0
@@ -540,10 +569,12 @@ final class LineClassifier {
   static String undecorated(String line) {
     int start = 0;
     int end = line.length();
-    while (start < end && (Character.isWhitespace(line.charAt(start)) || "\u00a0>*_=-".indexOf(line.charAt(start)) >= 0)) {
+    while (start < end && (Character.isWhitespace(line.charAt(start)) || "\u00a0>*_=-".indexOf(line.charAt(start)) >= 0
+        || Vocabulary.isInvisibleMark(line.charAt(start)))) {
       start++;
     }
-    while (end > start && (Character.isWhitespace(line.charAt(end - 1)) || "\u00a0*_=-".indexOf(line.charAt(end - 1)) >= 0)) {
+    while (end > start && (Character.isWhitespace(line.charAt(end - 1)) || "\u00a0*_=-".indexOf(line.charAt(end - 1)) >= 0
+        || Vocabulary.isInvisibleMark(line.charAt(end - 1)))) {
       end--;
     }
     return line.substring(start, end);

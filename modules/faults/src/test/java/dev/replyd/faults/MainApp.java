@@ -37,7 +37,7 @@ final class MainApp implements AutoCloseable {
   record Attempt(String deliveryId, long nanos, int status) {}
 
   /** One accepted POST: the delivery id header and the payload's thread id and Message-ID. */
-  record Post(String deliveryId, long thread, String messageId, String text) {}
+  record Post(String deliveryId, long thread, String messageId, String text, JsonNode payload) {}
 
   final List<Post> posts = new CopyOnWriteArrayList<>();
   final List<Attempt> attempts = new CopyOnWriteArrayList<>();
@@ -114,7 +114,7 @@ final class MainApp implements AutoCloseable {
         attempts.add(new Attempt(delivery, System.nanoTime(), 200));
         posts.add(new Post(delivery,
             payload.path("address").path("thread").asLong(-1), payload.path("message_id").asText(null),
-            payload.path("reply").path("text").asText("")));
+            payload.path("reply").path("text").asText(""), payload));
         ex.sendResponseHeaders(200, -1);
       }
     });

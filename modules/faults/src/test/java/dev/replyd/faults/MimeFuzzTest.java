@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MimeFuzzTest {
   static final Set<String> REASONS = Set.of("invalid_token", "unknown_kind", "auto_reply", "empty_reply", "unparseable",
-      "too_large", "callback_rejected", "retries_exhausted");
+      "too_large", "callback_rejected", "retries_exhausted", "deadline_exceeded");
   /** Longest time one hostile message may take on two busy cores. */
   static final Duration PER_MESSAGE = Duration.ofSeconds(Soak.ON ? 300 : 60);
   static final int THREADS = 2;

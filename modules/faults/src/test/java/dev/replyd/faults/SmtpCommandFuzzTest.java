@@ -43,7 +43,7 @@ import net.jqwik.api.lifecycle.BeforeProperty;
  */
 class SmtpCommandFuzzTest {
   private static final Pattern QUEUED = Pattern.compile("250 2\\.0\\.0 Ok: queued as (\\S+)");
-  private static final Pattern OUR_RECEIVED = Pattern.compile("\\(replyd\\)\\s+with\\s+E?SMTPS?A?\\s+id\\s+(\\S+?);?\\s");
+  private static final Pattern OUR_RECEIVED = Pattern.compile("\\(replyd\\)\\s+with\\s+(?:UTF8SMTPS?|E?SMTPS?A?)\\s+id\\s+(\\S+?);?\\s");
   private static final AtomicLong sessionsTried = new AtomicLong();
   private static final AtomicLong commandsTried = new AtomicLong();
   private static final AtomicLong smugglingTried = new AtomicLong();
@@ -158,7 +158,11 @@ class SmtpCommandFuzzTest {
             "RCPT TO:<" + valid + ">\r\n", "RCPT TO:<" + smtp.replyAddress(2, 6) + ">\r\n",
             "RCPT TO:<victim@other.example>\r\n", "RCPT TO:<postmaster>\r\n", "RCPT TO:<noreply@tracker.test>\r\n",
             "RCPT TO:<" + valid + "> NOTIFY=NEVER\r\n", "RCPT TO:\r\n",
-            "DATA\r\n", "RSET\r\n", "NOOP\r\n", "VRFY root\r\n", "EXPN staff\r\n", "HELP\r\n", "BDAT 10 LAST\r\n",
+            "DATA\r\n", "RSET\r\n", "NOOP\r\n", "VRFY root\r\n", "EXPN staff\r\n", "HELP\r\n",
+            // BDAT with its chunk (RFC 3030: the n bytes follow the command line), bare LF and dots inside
+            "BDAT 10 LAST\r\n0123456789", "BDAT 7\r\nab\n.\nc\r", "BDAT 0 LAST\r\n", "BDAT x\r\n",
+            "BDAT 12\r\nRSET\r\nQUIT\r\n", "MAIL FROM:<zo\u00eb@ex\u00e4mple.org> SMTPUTF8\r\n",
+            "MAIL FROM:<s@client.test> SMTPUTF8\r\n", "MAIL FROM:<s@client.test> REQUIRETLS\r\n",
             "STARTTLS\r\n", "AUTH PLAIN AGZvbwBiYXI=\r\n", "ETRN x\r\n", "QUIT\r\n", "\r\n", " \r\n")),
         Tuple.of(6, Arbitraries.of(
             "From: a@client.test\r\nSubject: fuzz\r\n\r\nbody line\r\n", ".\r\n", "..\r\n", "..leading dot\r\n",
@@ -199,7 +203,9 @@ class SmtpCommandFuzzTest {
 
   enum Command {
     EHLO("EHLO pipe.test"), MAIL("MAIL FROM:<s@client.test>"), NULL_MAIL("MAIL FROM:<>"), RCPT_OK(null),
-    RCPT_BAD("RCPT TO:<victim@other.example>"), RSET("RSET"), NOOP("NOOP"), UNKNOWN("XYZZY now");
+    RCPT_BAD("RCPT TO:<victim@other.example>"), RSET("RSET"), NOOP("NOOP"), UNKNOWN("XYZZY now"),
+    // the chunk is the rest of the line plus the CR LF the batch adds: "x\n.\r\n", 5 bytes
+    BDAT("BDAT 5\r\nx\n."), BDAT_LAST("BDAT 5 LAST\r\ny\n.");
 
     final String line;
 
@@ -231,19 +237,36 @@ class SmtpCommandFuzzTest {
     List<String> lines = batch.stream().map(c -> c == Command.RCPT_OK ? "RCPT TO:<" + valid + ">" : c.line).toList();
     List<String> expected = new ArrayList<>();
     boolean mail = false;
+    boolean rcpt = false;
+    boolean chunked = false;
     for (Command c : batch) {
       switch (c) {
         case EHLO, RSET -> {
           expected.add("250");
           mail = false;
+          rcpt = false;
+          chunked = false;
         }
         case MAIL, NULL_MAIL -> {
           // RFC 5321 4.1.4: a nested MAIL is refused and leaves the transaction as it was.
           expected.add(mail ? "503" : "250");
           mail = true;
         }
-        case RCPT_OK -> expected.add(mail ? "250" : "503");
-        case RCPT_BAD -> expected.add(mail ? "550" : "503");
+        // RFC 3030: the envelope is fixed once a chunk is taken
+        case RCPT_OK -> {
+          expected.add(!mail || chunked ? "503" : "250");
+          rcpt |= mail && !chunked;
+        }
+        case RCPT_BAD -> expected.add(!mail || chunked ? "503" : "550");
+        case BDAT, BDAT_LAST -> {
+          expected.add(!mail ? "503" : !rcpt ? "554" : "250");
+          chunked |= mail && rcpt;
+          if (c == Command.BDAT_LAST && mail && rcpt) {
+            mail = false;
+            rcpt = false;
+            chunked = false;
+          }
+        }
         case NOOP -> expected.add("250");
         default -> expected.add("500");
       }

@@ -80,8 +80,8 @@ import org.slf4j.LoggerFactory;
  *   IOException: the file system refused; the message names the action, the path and the fix,
  *   e.g. "create maildir file /x/mail/reply/tmp/N: Permission denied; is storage.root owned by user
  *   replyd?". Filing a name that is not in cur/ is reported the same way (it was never claimed,
- *   or recover() ran while a worker held it). IllegalArgumentException: an unknown state or a
- *   name with '/' (interface violations).
+ *   or recover() ran while a worker held it). IllegalArgumentException: an unknown state, a
+ *   name with '/', or requeue of a name that is not a message name (interface violations).
  *
  * THREAD SAFETY
  *   Shared by all SMTP sessions and workers; no mutable state besides the set of foreign names
@@ -227,6 +227,21 @@ public final class Maildir {
     moveClaimed(name, DEFERRED);
   }
 
+  /**
+   * Names of the messages in {@code state} (a {@link MaildirLayout} constant), oldest delivery
+   * first; companion files and foreign names are left out. For listings (the console); the
+   * transitions have their own methods.
+   */
+  public List<String> list(String state) throws IOException {
+    MaildirLayout.directory(root, state);
+    return messages(state);
+  }
+
+  /** When {@code name} was delivered, read from the name itself; empty for a name replyd did not create. */
+  public static Optional<Instant> deliveredAt(String name) {
+    return UniqueNames.deliveredMicros(name).map(micros -> Instant.EPOCH.plusNanos(micros * 1000));
+  }
+
   /** Names of the messages waiting in deferred/, oldest delivery first. */
   public List<String> deferred() throws IOException {
     return messages(DEFERRED);
@@ -251,9 +266,14 @@ public final class Maildir {
 
   /**
    * Gives a failed message another chance: failure → new, then its reason file is removed.
-   * False if the name is not in failure/.
+   * False if the name is not in failure/. A name that is not a message name (its reason file,
+   * say: in new/ it would be skipped for ever) is an interface violation.
    */
   public boolean requeue(String name) throws IOException {
+    if (!MaildirLayout.isMessageName(name)) {
+      throw new IllegalArgumentException("name: " + name + " (expected: a message name "
+          + MaildirLayout.MESSAGE_NAME_FORM + ")");
+    }
     if (!requeueWithoutSync(name)) {
       return false;
     }

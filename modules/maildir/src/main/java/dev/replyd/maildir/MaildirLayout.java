@@ -44,7 +44,19 @@ public final class MaildirLayout {
   /** Every state, in the order a message normally passes through them. */
   public static final List<String> STATES = List.of(TMP, NEW, CUR, DEFERRED, SUCCESS, FAILURE, POSTMASTER);
 
+  /** What a message name looks like, for messages that tell an operator what was expected. */
+  public static final String MESSAGE_NAME_FORM = "<secs>.M<usec>P<pid>Q<n>.<host>";
+
   private MaildirLayout() {}
+
+  /**
+   * True when {@code name} names a message replyd stored ({@link #MESSAGE_NAME_FORM}); false for
+   * companion files ({@value #REASON_SUFFIX}, {@value #RETRY_SUFFIX}), dot files, paths and names
+   * of other programs. The one rule every tool that takes a message name applies.
+   */
+  public static boolean isMessageName(String name) {
+    return name != null && UniqueNames.isMessage(name);
+  }
 
   /** The directory of {@code state} under {@code root}; unknown states are an interface violation. */
   static Path directory(Path root, String state) {

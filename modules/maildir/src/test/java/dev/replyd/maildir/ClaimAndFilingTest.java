@@ -5,6 +5,7 @@ import static dev.replyd.maildir.MaildirLayout.DEFERRED;
 import static dev.replyd.maildir.MaildirLayout.FAILURE;
 import static dev.replyd.maildir.MaildirLayout.NEW;
 import static dev.replyd.maildir.MaildirLayout.POSTMASTER;
+import static dev.replyd.maildir.MaildirLayout.REASON_SUFFIX;
 import static dev.replyd.maildir.MaildirLayout.SUCCESS;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -238,6 +239,20 @@ class ClaimAndFilingTest {
     assertThat(maildir.pending()).containsExactly(name);
     assertThat(list(root, FAILURE)).isEmpty();
     assertThat(maildir.requeue(name)).as("no longer in failure/").isFalse();
+  }
+
+  @Test
+  void requeueOfAReasonFileIsAnInterfaceViolationAndMovesNothing() throws IOException {
+    // given
+    String name = claimed(maildir, "try again");
+    maildir.fail(name, "{}".getBytes(UTF_8));
+
+    // when / then
+    assertThatThrownBy(() -> maildir.requeue(name + REASON_SUFFIX))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("name: " + name + REASON_SUFFIX + " (expected: a message name <secs>.M<usec>P<pid>Q<n>.<host>)");
+    assertThat(list(root, FAILURE)).containsExactlyInAnyOrder(name, name + REASON_SUFFIX);
+    assertThat(maildir.pending()).isEmpty();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.replyd.outbound;
 
+import dev.replyd.maildir.ClientText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.mail.internet.AddressException;
@@ -41,11 +42,16 @@ import org.slf4j.LoggerFactory;
  *   <li>the queue has room ({@code queueCapacity}); a full queue drops the notice, the worker never waits.
  * </ol>
  * The sender thread submits each notice ({@link NoticeMessage}) once through {@link SmtpSubmission} with the
- * null reverse-path {@code MAIL FROM:<>} (RFC 3834 section 3.3: nothing may bounce back to replyd).
+ * null reverse-path {@code MAIL FROM:<>} (RFC 3834 section 3.3: nothing may bounce back to replyd). A notice to a
+ * UTF-8 sender (RFC 6531, such as {@code josé@correo.example}) goes out with {@code MAIL FROM:<> SMTPUTF8} and a
+ * UTF-8 To field when the relay offers SMTPUTF8; when it does not, the notice is not sent and counted as
+ * {@code skipped} ({@code "relay <host>:<port> does not offer SMTPUTF8, needed for <sender>"}), not as failed: the
+ * relay works, it only cannot carry this notice, and a retry would meet the same relay.
  *
  * <p>Log and metrics: one line per decision on the {@code replies} log, starting with the message file name:
- * {@code "<name>: notice sent to <sender> (<reason>)"} or {@code "<name>: notice not sent: <why>"}, the why of
- * a failed send holding the relay's reply (the SMTP transcript, credentials masked, goes to DEBUG). Counter
+ * {@code "<name>: notice sent to <sender> (<reason>)"} or {@code "<name>: notice not sent: <why>"}, every sender
+ * address escaped ({@link ClientText}: it came from the network), the why of a failed send holding the relay's
+ * reply (the SMTP transcript, credentials masked, goes to DEBUG). Counter
  * {@code replyd_notices_total{outcome}} with outcome {@code sent}, {@code rate_limited}, {@code skipped},
  * {@code dropped} or {@code failed}.
  *
@@ -147,7 +153,7 @@ public final class FailureNotices implements AutoCloseable {
             return;
         }
         String address = recipient.getAddress();
-        String loop = loopReason(address);
+        String loop = loopReason(address, ClientText.escape(address));
         if (loop != null) {
             notSent(name, Outcome.SKIPPED, loop);
             return;
@@ -222,22 +228,22 @@ public final class FailureNotices implements AutoCloseable {
         return null;
     }
 
-    private String loopReason(String address) {
+    private String loopReason(String address, String shown) {
         String lower = address.toLowerCase(Locale.ROOT);
         int at = lower.lastIndexOf('@');
         String local = lower.substring(0, at);
         String domain = lower.substring(at + 1);
         if (local.equals("mailer-daemon") || local.equals("postmaster") || local.startsWith("owner-")
                 || local.endsWith("-request")) {
-            return address + " is a system or list address (RFC 3834 section 2)";
+            return shown + " is a system or list address (RFC 3834 section 2)";
         }
         String replyDomain = settings.replyDomain().toLowerCase(Locale.ROOT);
         if (!replyDomain.isEmpty() && (domain.equals(replyDomain) || domain.endsWith("." + replyDomain))) {
-            return address + " is in our reply domain " + replyDomain + " (loop)";
+            return shown + " is in our reply domain " + replyDomain + " (loop)";
         }
         Set<String> own = settings.ownAddresses();
         if (own.stream().anyMatch(o -> o.equalsIgnoreCase(address)) || outbound.from().equalsIgnoreCase(address)) {
-            return address + " is one of our own addresses (loop)";
+            return shown + " is one of our own addresses (loop)";
         }
         return null;
     }
@@ -280,7 +286,9 @@ public final class FailureNotices implements AutoCloseable {
         }
         if (result.success()) {
             counters.get(Outcome.SENT).increment();
-            REPLIES.info("{}: notice sent to {} ({})", name, to, failure.reason());
+            REPLIES.info("{}: notice sent to {} ({})", name, ClientText.escape(to), failure.reason());
+        } else if (result.problem() == SmtpSubmission.Problem.SMTPUTF8_NOT_OFFERED) {
+            notSent(name, Outcome.SKIPPED, result.diagnosis());
         } else {
             notSent(name, Outcome.FAILED, "relay " + outbound.host() + ":" + outbound.port() + ": "
                     + result.diagnosis());

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -22,17 +21,20 @@ import java.util.regex.Pattern;
  * outbound {@code from}, To = the sender, Subject {@code "Your reply could not be posted"} (followed by
  * {@code ": <original subject>"} when there was one), {@code Auto-Submitted: auto-replied},
  * {@code In-Reply-To} and {@code References} = the original Message-ID (when it is a well-formed
- * {@code <id>}), a fresh Message-ID in the HELO domain, and a body with one plain sentence for the reason, the
+ * ASCII {@code <id>}), a fresh Message-ID in the HELO domain, and a body with one plain sentence for the reason, the
  * reference of the kept file, the support contact ({@code replyd.support}) when one is set, and a note that
  * replies to the notice are not read. The reply's own text is
- * never quoted (it could carry anything, and the sender has it), nor is the reason file's detail.
+ * never quoted (it could carry anything, and the sender has it), nor is the reason file's detail. When the
+ * recipient or the From address is not ASCII (an SMTPUTF8 sender), the To and From fields are written as UTF-8
+ * (RFC 6532, {@link OwnMailSession}), which {@link SmtpSubmission} sends only with SMTPUTF8;
+ * otherwise every header field is ASCII. The body is {@code text/plain; charset=UTF-8} either way.
  *
  * <p>Failures: {@link IOException} if Jakarta Mail cannot build the message (not expected for validated
  * addresses). The original subject is cut to 200 characters and stripped of control characters, so a header
  * cannot be injected through it.
  *
  * <p>Standards: RFC 3834 (Auto-Submitted: auto-replied, section 5; In-Reply-To and References, section 3.1.5),
- * RFC 5322, RFC 2047 (encoded subject).
+ * RFC 5322, RFC 2047 (encoded subject), RFC 6532 (UTF-8 address fields).
  *
  * <p>Thread-safety: stateless.
  */
@@ -40,7 +42,8 @@ final class NoticeMessage {
 
     static final String SUBJECT = "Your reply could not be posted";
 
-    private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s]{1,900}>");
+    /** A msg-id of printable ASCII (RFC 5322 section 3.6.4); anything else is not threaded under. */
+    private static final Pattern MESSAGE_ID = Pattern.compile("<[!-;=?-~]{1,900}>");
     private static final int MAX_SUBJECT = 200;
 
     private static final Map<String, String> WHY = Map.of(
@@ -53,7 +56,9 @@ final class NoticeMessage {
             "callback_rejected", "The tracker refused it, for example because the conversation is locked or you "
                     + "may no longer comment on it. Please answer on the website instead.",
             "retries_exhausted", "The tracker could not be reached for too long. Please send your reply again "
-                    + "later, or answer on the website.");
+                    + "later, or answer on the website.",
+            "deadline_exceeded", "It could not be read in time. It was kept for the administrators, who can "
+                    + "process it again; if your reply does not appear on the website, please answer there.");
 
     private NoticeMessage() {
     }
@@ -69,10 +74,7 @@ final class NoticeMessage {
      */
     static byte[] compose(Outbound outbound, InternetAddress recipient, FailedReply failure, String support)
             throws IOException {
-        Properties properties = new Properties();
-        // Message-ID is built from mail.from; without it Jakarta Mail asks DNS for the local host name.
-        properties.setProperty("mail.from", outbound.from());
-        Session session = Session.getInstance(properties);
+        Session session = OwnMailSession.of(outbound.from(), recipient.getAddress());
         String subject = clean(failure.subject());
         try {
             MimeMessage message = new MimeMessage(session);

@@ -1,5 +1,6 @@
 package dev.replyd.outbound;
 
+import dev.replyd.maildir.ClientText;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -13,9 +14,10 @@ import java.util.Map;
  * sliding hour.
  *
  * <p>Contract: {@link #refusal} says why a notice to {@code sender} at {@code now} would exceed a limit, or
- * returns null when it would not; {@link #record} counts a notice that was accepted. Addresses are compared
- * case-insensitively. Entries older than their window are pruned at each call, so memory stays bounded by
- * what the limits allow (at most {@code maxPerHour} times the interval in hours sender entries).
+ * returns null when it would not (the sender is quoted escaped, {@link ClientText}); {@link #record} counts a
+ * notice that was accepted. Addresses are compared case-insensitively. Entries older than their window are
+ * pruned at each call, so memory stays bounded by what the limits allow (at most {@code maxPerHour} times the
+ * interval in hours sender entries).
  *
  * <p>Failures: none. State lives in memory only: a restart forgets it, so a sender may get a second notice
  * within the interval after a restart (documented for operators in the README).
@@ -40,7 +42,7 @@ final class NoticeRateLimit {
         prune(now);
         Instant last = lastBySender.get(key(sender));
         if (last != null) {
-            return "rate limited: " + sender + " already got a notice at " + last
+            return "rate limited: " + ClientText.escape(sender) + " already got a notice at " + last
                     + " (replyd.notices.per-sender-interval = " + perSender + ")";
         }
         if (lastHour.size() >= maxPerHour) {

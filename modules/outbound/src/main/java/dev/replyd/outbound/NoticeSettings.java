@@ -1,6 +1,7 @@
 package dev.replyd.outbound;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -14,8 +15,9 @@ import java.util.Set;
  * loop). {@code perSenderInterval} and {@code sendTimeout} must be positive, {@code maxPerHour} and
  * {@code queueCapacity} at least 1. {@code replyDomain} and {@code ownAddresses} (the noreply address, the
  * notice's From) are compared case-insensitively: a sender in the reply domain (or below it) or equal to one of
- * them never gets a notice. Violations are {@link IllegalArgumentException}s naming the {@code replyd.notices}
- * key, the value and what is expected (the daemon validates first, so these only guard other callers).
+ * them never gets a notice. Violations are one {@link IllegalArgumentException} listing every problem, one line
+ * each, naming the {@code replyd.notices} key, the value and what is expected; the daemon's configuration loader
+ * reports these lines by key, so {@code check-config} and {@code run} apply the same checks.
  *
  * <p>Thread-safety: immutable.
  *
@@ -41,9 +43,14 @@ public record NoticeSettings(boolean enabled, Set<String> reasons, Duration perS
                 null);
     }
 
-    /** Reasons whose sender is the person who wrote the reply, so telling them helps. */
+    /**
+     * Reasons whose sender is the person who wrote the reply, so telling them helps. The daemon's default list
+     * (reference.conf) leaves out {@code deadline_exceeded}: its cause is usually on replyd's side (a slow DNS
+     * server, a pathological message), and once an administrator requeues the message it is posted, so a sender
+     * told to write again would post twice.
+     */
     public static final Set<String> NOTIFIABLE_REASONS = orderedSet(
-            "empty_reply", "too_large", "unparseable", "callback_rejected", "retries_exhausted");
+            "empty_reply", "too_large", "unparseable", "callback_rejected", "retries_exhausted", "deadline_exceeded");
 
     /** Reasons that never get a notice: the sender is automatic ({@code auto_reply}) or not verified. */
     public static final Set<String> NEVER_REASONS = orderedSet(
@@ -54,30 +61,37 @@ public record NoticeSettings(boolean enabled, Set<String> reasons, Duration perS
 
     public NoticeSettings {
         Objects.requireNonNull(reasons, "reasons");
-        Objects.requireNonNull(perSenderInterval, "perSenderInterval");
         Objects.requireNonNull(replyDomain, "replyDomain");
         Objects.requireNonNull(ownAddresses, "ownAddresses");
         Objects.requireNonNull(sendTimeout, "sendTimeout");
+        List<String> problems = new ArrayList<>();
         for (String reason : reasons) {
             if (!NOTIFIABLE_REASONS.contains(reason)) {
-                throw new IllegalArgumentException("replyd.notices.reasons: '" + reason + "' "
+                problems.add("replyd.notices.reasons: '" + reason + "' "
                         + (NEVER_REASONS.contains(reason) ? "never gets a notice (its sender is unverified or "
                         + "automatic: a notice would be backscatter)" : "is not a failure reason")
                         + " (expected: some of " + String.join(", ", NOTIFIABLE_REASONS) + ")");
             }
         }
-        if (perSenderInterval.isNegative() || perSenderInterval.isZero()) {
-            throw new IllegalArgumentException("replyd.notices.per-sender-interval: " + perSenderInterval
+        if (perSenderInterval == null || perSenderInterval.isNegative() || perSenderInterval.isZero()) {
+            problems.add("replyd.notices.per-sender-interval: " + perSenderInterval
                     + " (expected: a duration > 0, e.g. 1h)");
         }
         if (maxPerHour < 1) {
-            throw new IllegalArgumentException("replyd.notices.max-per-hour: " + maxPerHour + " (expected: >= 1)");
+            problems.add("replyd.notices.max-per-hour: " + maxPerHour + " (expected: >= 1)");
         }
         if (queueCapacity < 1) {
-            throw new IllegalArgumentException("queueCapacity: " + queueCapacity + " (expected: >= 1)");
+            problems.add("queueCapacity: " + queueCapacity + " (expected: >= 1)");
         }
         if (sendTimeout.isNegative() || sendTimeout.isZero()) {
-            throw new IllegalArgumentException("sendTimeout: " + sendTimeout + " (expected: > 0)");
+            problems.add("sendTimeout: " + sendTimeout + " (expected: > 0)");
+        }
+        if (support != null && !support.matches("(mailto:|https://)[!-~]{1,200}")) {
+            problems.add("replyd.support: not a mailto: or https:// URI of printable ASCII"
+                    + " (expected: e.g. mailto:support@example.com)");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", problems));
         }
         reasons = Set.copyOf(reasons);
         ownAddresses = Set.copyOf(ownAddresses);

@@ -135,7 +135,9 @@ final class SmtpConversation implements AutoCloseable {
             String stuffed = text.startsWith(".") ? "." + text : text;
             wire.writeBytes(stuffed.getBytes(StandardCharsets.ISO_8859_1));
             wire.writeBytes(new byte[] {'\r', '\n'});
-            transcript.println("-> " + stuffed);
+            // The wire keeps the bytes; the transcript shows them as the UTF-8 text (RFC 6532) they normally are.
+            transcript.println("-> " + new String(stuffed.getBytes(StandardCharsets.ISO_8859_1),
+                    StandardCharsets.UTF_8));
             if (end < message.length && message[end] == '\r' && end + 1 < message.length && message[end + 1] == '\n') {
                 end++;
             }

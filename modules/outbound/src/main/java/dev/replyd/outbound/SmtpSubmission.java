@@ -1,5 +1,6 @@
 package dev.replyd.outbound;
 
+import dev.replyd.maildir.ClientText;
 import dev.replyd.outbound.Outbound.Auth;
 import dev.replyd.outbound.Outbound.Security;
 import jakarta.mail.internet.AddressException;
@@ -32,7 +33,12 @@ import javax.net.ssl.SSLSocketFactory;
  * upgrades with STARTTLS for {@link Security#STARTTLS} (refusing to go on in clear text when the server does
  * not offer it), authenticates with AUTH PLAIN or LOGIN when asked, then {@code MAIL FROM:<reverse-path>}
  * ({@code <>}, the null reverse-path, when it is empty), {@code RCPT TO}, DATA with the given bytes (dot-stuffed,
- * CRLF line ends) and QUIT. The transcript gets {@code "-> "} for each line sent, {@code "<- "} for each line
+ * CRLF line ends) and QUIT. A message that needs SMTPUTF8 (RFC 6531: a non-ASCII envelope address, or a non-ASCII
+ * byte in its header section, as an RFC 6532 UTF-8 To or From field) is sent with {@code MAIL FROM:<...> SMTPUTF8}
+ * when the relay's EHLO (the one after STARTTLS) offers SMTPUTF8; when it does not, nothing is sent (the session
+ * ends with QUIT before AUTH) and the result is {@link Problem#SMTPUTF8_NOT_OFFERED}, whose diagnosis is
+ * {@code "relay <host>:<port> does not offer SMTPUTF8, needed for <address>"} and advice. Everything else is sent
+ * exactly as without SMTPUTF8. The transcript gets {@code "-> "} for each line sent, {@code "<- "} for each line
  * received, and {@code "*  "} notes (connecting, TLS started, and last the result: {@code "*  sent: ..."} or
  * {@code "*  not sent: ..."}). The {@link Result} names the {@link Problem} and says in plain language what it
  * means and what to change; {@link Result#finalReply()} is the server's last reply (the one to the final dot on
@@ -40,14 +46,15 @@ import javax.net.ssl.SSLSocketFactory;
  *
  * <p>Failures: never throws for network or server trouble, and never retries (the caller decides); an address
  * with CR, LF or angle brackets is {@link Problem#INVALID_ADDRESS} before anything is sent, so nothing can be
- * smuggled into the envelope. A null argument is a {@link NullPointerException}. The server certificate is
+ * smuggled into the envelope. Addresses quoted in a diagnosis are escaped ({@link ClientText}): they come from
+ * senders, and a diagnosis is logged. A null argument is a {@link NullPointerException}. The server certificate is
  * verified against the JVM trust store (or the given factory) and the host name.
  *
  * <p>Security: AUTH credentials never reach the transcript or the diagnosis: the AUTH PLAIN argument and both
  * AUTH LOGIN answers are shown as {@code ********}; the password is only base64-encoded onto the socket.
  *
  * <p>Standards: RFC 5321 (section 4.5.5: the null reverse-path), RFC 3207 (STARTTLS), RFC 8314 (implicit TLS),
- * RFC 4954 (AUTH), RFC 4616 (PLAIN).
+ * RFC 4954 (AUTH), RFC 4616 (PLAIN), RFC 6531 (SMTPUTF8), RFC 6532 (UTF-8 header fields).
  *
  * <p>Thread-safety: stateless; each call has its own connection.
  */
@@ -57,7 +64,7 @@ public final class SmtpSubmission {
     public enum Problem {
         NONE, INVALID_ADDRESS, UNKNOWN_HOST, CONNECTION_REFUSED, TIMEOUT, TLS_HANDSHAKE, STARTTLS_NOT_OFFERED,
         AUTH_NOT_OFFERED, AUTH_REJECTED, AUTH_REQUIRED, SENDER_REJECTED, RELAY_DENIED, RECIPIENT_REJECTED,
-        MESSAGE_REJECTED, TEMPORARY_FAILURE, CONNECTION_LOST, PROTOCOL_ERROR
+        MESSAGE_REJECTED, TEMPORARY_FAILURE, CONNECTION_LOST, PROTOCOL_ERROR, SMTPUTF8_NOT_OFFERED
     }
 
     /** The outcome: {@code problem} is {@link Problem#NONE} on success; {@code finalReply} may be empty. */
@@ -114,8 +121,8 @@ public final class SmtpSubmission {
      */
     public static InternetAddress address(String text, String key) throws AddressException {
         if (text.chars().anyMatch(c -> c == '\r' || c == '\n' || c == '<' || c == '>')) {
-            throw new AddressException(key + ": \"" + text.strip() + "\" is not a plain mail address "
-                    + "(expected: local@domain)");
+            throw new AddressException(key + ": \"" + ClientText.escape(text.strip()) + "\" is not a plain mail "
+                    + "address (expected: local@domain)");
         }
         try {
             InternetAddress parsed = new InternetAddress(text, true);
@@ -124,7 +131,8 @@ public final class SmtpSubmission {
             }
             return parsed;
         } catch (AddressException e) {
-            throw new AddressException(key + ": \"" + text + "\" is not a mail address (expected: local@domain)");
+            throw new AddressException(key + ": \"" + ClientText.escape(text) + "\" is not a mail address "
+                    + "(expected: local@domain)");
         }
     }
 
@@ -142,6 +150,7 @@ public final class SmtpSubmission {
         } catch (AddressException e) {
             return new Result(Problem.INVALID_ADDRESS, e.getMessage(), "");
         }
+        String needsUtf8 = needsSmtpUtf8(recipient.getAddress(), sender, message);
         String where = o.host() + ":" + o.port();
         transcript.println("*  connecting to " + where + " (security " + o.security().name().toLowerCase(Locale.ROOT)
                 + ", auth " + o.auth().name().toLowerCase(Locale.ROOT) + ")");
@@ -183,6 +192,18 @@ public final class SmtpSubmission {
                 }
                 extensions = extensions(last);
             }
+            if (needsUtf8 != null && !extensions.containsKey("SMTPUTF8")) {
+                Result notOffered = new Result(Problem.SMTPUTF8_NOT_OFFERED, "relay " + where + " does not offer "
+                        + "SMTPUTF8, needed for " + ClientText.escape(needsUtf8) + " (RFC 6531; nothing was sent: "
+                        + "use a relay that offers it, such as Postfix 3.0 or later with smtputf8_enable = yes)",
+                        last.text());
+                try {
+                    smtp.command("QUIT");
+                } catch (IOException e) {
+                    // Nothing was sent; a server that hangs up before answering QUIT changes nothing.
+                }
+                return notOffered;
+            }
             if (o.auth() != Auth.NONE) {
                 stage = "AUTH";
                 Result authFailure = authenticate(smtp, o, extensions, where);
@@ -191,7 +212,7 @@ public final class SmtpSubmission {
                 }
             }
             stage = "MAIL FROM";
-            last = smtp.command("MAIL FROM:<" + sender + ">");
+            last = smtp.command("MAIL FROM:<" + sender + ">" + (needsUtf8 == null ? "" : " SMTPUTF8"));
             if (!last.positive()) {
                 if (last.code() == 530) {
                     return refused(Problem.AUTH_REQUIRED, "the relay requires authentication: set "
@@ -200,13 +221,13 @@ public final class SmtpSubmission {
                 return refused(classifyTemporary(last, Problem.SENDER_REJECTED), sender.isEmpty()
                         ? "the relay refused the null sender <> (RFC 5321 requires accepting it; ask the relay's "
                         + "administrator to allow it for this client)"
-                        : "the relay refused the sender " + sender + "; it may only accept senders of its own "
-                        + "domains (check replyd.outbound.from)", last);
+                        : "the relay refused the sender " + ClientText.escape(sender) + "; it may only accept senders "
+                        + "of its own domains (check replyd.outbound.from)", last);
             }
             stage = "RCPT TO";
             last = smtp.command("RCPT TO:<" + recipient.getAddress() + ">");
             if (!last.positive()) {
-                return recipientRefused(last, recipient.getAddress(), o.auth());
+                return recipientRefused(last, ClientText.escape(recipient.getAddress()), o.auth());
             }
             stage = "DATA";
             last = smtp.command("DATA");
@@ -226,7 +247,8 @@ public final class SmtpSubmission {
             } catch (IOException e) {
                 // The message is accepted; a server that hangs up before answering QUIT changes nothing.
             }
-            return new Result(Problem.NONE, "the relay accepted the message for " + recipient.getAddress()
+            return new Result(Problem.NONE, "the relay accepted the message for "
+                    + ClientText.escape(recipient.getAddress())
                     + " (check that inbox; if it never arrives, read the relay's log for this queue id)",
                     accepted.text());
         } catch (UnknownHostException e) {
@@ -255,6 +277,38 @@ public final class SmtpSubmission {
             return new Result(Problem.CONNECTION_LOST, "the conversation with " + where + " broke during " + stage
                     + ": " + e.getMessage(), last == null ? "" : last.text());
         }
+    }
+
+    /**
+     * What makes the message need SMTPUTF8: the first non-ASCII envelope address, else {@code "a header field"}
+     * when its header section (up to the first empty line) holds a non-ASCII byte; null when it is all ASCII.
+     */
+    private static String needsSmtpUtf8(String recipient, String sender, byte[] message) {
+        if (!isAscii(recipient)) {
+            return recipient;
+        }
+        if (!isAscii(sender)) {
+            return sender;
+        }
+        boolean lineStart = true;
+        for (byte b : message) {
+            if (b < 0) {
+                return "a header field";
+            }
+            if (b == '\n') {
+                if (lineStart) {
+                    return null;
+                }
+                lineStart = true;
+            } else if (b != '\r') {
+                lineStart = false;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isAscii(String text) {
+        return text.chars().allMatch(c -> c < 0x80);
     }
 
     /** Runs AUTH; null when authenticated, else the failure. */

@@ -120,7 +120,9 @@ class FailureNoticesTest {
                 "too_large", "It is larger than the size we accept for replies.",
                 "unparseable", "It could not be read: its format is damaged or not supported.",
                 "callback_rejected", "The tracker refused it",
-                "retries_exhausted", "The tracker could not be reached for too long.");
+                "retries_exhausted", "The tracker could not be reached for too long.",
+                "deadline_exceeded", "It could not be read in time. It was kept for the administrators, who can "
+                        + "process it again;");
         List<String> reasons = List.copyOf(NoticeSettings.NOTIFIABLE_REASONS);
 
         for (String reason : reasons) {
@@ -172,7 +174,7 @@ class FailureNoticesTest {
                 "m11: notice not sent: reply+i-1-abc-5@reply.tracker.test is in our reply domain "
                         + "reply.tracker.test (loop)",
                 "m13: notice not sent: NoReply@Tracker.test is one of our own addresses (loop)",
-                "m14: notice not sent: envelope sender: \"alice@example.org\r\nRCPT TO:<x@y>\" is not a plain mail "
+                "m14: notice not sent: envelope sender: \"alice@example.org\\x0d\\x0aRCPT TO:<x@y>\" is not a plain mail "
                         + "address (expected: local@domain)");
     }
 
@@ -260,12 +262,11 @@ class FailureNoticesTest {
 
         notices.offer(failure("callback_rejected", "a@example.org"));
         awaitConnections(silent, 1);
-        long started = System.nanoTime();
         notices.offer(failure("callback_rejected", "b@example.org"));
         notices.offer(failure("callback_rejected", "c@example.org"));
-        Duration offering = Duration.ofNanos(System.nanoTime() - started);
 
-        assertThat(offering).isLessThan(Duration.ofMillis(200));
+        // The first notice is still stuck on the silent relay, so the queue (capacity 1) holds b and
+        // c is dropped: an offer that waited for the relay would have found room for c instead.
         assertThat(count("dropped")).isEqualTo(1);
         assertThat(logged()).contains("m3: notice not sent: queue full (1 notices waiting for the relay)");
         awaitCount("failed", 2);
@@ -314,7 +315,92 @@ class FailureNoticesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("replyd.notices.reasons: 'auto_reply' never gets a notice (its sender is unverified or "
                         + "automatic: a notice would be backscatter) (expected: some of empty_reply, too_large, "
-                        + "unparseable, callback_rejected, retries_exhausted)");
+                        + "unparseable, callback_rejected, retries_exhausted, deadline_exceeded)");
+    }
+
+    @Test
+    void deadlineExceededIsANotifiableReasonAnOperatorMayChoose() throws Exception {
+        FakeRelay relay = relay(FakeRelay.Behaviour.open());
+        FailureNotices notices = start(relay.port(), new NoticeSettings(true, Set.of("deadline_exceeded"),
+                Duration.ofHours(1), 60, REPLY_DOMAIN, Set.of(NOREPLY), 8, Duration.ofSeconds(5)));
+
+        notices.offer(failure("deadline_exceeded", "alice@example.org"));
+
+        assertThat(relay.awaitMessages(1, WAIT)).isTrue();
+        awaitCount("sent", 1);
+        assertThat(relay.messages().get(0).replace("\n", " ")).contains("It could not be read in time. It was kept "
+                + "for the administrators, who can process it again; if your reply does not appear on the website, "
+                + "please answer there.");
+        assertThat(logged()).contains("m1: notice sent to alice@example.org (deadline_exceeded)");
+    }
+
+    @Test
+    void utf8SenderGetsTheNoticeWithSmtpUtf8AndAUtf8ToFieldThroughARelayThatOffersIt() throws Exception {
+        FakeRelay relay = relay(FakeRelay.Behaviour.open().withSmtpUtf8());
+        FailureNotices notices = start(relay.port(), settings(60));
+
+        notices.offer(new FailedReply("m1", "callback_rejected", "detail", "josé@correo.example",
+                "<orig-1@correo.example>", "Re: ¿Qué pasa?"));
+        notices.offer(new FailedReply("m2", "empty_reply", "detail", "用户@例子.广告", "<orig-2@例子.广告>", "回复"));
+
+        assertThat(relay.awaitMessages(2, WAIT)).isTrue();
+        awaitCount("sent", 2);
+        assertThat(relay.mailParameters()).containsExactly("SMTPUTF8", "SMTPUTF8");
+        assertThat(relay.commands()).containsSubsequence("MAIL FROM:<> SMTPUTF8", "RCPT TO:<josé@correo.example>",
+                "DATA", "MAIL FROM:<> SMTPUTF8", "RCPT TO:<用户@例子.广告>", "DATA");
+        String first = relay.messages().get(0).replace("\n ", " ");
+        assertThat(first).contains("To: josé@correo.example\n", "From: noreply@tracker.test\n",
+                "Content-Type: text/plain; charset=UTF-8", "In-Reply-To: <orig-1@correo.example>\n",
+                "Subject: =?UTF-8?");
+        String second = relay.messages().get(1).replace("\n ", " ");
+        // A UTF-8 Message-ID is no RFC 5322 msg-id: the notice is not threaded under it.
+        assertThat(second).contains("To: 用户@例子.广告\n").doesNotContain("In-Reply-To", "References");
+        assertThat(logged()).contains("m1: notice sent to josé@correo.example (callback_rejected)",
+                "m2: notice sent to 用户@例子.广告 (empty_reply)");
+    }
+
+    @Test
+    void utf8SenderIsSkippedWithTheReasonLoggedWhenTheRelayDoesNotOfferSmtpUtf8() throws Exception {
+        FakeRelay relay = relay(FakeRelay.Behaviour.open());
+        FailureNotices notices = start(relay.port(), settings(60));
+
+        notices.offer(failure("callback_rejected", "用户@例子.广告"));
+        notices.offer(failure("callback_rejected", "gpj\u202e@correo.example"));
+        notices.offer(failure("callback_rejected", "bob@example.org"));
+
+        assertThat(relay.awaitMessages(1, WAIT)).isTrue();
+        awaitCount("sent", 1);
+        awaitCount("skipped", 2);
+        String advice = " (RFC 6531; nothing was sent: use a relay that offers it, such as Postfix 3.0 or later "
+                + "with smtputf8_enable = yes)";
+        assertThat(logged()).contains(
+                "m1: notice not sent: relay 127.0.0.1:" + relay.port() + " does not offer SMTPUTF8, needed for "
+                        + "用户@例子.广告" + advice,
+                "m2: notice not sent: relay 127.0.0.1:" + relay.port() + " does not offer SMTPUTF8, needed for "
+                        + "gpj\\u202e@correo.example" + advice,
+                "m3: notice sent to bob@example.org (callback_rejected)");
+        assertThat(count("failed")).isZero();
+        assertThat(relay.mailParameters()).containsExactly("");
+        assertThat(relay.commands()).filteredOn(c -> c.startsWith("RCPT TO:")).containsExactly("RCPT TO:<bob@example.org>");
+        assertThat(relay.commands()).filteredOn("QUIT"::equals).hasSize(3);
+    }
+
+    @Test
+    void asciiSenderIsSentWithoutSmtpUtf8EvenWhenTheRelayOffersIt() throws Exception {
+        FakeRelay relay = relay(FakeRelay.Behaviour.open().withSmtpUtf8());
+        FailureNotices notices = start(relay.port(), settings(60));
+
+        notices.offer(new FailedReply("m1", "callback_rejected", "detail", "alice@example.org",
+                "<orig-1@mail.example.org>", "Re: ¿Qué pasa?"));
+
+        assertThat(relay.awaitMessages(1, WAIT)).isTrue();
+        awaitCount("sent", 1);
+        assertThat(relay.mailParameters()).containsExactly("");
+        assertThat(relay.commands()).contains("MAIL FROM:<>");
+        String notice = relay.messages().get(0);
+        String headers = notice.substring(0, notice.indexOf("\n\n"));
+        assertThat(headers).contains("To: alice@example.org\n", "Subject: =?UTF-8?")
+                .matches("\\p{ASCII}*");
     }
 
     @Test

@@ -19,23 +19,42 @@ import javax.net.ssl.SSLSocket;
 /**
  * A small outbound relay on loopback for the tests of replyd's own mail (test email, failure notices; shared
  * with the diagnostics and daemon tests through this module's test-jar): EHLO, optional STARTTLS, AUTH
- * PLAIN/LOGIN against one user and password (or always 535), relay only when authenticated (or always), DATA.
+ * PLAIN/LOGIN against one user and password (or always 535), relay only when authenticated (or always), DATA,
+ * and SMTPUTF8 (RFC 6531) when asked.
+ *
+ * <p>Like a real relay it refuses what a client may not send: with SMTPUTF8 offered, a non-ASCII address in a
+ * transaction whose MAIL FROM lacks the parameter ({@code 553 5.6.7}); without it, the parameter
+ * ({@code 555 5.5.4}) and any non-ASCII address ({@code 553 5.6.7}).
  *
  * <p>It records every command line it receives (AUTH payloads included, so tests can check what was really
- * sent) and each message's content. One client at a time.
+ * sent), the parameters of each MAIL FROM and each message's content. One client at a time.
  *
  * <p>Thread-safety: one server thread writes the records; test threads read them (copy-on-write lists, or
  * under the relay's lock).
  */
 public final class FakeRelay implements AutoCloseable {
 
-    /** How the relay behaves. {@code tls} null: no STARTTLS. {@code greet} false: accept and say nothing. */
+    /**
+     * How the relay behaves. {@code tls} null: no STARTTLS. {@code greet} false: accept and say nothing.
+     * {@code smtpUtf8}: offer SMTPUTF8 in EHLO.
+     */
     public record Behaviour(String user, String password, boolean rejectAllAuth, boolean relayWithoutAuth,
-                            SSLContext tls, boolean greet) {
+                            SSLContext tls, boolean greet, boolean smtpUtf8) {
+
+        /** A relay without SMTPUTF8. */
+        public Behaviour(String user, String password, boolean rejectAllAuth, boolean relayWithoutAuth,
+                         SSLContext tls, boolean greet) {
+            this(user, password, rejectAllAuth, relayWithoutAuth, tls, greet, false);
+        }
 
         /** A relay that takes any message without AUTH. */
         public static Behaviour open() {
             return new Behaviour("", "", false, true, null, true);
+        }
+
+        /** The same relay, offering SMTPUTF8. */
+        public Behaviour withSmtpUtf8() {
+            return new Behaviour(user, password, rejectAllAuth, relayWithoutAuth, tls, greet, true);
         }
     }
 
@@ -43,6 +62,7 @@ public final class FakeRelay implements AutoCloseable {
     private final ServerSocket server;
     private final Thread thread;
     private final List<String> commands = new CopyOnWriteArrayList<>();
+    private final List<String> mailParameters = new CopyOnWriteArrayList<>();
     private final List<String> messages = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean authenticated;
@@ -61,6 +81,11 @@ public final class FakeRelay implements AutoCloseable {
     /** Every line received outside DATA, in order, AUTH payloads included. */
     public List<String> commands() {
         return commands;
+    }
+
+    /** The parameters of each MAIL FROM received, in order: what follows its {@code >}, "" when none. */
+    public List<String> mailParameters() {
+        return mailParameters;
     }
 
     /** All messages received, one after the other (lines end in LF). */
@@ -118,6 +143,7 @@ public final class FakeRelay implements AutoCloseable {
         OutputStream out = socket.getOutputStream();
         send(out, "220 relay.test ESMTP fake");
         boolean tlsActive = false;
+        boolean utf8Transaction = false;
         String line;
         while ((line = in.readLine()) != null) {
             commands.add(line);
@@ -126,6 +152,9 @@ public final class FakeRelay implements AutoCloseable {
                 StringBuilder ehlo = new StringBuilder("250-relay.test\r\n");
                 if (behaviour.tls() != null && !tlsActive) {
                     ehlo.append("250-STARTTLS\r\n");
+                }
+                if (behaviour.smtpUtf8()) {
+                    ehlo.append("250-SMTPUTF8\r\n");
                 }
                 ehlo.append("250-AUTH PLAIN LOGIN\r\n250 8BITMIME");
                 send(out, ehlo.toString());
@@ -151,8 +180,22 @@ public final class FakeRelay implements AutoCloseable {
                 commands.add(password);
                 auth(out, decode(user).equals(behaviour.user()) && decode(password).equals(behaviour.password()));
             } else if (upper.startsWith("MAIL FROM:")) {
-                send(out, "250 2.1.0 Ok");
+                int close = line.indexOf('>');
+                String parameters = close < 0 ? "" : line.substring(close + 1).strip();
+                mailParameters.add(parameters);
+                utf8Transaction = parameters.toUpperCase().contains("SMTPUTF8");
+                if (utf8Transaction && !behaviour.smtpUtf8()) {
+                    send(out, "555 5.5.4 Unsupported option: SMTPUTF8");
+                } else if (!utf8Transaction && !isAscii(line)) {
+                    send(out, "553 5.6.7 SMTPUTF8 is required, but was not offered");
+                } else {
+                    send(out, "250 2.1.0 Ok");
+                }
             } else if (upper.startsWith("RCPT TO:")) {
+                if (!utf8Transaction && !isAscii(line)) {
+                    send(out, "553 5.6.7 SMTPUTF8 is required, but was not offered");
+                    continue;
+                }
                 send(out, authenticated || behaviour.relayWithoutAuth() ? "250 2.1.5 Ok"
                         : "554 5.7.1 <" + line.substring(9).replaceAll("[<>]", "") + ">: Relay access denied");
             } else if (upper.equals("DATA")) {
@@ -183,6 +226,10 @@ public final class FakeRelay implements AutoCloseable {
         } else {
             send(out, "535 5.7.8 Error: authentication failed: authentication failure");
         }
+    }
+
+    private static boolean isAscii(String text) {
+        return text.chars().allMatch(c -> c < 0x80);
     }
 
     private static String decode(String base64) {

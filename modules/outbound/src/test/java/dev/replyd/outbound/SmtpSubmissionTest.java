@@ -61,11 +61,63 @@ class SmtpSubmissionTest {
                     MESSAGE, transcript, Duration.ofSeconds(5));
 
             assertThat(result.problem()).isEqualTo(Problem.INVALID_ADDRESS);
-            assertThat(result.diagnosis()).isEqualTo("recipient: \"alice@example.org\r\nRCPT TO:<x@y>\" is not a "
+            assertThat(result.diagnosis()).isEqualTo("recipient: \"alice@example.org\\x0d\\x0aRCPT TO:<x@y>\" is not a "
                     + "plain mail address (expected: local@domain)");
             assertThat(transcript()).doesNotContain("connecting")
                     .endsWith("*  not sent: " + result.diagnosis() + System.lineSeparator());
             assertThat(relay.connections()).isZero();
+        }
+    }
+
+    @Test
+    void utf8RecipientIsSentWithSmtpUtf8WhenTheRelayOffersIt() throws Exception {
+        try (FakeRelay relay = new FakeRelay(FakeRelay.Behaviour.open().withSmtpUtf8())) {
+            Result result = SmtpSubmission.send(outbound(relay.port()), "", "josé@correo.example", MESSAGE,
+                    transcript, Duration.ofSeconds(5));
+
+            assertThat(result.success()).as(transcript()).isTrue();
+            assertThat(relay.mailParameters()).containsExactly("SMTPUTF8");
+            assertThat(relay.commands()).containsSubsequence("EHLO tracker.test", "MAIL FROM:<> SMTPUTF8",
+                    "RCPT TO:<josé@correo.example>", "DATA", "QUIT");
+            assertThat(result.diagnosis()).startsWith("the relay accepted the message for josé@correo.example ");
+        }
+    }
+
+    @Test
+    void utf8RecipientIsNotSentThroughARelayWithoutSmtpUtf8AndTheDiagnosisSaysWhy() throws Exception {
+        try (FakeRelay relay = new FakeRelay(FakeRelay.Behaviour.open())) {
+            Result result = SmtpSubmission.send(outbound(relay.port()), "bounces@tracker.test", "用户@例子.广告",
+                    MESSAGE, transcript, Duration.ofSeconds(5));
+
+            assertThat(result.problem()).isEqualTo(Problem.SMTPUTF8_NOT_OFFERED);
+            assertThat(result.diagnosis()).isEqualTo("relay 127.0.0.1:" + relay.port() + " does not offer SMTPUTF8, "
+                    + "needed for 用户@例子.广告 (RFC 6531; nothing was sent: use a relay that offers it, such as "
+                    + "Postfix 3.0 or later with smtputf8_enable = yes)");
+            assertThat(relay.commands()).containsExactly("EHLO tracker.test", "QUIT");
+            assertThat(transcript()).endsWith("*  not sent: " + result.diagnosis() + System.lineSeparator());
+        }
+    }
+
+    @Test
+    void utf8HeaderFieldNeedsSmtpUtf8ButAUtf8BodyDoesNot() throws Exception {
+        byte[] utf8From = ("From: José <josé@tracker.test>\r\nTo: alice@example.org\r\nSubject: hello\r\n\r\n"
+                + "body\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] utf8Body = ("From: noreply@tracker.test\r\nTo: alice@example.org\r\nSubject: hello\r\n"
+                + "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n¿Qué?\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        try (FakeRelay relay = new FakeRelay(FakeRelay.Behaviour.open())) {
+            Result header = SmtpSubmission.send(outbound(relay.port()), "", "alice@example.org", utf8From,
+                    transcript, Duration.ofSeconds(5));
+            Result body = SmtpSubmission.send(outbound(relay.port()), "", "alice@example.org", utf8Body,
+                    transcript, Duration.ofSeconds(5));
+
+            assertThat(header.problem()).isEqualTo(Problem.SMTPUTF8_NOT_OFFERED);
+            assertThat(header.diagnosis()).startsWith("relay 127.0.0.1:" + relay.port() + " does not offer "
+                    + "SMTPUTF8, needed for a header field (RFC 6531;");
+            assertThat(body.success()).as(transcript()).isTrue();
+            assertThat(relay.mailParameters()).containsExactly("");
+            assertThat(relay.messages()).singleElement().asString().contains("¿Qué?");
+            assertThat(transcript()).contains("-> ¿Qué?");
         }
     }
 

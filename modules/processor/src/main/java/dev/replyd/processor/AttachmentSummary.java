@@ -19,8 +19,10 @@ import java.util.Locale;
  * AttachmentSummary - what the payload says about one attachment: always its metadata, and its
  * content when it is small enough.
  *
- * <p>CONTRACT: {@code name} is the decoded file name (RFC 2231 / RFC 2047), null when the part
- * has none; {@code contentType} the lower-cased base type; {@code size} and {@code sha256} are
+ * <p>CONTRACT: {@code originalName} is the decoded file name (RFC 2231 / RFC 2047) exactly as the
+ * sender gave it, null when the part has none: untrusted, it may hold a path, control or bidi
+ * characters. {@code name} is a safe file name derived from it ({@link SafeText#fileName}: last path
+ * segment, no control or bidi characters, never empty); {@code contentType} the lower-cased base type; {@code size} and {@code sha256} are
  * of the decoded content (after base64 / quoted-printable). {@code contentBase64} holds the
  * content when {@code size <= callback.max-attachment-bytes}; otherwise it is null and
  * {@code contentOmitted} is true. The part is streamed once: hashing and size never need the
@@ -32,7 +34,7 @@ import java.util.Locale;
  * <p>THREAD-SAFETY: immutable.
  */
 record AttachmentSummary(
-    String name, String contentType, long size, String sha256, String contentBase64, boolean contentOmitted) {
+    String name, String originalName, String contentType, long size, String sha256, String contentBase64, boolean contentOmitted) {
 
   static AttachmentSummary of(Part part, long maxContentBytes) throws IOException, MessagingException {
     MessageDigest sha256;
@@ -58,8 +60,10 @@ record AttachmentSummary(
         }
       }
     }
+    String originalName = fileName(part);
     return new AttachmentSummary(
-        fileName(part),
+        SafeText.fileName(originalName),
+        originalName,
         baseType(part),
         size,
         HexFormat.of().formatHex(sha256.digest()),

@@ -11,7 +11,7 @@ package dev.replyd.processor;
  *
  * <p>THREAD-SAFETY: immutable.
  */
-record CallbackAttempt(String at, long durationMs, Integer status, String error, String bodyExcerpt) {
+public record CallbackAttempt(String at, long durationMs, Integer status, String error, String bodyExcerpt) {
 
   /** How much of a response body is kept for the operator. */
   static final int EXCERPT_BYTES = 512;

@@ -1,6 +1,10 @@
 package dev.replyd.processor;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,6 +12,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /**
  * CallbackOutcome - what one callback attempt means for the message: delivered, retry later,
@@ -25,6 +30,12 @@ import java.util.Optional;
  *       followed: a webhook URL that moved is a configuration error the operator must see.
  *   <li>any {@link IOException} (connection refused, reset, timeout, TLS): {@link Kind#RETRY};
  *       the main app being down or misconfigured for a while must not lose replies.
+ *   <li>among those, a failure that happened after the connection was made and before any
+ *       response (the server had closed it, or reset it: typically a pooled keep-alive connection
+ *       it had already given up) is {@link #retryAtOnce()}: sent again at once on another
+ *       connection before any backoff. Not so for connection refused, unknown host, no route,
+ *       TLS failures and timeouts: those say the main app is unreachable, and trying again at
+ *       once would only double the wait.
  * </ul>
  *
  * <p>THREAD-SAFETY: immutable.
@@ -35,10 +46,16 @@ final class CallbackOutcome {
 
   private final Kind kind;
   private final Duration retryAfter;
+  private final boolean retryAtOnce;
 
   private CallbackOutcome(Kind kind, Duration retryAfter) {
+    this(kind, retryAfter, false);
+  }
+
+  private CallbackOutcome(Kind kind, Duration retryAfter, boolean retryAtOnce) {
     this.kind = kind;
     this.retryAfter = retryAfter;
+    this.retryAtOnce = retryAtOnce;
   }
 
   static CallbackOutcome classify(HttpResponse<?> response, Instant now) {
@@ -46,7 +63,17 @@ final class CallbackOutcome {
   }
 
   static CallbackOutcome classify(IOException failure) {
-    return new CallbackOutcome(Kind.RETRY, null);
+    boolean unreachable = failure instanceof ConnectException
+        || failure instanceof UnknownHostException
+        || failure instanceof NoRouteToHostException
+        || failure instanceof HttpTimeoutException
+        || failure instanceof SSLException;
+    return new CallbackOutcome(Kind.RETRY, null, !unreachable);
+  }
+
+  /** No complete response within {@code callback.timeout}: retried after a backoff. */
+  static CallbackOutcome timedOut() {
+    return new CallbackOutcome(Kind.RETRY, null, false);
   }
 
   static CallbackOutcome classify(int status, Optional<String> retryAfterHeader, Instant now) {
@@ -62,6 +89,14 @@ final class CallbackOutcome {
 
   Kind kind() {
     return kind;
+  }
+
+  /**
+   * True when the attempt died on a connection the server had closed, before any response: the
+   * post is sent again at once on a fresh connection, and backoff starts only if that fails too.
+   */
+  boolean retryAtOnce() {
+    return retryAtOnce;
   }
 
   /** The wait the main app asked for, if it sent a usable {@code Retry-After}. */
@@ -85,6 +120,9 @@ final class CallbackOutcome {
 
   @Override
   public String toString() {
-    return retryAfter == null ? kind.toString() : kind + " (Retry-After " + retryAfter + ")";
+    if (retryAfter != null) {
+      return kind + " (Retry-After " + retryAfter + ")";
+    }
+    return retryAtOnce ? kind + " (at once, on a fresh connection)" : kind.toString();
   }
 }

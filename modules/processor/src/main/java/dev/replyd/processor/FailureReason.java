@@ -15,8 +15,10 @@ enum FailureReason {
   TOO_LARGE("too_large"),
   CALLBACK_REJECTED("callback_rejected"),
   RETRIES_EXHAUSTED("retries_exhausted"),
-  /** The From domain fails DMARC and {@code processor.require-dmarc = reject}. */
-  UNAUTHENTICATED("unauthenticated");
+  /** The From domain fails DMARC and {@code processor.sender-checks.require-dmarc = reject}. */
+  UNAUTHENTICATED("unauthenticated"),
+  /** Reading the message took longer than {@code processor.message-deadline}. */
+  DEADLINE_EXCEEDED("deadline_exceeded");
 
   private final String wireName;
 

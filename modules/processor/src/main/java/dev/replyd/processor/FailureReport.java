@@ -13,9 +13,11 @@ import java.util.List;
  * describe the callback attempts (zero and empty when the message failed before posting), each
  * attempt with its time, duration, status or error and a response body excerpt.
  *
+ * <p>Public so that the operator console can show a reason file; only the processor writes one.
+ *
  * <p>THREAD-SAFETY: immutable.
  */
-record FailureReport(
+public record FailureReport(
     String reason,
     String detail,
     String at,
@@ -39,6 +41,11 @@ record FailureReport(
         state.firstAttemptAt(),
         history.isEmpty() ? null : history.get(history.size() - 1).at(),
         history);
+  }
+
+  /** Reads a reason file written by {@link #toJson()} (unknown fields ignored); IOException when unreadable. */
+  public static FailureReport fromJson(byte[] json) throws IOException {
+    return JsonMapping.MAPPER.readValue(json, FailureReport.class);
   }
 
   byte[] toJson() {

@@ -1,10 +1,16 @@
 package dev.replyd.processor;
 
+import dev.replyd.maildir.HeaderSection;
+import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
+import java.io.IOException;
 import java.io.UnsupportedEncodingException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,9 +25,18 @@ import java.util.regex.Pattern;
  * <p>CONTRACT: the SMTP side writes {@code Return-Path:}, {@code Delivered-To:} and
  * {@code Received:} at the top of each file, so the FIRST occurrence of each is ours; later
  * ones came with the message (a forwarded mail may carry another Delivered-To) and are not
- * trusted. Values are unfolded and stripped of angle brackets. Missing headers give empty
- * optionals or nulls, never exceptions; only a message Jakarta Mail cannot read at all fails
- * with {@link MessagingException}.
+ * trusted. Values are unfolded (in linear time, {@link HeaderSection#unfold}) and stripped of angle
+ * brackets. Missing headers give empty optionals or nulls, never exceptions; only a message Jakarta
+ * Mail cannot read at all fails with {@link MessagingException}.
+ *
+ * <p>AUTHORS: {@link #fromAddresses} lists every address of every From field, in order. Only a
+ * message with exactly one author (one From field, one mailbox, a real addr-spec) has a
+ * {@link #fromAddress} and {@link #fromName}; with several, or none, both are null, so that no one
+ * of several authors is ever reported as "the" sender (RFC 7489 6.6.1). An RFC 2047 encoded word
+ * where the address should be is not an address (RFC 2047 section 5) and is left out.
+ *
+ * <p>SECURITY: the single-line texts (subject, display name, message ids) are passed through
+ * {@link SafeText#singleLine}: decoded encoded words cannot smuggle line breaks or escapes.
  *
  * <p>STANDARDS: RFC 5321 section 4.4 (Return-Path, Received), RFC 5322 section 3.6 (From,
  * Subject, Message-ID, In-Reply-To, References), RFC 2047 (encoded words).
@@ -46,6 +61,8 @@ final class InboundMessage {
   private final String inReplyTo;
   private final List<String> references;
 
+  private final List<String> fromAddresses;
+
   private InboundMessage(MimeMessage message) throws MessagingException {
     this.deliveredTo = first(message, "Delivered-To").map(InboundMessage::unbracket).orElse(null);
     this.mailFrom = first(message, "Return-Path").map(InboundMessage::unbracket);
@@ -54,18 +71,38 @@ final class InboundMessage {
     this.helo = helo.find() ? helo.group(1) : null;
     Matcher ip = RECEIVED_IP.matcher(received);
     this.clientIp = ip.find() ? ip.group(1) : null;
-    InternetAddress from = parseFrom(message);
-    this.fromName = from == null ? null : from.getPersonal();
-    this.fromAddress =
-        from != null ? from.getAddress() : first(message, "From").map(String::strip).orElse(null);
-    this.subject = message.getSubject();
-    this.messageId = first(message, "Message-ID").map(String::strip).orElse(null);
-    this.inReplyTo = first(message, "In-Reply-To").map(String::strip).orElse(null);
+    List<InternetAddress> authors = authors(message);
+    List<String> addresses = new ArrayList<>(authors.size());
+    for (InternetAddress author : authors) {
+      if (isAddrSpec(author.getAddress())) {
+        addresses.add(SafeText.singleLine(author.getAddress()));
+      }
+    }
+    this.fromAddresses = List.copyOf(addresses);
+    InternetAddress single = authors.size() == 1 && addresses.size() == 1 ? authors.get(0) : null;
+    this.fromName = single == null ? null : displayName(single);
+    this.fromAddress = single == null ? null : addresses.get(0);
+    this.subject = SafeText.singleLine(decoded(first(message, "Subject").orElse(null)));
+    this.messageId = first(message, "Message-ID").map(SafeText::singleLine).orElse(null);
+    this.inReplyTo = first(message, "In-Reply-To").map(SafeText::singleLine).orElse(null);
     this.references = ids(first(message, "References").orElse(""));
   }
 
   static InboundMessage of(MimeMessage message) throws MessagingException {
     return new InboundMessage(message);
+  }
+
+  /**
+   * The facts of a file from its header section alone (the body is never read): for a message that
+   * was not parsed whole (too large, unreadable), to name its sender in the reason file. Null when
+   * even the header section cannot be read.
+   */
+  static InboundMessage ofHeaderSection(Path file, Session session) {
+    try {
+      return of(BoundedMimeMessage.headersOf(file, session));
+    } catch (IOException | MessagingException | RuntimeException unreadable) {
+      return null;
+    }
   }
 
   /** The recipient this copy was delivered to, from our Delivered-To; null if absent. */
@@ -90,8 +127,14 @@ final class InboundMessage {
     return fromName;
   }
 
+  /** The single author's address; null when there are several authors, or none with an address. */
   String fromAddress() {
     return fromAddress;
+  }
+
+  /** Every author address of every From field, in order; more than one means several authors. */
+  List<String> fromAddresses() {
+    return fromAddresses;
   }
 
   String subject() {
@@ -125,7 +168,7 @@ final class InboundMessage {
     if (values == null || values.length == 0) {
       return Optional.empty();
     }
-    return Optional.of(MimeUtility.unfold(values[0]));
+    return Optional.of(HeaderSection.unfold(values[0]));
   }
 
   private static String unbracket(String value) {
@@ -136,33 +179,71 @@ final class InboundMessage {
     return v;
   }
 
-  private static InternetAddress parseFrom(MimeMessage message) throws MessagingException {
-    String raw = first(message, "From").orElse(null);
-    if (raw == null) {
+  /** RFC 2047 words decoded; the text as it is when a charset is unknown. */
+  private static String decoded(String unfolded) {
+    if (unfolded == null) {
       return null;
     }
     try {
-      InternetAddress[] parsed = InternetAddress.parseHeader(raw, false);
-      if (parsed.length == 0) {
-        return null;
+      return MimeUtility.decodeText(unfolded);
+    } catch (UnsupportedEncodingException unknownCharset) {
+      return unfolded;
+    }
+  }
+
+  /** Every mailbox of every From field (group members included); unparseable fields count as one. */
+  private static List<InternetAddress> authors(MimeMessage message) throws MessagingException {
+    String[] fields = message.getHeader("From");
+    List<InternetAddress> authors = new ArrayList<>();
+    if (fields == null) {
+      return authors;
+    }
+    for (String field : fields) {
+      try {
+        for (InternetAddress address : InternetAddress.parseHeader(HeaderSection.unfold(field), false)) {
+          if (address.isGroup()) {
+            for (Address member : address.getGroup(false)) {
+              authors.add((InternetAddress) member);
+            }
+          } else {
+            authors.add(address);
+          }
+        }
+      } catch (AddressException malformed) {
+        // Somebody wrote something here: an author we cannot name, never "no author".
+        authors.add(new InternetAddress());
       }
-      InternetAddress address = parsed[0];
-      String personal = address.getPersonal();
-      if (personal != null) {
-        // getPersonal() decodes RFC 2047 already; re-set to normalise whitespace.
-        address.setPersonal(personal.strip(), "UTF-8");
-      }
-      return address;
-    } catch (jakarta.mail.internet.AddressException | UnsupportedEncodingException malformed) {
+    }
+    return authors;
+  }
+
+  /** A mailbox address we can name: local@domain, not an encoded word (RFC 2047 section 5). */
+  private static boolean isAddrSpec(String address) {
+    if (address == null || address.contains("=?")) {
+      return false;
+    }
+    int at = address.lastIndexOf('@');
+    return at > 0 && at < address.length() - 1;
+  }
+
+  /** The display name, RFC 2047 decoded (getPersonal does that), on one line; null when absent. */
+  private static String displayName(InternetAddress address) {
+    String personal = address.getPersonal();
+    if (personal == null) {
       return null;
     }
+    String name = SafeText.singleLine(personal);
+    return name.isEmpty() ? null : name;
   }
 
   private static List<String> ids(String header) {
     List<String> found = new ArrayList<>();
     Matcher m = MSG_ID.matcher(header);
     while (m.find()) {
-      found.add(m.group());
+      String id = m.group();
+      if (id.chars().noneMatch(c -> Character.getType(c) == Character.CONTROL)) {
+        found.add(id); // an id with control characters is no Message-ID (RFC 5322 3.6.4): dropped
+      }
     }
     return List.copyOf(found);
   }

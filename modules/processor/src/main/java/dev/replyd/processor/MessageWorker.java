@@ -12,21 +12,29 @@ import dev.replyd.extract.MessageBody;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.extract.ReplyText;
 import dev.replyd.extract.UnparseableMessageException;
+import dev.replyd.maildir.ClientText;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.util.SharedFileInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>size above {@code maxMessageBytes}: failure {@code too_large} (nothing is parsed);
  *   <li>parse with Jakarta Mail, streamed from the file ({@link SharedFileInputStream}: large
- *       attachments are never held as one byte array); unreadable: failure {@code unparseable};
+ *       attachments are never held as one byte array), the header section through
+ *       {@link BoundedMimeMessage} (fields over 100 KiB are cut, as Postfix does, and the cut is
+ *       logged); unreadable: failure {@code unparseable};
  *   <li>recipient = the first {@code Delivered-To} (written by the SMTP side);
  *       {@code postmaster@...}: moved to postmaster, never posted;
  *   <li>token verified again with the codec (files may arrive by other means):
@@ -53,6 +63,10 @@ import org.slf4j.LoggerFactory;
  *       {@code callback_rejected}, or deferred with its {@link RetryState} and the next time
  *       from {@link RetryPolicy}, or failure {@code retries_exhausted} at the maximum age.
  * </ol>
+ * Steps 1 to 6 (reading) run on a reader thread and must end within {@code messageDeadline}: a
+ * message still being read then (a pathological MIME structure, a sender's DNS that answers
+ * slowly) is filed as failure {@code deadline_exceeded}, and the worker goes on with the next one;
+ * the abandoned reader only reads, and ends on its own. Posting has its own bound.
  * After a message is filed as failure, the {@link FailureListener} is told (sender, Message-ID and
  * subject from the parsed message, or from its header section alone when it was not parsed whole).
  * Every step is logged on the {@code replies} log: {@code processing <message-id>},
@@ -88,6 +102,8 @@ final class MessageWorker {
   private final ProcessorMetrics metrics;
   private final SenderChecks checks;
   private final FailureListener failures;
+  private final ExecutorService readers;
+  private final Duration messageDeadline;
 
   MessageWorker(
       Maildir maildir,
@@ -100,7 +116,10 @@ final class MessageWorker {
       ProcessorMetrics metrics,
       SenderChecks checks,
       FailureListener failures,
-      Clock clock) {
+      Clock clock,
+      ExecutorService readers) {
+    this.readers = readers;
+    this.messageDeadline = settings.messageDeadline();
     this.failures = failures;
     this.metrics = metrics;
     this.checks = checks;
@@ -129,22 +148,35 @@ final class MessageWorker {
   void process(Work work) throws InterruptedException {
     long start = System.nanoTime();
     String name = work.name();
-    InboundMessage[] facts = {null};
+    AtomicReference<InboundMessage> facts = new AtomicReference<>();
     Optional<byte[]> payload;
+    Future<Optional<byte[]>> reading = readers.submit(() -> buildPayload(work, facts));
     try {
-      payload = buildPayload(work, facts);
-    } catch (Refused refused) {
-      fail(work, refused.reason, refused.getMessage(), facts[0], work.state(), start);
+      payload = reading.get(messageDeadline.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException late) {
+      reading.cancel(true);
+      fail(work, FailureReason.DEADLINE_EXCEEDED, "still reading the message after " + messageDeadline
+          + " (processor.message-deadline); requeue it to try again", facts.get(), work.state(), start);
       return;
-    } catch (NoSuchFileException vanished) {
-      REPLIES.warn("{}: message file vanished while processing ({}); left to whoever moved it", name, vanished.getMessage());
-      return;
-    } catch (UnparseableMessageException | MessagingException | IOException unreadable) {
-      fail(work, FailureReason.UNPARSEABLE, describe(unreadable), facts[0], work.state(), start);
-      return;
-    } catch (RuntimeException bug) {
-      REPLIES.error("{}: unexpected error while reading the message; filing it as unparseable", name, bug);
-      fail(work, FailureReason.UNPARSEABLE, "internal error: " + describe(bug), facts[0], work.state(), start);
+    } catch (InterruptedException stopping) {
+      reading.cancel(true);
+      throw stopping;
+    } catch (CancellationException | ExecutionException failed) {
+      Throwable cause = failed instanceof ExecutionException ? failed.getCause() : failed;
+      if (cause instanceof Refused refused) {
+        fail(work, refused.reason, refused.getMessage(), facts.get(), work.state(), start);
+      } else if (cause instanceof NoSuchFileException vanished) {
+        REPLIES.warn("{}: message file vanished while processing ({}); left to whoever moved it", name, vanished.getMessage());
+      } else if (cause instanceof UnparseableMessageException || cause instanceof MessagingException
+          || cause instanceof IOException) {
+        fail(work, FailureReason.UNPARSEABLE, describe((Exception) cause), facts.get(), work.state(), start);
+      } else if (cause instanceof Exception bug) {
+        REPLIES.error("{}: unexpected error while reading the message; filing it as unparseable", name, bug);
+        fail(work, FailureReason.UNPARSEABLE, "internal error: " + describe(bug), facts.get(), work.state(), start);
+      } else {
+        // An Error (out of memory, stack overflow): not the message's fault alone; stays claimed.
+        REPLIES.error("{}: fatal error while reading the message; it stays claimed", name, cause);
+      }
       return;
     }
     if (payload.isEmpty()) {
@@ -157,28 +189,33 @@ final class MessageWorker {
       }
       return;
     }
-    post(work, facts[0], payload.get(), start);
+    post(work, facts.get(), payload.get(), start);
   }
 
-  /** The payload to post, or empty for postmaster mail; {@code known[0]} is set once parsed. */
-  private Optional<byte[]> buildPayload(Work work, InboundMessage[] known)
+  /** The payload to post, or empty for postmaster mail; {@code known} is set once parsed. */
+  private Optional<byte[]> buildPayload(Work work, AtomicReference<InboundMessage> known)
       throws Refused, IOException, MessagingException, UnparseableMessageException {
     long size = Files.size(work.file());
     if (size > maxMessageBytes) {
       REPLIES.info("processing {} ({} bytes)", work.name(), size);
       throw new Refused(FailureReason.TOO_LARGE,
-          "message is " + size + " bytes (limit: " + maxMessageBytes + " bytes, processor max-message-bytes)");
+          "message is " + size + " bytes (limit: " + maxMessageBytes + " bytes: replyd.processor.max-message-size plus room for the trace headers)");
     }
     Instant receivedAt = Files.getLastModifiedTime(work.file()).toInstant();
     SharedFileInputStream in = new SharedFileInputStream(work.file().toFile());
     try {
-      MimeMessage message = new MimeMessage(session, in);
+      BoundedMimeMessage message = new BoundedMimeMessage(session, in);
       InboundMessage facts = InboundMessage.of(message);
-      known[0] = facts;
-      REPLIES.info("processing {}", facts.messageId() == null ? "(no Message-ID) " + work.name() : facts.messageId());
+      known.set(facts);
+      REPLIES.info("processing {}", facts.messageId() == null ? "(no Message-ID) " + work.name() : ClientText.escape(facts.messageId()));
+      if (message.cut() != null) {
+        REPLIES.info("{}: header section {} (the excess is discarded, as Postfix's header_size_limit does)",
+            work.name(), message.cut());
+      }
 
       if (facts.isForPostmaster()) {
-        REPLIES.info("{}: mail for {} from {}, filed for the administrator", work.name(), facts.deliveredTo(), facts.mailFrom().orElse("(unknown)"));
+        REPLIES.info("{}: mail for {} from {}, filed for the administrator", work.name(), ClientText.escape(facts.deliveredTo()),
+            ClientText.escape(facts.mailFrom().orElse("(unknown)")));
         return Optional.empty();
       }
       AddressCheck check = verify(facts);
@@ -197,8 +234,11 @@ final class MessageWorker {
         auth = WebhookPayload.Auth.of(verdicts, checks.authservId());
         if (verdicts != null && "fail".equals(verdicts.dmarc().result()) && checks.policy() != SenderChecks.Policy.OFF) {
           if (checks.policy() == SenderChecks.Policy.REJECT) {
-            throw new Refused(FailureReason.UNAUTHENTICATED, "From domain " + verdicts.dmarc().fromDomain()
-                + " fails DMARC (its policy: " + verdicts.dmarc().policy() + "; processor.require-dmarc = reject)");
+            throw new Refused(FailureReason.UNAUTHENTICATED, verdicts.dmarc().fromDomain() == null
+                ? "DMARC fails: " + verdicts.dmarc().problem() + " (expected: one From field with one author; "
+                    + "processor.sender-checks.require-dmarc = reject)"
+                : "From domain " + verdicts.dmarc().fromDomain() + " fails DMARC (its policy: "
+                    + verdicts.dmarc().policy() + "; processor.sender-checks.require-dmarc = reject)");
           }
           quarantined = true;
         }
@@ -238,7 +278,7 @@ final class MessageWorker {
     try {
       client = InetAddress.getByName(facts.clientIp()); // an IP literal: no DNS lookup
     } catch (UnknownHostException e) {
-      REPLIES.info("{}: client IP '{}' unreadable; sender not verified", work.name(), facts.clientIp());
+      REPLIES.info("{}: client IP '{}' unreadable; sender not verified", work.name(), ClientText.escape(facts.clientIp()));
       return null;
     }
     AuthResults verdicts = checks.authenticator().verify(work.file(), client,
@@ -264,6 +304,10 @@ final class MessageWorker {
   private void post(Work work, InboundMessage facts, byte[] payload, long start) throws InterruptedException {
     String name = work.name();
     CallbackSender.Sent sent = sender.post(name, payload);
+    for (CallbackAttempt stale : sent.attempts().subList(0, sent.staleRetries())) {
+      metrics.staleConnection(stale);
+      REPLIES.info("posted {} -> {} on a connection the main app had closed; sent again at once", name, stale.describe());
+    }
     metrics.callback(sent.attempt(), clock.instant());
     RetryState state = work.state().withAttempt(sent.attempt());
     REPLIES.info("posted {} -> {} in {} ms", name, sent.attempt().describe(), sent.attempt().durationMs());
@@ -303,11 +347,11 @@ final class MessageWorker {
   /** Files the message as failure; {@code facts} is null when the message was not parsed. */
   private void fail(Work work, FailureReason reason, String detail, InboundMessage facts, RetryState state, long start) {
     String name = work.name();
-    REPLIES.info("{}: {} ({})", name, reason.wireName(), detail);
+    REPLIES.info("{}: {} ({})", name, reason.wireName(), ClientText.escape(detail));
     if (facts == null) {
       // Not parsed whole (too large, unreadable): the header section still names the sender and the
       // Message-ID, for the reason file and the listener.
-      facts = HeaderSection.facts(work.file(), session);
+      facts = InboundMessage.ofHeaderSection(work.file(), session);
     }
     String messageId = facts == null ? null : facts.messageId();
     FailureReport report =

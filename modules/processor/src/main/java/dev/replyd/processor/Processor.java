@@ -33,7 +33,8 @@ import org.slf4j.Logger;
  *   <li>a watcher on {@code new/} ({@link MaildirWatcher}) plus a rescan of {@code new/} and of
  *       the deferred queue every {@code rescanInterval} (watch events can be lost);
  *   <li>a bounded queue of claimed work ({@link WorkQueue}, 2 x threads) and {@code threads}
- *       workers ({@link MessageWorker});
+ *       workers ({@link MessageWorker}), each reading its message on a reader thread for at most
+ *       {@code messageDeadline};
  *   <li>retry timers for deferred messages ({@link DeferredSchedule}), restored from the
  *       persisted retry state;
  *   <li>a sweep of success files older than {@code retention}, at start-up and then daily.
@@ -67,6 +68,7 @@ public final class Processor implements AutoCloseable {
   private final Thread watcherThread;
   private final ScheduledExecutorService timers;
   private final ExecutorService workers;
+  private final ExecutorService readers;
   private volatile boolean stopping;
   private final ProcessorMetrics metrics;
 
@@ -75,9 +77,9 @@ public final class Processor implements AutoCloseable {
       MeterRegistry registry, SenderChecks checks, FailureListener failures, WebhookSigner signer)
       throws IOException {
     this.settings = settings;
-    this.metrics = new ProcessorMetrics(registry);
-    this.maildir = maildir;
     Clock clock = Clock.systemUTC();
+    this.metrics = new ProcessorMetrics(registry, settings.retryMaxDelay(), clock);
+    this.maildir = maildir;
     this.sender =
         new CallbackSender(settings.callbackUrl(), signer, settings.callbackTimeout(), clock);
     this.queue = new WorkQueue(maildir, 2 * settings.threads());
@@ -85,13 +87,17 @@ public final class Processor implements AutoCloseable {
     DeferredSchedule schedule = new DeferredSchedule(maildir, queue, timers, clock);
     RetryPolicy policy =
         new RetryPolicy(settings.retryBaseDelay(), settings.retryMaxDelay(), settings.maxAge());
+    // Reading a message runs on a reader thread so that the worker can give up on it at the message
+    // deadline; a cached pool, since a reader stuck past its deadline must not hold up the next message.
+    this.readers = Executors.newCachedThreadPool(new NamedThreads("replyd-read", true));
     this.worker = new MessageWorker(maildir, codec, extractor, sender, policy, schedule, settings, metrics, checks,
-        failures, clock);
+        failures, clock, readers);
     Path newDirectory = maildir.root().resolve(MaildirLayout.NEW);
     try {
       this.watcher = new MaildirWatcher(newDirectory, this::rescanNew);
     } catch (IOException e) {
       timers.shutdownNow();
+      readers.shutdownNow();
       sender.close();
       throw e;
     }
@@ -188,9 +194,9 @@ public final class Processor implements AutoCloseable {
     // Validated exactly as at start-up, by building settings with the new URL.
     new ProcessorSettings(settings.threads(), url, settings.callbackSecret(), settings.callbackTimeout(), settings.maxAge(),
         settings.retryBaseDelay(), settings.retryMaxDelay(), settings.maxAttachmentBytes(),
-        settings.maxMessageBytes(), settings.rescanInterval(), settings.retention());
+        settings.maxMessageBytes(), settings.rescanInterval(), settings.retention(), settings.messageDeadline());
     sender.retarget(url, Objects.requireNonNull(signer, "signer"));
-    REPLIES.info("callback target is now {} (secret reloaded)", url);
+    REPLIES.info("callback target is now {} (secret reloaded)", dev.replyd.address.LoggableUrl.of(url));
   }
 
   /**
@@ -226,6 +232,7 @@ public final class Processor implements AutoCloseable {
       interrupted = true;
       workers.shutdownNow();
     }
+    readers.shutdownNow(); // readers past their deadline: their messages are filed already
     int abandoned = queue.abandon();
     try {
       Recovery recovery = maildir.recover();

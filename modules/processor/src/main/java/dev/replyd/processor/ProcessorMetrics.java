@@ -3,10 +3,12 @@ package dev.replyd.processor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * ProcessorMetrics - what the processor tells Prometheus, and the callback health {@code /readyz}
@@ -15,26 +17,50 @@ import java.util.concurrent.TimeUnit;
  * <p>CONTRACT: meters (Prometheus names): {@code replyd_processed_total{outcome,reason}} with
  * outcome success|failure|postmaster|deferred and reason a {@link FailureReason} wire name or
  * {@code none}; {@code replyd_processing_duration_seconds} (histogram, claim to filing);
- * {@code replyd_callback_requests_total{status_class}} with 2xx|3xx|4xx|5xx|error;
+ * {@code replyd_callback_requests_total{status_class}} with 2xx|3xx|4xx|5xx|error, and
+ * {@code stale_connection} for an attempt that died on a connection the main app had already
+ * closed and was sent again at once ({@link CallbackOutcome#retryAtOnce()});
  * {@code replyd_callback_duration_seconds} (histogram); {@code replyd_callback_retries_scheduled_total}.
  * Labels are small fixed sets: never an address, a message id or a URL.
  *
- * <p>{@link #callbackProblem()} is empty while the last attempt succeeded (or none was made),
- * else names when the main app started failing and the last error.
+ * <p>{@link #callbackProblem()} (readiness) is about reaching the main app, not about what it
+ * thinks of one reply. An attempt is <em>unreachable</em> when it got no HTTP response (network
+ * error, timeout) or a 5xx; any other answer (2xx, and also a 4xx refusal of one message) shows
+ * the main app is there and ends the run of unreachable attempts. The problem is reported when the
+ * last {@link #UNREACHABLE_RUN} attempts in a row were unreachable and the latest of them started
+ * within {@code window} ({@code callback.retry-max-delay}: while mail waits for a retry, attempts
+ * come at least that often, so an outage does not flap; with nothing left to retry, readiness
+ * returns after that long instead of keeping an old verdict forever). Stale-connection attempts
+ * retried at once do not count: the retry decides.
  *
  * <p>THREAD-SAFETY: shared by all workers; Micrometer meters are thread-safe and the health
- * fields are volatile, written by whichever worker finished an attempt last.
+ * state is one immutable record swapped atomically.
  */
 final class ProcessorMetrics {
   private final MeterRegistry registry;
   private final Timer processing;
   private final Timer callbackDuration;
-  private final Counter retriesScheduled;
-  private volatile Instant failingSince;
-  private volatile String lastError;
+  /** Unreachable attempts in a row before readiness reports the callback. */
+  static final int UNREACHABLE_RUN = 3;
 
-  ProcessorMetrics(MeterRegistry registry) {
+  /** The current run of unreachable attempts: how many, since when, the latest and its error. */
+  private record Run(int attempts, Instant since, Instant latest, String lastError) {
+    static final Run NONE = new Run(0, null, null, null);
+
+    Run plus(Instant at, String error) {
+      return new Run(attempts + 1, attempts == 0 ? at : since, at, error);
+    }
+  }
+
+  private final Counter retriesScheduled;
+  private final Duration window;
+  private final Clock clock;
+  private final AtomicReference<Run> unreachable = new AtomicReference<>(Run.NONE);
+
+  ProcessorMetrics(MeterRegistry registry, Duration window, Clock clock) {
     this.registry = registry;
+    this.window = window;
+    this.clock = clock;
     this.processing = Timer.builder("replyd.processing.duration")
         .description("Time from claiming a message to filing it")
         .publishPercentileHistogram()
@@ -70,24 +96,30 @@ final class ProcessorMetrics {
         .register(registry);
   }
 
+  /** An attempt that decided its post's outcome. */
   void callback(CallbackAttempt attempt, Instant at) {
     Integer status = attempt.status();
-    String statusClass = status == null ? "error" : (status / 100) + "xx";
+    count(attempt, status == null ? "error" : (status / 100) + "xx");
+    if (status != null && status < 500) {
+      unreachable.set(Run.NONE);
+    } else {
+      unreachable.updateAndGet(run -> run.plus(at, attempt.describe()));
+    }
+  }
+
+  /** An attempt that died on a stale connection and was sent again at once. */
+  void staleConnection(CallbackAttempt attempt) {
+    count(attempt, "stale_connection");
+  }
+
+  private void count(CallbackAttempt attempt, String statusClass) {
     Counter.builder("replyd.callback.requests")
-        .description("Callback requests to the main app, by status class (error = no HTTP response)")
+        .description("Callback requests to the main app, by status class (error = no HTTP response;"
+            + " stale_connection = died on a closed keep-alive connection, sent again at once)")
         .tag("status_class", statusClass)
         .register(registry)
         .increment();
     callbackDuration.record(attempt.durationMs(), TimeUnit.MILLISECONDS);
-    if (status != null && status / 100 == 2) {
-      failingSince = null;
-      lastError = null;
-    } else {
-      if (failingSince == null) {
-        failingSince = at;
-      }
-      lastError = attempt.describe();
-    }
   }
 
   void retryScheduled() {
@@ -95,8 +127,11 @@ final class ProcessorMetrics {
   }
 
   Optional<String> callbackProblem() {
-    Instant since = failingSince;
-    return since == null ? Optional.empty()
-        : Optional.of("callback failing since " + since + " (last: " + lastError + ")");
+    Run run = unreachable.get();
+    if (run.attempts() < UNREACHABLE_RUN || run.latest().plus(window).isBefore(clock.instant())) {
+      return Optional.empty();
+    }
+    return Optional.of("callback failing since " + run.since() + " (" + run.attempts()
+        + " attempts in a row without reaching the main app; last: " + run.lastError() + ")");
   }
 }

@@ -1,15 +1,19 @@
 package dev.replyd.processor;
 
+import dev.replyd.address.LoggableUrl;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * ProcessorSettings - the knobs of the processing pipeline.
  *
- * <p>CONTRACT: every field is validated in the constructor; a bad value throws
- * {@link IllegalArgumentException} naming the configuration key, the value and what was
- * expected. {@link #defaults(URI, byte[])} gives the values documented in the daemon's
+ * <p>CONTRACT: every field is validated in the constructor; bad values throw one
+ * {@link IllegalArgumentException} listing every problem, one line each,
+ * {@code <configuration key>: <value> (expected: <what is valid>)}; the daemon's configuration
+ * loader reports these lines by key, so {@code check-config} and {@code run} apply the same checks. {@link #defaults(URI, byte[])} gives the values documented in the daemon's
  * reference configuration.
  *
  * <ul>
@@ -24,11 +28,16 @@ import java.util.Objects;
  *       main app sends {@code Retry-After}.
  *   <li>{@code maxAttachmentBytes} ({@code callback.max-attachment-bytes}): attachments up to this
  *       decoded size travel base64-encoded in the payload; larger ones as metadata only.
- *   <li>{@code maxMessageBytes}: message files larger than this fail with {@code too_large}.
+ *   <li>{@code maxMessageBytes} ({@code processor.max-message-size} plus {@link #TRACE_HEADER_ROOM}):
+ *       message files larger than this fail with {@code too_large}.
  *   <li>{@code rescanInterval}: how often {@code new/} and the deferred queue are listed, since
  *       file-system watch events can be lost.
  *   <li>{@code retention} ({@code storage.retention}): success files older than this are removed
  *       by the daily sweep.
+ *   <li>{@code messageDeadline} ({@code processor.message-deadline}): how long reading one message
+ *       may take, from opening the file to a payload ready to post (parsing, sender checks,
+ *       extraction, attachments); a message still being read then is filed as failure
+ *       {@code deadline_exceeded}. Posting has its own bound, {@code callback.timeout}.
  * </ul>
  *
  * <p>SECURITY: {@link #toString()} never prints the callback secret; the secret is copied in
@@ -47,60 +56,98 @@ public record ProcessorSettings(
     long maxAttachmentBytes,
     long maxMessageBytes,
     Duration rescanInterval,
-    Duration retention) {
+    Duration retention,
+    Duration messageDeadline) {
 
-  /** Default {@code callback.max-attachment-bytes}: 1 MiB of decoded content per attachment. */
-  public static final long DEFAULT_MAX_ATTACHMENT_BYTES = 1L << 20;
+  /** Default {@code processor.message-deadline}. */
+  public static final Duration DEFAULT_MESSAGE_DEADLINE = Duration.ofSeconds(60);
+
+  // The defaults are those of reference.conf (the daemon's tests check that they agree).
+
+  /** Default {@code callback.max-attachment-bytes}: 10 MiB of decoded content per attachment. */
+  public static final long DEFAULT_MAX_ATTACHMENT_BYTES = 10L << 20;
+
+  /**
+   * Room for the trace headers the SMTP side prepends to a message: the file may be this much
+   * larger than {@code processor.max-message-size} and is still processed.
+   */
+  public static final long TRACE_HEADER_ROOM = 64L << 10;
 
   /**
    * Default message size limit: the SMTP side's 25 MiB plus room for the trace headers it
    * prepends, so that nothing SMTP accepted is refused here.
    */
-  public static final long DEFAULT_MAX_MESSAGE_BYTES = (25L << 20) + (64L << 10);
+  public static final long DEFAULT_MAX_MESSAGE_BYTES = (25L << 20) + TRACE_HEADER_ROOM;
+
+  /** How often new/ and deferred/ are listed, since file-system watch events can be lost. */
+  public static final Duration DEFAULT_RESCAN_INTERVAL = Duration.ofSeconds(30);
 
   public ProcessorSettings {
+    List<String> problems = new ArrayList<>();
     if (threads < 1 || threads > 256) {
-      throw new IllegalArgumentException(
-          "replyd.processor.threads: " + threads + " (expected: 1 to 256)");
+      problems.add("replyd.processor.threads: " + threads + " (expected: 1 to 256)");
     }
-    Objects.requireNonNull(callbackUrl, "replyd.callback.url");
-    String scheme = callbackUrl.getScheme();
+    String scheme = callbackUrl == null ? null : callbackUrl.getScheme();
     if (scheme == null
         || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
         || callbackUrl.getHost() == null) {
-      throw new IllegalArgumentException(
-          "replyd.callback.url: " + callbackUrl + " (expected: an absolute http or https URL)");
+      problems.add("replyd.callback.url: " + LoggableUrl.of(callbackUrl) + " (expected: an absolute http or https URL)");
     }
-    Objects.requireNonNull(callbackSecret, "replyd.callback.secret");
-    if (callbackSecret.length == 0) {
-      throw new IllegalArgumentException(
-          "replyd.callback.secret: empty (expected: a non-empty shared secret)");
+    if (callbackUrl != null && callbackUrl.getRawUserInfo() != null) {
+      // Refused rather than sent as Basic auth: the main app authenticates replyd by the signature,
+      // and a password here would sit in every copy of the configuration.
+      problems.add("replyd.callback.url: " + LoggableUrl.of(callbackUrl) + " carries user info (user:password@),"
+          + " which replyd never sends: it is not used as HTTP Basic authentication (expected: a URL without"
+          + " user info; the main app authenticates replyd by the Replyd-Signature header made with"
+          + " callback.secret)");
     }
-    callbackSecret = callbackSecret.clone();
-    positive("replyd.callback.timeout", callbackTimeout);
-    positive("replyd.callback.max-age", maxAge);
-    positive("replyd.callback.retry-base-delay", retryBaseDelay);
-    positive("replyd.callback.retry-max-delay", retryMaxDelay);
-    if (retryMaxDelay.compareTo(retryBaseDelay) < 0) {
-      throw new IllegalArgumentException(
-          "replyd.callback.retry-max-delay: " + retryMaxDelay
-              + " (expected: at least retry-base-delay " + retryBaseDelay + ")");
+    if (callbackSecret == null || callbackSecret.length == 0) {
+      problems.add("replyd.callback.secret: " + (callbackSecret == null ? "null" : "empty")
+          + " (expected: a non-empty shared secret)");
+    } else {
+      callbackSecret = callbackSecret.clone();
+    }
+    positive(problems, "replyd.callback.timeout", callbackTimeout);
+    positive(problems, "replyd.callback.max-age", maxAge);
+    positive(problems, "replyd.callback.retry-base-delay", retryBaseDelay);
+    positive(problems, "replyd.callback.retry-max-delay", retryMaxDelay);
+    if (retryMaxDelay != null && retryBaseDelay != null && retryMaxDelay.compareTo(retryBaseDelay) < 0) {
+      problems.add("replyd.callback.retry-max-delay: " + retryMaxDelay
+          + " (expected: at least replyd.callback.retry-base-delay, " + retryBaseDelay + ")");
     }
     if (maxAttachmentBytes < 0) {
-      throw new IllegalArgumentException(
-          "replyd.callback.max-attachment-bytes: " + maxAttachmentBytes + " (expected: >= 0)");
+      problems.add("replyd.callback.max-attachment-bytes: " + maxAttachmentBytes + " (expected: >= 0)");
     }
     if (maxMessageBytes < 1) {
-      throw new IllegalArgumentException(
-          "replyd.processor.max-message-bytes: " + maxMessageBytes + " (expected: > 0)");
+      problems.add("replyd.processor.max-message-size: " + maxMessageBytes + " (expected: > 0)");
     }
-    positive("replyd.processor.rescan-interval", rescanInterval);
-    positive("replyd.storage.retention", retention);
+    // Not a configuration key: the daemon always passes DEFAULT_RESCAN_INTERVAL.
+    positive(problems, "rescanInterval", rescanInterval);
+    positive(problems, "replyd.storage.retention", retention);
+    positive(problems, "replyd.processor.message-deadline", messageDeadline);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("\n", problems));
+    }
+  }
+
+  /** As the canonical constructor, with the default {@code processor.message-deadline}. */
+  public ProcessorSettings(
+      int threads, URI callbackUrl, byte[] callbackSecret, Duration callbackTimeout, Duration maxAge,
+      Duration retryBaseDelay, Duration retryMaxDelay, long maxAttachmentBytes, long maxMessageBytes,
+      Duration rescanInterval, Duration retention) {
+    this(threads, callbackUrl, callbackSecret, callbackTimeout, maxAge, retryBaseDelay, retryMaxDelay,
+        maxAttachmentBytes, maxMessageBytes, rescanInterval, retention, DEFAULT_MESSAGE_DEADLINE);
+  }
+
+  /** These settings with another {@code processor.message-deadline}. */
+  public ProcessorSettings withMessageDeadline(Duration deadline) {
+    return new ProcessorSettings(threads, callbackUrl, callbackSecret, callbackTimeout, maxAge, retryBaseDelay,
+        retryMaxDelay, maxAttachmentBytes, maxMessageBytes, rescanInterval, retention, deadline);
   }
 
   /**
    * The documented defaults: 4 threads, 10 s timeout, 2 days maximum age, backoff from 30 s up
-   * to 1 h, 1 MiB attachments, rescan every 30 s, 30 days retention.
+   * to 1 h, 10 MiB attachments, rescan every 30 s, 30 days retention, 60 s per message.
    */
   public static ProcessorSettings defaults(URI callbackUrl, byte[] callbackSecret) {
     return new ProcessorSettings(
@@ -113,8 +160,9 @@ public record ProcessorSettings(
         Duration.ofHours(1),
         DEFAULT_MAX_ATTACHMENT_BYTES,
         DEFAULT_MAX_MESSAGE_BYTES,
-        Duration.ofSeconds(30),
-        Duration.ofDays(30));
+        DEFAULT_RESCAN_INTERVAL,
+        Duration.ofDays(30),
+        DEFAULT_MESSAGE_DEADLINE);
   }
 
   /** A copy of the secret; the record keeps its own. */
@@ -137,7 +185,8 @@ public record ProcessorSettings(
             && maxAttachmentBytes == that.maxAttachmentBytes
             && maxMessageBytes == that.maxMessageBytes
             && rescanInterval.equals(that.rescanInterval)
-            && retention.equals(that.retention));
+            && retention.equals(that.retention)
+            && messageDeadline.equals(that.messageDeadline));
   }
 
   @Override
@@ -148,7 +197,7 @@ public record ProcessorSettings(
   @Override
   public String toString() {
     return "ProcessorSettings[threads=" + threads
-        + ", callbackUrl=" + callbackUrl
+        + ", callbackUrl=" + LoggableUrl.of(callbackUrl)
         + ", callbackSecret=(" + callbackSecret.length + " bytes, not shown)"
         + ", callbackTimeout=" + callbackTimeout
         + ", maxAge=" + maxAge
@@ -157,13 +206,13 @@ public record ProcessorSettings(
         + ", maxAttachmentBytes=" + maxAttachmentBytes
         + ", maxMessageBytes=" + maxMessageBytes
         + ", rescanInterval=" + rescanInterval
-        + ", retention=" + retention + "]";
+        + ", retention=" + retention
+        + ", messageDeadline=" + messageDeadline + "]";
   }
 
-  private static void positive(String key, Duration value) {
-    Objects.requireNonNull(value, key);
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(key + ": " + value + " (expected: a positive duration)");
+  private static void positive(List<String> problems, String key, Duration value) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      problems.add(key + ": " + value + " (expected: a positive duration)");
     }
   }
 }

@@ -19,9 +19,11 @@ import java.util.List;
  * caller then retries the message at once with a fresh state (a damaged schedule must not
  * strand a reply).
  *
+ * <p>Public so that the operator console can show a deferred message's schedule; only the processor writes one.
+ *
  * <p>THREAD-SAFETY: immutable.
  */
-record RetryState(
+public record RetryState(
     int attempts,
     String firstAttemptAt,
     String nextAttemptAt,
@@ -31,7 +33,7 @@ record RetryState(
 
   static final int HISTORY_LIMIT = 20;
 
-  RetryState {
+  public RetryState {
     history = List.copyOf(history == null ? List.of() : history);
   }
 
@@ -77,7 +79,8 @@ record RetryState(
     }
   }
 
-  static RetryState fromJson(byte[] json) throws IOException {
+  /** Reads a retry state file; IOException when unreadable or its times are malformed. */
+  public static RetryState fromJson(byte[] json) throws IOException {
     RetryState state = JsonMapping.MAPPER.readValue(json, RetryState.class);
     try {
       if (state.firstAttemptAt != null) {

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * SenderChecks - whether the processor verifies SPF, DKIM and DMARC for each message, and what a
- * DMARC failure of the From domain means ({@code processor.require-dmarc}).
+ * DMARC failure of the From domain means ({@code processor.sender-checks.require-dmarc}).
  *
  * <p>CONTRACT: {@link Policy#OFF} posts every message with its verdicts; {@link Policy#QUARANTINE}
  * posts a failing message with {@code flags.quarantined = true} so the main app can hold it;
@@ -29,7 +29,7 @@ public record SenderChecks(SenderAuthenticator authenticator, Policy policy, Str
       try {
         return valueOf(value.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException | NullPointerException e) {
-        throw new IllegalArgumentException("replyd.processor.require-dmarc: '" + value
+        throw new IllegalArgumentException("replyd.processor.sender-checks.require-dmarc: '" + value
             + "' (expected: off, quarantine or reject)", e);
       }
     }

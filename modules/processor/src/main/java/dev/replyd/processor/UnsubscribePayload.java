@@ -39,7 +39,7 @@ final class UnsubscribePayload {
         new WebhookPayload.Envelope(
             facts.mailFrom().orElse(null), facts.deliveredTo(), facts.clientIp(), facts.helo()),
         new WebhookPayload.Address(token.kind(), token.thread(), token.user()),
-        new WebhookPayload.From(facts.fromName(), facts.fromAddress()),
+        new WebhookPayload.From(facts.fromName(), facts.fromAddress(), facts.fromAddresses()),
         facts.subject(),
         facts.messageId(),
         facts.inReplyTo(),

@@ -19,6 +19,10 @@ import java.util.List;
  * {@code reply.removed} lists what the extractor cut (rule and line range of {@code full_text}),
  * for auditing. Receivers must ignore fields they do not know (forward compatibility).
  *
+ * <p>SECURITY: single-line fields (subject, from name, ids, attachment names) carry no control
+ * characters ({@link SafeText}); {@code reply.text}, {@code full_text} and {@code html} are the
+ * sender's own text, untrusted, to be escaped or sanitised by whoever renders them.
+ *
  * <p>THREAD-SAFETY: immutable.
  */
 record WebhookPayload(
@@ -43,7 +47,11 @@ record WebhookPayload(
 
   record Address(String kind, long thread, long user) {}
 
-  record From(String name, String address) {}
+  /**
+   * The author. {@code name} and {@code address} are set only when the message has exactly one;
+   * {@code addresses} lists every author address, so several authors show as null plus a list.
+   */
+  record From(String name, String address, List<String> addresses) {}
 
   record Reply(String text, List<Removed> removed, boolean budgetExceeded) {}
 
@@ -98,7 +106,7 @@ record WebhookPayload(
         new Envelope(
             facts.mailFrom().orElse(null), facts.deliveredTo(), facts.clientIp(), facts.helo()),
         new Address(token.kind(), token.thread(), token.user()),
-        new From(facts.fromName(), facts.fromAddress()),
+        new From(facts.fromName(), facts.fromAddress(), facts.fromAddresses()),
         facts.subject(),
         facts.messageId(),
         facts.inReplyTo(),

@@ -61,4 +61,24 @@ class CallbackOutcomeTest {
     assertThat(outcome.kind()).isEqualTo(CallbackOutcome.Kind.REJECTED);
     assertThat(outcome.retryAfter()).isEmpty();
   }
+
+  @Test
+  void aConnectionClosedOrResetBeforeAnyResponseIsRetriedAtOnce() {
+    assertThat(CallbackOutcome.classify(new IOException("HTTP/1.1 header parser received no bytes")).retryAtOnce()).isTrue();
+    assertThat(CallbackOutcome.classify(new java.net.SocketException("Connection reset")).retryAtOnce()).isTrue();
+  }
+
+  @Test
+  void anUnreachableMainAppWaitsForTheBackoff() {
+    assertThat(CallbackOutcome.classify(new java.net.ConnectException("Connection refused")).retryAtOnce()).isFalse();
+    assertThat(CallbackOutcome.classify(new java.net.http.HttpConnectTimeoutException("connect timed out")).retryAtOnce())
+        .isFalse();
+    assertThat(CallbackOutcome.classify(new java.net.http.HttpTimeoutException("request timed out")).retryAtOnce())
+        .isFalse();
+    assertThat(CallbackOutcome.classify(new java.net.UnknownHostException("tracker.invalid")).retryAtOnce()).isFalse();
+    assertThat(CallbackOutcome.classify(new javax.net.ssl.SSLHandshakeException("PKIX path building failed")).retryAtOnce())
+        .isFalse();
+    assertThat(CallbackOutcome.timedOut().retryAtOnce()).isFalse();
+    assertThat(CallbackOutcome.classify(503, Optional.empty(), NOW).retryAtOnce()).isFalse();
+  }
 }

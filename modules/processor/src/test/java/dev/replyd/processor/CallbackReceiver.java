@@ -43,7 +43,8 @@ final class CallbackReceiver implements AutoCloseable {
   }
 
   record Request(
-      String deliveryId, String signature, boolean signatureValid, String contentType, byte[] body, long receivedNanos, long receivedEpochMs) {
+      String deliveryId, String signature, boolean signatureValid, String contentType, byte[] body, long receivedNanos,
+      long receivedEpochMs, String protocol, String upgrade) {
     JsonNode json() {
       try {
         return new ObjectMapper().readTree(body);
@@ -125,7 +126,9 @@ final class CallbackReceiver implements AutoCloseable {
           exchange.getRequestHeaders().getFirst("Content-Type"),
           body,
           nanos,
-          System.currentTimeMillis());
+          System.currentTimeMillis(),
+          exchange.getProtocol(),
+          exchange.getRequestHeaders().getFirst("Upgrade"));
       synchronized (requests) {
         requests.add(request);
       }

@@ -178,7 +178,7 @@ class MessageFilingTest extends ProcessorHarness {
     assertThat(reason.get("reason").asText()).isEqualTo("too_large");
     long size = Files.size(maildir.path(MaildirLayout.FAILURE, name));
     assertThat(reason.get("detail").asText())
-        .isEqualTo("message is " + size + " bytes (limit: 500 bytes, processor max-message-bytes)");
+        .isEqualTo("message is " + size + " bytes (limit: 500 bytes: replyd.processor.max-message-size plus room for the trace headers)");
   }
 
   @Test

@@ -52,7 +52,7 @@ abstract class ProcessorHarness {
     assertThat(maildir.backlog().claimed()).as("messages left claimed in cur/ after stop").isZero();
   }
 
-  private static final Pattern PROCESSOR_THREAD = Pattern.compile("replyd-(worker|watch|timer|http)-\\d+");
+  private static final Pattern PROCESSOR_THREAD = Pattern.compile("replyd-(worker|watch|timer|http|read)-\\d+");
 
   Processor start(ProcessorSettings settings) throws IOException {
     processor = Processor.start(settings, maildir, Fixtures.CODEC, new ReplyExtractor(ReplyExtractor.Settings.defaults()), registry);

@@ -6,6 +6,7 @@ import static dev.replyd.processor.Fixtures.replyAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.MaildirLayout;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The figures operators graph: outcomes by reason, callback status classes, retries, readiness. */
@@ -47,7 +48,7 @@ class ProcessorMetricsTest extends ProcessorHarness {
   }
 
   @Test
-  void callbackProblemNamesTheFailureUntilTheMainAppAnswersAgain() throws Exception {
+  void callbackProblemNamesTheFailureOnceThreeAttemptsInARowFailedUntilTheMainAppAnswersAgain() throws Exception {
     // 503 until the test says otherwise: retries come every 50-200 ms, and a single scripted 503
     // could already have been followed by a 200 when a slow machine gets to the assertion.
     for (int i = 0; i < 1000; i++) {
@@ -56,12 +57,36 @@ class ProcessorMetricsTest extends ProcessorHarness {
     start(Fixtures.settings(receiver.url()));
 
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
-    Fixtures.await("deferred", WAIT, () -> isIn(MaildirLayout.DEFERRED, name));
+    Fixtures.await("three attempts", WAIT, () -> callbacks("5xx") >= 3);
 
     assertThat(processor.callbackProblem()).hasValueSatisfying(p -> assertThat(p).startsWith("callback failing since ")
-        .contains("503"));
+        .contains(" attempts in a row without reaching the main app; last: HTTP 503)"));
     receiver.answerOk();
     awaitFiled(MaildirLayout.SUCCESS, name);
+    assertThat(processor.callbackProblem()).isEmpty();
+  }
+
+  @Test
+  void aMainAppRefusingOneReplyWith422LeavesReadinessAlone() throws Exception {
+    receiver.respond(new CallbackReceiver.Response(422, java.util.Map.of(), "{\"error\":\"thread locked\"}"));
+    start(Fixtures.settings(receiver.url()));
+
+    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
+    awaitFiled(MaildirLayout.FAILURE, name);
+
+    assertThat(callbacks("4xx")).isEqualTo(1);
+    assertThat(processor.callbackProblem()).isEmpty();
+  }
+
+  @Test
+  void oneServerErrorIsNotYetAnOutage() throws Exception {
+    receiver.respond(new CallbackReceiver.Response(503, java.util.Map.of("Retry-After", "30"), ""));
+    start(Fixtures.settings(receiver.url(), s -> s.maxAge = Duration.ofMinutes(5)));
+
+    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
+    Fixtures.await("deferred for 30 s after the 503", WAIT, () -> isIn(MaildirLayout.DEFERRED, name));
+
+    assertThat(callbacks("5xx")).isEqualTo(1);
     assertThat(processor.callbackProblem()).isEmpty();
   }
 }

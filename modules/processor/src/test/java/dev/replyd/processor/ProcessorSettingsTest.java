@@ -28,7 +28,7 @@ class ProcessorSettingsTest {
     assertThat(settings.callbackTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(settings.maxAge()).isEqualTo(Duration.ofDays(2));
     assertThat(settings.retention()).isEqualTo(Duration.ofDays(30));
-    assertThat(settings.maxAttachmentBytes()).isEqualTo(1 << 20);
+    assertThat(settings.maxAttachmentBytes()).isEqualTo(10 << 20);
   }
 
   @Test
@@ -50,11 +50,51 @@ class ProcessorSettingsTest {
   }
 
   @Test
+  void urlWithUserInfoIsRefusedWithoutShowingTheCredentials() {
+    assertThatThrownBy(() -> ProcessorSettings.defaults(URI.create("http://u:PASS@tracker.example.com/p?token=T0K"), SECRET))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("replyd.callback.url: http://tracker.example.com/p?token=<redacted> carries user info (user:password@),"
+            + " which replyd never sends: it is not used as HTTP Basic authentication (expected: a URL without"
+            + " user info; the main app authenticates replyd by the Replyd-Signature header made with"
+            + " callback.secret)");
+  }
+
+  @Test
+  void settingsNeverShowTheUrlsQueryValues() {
+    ProcessorSettings settings = ProcessorSettings.defaults(URI.create("https://tracker.example.com/p?token=T0K"), SECRET);
+
+    assertThat(settings.toString()).contains("callbackUrl=https://tracker.example.com/p?token=<redacted>")
+        .doesNotContain("T0K");
+  }
+
+  @Test
   void zeroThreadsIsRefusedNamingTheKey() {
     ProcessorSettings d = ProcessorSettings.defaults(URL, SECRET);
     assertThatThrownBy(() -> new ProcessorSettings(0, URL, SECRET, d.callbackTimeout(), d.maxAge(), d.retryBaseDelay(),
             d.retryMaxDelay(), d.maxAttachmentBytes(), d.maxMessageBytes(), d.rescanInterval(), d.retention()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("replyd.processor.threads: 0 (expected: 1 to 256)");
+  }
+
+  @Test
+  void everyInvalidValueIsListedOnItsOwnLineNamingItsKey() {
+    ProcessorSettings d = ProcessorSettings.defaults(URL, SECRET);
+    assertThatThrownBy(() -> new ProcessorSettings(0, URL, SECRET, d.callbackTimeout(), d.maxAge(), Duration.ofSeconds(30),
+            Duration.ofSeconds(10), -1, 0, d.rescanInterval(), d.retention()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("replyd.processor.threads: 0 (expected: 1 to 256)\n"
+            + "replyd.callback.retry-max-delay: PT10S (expected: at least replyd.callback.retry-base-delay, PT30S)\n"
+            + "replyd.callback.max-attachment-bytes: -1 (expected: >= 0)\n"
+            + "replyd.processor.max-message-size: 0 (expected: > 0)");
+  }
+
+  @Test
+  void aZeroMessageDeadlineIsRefusedNamingTheKeyAndTheDefaultIsAMinute() {
+    ProcessorSettings d = ProcessorSettings.defaults(URL, SECRET);
+
+    assertThat(d.messageDeadline()).isEqualTo(Duration.ofSeconds(60));
+    assertThatThrownBy(() -> d.withMessageDeadline(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("replyd.processor.message-deadline: PT0S (expected: a positive duration)");
   }
 }

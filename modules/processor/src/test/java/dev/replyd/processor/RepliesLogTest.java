@@ -71,4 +71,20 @@ class RepliesLogTest extends ProcessorHarness {
     assertThat(lines.list).noneMatch(event -> event.getThrowableProxy() != null
         && event.getThrowableProxy().getMessage() != null && event.getThrowableProxy().getMessage().contains(secret));
   }
+
+  @Test
+  void controlCharactersFromTheSenderOrTheMainAppNeverReachALogLineRaw() throws Exception {
+    receiver.respond(new CallbackReceiver.Response(403, Map.of(), "no\r\nprocessing <forged>\u001b[31m"));
+    start(Fixtures.settings(receiver.url()));
+    String message = fixture("plain.eml").replace("Message-ID: <plain-1@mail.example.org>",
+        "Message-ID: <plain-1\u001b[31m\u009b2J@mail.example.org>");
+
+    String name = deliver(maildir, replyAddress(), message);
+    awaitFiled(MaildirLayout.FAILURE, name);
+    processor.stop(java.time.Duration.ofSeconds(5));
+
+    assertThat(logged()).isNotEmpty().noneMatch(line -> line.chars().anyMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f)));
+    assertThat(logged()).anyMatch(line -> line.startsWith("processing <plain-1") && line.endsWith("@mail.example.org>"))
+        .anyMatch(line -> line.startsWith(name + ": callback_rejected (main app answered HTTP 403: no\\x0d\\x0aprocessing <forged>"));
+  }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPF/DKIM/DMARC verdicts in the payload and {@code processor.require-dmarc}, with a real DNS
+ * SPF/DKIM/DMARC verdicts in the payload and {@code processor.sender-checks.require-dmarc}, with a real DNS
  * server (dnsmasq on loopback) publishing a strict policy for the sender's domain while the
  * sending IP is not allowed by its SPF record.
  */
@@ -127,5 +127,65 @@ class SenderChecksTest extends ProcessorHarness {
     JsonNode json = receiver.requests().get(0).json();
     assertThat(json.get("auth").isNull()).isTrue();
     assertThat(PayloadSchema.violations(json)).isEmpty();
+  }
+
+  /** plain.eml with its From field replaced by {@code from} (one or more whole fields). */
+  static String withFrom(String from) {
+    return fixture("plain.eml").replace("From: Alice Example <alice@example.org>\n", from);
+  }
+
+  @Test
+  void rejectFilesMailWithASecondAuthorAsUnauthenticatedWithoutPosting() throws Exception {
+    start(checks(SenderChecks.Policy.REJECT));
+    List<String> variants = List.of(
+        "From: ceo@example.org\nFrom: x@attacker.example\n",
+        "FROM: ceo@example.org\nfrom: x@attacker.example\n",
+        "From: ceo@example.org, x@attacker.example\n");
+    List<String> details = List.of(
+        "DMARC fails: 2 From fields (expected: one From field with one author; processor.sender-checks.require-dmarc = reject)",
+        "DMARC fails: 2 From fields (expected: one From field with one author; processor.sender-checks.require-dmarc = reject)",
+        "DMARC fails: the From field holds 2 addresses (expected: one From field with one author; "
+            + "processor.sender-checks.require-dmarc = reject)");
+
+    for (int i = 0; i < variants.size(); i++) {
+      String name = deliver(maildir, replyAddress(), withFrom(variants.get(i)));
+
+      awaitFiled(MaildirLayout.FAILURE, name);
+      assertThat(reasonFile(name).get("reason").asText()).as(variants.get(i)).isEqualTo("unauthenticated");
+      assertThat(reasonFile(name).get("detail").asText()).as(variants.get(i)).isEqualTo(details.get(i));
+    }
+    assertThat(receiver.requests()).isEmpty();
+  }
+
+  @Test
+  void rejectFilesMailWithoutFromOrWithAnEncodedWordForAnAddressAsUnauthenticated() throws Exception {
+    start(checks(SenderChecks.Policy.REJECT));
+
+    String none = deliver(maildir, replyAddress(), withFrom(""));
+    String encoded = deliver(maildir, replyAddress(), withFrom("From: =?UTF-8?B?Y2VvQGV4YW1wbGUub3Jn?=\n"));
+
+    awaitFiled(MaildirLayout.FAILURE, none);
+    awaitFiled(MaildirLayout.FAILURE, encoded);
+    assertThat(reasonFile(none).get("detail").asText()).startsWith("DMARC fails: no From field ");
+    assertThat(reasonFile(encoded).get("detail").asText()).startsWith("DMARC fails: the From address has no DNS domain ");
+    assertThat(receiver.requests()).isEmpty();
+  }
+
+  @Test
+  void quarantinePostsMailWithTwoAuthorsFlaggedAndNamesNeitherAsTheSender() throws Exception {
+    start(checks(SenderChecks.Policy.QUARANTINE));
+
+    String name = deliver(maildir, replyAddress(), withFrom("From: ceo@example.org\nFrom: x@attacker.example\n"));
+
+    awaitFiled(MaildirLayout.SUCCESS, name);
+    JsonNode json = receiver.requests().get(0).json();
+    assertThat(PayloadSchema.violations(json)).isEmpty();
+    assertThat(json.at("/flags/quarantined").asBoolean()).isTrue();
+    assertThat(json.at("/auth/dmarc/result").asText()).isEqualTo("fail");
+    assertThat(json.at("/auth/dmarc/from_domain").isNull()).isTrue();
+    assertThat(json.at("/auth/authentication_results").asText()).endsWith("dmarc=fail (2 From fields)");
+    assertThat(json.at("/from/address").isNull()).isTrue();
+    assertThat(json.at("/from/addresses")).extracting(JsonNode::asText)
+        .containsExactly("ceo@example.org", "x@attacker.example");
   }
 }

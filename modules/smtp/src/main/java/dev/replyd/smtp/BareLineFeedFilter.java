@@ -16,7 +16,8 @@ import org.apache.james.protocols.smtp.core.DataLineFilter;
  * (CVE-2023-51764 family; verified on stock 3.8.1). A sending MTA that disagrees with us about where
  * the message ends is the attack, so nothing of such a message is kept.
  *
- * <p>Contract: a line not ending in CR LF, or with a CR or LF before its end → the delivery is aborted
+ * <p>Contract: a line not ending in CR LF, or with a CR or LF before its end (a line longer than one
+ * {@link SmtpFramer} piece is checked piece by piece: only its last piece may, and must, end in CR LF) → the delivery is aborted
  * (no file reaches new/), 550 5.5.2 is sent and the connection is closed; every further line until the
  * close is ignored, so bytes pipelined after the bad line never reach the command dispatcher.
  * Postfix's {@code smtpd_forbid_bare_newline = reject} behaves the same. Good lines pass unchanged.
@@ -36,7 +37,7 @@ final class BareLineFeedFilter implements DataLineFilter {
         if (reception.isClosing()) {
             return null;
         }
-        if (endsWithCrLfOnly(line)) {
+        if (reception.endsLine() ? endsWithCrLfOnly(line) : hasNoCrOrLf(line)) {
             return next.onLine(session, line);
         }
         String queueId = session.getAttachment(DataCmdHandler.MAILENV, ProtocolSession.State.Transaction)
@@ -47,6 +48,16 @@ final class BareLineFeedFilter implements DataLineFilter {
         reception.markClosing();
         session.resetState();
         return SmtpReplies.BARE_LINE_FEED;
+    }
+
+    /** A piece of a line longer than one piece ({@link SmtpFramer}): the line goes on, so no CR or LF at all. */
+    static boolean hasNoCrOrLf(byte[] piece) {
+        for (byte b : piece) {
+            if (b == CR || b == LF) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean endsWithCrLfOnly(byte[] line) {

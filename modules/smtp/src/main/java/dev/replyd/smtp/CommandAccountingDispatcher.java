@@ -14,6 +14,7 @@ import org.apache.james.protocols.smtp.core.RcptCmdHandler;
  *
  * <p>Contract:
  * <ul>
+ * <li>every reply is made printable ({@link SmtpReplies#printable}): James echoes client text;</li>
  * <li>a session marked closing ({@link ReceptionSession#markClosing()}) ignores every further line;</li>
  * <li>while the server drains for a stop, any command but QUIT outside a transaction → 421 4.3.2 and
  * close; a transaction already started runs to its end;</li>
@@ -59,10 +60,20 @@ final class CommandAccountingDispatcher extends CommandDispatcher<SMTPSession> {
             ReceptionSession.of(session).markClosing();
             return shuttingDown;
         }
-        Response response = super.dispatchCommandHandlers(session, request);
-        if (response == null) {
+        Response dispatched = super.dispatchCommandHandlers(session, request);
+        if (dispatched == null) {
             return null;
         }
+        return account(session, command, dispatched);
+    }
+
+    /**
+     * The bookkeeping for one reply to {@code command}: made printable, tallied, a 4xx/5xx logged, the
+     * error limit applied (the reply may become 421). Also used for replies that come after the
+     * command's data (BDAT, {@link BdatCmdHandler}).
+     */
+    Response account(SMTPSession session, String command, Response reply) {
+        Response response = SmtpReplies.printable(reply);
         SessionCounters counters = SessionCounters.of(session);
         boolean failed = response.getRetCode().startsWith("4") || response.getRetCode().startsWith("5");
         counters.count(command, !failed);

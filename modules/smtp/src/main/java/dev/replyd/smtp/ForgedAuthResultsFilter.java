@@ -1,9 +1,9 @@
 package dev.replyd.smtp;
 
+import dev.replyd.auth.ForeignAuthResults;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.api.handler.LineHandler;
@@ -17,8 +17,10 @@ import org.apache.james.protocols.smtp.core.DataLineFilter;
  * sender's forgery for our own verdict. RFC 8601 section 5 asks exactly this of a border MTA.
  *
  * <p>Contract: looks only at the header section (up to the first empty line). Each
- * Authentication-Results field, with its folded continuation lines, is held until the next field
- * starts, then dropped (if it claims us) or passed on unchanged. Fields of other authserv-ids and
+ * Authentication-Results field (any case, blanks allowed before the colon), with its folded
+ * continuation lines, is held until the next field starts, then dropped if it claims us or passed on
+ * unchanged. Whether it claims us is decided by the project's one authserv-id parser,
+ * {@link ForeignAuthResults#claimsOurHost} (quoted ids, comments, a final dot and case all handled). Fields of other authserv-ids and
  * every other line pass through untouched, in order. A held field longer than {@link #MAX_HELD}
  * bytes is passed on (it is not ours to parse) rather than buffered further.
  *
@@ -31,7 +33,7 @@ final class ForgedAuthResultsFilter implements DataLineFilter {
 
     private static final ProtocolSession.AttachmentKey<Scan> KEY =
             ProtocolSession.AttachmentKey.of("replyd.auth-results-scan", Scan.class);
-    private static final String FIELD = "authentication-results:";
+    private static final String FIELD_NAME = "authentication-results";
     static final int MAX_HELD = 64 * 1024;
 
     private final List<String> ourIds;
@@ -49,6 +51,14 @@ final class ForgedAuthResultsFilter implements DataLineFilter {
         });
         if (scan.inBody) {
             return next.onLine(session, line);
+        }
+        if (ReceptionSession.of(session).continuesLine()) {
+            // the rest of a line longer than one piece: part of the field being held, if any
+            if (scan.held.isEmpty()) {
+                return next.onLine(session, line);
+            }
+            scan.hold(line);
+            return scan.heldBytes > MAX_HELD ? release(session, scan, next, true) : null;
         }
         boolean endOfHeaders = line.length <= 2 || (line.length == 3 && line[0] == '.');
         boolean continuation = !endOfHeaders && (line[0] == ' ' || line[0] == '\t');
@@ -72,8 +82,8 @@ final class ForgedAuthResultsFilter implements DataLineFilter {
         List<byte[]> field = scan.held;
         scan.held = new ArrayList<>();
         scan.heldBytes = 0;
-        String id = tooLong ? null : authservId(field);
-        if (id != null && ourIds.contains(id)) {
+        String id = tooLong ? null : claimedId(field);
+        if (id != null) {
             String queueId = session.getAttachment(DataCmdHandler.MAILENV, ProtocolSession.State.Transaction)
                     .filter(MaildirEnvelope.class::isInstance)
                     .flatMap(envelope -> ((MaildirEnvelope) envelope).queueId())
@@ -89,23 +99,32 @@ final class ForgedAuthResultsFilter implements DataLineFilter {
         return last;
     }
 
+    /** Whether the line starts an Authentication-Results field: the name, optional blanks, a colon. */
     private static boolean startsWithField(byte[] line) {
-        return line.length >= FIELD.length()
-                && new String(line, 0, FIELD.length(), StandardCharsets.US_ASCII).equalsIgnoreCase(FIELD);
+        if (line.length <= FIELD_NAME.length()
+                || !new String(line, 0, FIELD_NAME.length(), StandardCharsets.US_ASCII).equalsIgnoreCase(FIELD_NAME)) {
+            return false;
+        }
+        int i = FIELD_NAME.length();
+        while (i < line.length && (line[i] == ' ' || line[i] == '\t')) {
+            i++;
+        }
+        return i < line.length && line[i] == ':';
     }
 
-    /** The authserv-id: the first token of the unfolded value (RFC 8601 section 2.2), lower-cased. */
-    static String authservId(List<byte[]> field) {
-        StringBuilder value = new StringBuilder();
+    /** Which of our ids the held field claims; null when none. */
+    private String claimedId(List<byte[]> field) {
+        StringBuilder text = new StringBuilder();
         for (byte[] line : field) {
-            value.append(new String(line, StandardCharsets.ISO_8859_1).replace("\r\n", " "));
+            text.append(new String(line, StandardCharsets.ISO_8859_1));
         }
-        String v = value.substring(FIELD.length()).replaceAll("\\([^()]*\\)", " ").trim();
-        int end = 0;
-        while (end < v.length() && v.charAt(end) != ';' && !Character.isWhitespace(v.charAt(end))) {
-            end++;
+        String whole = text.toString();
+        for (String ours : ourIds) {
+            if (ForeignAuthResults.claimsOurHost(whole, ours)) {
+                return ours;
+            }
         }
-        return end == 0 ? null : v.substring(0, end).toLowerCase(Locale.ROOT);
+        return null;
     }
 
     /** Where the scan of one message's header section stands. Confined to one session. */

@@ -1,10 +1,10 @@
 package dev.replyd.smtp;
 
+import dev.replyd.maildir.ClientText;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.apache.james.core.MailAddress;
-import org.apache.james.core.MaybeSender;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.smtp.SMTPSession;
@@ -73,31 +73,30 @@ final class MailLog {
         LOG.info("{}: message-id={}", queueId, clean(messageId));
     }
 
-    static void queued(String queueId, MaybeSender sender, long size, int recipients) {
-        LOG.info("{}: from=<{}>, size={}, nrcpt={} (queue active)", queueId, address(sender), size, recipients);
+    static void queued(String queueId, String sender, long size, int recipients) {
+        LOG.info("{}: from=<{}>, size={}, nrcpt={} (queue active)", queueId, clean(sender), size, recipients);
     }
 
     static void delivered(String queueId, MailAddress recipient) {
         LOG.info("{}: to=<{}>, relay=maildir, status=sent (delivered to maildir)", queueId, clean(recipient.asString()));
     }
 
-    static void discarded(String queueIdOrNull, ProtocolSession session, MaybeSender sender, List<MailAddress> recipients) {
+    static void discarded(String queueIdOrNull, ProtocolSession session, String sender, List<MailAddress> recipients) {
         for (MailAddress recipient : recipients) {
             LOG.info("{}: discard: END-OF-MESSAGE from {}: <{}>: noreply address (noreply.discard = true); from=<{}> to=<{}>",
                     queueIdOrNull == null ? "NOQUEUE" : queueIdOrNull, client(session), clean(recipient.asString()),
-                    address(sender), clean(recipient.asString()));
+                    clean(sender), clean(recipient.asString()));
         }
     }
 
     /** A 4xx/5xx reply to a command or to the end of the message. */
     static void reject(String queueIdOrNull, String stage, SMTPSession session, Response reply, String recipientOrNull) {
-        MaybeSender sender = session.getAttachment(SMTPSession.SENDER, ProtocolSession.State.Transaction)
-                .orElse(null);
+        String sender = Transaction.envelopeSender(session).orElse(null);
         StringBuilder line = new StringBuilder();
-        line.append(queueIdOrNull == null ? "NOQUEUE" : queueIdOrNull).append(": reject: ").append(stage)
+        line.append(queueIdOrNull == null ? "NOQUEUE" : queueIdOrNull).append(": reject: ").append(clean(stage))
                 .append(" from ").append(client(session)).append(": ").append(replyText(reply));
         if (sender != null) {
-            line.append("; from=<").append(address(sender)).append('>');
+            line.append("; from=<").append(clean(sender)).append('>');
         }
         if (recipientOrNull != null) {
             line.append(sender == null ? "; " : " ").append("to=<").append(clean(recipientOrNull)).append('>');
@@ -179,25 +178,20 @@ final class MailLog {
         return session.isTLSStarted() ? "ESMTPS" : "ESMTP";
     }
 
-    private static String address(MaybeSender sender) {
-        return sender == null || sender.isNullSender() ? "" : clean(sender.asString());
-    }
-
     static String replyText(Response reply) {
         // SMTPResponse lines already start with the code ("550 5.1.1 ...").
         return clean(String.join(" / ", reply.getLines()));
     }
 
-    /** Keeps log lines single and bounded: control characters become '?', long values are cut. */
+    /** Keeps log lines single and bounded: {@link ClientText#escape}, long values cut (with "..."). */
     static String clean(String value) {
-        StringBuilder out = new StringBuilder(Math.min(value.length(), MAX_VALUE_LENGTH + 3));
-        for (int i = 0; i < value.length() && i < MAX_VALUE_LENGTH; i++) {
-            char c = value.charAt(i);
-            out.append(c < 0x20 || c == 0x7f ? '?' : c);
+        if (value.length() <= MAX_VALUE_LENGTH) {
+            return ClientText.escape(value);
         }
-        if (value.length() > MAX_VALUE_LENGTH) {
-            out.append("...");
+        int end = MAX_VALUE_LENGTH;
+        if (Character.isHighSurrogate(value.charAt(end - 1))) {
+            end--;
         }
-        return out.toString();
+        return ClientText.escape(value.substring(0, end)) + "...";
     }
 }

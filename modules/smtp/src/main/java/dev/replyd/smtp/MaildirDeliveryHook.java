@@ -45,7 +45,7 @@ final class MaildirDeliveryHook implements MessageHook {
         MaildirEnvelope envelope = (MaildirEnvelope) mail;
         List<MailAddress> discarded = Transaction.of(session).discarded();
         if (envelope.isDiscardOnly()) {
-            MailLog.discarded(null, session, envelope.getMaybeSender(), discarded);
+            MailLog.discarded(null, session, envelope.senderText(), discarded);
             metrics.transaction("discarded", 0);
             return SmtpReplies.asHookResult(SmtpReplies.DISCARDED);
         }
@@ -59,11 +59,11 @@ final class MaildirDeliveryHook implements MessageHook {
             metrics.transaction("storage_failed", 0);
             return SmtpReplies.asHookResult(SmtpReplies.STORAGE_FAILED);
         }
-        MailLog.queued(queueId, envelope.getMaybeSender(), envelope.getSize(), envelope.storedRecipients().size());
+        MailLog.queued(queueId, envelope.senderText(), envelope.getSize(), envelope.storedRecipients().size());
         for (MailAddress recipient : envelope.storedRecipients()) {
             MailLog.delivered(queueId, recipient);
         }
-        MailLog.discarded(queueId, session, envelope.getMaybeSender(), discarded);
+        MailLog.discarded(queueId, session, envelope.senderText(), discarded);
         metrics.transaction("delivered", envelope.getSize());
         Duration pause = inFlow.pauseNow();
         if (!pause.isZero()) {

@@ -13,7 +13,7 @@ import org.apache.james.protocols.smtp.MailEnvelope;
 /**
  * The message being received, streamed straight into a Maildir {@link Delivery} (one tmp/ file per
  * stored recipient) instead of James's in-heap MailEnvelopeImpl: heap use stays bounded by the
- * Delivery buffer and the 8 KiB line limit, whatever the message size.
+ * Delivery buffer and one framer piece ({@link SmtpFramer}), whatever the message or line size.
  *
  * <p>Contract: the output stream James writes each DATA line to ignores {@code flush()} and
  * {@code close()} (James flushes per line); only {@link #commit()} makes the message durable and
@@ -28,6 +28,7 @@ import org.apache.james.protocols.smtp.MailEnvelope;
 final class MaildirEnvelope implements MailEnvelope {
 
     private final MaybeSender sender;
+    private final String senderText;
     private final List<MailAddress> recipients;
     private final List<MailAddress> stored;
     private final Delivery delivery;
@@ -35,28 +36,34 @@ final class MaildirEnvelope implements MailEnvelope {
     private long size;
     private IOException writeFailure;
 
-    private MaildirEnvelope(MaybeSender sender, List<MailAddress> recipients, List<MailAddress> stored,
-            Delivery delivery) {
+    private MaildirEnvelope(MaybeSender sender, String senderText, List<MailAddress> recipients,
+            List<MailAddress> stored, Delivery delivery) {
         this.sender = sender;
+        this.senderText = senderText;
         this.recipients = List.copyOf(recipients);
         this.stored = List.copyOf(stored);
         this.delivery = delivery;
     }
 
     /** Writes {@code received} as the first body bytes; aborts the delivery if that fails. */
-    static MaildirEnvelope storing(MaybeSender sender, List<MailAddress> recipients, List<MailAddress> stored,
-            Delivery delivery, byte[] received) throws IOException {
+    static MaildirEnvelope storing(MaybeSender sender, String senderText, List<MailAddress> recipients,
+            List<MailAddress> stored, Delivery delivery, byte[] received) throws IOException {
         try {
             delivery.body().write(received);
         } catch (IOException | RuntimeException e) {
             delivery.close();
             throw e;
         }
-        return new MaildirEnvelope(sender, recipients, stored, delivery);
+        return new MaildirEnvelope(sender, senderText, recipients, stored, delivery);
     }
 
-    static MaildirEnvelope discarding(MaybeSender sender, List<MailAddress> recipients) {
-        return new MaildirEnvelope(sender, recipients, List.of(), null);
+    static MaildirEnvelope discarding(MaybeSender sender, String senderText, List<MailAddress> recipients) {
+        return new MaildirEnvelope(sender, senderText, recipients, List.of(), null);
+    }
+
+    /** The envelope sender as logged and stored ({@link Transaction#envelopeSender}). */
+    String senderText() {
+        return senderText;
     }
 
     boolean isDiscardOnly() {

@@ -35,7 +35,13 @@ final class MessageIdFilter implements DataLineFilter {
             return created;
         });
         if (!scan.done) {
-            scan(session, scan, line);
+            if (ReceptionSession.of(session).continuesLine()) {
+                if (scan.value != null) {
+                    scan.append(text(line)); // the rest of a long line: part of the value, if any
+                }
+            } else {
+                scan(session, scan, line);
+            }
         }
         return next.onLine(session, line);
     }

@@ -8,7 +8,6 @@ import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.api.handler.WiringException;
 import org.apache.james.protocols.smtp.SMTPProtocolHandlerChain;
-import org.apache.james.protocols.smtp.core.DataLineMessageHookHandler;
 import org.apache.james.protocols.smtp.core.HeloCmdHandler;
 import org.apache.james.protocols.smtp.core.NoopCmdHandler;
 import org.apache.james.protocols.smtp.core.QuitCmdHandler;
@@ -26,10 +25,11 @@ import org.apache.james.protocols.smtp.core.esmtp.StartTlsCmdHandler;
  * DataLineFilters nest first-outermost, hooks of a kind run in list order):
  * <ol>
  * <li>{@link CommandAccountingDispatcher};</li>
- * <li>commands: EHLO ({@link EhloReplyCmdHandler}), HELO, MAIL, RCPT, NOOP, QUIT, RSET, {@link StreamingDataCmdHandler} (DATA),
- * STARTTLS, unknown (VRFY, EXPN, HELP, AUTH, BDAT get "500 5.5.1 unrecognized");</li>
+ * <li>commands: EHLO ({@link EhloReplyCmdHandler}), HELO, MAIL ({@link SingleSenderMailCmdHandler}, also
+ * SMTPUTF8 and REQUIRETLS), RCPT, NOOP, QUIT, RSET, {@link StreamingDataCmdHandler} (DATA),
+ * {@link BdatCmdHandler} (BDAT, CHUNKING), STARTTLS, unknown (VRFY, EXPN, HELP, AUTH get "500 5.5.1 unrecognized");</li>
  * <li>DATA line filters: {@link BareLineFeedFilter}, {@link MessageSizeExtension}, {@link MessageIdFilter},
- * James's DataLineMessageHookHandler (dot-unstuffing, end of data, message hooks);</li>
+ * {@link MessageBodyWriter} (James's dot-unstuffing, end of data and message hooks, plus long-line pieces);</li>
  * <li>connect/disconnect: {@link SessionLogHandler}, {@link ConnectionAdmissionHandler};</li>
  * <li>hooks: {@link StorageSpaceHook} (MAIL), {@link RecipientPolicyHook} (RCPT),
  * {@link MessageSizeExtension} then {@link MaildirDeliveryHook} (end of message).</li>
@@ -48,8 +48,13 @@ final class ReceptionChain {
             ServerState state, ConnectionAdmissionHandler admission, SmtpMetrics counters, InFlowDelay inFlow) {
         MetricFactory metrics = new NoopMetricFactory();
         MessageSizeExtension size = new MessageSizeExtension(counters);
+        CommandAccountingDispatcher dispatcher = new CommandAccountingDispatcher(settings, state);
+        StreamingDataCmdHandler data = new StreamingDataCmdHandler(metrics, maildir, settings.hostname(), Clock.systemUTC());
+        MessageIdFilter messageIds = new MessageIdFilter();
+        ForgedAuthResultsFilter forgedAuthResults = new ForgedAuthResultsFilter(settings);
+        MessageBodyWriter writer = new MessageBodyWriter();
         List<ProtocolHandler> handlers = List.of(
-                new CommandAccountingDispatcher(settings, state),
+                dispatcher,
                 new EhloReplyCmdHandler(metrics),
                 new HeloCmdHandler(metrics),
                 new SingleSenderMailCmdHandler(metrics),
@@ -57,12 +62,13 @@ final class ReceptionChain {
                 new NoopCmdHandler(),
                 new QuitCmdHandler(metrics),
                 new RsetCmdHandler(),
-                new StreamingDataCmdHandler(metrics, maildir, settings.hostname(), Clock.systemUTC()),
+                data,
+                new BdatCmdHandler(data, writer, dispatcher, List.of(messageIds, forgedAuthResults), counters),
                 new BareLineFeedFilter(),
                 size,
-                new MessageIdFilter(),
-                new ForgedAuthResultsFilter(settings),
-                new DataLineMessageHookHandler(),
+                messageIds,
+                forgedAuthResults,
+                writer,
                 new SessionLogHandler(counters),
                 admission,
                 new StartTlsCmdHandler(),

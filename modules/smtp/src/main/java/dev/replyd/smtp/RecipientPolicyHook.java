@@ -3,6 +3,7 @@ package dev.replyd.smtp;
 import dev.replyd.address.AddressCheck;
 import dev.replyd.address.Refusal;
 import dev.replyd.address.ReplyAddressCodec;
+import dev.replyd.address.ReplyToken;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.james.core.MailAddress;
@@ -17,10 +18,15 @@ import org.apache.james.protocols.smtp.hook.RcptHook;
  *
  * <p>Contract, first match wins:
  * <ol>
+ * <li>a BDAT chunk was already taken in this transaction → 503 5.5.1 (its files are open);</li>
  * <li>more than {@code max-recipients} in this transaction → 452 4.5.3 (RFC 5321 4.5.3.1.8: the client
  * sends the rest in another transaction);</li>
  * <li>{@code postmaster@<hostname>}, {@code postmaster@<reply-domain>} or bare {@code <postmaster>}
  * (James turns it into postmaster@localhost), any case → 250, stored (RFC 5321 4.5.1);</li>
+ * <li>(for the two cases that store) a recipient already accepted in this transaction, by its
+ * canonical key (the token's kind/thread/user; postmaster by domain) → 250, stored only once
+ * ({@link Transaction#store}; the same reply address repeated, or in another letter case, must not
+ * post the same reply twice);</li>
  * <li>the noreply address → 250 and discarded when {@code noreply.discard} is on (remembered in
  * {@link Transaction}), else 550 5.1.1 "this address does not receive mail";</li>
  * <li>an address in the reply domain → 250 if {@link ReplyAddressCodec#check} finds a valid signed
@@ -55,6 +61,9 @@ final class RecipientPolicyHook implements RcptHook {
 
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt, Map<String, String> parameters) {
+        if (Transaction.of(session).isChunked()) {
+            return SmtpReplies.asHookResult(SmtpReplies.RCPT_AFTER_BDAT);
+        }
         if (session.getRcptCount() >= settings.maxRecipients()) {
             metrics.recipient("refused", "too_many_recipients");
             return SmtpReplies.asHookResult(SmtpReplies.TOO_MANY_RECIPIENTS);
@@ -63,8 +72,7 @@ final class RecipientPolicyHook implements RcptHook {
         String domain = rcpt.getDomain().asString().toLowerCase(Locale.ROOT);
         if (rcpt.getLocalPart().equalsIgnoreCase(POSTMASTER) && (domain.equals(settings.hostname())
                 || domain.equals(settings.replyDomain()) || domain.equals(BARE_RECIPIENT_DOMAIN))) {
-            metrics.recipient("postmaster", "none");
-            return HookResult.OK;
+            return accept(session, rcpt, "postmaster:" + domain, "postmaster");
         }
         if (address.toLowerCase(Locale.ROOT).equals(settings.noreplyAddress())) {
             if (settings.noreplyDiscard()) {
@@ -78,8 +86,8 @@ final class RecipientPolicyHook implements RcptHook {
         if (domain.equals(settings.replyDomain())) {
             AddressCheck check = codec.check(address);
             if (check.isValid()) {
-                metrics.recipient("accepted", "none");
-                return HookResult.OK;
+                ReplyToken token = check.token().orElseThrow();
+                return accept(session, rcpt, "reply:" + token.kind() + "/" + token.thread() + "/" + token.user(), "accepted");
             }
             metrics.recipient("refused", metricReason(check.refusal()));
             return SmtpReplies.asHookResult(SmtpReplies.badMailbox(address, withHelp(reason(check.refusal()))));
@@ -95,6 +103,19 @@ final class RecipientPolicyHook implements RcptHook {
     /** The refusal a person may read in a bounce, pointing at the support contact when one is configured. */
     private String withHelp(String reason) {
         return settings.support() == null ? reason : reason + "; help: " + settings.support();
+    }
+
+    /**
+     * 250 for a recipient that gets a file; a repeat of one already accepted in this transaction (same
+     * {@code canonicalKey}) gets 250 too but no second file.
+     */
+    private HookResult accept(SMTPSession session, MailAddress rcpt, String canonicalKey, String outcome) {
+        if (Transaction.of(session).store(canonicalKey, rcpt)) {
+            metrics.recipient(outcome, "none");
+        } else {
+            metrics.recipient("duplicate", "none");
+        }
+        return HookResult.OK;
     }
 
     /** The metric label: one of a few fixed words. */

@@ -17,9 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.netty.AbstractAsyncServer;
-import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
 import org.apache.james.protocols.netty.AbstractSSLAwareChannelPipelineFactory;
-import org.apache.james.protocols.netty.AllButStartTlsLineChannelHandlerFactory;
 import org.apache.james.protocols.netty.BasicChannelInboundHandler;
 import org.apache.james.protocols.netty.Encryption;
 import org.apache.james.protocols.netty.HandlerConstants;
@@ -30,8 +28,9 @@ import org.apache.james.util.MDCBuilder;
  * The Netty listener: James's AbstractAsyncServer with replyd's pipeline and a clean shutdown.
  *
  * <p>Contract: per connection the pipeline is James's (framer, chunked writer, timeout, core handler)
- * with four changes: the core handler is {@link SessionChannelHandler}; the framer is always
- * AllButStartTlsLineChannelHandlerFactory (its STARTTLS injection guard; the default framer has none);
+ * with four changes: the core handler is {@link SessionChannelHandler}; the framer is
+ * {@link SmtpFramer} (James's AllButStartTls line framer with its STARTTLS injection guard for commands,
+ * plus message lines of any length and BDAT chunks; the default framer has no guard);
  * James's TimeoutHandler is replaced by
  * {@link SessionTimeoutHandler}, and connection limits are left to {@link ConnectionAdmissionHandler}
  * (which answers 421 instead of closing silently). The framer runs on the channel's own event loop:
@@ -110,7 +109,7 @@ final class SmtpListener extends AbstractAsyncServer {
         int jamesTimeoutSeconds = (int) Math.max(1, settings.idleTimeout().toSeconds());
         return new AbstractSSLAwareChannelPipelineFactory<SocketChannel>(jamesTimeoutSeconds, 0, 0, false,
                 () -> encryption,
-                new AllButStartTlsLineChannelHandlerFactory("starttls", AbstractChannelPipelineFactory.MAX_LINE_LENGTH),
+                SmtpFramer.factory(),
                 null) {
             @Override
             public void initChannel(SocketChannel channel) throws Exception {

@@ -1,5 +1,6 @@
 package dev.replyd.smtp;
 
+import dev.replyd.maildir.ClientText;
 import java.util.List;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.smtp.SMTPResponse;
@@ -63,6 +64,30 @@ final class SmtpReplies {
     /** RFC 5321 4.1.4: MAIL may not be sent inside a transaction; RFC 3463 5.5.1 invalid command. */
     static final Response NESTED_MAIL = fixed("503", "5.5.1 Error: nested MAIL command");
 
+    /** RFC 3030 2 / RFC 3463 5.5.4 (invalid command arguments): without a size the chunk's end is unknown, so the connection is closed. */
+    static final Response BDAT_SYNTAX = closing("501", "5.5.4 Syntax: BDAT count [LAST]");
+
+    /** RFC 3030 2 / RFC 5321 4.1.4: BDAT before MAIL FROM; the chunk is read and dropped. */
+    static final Response BDAT_WITHOUT_MAIL = fixed("503", "5.5.1 Error: need MAIL command");
+
+    /** RFC 3030 2 / RFC 5321 4.1.4: BDAT before HELO/EHLO; the chunk is read and dropped. */
+    static final Response BDAT_WITHOUT_HELO = fixed("503", "5.5.1 Error: send HELO/EHLO first");
+
+    /** RFC 3030 2: DATA and BDAT may not be mixed in one transaction ("503 Bad sequence of commands"). */
+    static final Response DATA_AFTER_BDAT = fixed("503", "5.5.1 Error: DATA after BDAT in the same transaction; send RSET");
+
+    /** RFC 5321 4.1.4 / RFC 3030 2: the envelope is fixed once the first chunk is stored. */
+    static final Response RCPT_AFTER_BDAT = fixed("503", "5.5.1 Error: RCPT after BDAT in the same transaction");
+
+    /** RFC 6531 3.4 / RFC 3463 5.6.7: a non-ASCII address without the SMTPUTF8 parameter. */
+    static final Response SMTPUTF8_REQUIRED = fixed("553", "5.6.7 Error: SMTPUTF8 is required for a non-ASCII address");
+
+    /** RFC 3463 5.1.7 (bad sender's mailbox address syntax): a UTF-8 address that is not one. */
+    static final Response BAD_UTF8_SENDER = fixed("501", "5.1.7 Error: bad sender address syntax");
+
+    /** RFC 8689 4.1 / RFC 3463 5.7.10: REQUIRETLS asked for on a session without TLS. */
+    static final Response REQUIRETLS_WITHOUT_TLS = fixed("530", "5.7.10 Error: REQUIRETLS needs a TLS session");
+
     /** RFC 5321 4.2.3 "220 Service ready"; RFC 5321 4.3.1 wants the host name first. */
     static Response greeting(String hostname) {
         return new SMTPResponse("220", hostname + " ESMTP replyd").immutable();
@@ -87,6 +112,14 @@ final class SmtpReplies {
     static Response timeout(String hostname) {
         return closing("421", "4.4.2 " + hostname + " Error: timeout exceeded");
     }
+
+    /** RFC 3030 2: a BDAT chunk (not the last) was received and written. */
+    static Response chunkReceived(long octets) {
+        return fixed("250", "2.0.0 Ok: " + octets + " octets received");
+    }
+
+    /** RFC 3463 2.1.0: a sender accepted; used for SMTPUTF8 senders, which are not echoed. */
+    static final Response SENDER_OK = fixed("250", "2.1.0 Ok");
 
     /** RFC 3463 2.0.0; sent only after {@code Delivery.commit()} returned (file and name fsynced). */
     static Response queued(String queueId) {
@@ -126,6 +159,31 @@ final class SmtpReplies {
             code = HookReturnCode.disconnected(code.getAction());
         }
         return HookResult.builder().hookReturnCode(code).smtpReturnCode(reply.getRetCode()).smtpDescription(text).build();
+    }
+
+    /**
+     * The reply with every client-supplied character made visible ({@link ClientText#escape}): James's
+     * own replies echo what the client sent ("500 5.5.1 Command FAKE\rINJECTED unrecognized"), and a
+     * raw CR or ESC in a reply reaches the client's logs and terminals. Returns {@code reply} itself
+     * when nothing needs escaping.
+     */
+    static Response printable(Response reply) {
+        List<CharSequence> lines = reply.getLines();
+        boolean clean = true;
+        for (CharSequence line : lines) {
+            String text = line.toString();
+            clean &= ClientText.escape(text).equals(text);
+        }
+        if (clean) {
+            return reply;
+        }
+        int prefix = reply.getRetCode().length() + 1;
+        SMTPResponse escaped = new SMTPResponse(reply.getRetCode(), ClientText.escape(lines.get(0).toString().substring(prefix)));
+        for (CharSequence line : lines.subList(1, lines.size())) {
+            escaped.appendLine(ClientText.escape(line.toString().substring(prefix)));
+        }
+        escaped.setEndSession(reply.isEndSession());
+        return escaped;
     }
 
     private static Response fixed(String code, String text) {

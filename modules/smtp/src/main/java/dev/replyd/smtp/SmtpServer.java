@@ -1,5 +1,6 @@
 package dev.replyd.smtp;
 
+import dev.replyd.maildir.ClientText;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.maildir.Maildir;
 import io.netty.channel.Channel;
@@ -29,9 +30,11 @@ import org.apache.james.protocols.smtp.SMTPSession;
  *
  * DESCRIPTION
  *   Listens on {@link SmtpSettings#bind()} and speaks ESMTP (RFC 5321) with SIZE (RFC 1870), 8BITMIME
- *   (RFC 6152), PIPELINING (RFC 2920), ENHANCEDSTATUSCODES (RFC 2034/3463) and, with both PEM files
- *   set, STARTTLS (RFC 3207, TLS 1.2+). Recipients are decided at RCPT time (see
- *   {@code RecipientPolicyHook}); the message streams into {@link Maildir#begin} (one file per stored
+ *   (RFC 6152), PIPELINING (RFC 2920), ENHANCEDSTATUSCODES (RFC 2034/3463), SMTPUTF8 (RFC 6531/6532),
+ *   CHUNKING (BDAT, RFC 3030) and, with both PEM files set, STARTTLS (RFC 3207, TLS 1.2+) and after it
+ *   REQUIRETLS (RFC 8689). Recipients are decided at RCPT time (see {@code RecipientPolicyHook}; a
+ *   recipient repeated in one transaction is stored once); the message (DATA lines of any length, or
+ *   BDAT chunks) streams into {@link Maildir#begin} (one file per stored
  *   recipient) and "250 2.0.0 Ok: queued as ID" is sent only after {@code Delivery.commit()} returned,
  *   i.e. once every file and the new/ directory are fsynced. The {@code mail} log gets one
  *   Postfix-like line per event.
@@ -42,9 +45,9 @@ import org.apache.james.protocols.smtp.SMTPSession;
  *   get fixed texts with enhanced codes; the detail goes to the {@code mail} log.
  *
  * SECURITY
- *   Faces the Internet. Never relays; refuses bare CR/LF in DATA (SMTP smuggling), over-long lines,
+ *   Faces the Internet. Never relays; refuses bare CR/LF in DATA (SMTP smuggling), over-long command lines,
  *   oversized messages, too many recipients, errors, connections and slow sessions with the codes of
- *   RFC 5321/3463. Nothing secret is logged. James's own loggers repeat what the {@code mail} log
+ *   RFC 5321/3463. Nothing secret is logged; client text is logged and echoed escaped ({@code ClientText}). James's own loggers repeat what the {@code mail} log
  *   says, at INFO or ERROR; quiet them in logback: {@code org.apache.james} at WARN (per-connection
  *   INFO lines of BasicChannelInboundHandler, address parse INFO of Mail/RcptCmdHandler, "command after
  *   close" of AbstractProtocolTransport) and

@@ -3,15 +3,19 @@ package dev.replyd.smtp;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import dev.replyd.address.HostNames;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * Everything the SMTP server needs to know, already validated: the daemon maps the {@code replyd.smtp}
  * configuration keys onto it (names in brackets below).
  *
- * <p>Contract: the canonical constructor checks every value and throws {@link IllegalArgumentException}
- * naming the configuration key, the value and what was expected. {@link #defaults} gives the documented
+ * <p>Contract: the canonical constructor checks every value and throws one {@link IllegalArgumentException}
+ * listing every problem, one line each, {@code <configuration key>: <value> (expected: <what is valid>)};
+ * the daemon's configuration loader reports these lines by key, so {@code check-config} and {@code run}
+ * apply the same checks. {@link #defaults} gives the documented
  * defaults; the {@code with…} methods return a copy with one group of values changed.
  *
  * @param hostname the appliance's host name [replyd.hostname]: greeting, EHLO reply, Received header
@@ -29,7 +33,7 @@ import java.util.Objects;
  * @param idleTimeout longest wait for the next line from the client (RFC 5321 4.5.3.2.7: at least 5 minutes) [replyd.smtp.idle-timeout]
  * @param sessionTimeout longest whole session, however busy (slow-drip defence) [replyd.smtp.session-timeout]
  * @param maxErrors replies of class 4 or 5 after which the session gets 421 4.7.0 and is closed [replyd.smtp.max-errors]
- * @param ioThreads Netty I/O threads; hooks (and the fsync) run on them [replyd.smtp.io-threads]
+ * @param ioThreads Netty I/O threads; hooks (and the fsync) run on them; 0 = 4 per core [replyd.smtp.io-threads]
  * @param support where people get help, a {@code mailto:} or {@code https:} URI of printable ASCII, appended to the
  *     550 5.1.1 refusals a sender may read in a bounce; null for none [replyd.support]
  */
@@ -62,57 +66,71 @@ public record SmtpSettings(
                 maxErrors, ioThreads, null);
     }
 
+    // The defaults are those of reference.conf (the daemon's tests check that they agree).
     /** 25 MiB, as in ARCHITECTURE.md contract 4. */
     public static final long DEFAULT_MAX_MESSAGE_SIZE = 25L * 1024 * 1024;
     public static final int DEFAULT_MAX_RECIPIENTS = 50;
     /** 512 MiB (issue 3, {@code storage.min-free}). */
     public static final long DEFAULT_MIN_FREE_BYTES = 512L * 1024 * 1024;
-    /** Postfix default process limit. */
-    public static final int DEFAULT_MAX_CONNECTIONS = 100;
-    /** Postfix {@code smtpd_client_connection_count_limit} default. */
-    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 50;
+    public static final int DEFAULT_MAX_CONNECTIONS = 200;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 20;
     /** RFC 5321 4.5.3.2.7: a server SHOULD wait at least 5 minutes for the next command. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
     /** Long enough for a maximum-size message on a slow link, short enough to end slow-drip sessions. */
     public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofMinutes(30);
-    /** Postfix {@code smtpd_hard_error_limit} default. */
-    public static final int DEFAULT_MAX_ERRORS = 20;
-    public static final int DEFAULT_IO_THREADS = 4;
+    public static final int DEFAULT_MAX_ERRORS = 10;
+    /** 0: {@value #IO_THREADS_PER_CORE} per core (the fsyncs before each 250 run on these threads). */
+    public static final int DEFAULT_IO_THREADS = 0;
+    static final int IO_THREADS_PER_CORE = 4;
 
     /** SIZE is an int inside James Protocols 3.8.1 (MailSizeEsmtpExtension counts in an int). */
     static final long MAX_SUPPORTED_MESSAGE_SIZE = Integer.MAX_VALUE;
 
     public SmtpSettings {
-        hostname = hostName("replyd.hostname", hostname);
-        replyDomain = hostName("replyd.reply-domain", replyDomain);
-        Objects.requireNonNull(bind, "replyd.smtp.bind: null (expected: an address and port to listen on)");
+        List<String> problems = new ArrayList<>();
+        hostname = hostName(problems, "replyd.hostname", hostname);
+        replyDomain = hostName(problems, "replyd.reply-domain", replyDomain);
+        if (bind == null) {
+            problems.add("replyd.smtp.bind: null (expected: an address and port to listen on)");
+        }
         if (maxMessageSize < 1 || maxMessageSize > MAX_SUPPORTED_MESSAGE_SIZE) {
-            throw new IllegalArgumentException("replyd.smtp.max-message-size: " + maxMessageSize
+            problems.add("replyd.smtp.max-message-size: " + maxMessageSize
                     + " (expected: 1 to " + MAX_SUPPORTED_MESSAGE_SIZE + " bytes)");
         }
-        positive("replyd.smtp.max-recipients", maxRecipients);
+        positive(problems, "replyd.smtp.max-recipients", maxRecipients);
         if ((tlsCert == null) != (tlsKey == null)) {
-            throw new IllegalArgumentException("replyd.smtp.tls: cert = " + tlsCert + ", key = " + tlsKey
+            problems.add("replyd.smtp.tls: cert = " + tlsCert + ", key = " + tlsKey
                     + " (expected: both PEM files set to offer STARTTLS, or both null)");
         }
-        Objects.requireNonNull(noreplyAddress, "replyd.noreply.address: null (expected: an address such as noreply@host)");
-        noreplyAddress = noreplyAddress.trim().toLowerCase(Locale.ROOT);
-        if (noreplyAddress.indexOf('@') < 1 || noreplyAddress.indexOf('@') == noreplyAddress.length() - 1) {
-            throw new IllegalArgumentException("replyd.noreply.address: \"" + noreplyAddress
-                    + "\" (expected: local@domain, e.g. noreply@" + hostname + ")");
+        noreplyAddress = noreplyAddress == null ? null : noreplyAddress.trim().toLowerCase(Locale.ROOT);
+        if (noreplyAddress == null || noreplyAddress.indexOf('@') < 1
+                || noreplyAddress.indexOf('@') != noreplyAddress.lastIndexOf('@')
+                || noreplyAddress.indexOf('@') == noreplyAddress.length() - 1
+                || noreplyAddress.chars().anyMatch(Character::isWhitespace)) {
+            problems.add("replyd.noreply.address: " + (noreplyAddress == null ? "null" : "\"" + noreplyAddress + "\"")
+                    + " (expected: local@domain, e.g. noreply@" + hostname + ")");
         }
         if (minFreeBytes < 0) {
-            throw new IllegalArgumentException("replyd.storage.min-free: " + minFreeBytes + " (expected: >= 0 bytes)");
+            problems.add("replyd.storage.min-free: " + minFreeBytes + " (expected: >= 0 bytes)");
         }
-        notNegative("replyd.smtp.max-connections", maxConnections);
-        notNegative("replyd.smtp.max-connections-per-ip", maxConnectionsPerIp);
-        atLeastOneSecond("replyd.smtp.idle-timeout", idleTimeout);
-        atLeastOneSecond("replyd.smtp.session-timeout", sessionTimeout);
-        positive("replyd.smtp.max-errors", maxErrors);
-        positive("replyd.smtp.io-threads", ioThreads);
+        notNegative(problems, "replyd.smtp.max-connections", maxConnections);
+        notNegative(problems, "replyd.smtp.max-connections-per-ip", maxConnectionsPerIp);
+        atLeastOneSecond(problems, "replyd.smtp.idle-timeout", idleTimeout);
+        atLeastOneSecond(problems, "replyd.smtp.session-timeout", sessionTimeout);
+        positive(problems, "replyd.smtp.max-errors", maxErrors);
+        if (ioThreads < 0) {
+            problems.add("replyd.smtp.io-threads: " + ioThreads + " (expected: >= 0, 0 = " + IO_THREADS_PER_CORE
+                    + " per core)");
+        }
         if (support != null && !support.matches("(mailto:|https://)[!-~]{1,200}")) {
-            throw new IllegalArgumentException("replyd.support: not a mailto: or https:// URI of printable ASCII"
+            problems.add("replyd.support: not a mailto: or https:// URI of printable ASCII"
                     + " (expected: e.g. mailto:support@example.com)");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", problems));
+        }
+        if (ioThreads == 0) {
+            ioThreads = IO_THREADS_PER_CORE * Runtime.getRuntime().availableProcessors();
         }
     }
 
@@ -233,29 +251,30 @@ public record SmtpSettings(
         return tlsCert != null;
     }
 
-    private static String hostName(String key, String value) {
-        if (value == null || value.isBlank() || !value.trim().matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
-            throw new IllegalArgumentException(key + ": \"" + value
-                    + "\" (expected: a host name such as tracker.example.com)");
+    private static String hostName(List<String> problems, String key, String value) {
+        String trimmed = value == null ? null : value.trim();
+        if (!HostNames.isHostName(trimmed)) {
+            problems.add(key + ": \"" + value + "\" (expected: " + HostNames.EXPECTED + ")");
+            return value;
         }
-        return value.trim().toLowerCase(Locale.ROOT);
+        return trimmed.toLowerCase(Locale.ROOT);
     }
 
-    private static void positive(String key, int value) {
+    private static void positive(List<String> problems, String key, int value) {
         if (value < 1) {
-            throw new IllegalArgumentException(key + ": " + value + " (expected: >= 1)");
+            problems.add(key + ": " + value + " (expected: >= 1)");
         }
     }
 
-    private static void notNegative(String key, int value) {
+    private static void notNegative(List<String> problems, String key, int value) {
         if (value < 0) {
-            throw new IllegalArgumentException(key + ": " + value + " (expected: >= 0, 0 = unlimited)");
+            problems.add(key + ": " + value + " (expected: >= 0, 0 = unlimited)");
         }
     }
 
-    private static void atLeastOneSecond(String key, Duration value) {
+    private static void atLeastOneSecond(List<String> problems, String key, Duration value) {
         if (value == null || value.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException(key + ": " + value + " (expected: at least 1s)");
+            problems.add(key + ": " + value + " (expected: at least 1s)");
         }
     }
 }

@@ -21,6 +21,7 @@ import org.apache.james.protocols.smtp.core.DataCmdHandler;
  *
  * <p>Contract:
  * <ul>
+ * <li>DATA after a BDAT chunk in the same transaction → 503 5.5.1 (RFC 3030 2: not mixed).</li>
  * <li>DATA after MAIL but with no accepted recipient → 554 5.5.1 (RFC 5321 3.3: "no valid
  * recipients"); other sequence errors keep James's 503 replies.</li>
  * <li>Recipients to store (all accepted ones except discarded noreply) → {@link Maildir#begin} with one
@@ -65,6 +66,9 @@ final class StreamingDataCmdHandler extends DataCmdHandler {
     @Override
     protected Response doDATAFilter(SMTPSession session, String argument) {
         boolean noArgument = argument == null || argument.isEmpty();
+        if (noArgument && Transaction.of(session).isChunked()) {
+            return SmtpReplies.DATA_AFTER_BDAT;
+        }
         if (noArgument && ReceptionSession.inTransaction(session)
                 && session.getAttachment(SMTPSession.RCPT_LIST, ProtocolSession.State.Transaction)
                         .map(List::isEmpty).orElse(true)) {
@@ -75,39 +79,51 @@ final class StreamingDataCmdHandler extends DataCmdHandler {
 
     @Override
     protected Response doDATA(SMTPSession session, String argument) {
+        MaildirEnvelope envelope;
+        try {
+            envelope = envelope(session);
+        } catch (IOException | RuntimeException e) {
+            MailLog.storageFailed(null, e);
+            return SmtpReplies.STORAGE_FAILED;
+        }
+        session.setAttachment(MAILENV, envelope, ProtocolSession.State.Transaction);
+        session.pushLineHandler(getLineHandler());
+        ReceptionSession.of(session).expectMessageLines();
+        return SmtpReplies.START_MAIL_INPUT;
+    }
+
+    /**
+     * The envelope for the transaction's message (DATA, or the first BDAT chunk): a Maildir delivery
+     * for the stored recipients, starting with the Received field, or a discard-only envelope.
+     *
+     * @throws IOException when the delivery cannot be opened (logged by the caller; 451 4.3.0)
+     */
+    MaildirEnvelope envelope(SMTPSession session) throws IOException {
         MaybeSender sender = session.getAttachment(SMTPSession.SENDER, ProtocolSession.State.Transaction)
                 .orElse(MaybeSender.nullSender());
         List<MailAddress> accepted = session.getAttachment(SMTPSession.RCPT_LIST, ProtocolSession.State.Transaction)
                 .orElse(List.of());
-        List<MailAddress> stored = Transaction.of(session).stored(accepted);
-        MaildirEnvelope envelope;
+        List<MailAddress> stored = Transaction.of(session).stored();
         if (stored.isEmpty()) {
-            envelope = MaildirEnvelope.discarding(sender, accepted);
-        } else {
-            try {
-                envelope = open(session, sender, accepted, stored);
-            } catch (IOException | RuntimeException e) {
-                MailLog.storageFailed(null, e);
-                return SmtpReplies.STORAGE_FAILED;
-            }
-            MailLog.client(envelope.queueId().orElseThrow(), session);
+            return MaildirEnvelope.discarding(sender, Transaction.envelopeSender(session).orElse(""), accepted);
         }
-        session.setAttachment(MAILENV, envelope, ProtocolSession.State.Transaction);
-        session.pushLineHandler(getLineHandler());
-        return SmtpReplies.START_MAIL_INPUT;
+        MaildirEnvelope envelope = open(session, sender, accepted, stored);
+        MailLog.client(envelope.queueId().orElseThrow(), session);
+        return envelope;
     }
 
     private MaildirEnvelope open(SMTPSession session, MaybeSender sender, List<MailAddress> accepted,
             List<MailAddress> stored) throws IOException {
         List<byte[]> prefixes = new ArrayList<>(stored.size());
+        String from = Transaction.envelopeSender(session).orElse("");
         for (MailAddress recipient : stored) {
-            prefixes.add(TraceHeaders.deliveryPrefix(sender, recipient));
+            prefixes.add(TraceHeaders.deliveryPrefix(from, recipient));
         }
         Delivery delivery = maildir.begin(prefixes);
         String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection)
                 .orElse(null);
-        byte[] received = TraceHeaders.received(helo, session.getRemoteAddress(), MailLog.protocol(session),
+        byte[] received = TraceHeaders.received(helo, session.getRemoteAddress(), TraceHeaders.withProtocol(session),
                 session.getSSLSession(), hostname, delivery.queueId(), stored, ZonedDateTime.now(clock));
-        return MaildirEnvelope.storing(sender, accepted, stored, delivery, received);
+        return MaildirEnvelope.storing(sender, from, accepted, stored, delivery, received);
     }
 }

@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.SSLSession;
 import org.apache.james.core.MailAddress;
-import org.apache.james.core.MaybeSender;
 
 /**
  * The trace header fields replyd puts in front of each stored message.
@@ -46,8 +45,8 @@ final class TraceHeaders {
     private TraceHeaders() {
     }
 
-    static byte[] deliveryPrefix(MaybeSender sender, MailAddress recipient) {
-        String from = sender.isNullSender() ? "" : sender.asString();
+    /** {@code sender} as in {@link Transaction#envelopeSender} ("" for the null sender); stored as UTF-8. */
+    static byte[] deliveryPrefix(String from, MailAddress recipient) {
         return ("Return-Path: <" + from + ">\r\nDelivered-To: " + recipient.asString() + "\r\n")
                 .getBytes(StandardCharsets.UTF_8);
     }
@@ -66,6 +65,18 @@ final class TraceHeaders {
         }
         field.append("; ").append(RFC_5322_DATE.format(now)).append("\r\n");
         return field.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The "with" protocol of the Received field: RFC 3848's SMTP/ESMTP/ESMTPS, or RFC 6531 3.7.4's
+     * UTF8SMTP/UTF8SMTPS for a transaction with the SMTPUTF8 parameter.
+     */
+    static String withProtocol(org.apache.james.protocols.smtp.SMTPSession session) {
+        String protocol = MailLog.protocol(session);
+        if (!Transaction.of(session).isSmtpUtf8()) {
+            return protocol;
+        }
+        return session.isTLSStarted() ? "UTF8SMTPS" : "UTF8SMTP";
     }
 
     /** RFC 5321 4.1.3 address literal: [192.0.2.1] or [IPv6:2001:db8::1]. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -116,17 +117,73 @@ class DataIntegrityTest {
     }
 
     @Test
-    void overLongLineInDataClosesTheSessionWith500AndStoresNothing() throws Exception {
+    void dataLinesLongerThanTheCommandLimitAreStoredExactlyAsSent() throws Exception {
+        // given (under the 64 KiB limit): lines around and beyond 8192 bytes, one whose second piece is ".\r\n", one whose
+        // CR falls on a piece boundary, one of dots only, and a line starting with a stuffed dot
+        String body = "Subject: long\r\nX-Long: " + "h".repeat(9000) + "\r\n\r\n"
+                + "a".repeat(8190) + "\r\n"
+                + "b".repeat(8191) + "\r\n"
+                + "c".repeat(8192) + "\r\n"
+                + "d".repeat(8192) + ".\r\n"
+                + "e".repeat(12_000) + "\r\n"
+                + ".".repeat(8500) + "\r\n"
+                + "end\r\n";
+        String stuffed = body.replace("\r\n.", "\r\n..");
+        try (SmtpConversation smtp = open()) {
+            // when
+            smtp.raw(stuffed + ".\r\n");
+
+            // then
+            assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
+            assertThat(smtp.sendMessage("alice@example.org", reply, "Subject: next\r\n\r\nstill in step\r\n"))
+                    .startsWith("250 2.0.0");
+        }
+        List<String> stored = replyd.newFiles().stream().map(replyd::read).toList();
+        assertThat(stored).hasSize(2);
+        assertThat(stored).anySatisfy(text -> assertThat(text).endsWith("\r\n" + body));
+        assertThat(stored).anySatisfy(text -> assertThat(text).endsWith("\r\nstill in step\r\n"));
+    }
+
+    @Test
+    void bareLineFeedAfterTheFirstPieceOfALongLineIsStillRefused() throws Exception {
         // given
         try (SmtpConversation smtp = open()) {
-            // when: a 10000-byte line, then an end of data in the same stream
-            smtp.raw("Subject: long\r\n\r\n" + "x".repeat(10_000) + "\r\nafter\r\n.\r\n");
+            // when
+            smtp.raw("Subject: x\r\n\r\n" + "z".repeat(9000) + "\n.\n" + String.format(SMUGGLED, reply) + ".\r\n");
+
+            // then
+            assertThat(smtp.reply()).isEqualTo("550 5.5.2 Error: bare <CR> or <LF> received in message data");
+            assertThat(smtp.closedByServer()).isTrue();
+        }
+        assertNothingStored();
+    }
+
+    @Test
+    void singleLineLargerThanTheSizeLimitIsRefusedWith552AndTheSessionStaysInStep() throws Exception {
+        // given: the limit is 64 KiB
+        try (SmtpConversation smtp = open()) {
+            // when
+            smtp.raw("Subject: big\r\n\r\n" + "w".repeat(100_000) + "\r\n.\r\n");
+
+            // then
+            assertThat(smtp.reply()).isEqualTo("552 5.3.4 Error: message file too big");
+            smtp.send("NOOP");
+            assertThat(smtp.reply()).startsWith("250");
+        }
+        assertNothingStored();
+    }
+
+    @Test
+    void overLongCommandLineClosesTheSessionWith500() throws Exception {
+        // given
+        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+            // when
+            smtp.send("MAIL FROM:<" + "x".repeat(10_000) + "@example.org>");
 
             // then
             assertThat(smtp.reply()).isEqualTo("500 5.5.6 Error: line too long");
             assertThat(smtp.closedByServer()).isTrue();
         }
-        assertNothingStored();
     }
 
     @Test

@@ -43,4 +43,25 @@ class ForgedAuthResultsTest {
             assertThat(server.read(server.newFiles().get(0))).endsWith("Subject: x\r\nAuthentication-Results: mx.example.net;\r\n spf=none\r\n");
         }
     }
+
+    @Test
+    void forgeriesWithAQuotedIdAFinalDotOrABlankBeforeTheColonAreRemovedToo() throws Exception {
+        try (TestServer server = TestServer.start(root);
+             SmtpConversation smtp = SmtpConversation.greeted(server.port())) {
+            String body = "Authentication-Results: \"tracker.test\"; dmarc=pass (quoted)\r\n"
+                    + "Authentication-Results: TRACKER.TEST.; dkim=pass (final dot)\r\n"
+                    + "Authentication-Results : tracker.test; spf=pass (blank before the colon)\r\n"
+                    + "Authentication-Results:(comment first) reply.tracker.test; arc=pass (comment)\r\n"
+                    + "Authentication-Results: \"mx.example.net\"; spf=neutral\r\n"
+                    + "Subject: hi\r\n"
+                    + "\r\n"
+                    + "body\r\n";
+
+            assertThat(smtp.sendMessage("a@example.org", server.replyAddress(1, 5), body)).startsWith("250 2.0.0");
+
+            String stored = server.read(server.newFiles().get(0));
+            assertThat(stored).doesNotContain("=pass")
+                    .contains("Authentication-Results: \"mx.example.net\"; spf=neutral\r\nSubject: hi\r\n\r\nbody\r\n");
+        }
+    }
 }

@@ -80,4 +80,37 @@ class MailLogTest {
                 id + ": to=<" + reply + ">, relay=maildir, status=sent (delivered to maildir)",
                 "disconnect from unknown[127.0.0.1] ehlo=1 mail=1 rcpt=1/2 data=1 quit=1 commands=5/6");
     }
+    @Test
+    void controlCharactersFromTheClientAreEscapedInRepliesAndInTheLog() throws Exception {
+        // given
+        replyd = TestServer.start(storage);
+        String unknownReply;
+        String badRcptReply;
+        try (SmtpConversation smtp = new SmtpConversation(replyd.port())) {
+            smtp.expect("220");
+            smtp.send("EHLO evil\u001b[31m.example");
+            smtp.expect("250");
+
+            // when: a bare CR and an ESC inside commands (the framer splits on LF only)
+            smtp.send("FAKE\rINJECTED \u001b[2J");
+            unknownReply = smtp.reply();
+            smtp.send("MAIL FROM:<alice@example.org>");
+            smtp.expect("250");
+            smtp.send("RCPT TO:<x\u001b@gmail.com>");
+            badRcptReply = smtp.reply();
+            smtp.send("QUIT");
+            smtp.expect("221");
+        }
+        replyd.close();
+        replyd = null;
+
+        // then
+        assertThat(unknownReply).isEqualTo("500 5.5.1 Command FAKE\\x0dINJECTED unrecognized.");
+        assertThat(badRcptReply).isEqualTo("553 5.1.3 Syntax error in recipient address").doesNotContain("\u001b");
+        List<String> log = lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(log).noneMatch(line -> line.chars().anyMatch(c -> c < 0x20 || c == 0x7f));
+        assertThat(log).contains("NOQUEUE: reject: FAKE\\x0dINJECTED from unknown[127.0.0.1]: 500 5.5.1 Command"
+                + " FAKE\\x0dINJECTED unrecognized. proto=ESMTP helo=<evil\\x1b[31m.example>");
+    }
+
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Debian's Postfix, the most common sending MTA, relaying a message into replyd over loopback: its own
  * configuration and queue in a test directory, {@code relayhost = [127.0.0.1]:<replyd port>}, no
  * listening smtpd of its own (never port 25), TLS required on the hop so STARTTLS is exercised along with
- * Postfix's PIPELINING.
+ * Postfix's PIPELINING; and with {@code smtputf8_enable = yes}, a UTF-8 sender and Subject (SMTPUTF8).
  */
 @ExtendWith(NoLeftoverThreads.class)
 class PostfixRelayTest {
@@ -69,7 +69,7 @@ class PostfixRelayTest {
         Path[] pem = ExternalCommand.selfSignedCertificate(work, "replyd");
         replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
         String reply = replyd.replyAddress(2024, 12);
-        startPostfix(replyd.port());
+        startPostfix(replyd.port(), false);
 
         // when: a message enters Postfix through its sendmail command
         Process sendmail = new ProcessBuilder(SENDMAIL.toString(), "-C", config.toString(), "-f", "alice@sender.test",
@@ -104,7 +104,43 @@ class PostfixRelayTest {
         assertThat(mailAnswered).isGreaterThan(dataSent);
     }
 
-    private void startPostfix(int relayPort) throws Exception {
+    @Test
+    void postfixWithSmtputf8RelaysAUtf8SenderAndSubjectIntoReplyd() throws Exception {
+        // given: Postfix with smtputf8_enable = yes; it sends SMTPUTF8 only to a server that offers it
+        Path[] pem = ExternalCommand.selfSignedCertificate(work, "replyd");
+        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
+        String reply = replyd.replyAddress(2024, 13);
+        startPostfix(replyd.port(), true);
+        String sender = "josé@sender.test";
+
+        // when: UTF-8 in the envelope sender and in raw header fields (RFC 6532)
+        Process sendmail = new ProcessBuilder(SENDMAIL.toString(), "-C", config.toString(), "-f", sender,
+                "-i", reply).redirectErrorStream(true).start();
+        sendmail.getOutputStream().write(("From: José Müller <" + sender + ">\nTo: " + reply
+                + "\nSubject: Grüße — 答复 ✓\nMessage-ID: <postfix-utf8-test@sender.test>\n\nDanke schön.\n")
+                .getBytes(StandardCharsets.UTF_8));
+        sendmail.getOutputStream().close();
+        String sendmailOutput = new String(sendmail.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(sendmail.waitFor()).as(sendmailOutput).isZero();
+
+        // then
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (replyd.newFiles().isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        String log = Files.exists(work.resolve("maillog")) ? Files.readString(work.resolve("maillog")) : "(no maillog)";
+        assertThat(replyd.newFiles()).as("Postfix log:\n" + log).hasSize(1);
+        String stored = new String(Files.readAllBytes(replyd.newFiles().get(0)), StandardCharsets.UTF_8);
+        assertThat(stored).startsWith("Return-Path: <" + sender + ">\r\nDelivered-To: " + reply + "\r\n")
+                .contains(") with UTF8SMTPS id ")
+                .contains("\r\nFrom: José Müller <" + sender + ">\r\n", "\r\nSubject: Grüße — 答复 ✓\r\n")
+                .contains("\r\n\r\nDanke schön.\r\n");
+        System.out.println("Postfix SMTPUTF8 relay log:\n" + log);
+        assertThat(log).contains("MAIL FROM:<" + sender + ">").contains("SMTPUTF8")
+                .containsPattern("status=sent \\(250 2\\.0\\.0 Ok: queued as [0-9A-F]+\\)");
+    }
+
+    private void startPostfix(int relayPort, boolean smtputf8) throws Exception {
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         config = Files.createDirectory(work.resolve("etc"));
         Path queue = Files.createDirectory(work.resolve("spool"));
@@ -133,7 +169,7 @@ class PostfixRelayTest {
                 "smtp_tls_loglevel = 1",
                 "debug_peer_list = 127.0.0.1",
                 "debug_peer_level = 2",
-                "smtputf8_enable = no",
+                "smtputf8_enable = " + (smtputf8 ? "yes" : "no"),
                 "maillog_file = " + work.resolve("maillog"),
                 "maillog_file_prefixes = " + work,
                 "syslog_name = postfix-replyd-test",

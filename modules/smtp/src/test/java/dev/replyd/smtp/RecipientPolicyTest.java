@@ -205,6 +205,41 @@ class RecipientPolicyTest {
     }
 
     @Test
+    void sameReplyAddressRepeatedInOneTransactionIsAcceptedEachTimeButStoredOnce() throws Exception {
+        // given
+        replyd = TestServer.start(storage);
+        String reply = replyd.replyAddress(42, 7);
+        String[] parts = reply.split("@");
+        String[] token = parts[0].split("-");
+        String upperHex = token[0] + "-" + token[1] + "-" + token[2].toUpperCase(java.util.Locale.ROOT) + "-" + token[3]
+                + "@" + parts[1].toUpperCase(java.util.Locale.ROOT);
+        String other = replyd.replyAddress(42, 8);
+        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+            smtp.send("MAIL FROM:<alice@example.org>");
+            smtp.expect("250");
+
+            // when: the same reply address 47 times, once with upper-case hex and domain, and another user's
+            for (int i = 0; i < 47; i++) {
+                smtp.send("RCPT TO:<" + reply + ">");
+                assertThat(smtp.reply()).startsWith("250 2.1.5");
+            }
+            smtp.send("RCPT TO:<" + upperHex + ">");
+            assertThat(smtp.reply()).startsWith("250 2.1.5");
+            smtp.send("RCPT TO:<" + other + ">");
+            assertThat(smtp.reply()).startsWith("250 2.1.5");
+            smtp.send("DATA");
+            smtp.expect("354");
+            smtp.raw("Subject: once\r\n\r\nonly once please\r\n.\r\n");
+
+            // then
+            assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
+        }
+        assertThat(replyd.newFiles()).hasSize(2);
+        assertThat(replyd.newFiles().stream().map(replyd::read).map(text -> text.split("\r\n")[1]))
+                .containsExactlyInAnyOrder("Delivered-To: " + reply, "Delivered-To: " + other);
+    }
+
+    @Test
     void recipientsBeyondTheLimitGet452_4_5_3AndTheOthersAreStored() throws Exception {
         // given
         replyd = TestServer.start(storage, settings -> settings.withLimits(SmtpSettings.DEFAULT_MAX_MESSAGE_SIZE, 2));

@@ -28,11 +28,37 @@ class SmtpSettingsTest {
     }
 
     @Test
+    void everyInvalidValueIsListedOnItsOwnLineByKey() {
+        SmtpSettings settings = SmtpSettings.defaults("tracker.example.com", "reply.tracker.example.com");
+
+        assertThatThrownBy(() -> new SmtpSettings("tracker.example.com", "reply.tracker.example.com", settings.bind(),
+                0, 50, null, null, "noreply@tracker.example.com", true, 0, 0, 0, Duration.ofMillis(500),
+                Duration.ofMinutes(1), 0, -1))
+                .hasMessage("replyd.smtp.max-message-size: 0 (expected: 1 to 2147483647 bytes)\n"
+                        + "replyd.smtp.idle-timeout: PT0.5S (expected: at least 1s)\n"
+                        + "replyd.smtp.max-errors: 0 (expected: >= 1)\n"
+                        + "replyd.smtp.io-threads: -1 (expected: >= 0, 0 = 4 per core)");
+    }
+
+    @Test
+    void zeroConnectionLimitsMeanUnlimitedAndZeroIoThreadsMeansFourPerCore() {
+        SmtpSettings settings = SmtpSettings.defaults("tracker.example.com", "reply.tracker.example.com")
+                .withConnectionLimits(0, 0);
+
+        assertThat(settings.maxConnections()).isZero();
+        assertThat(settings.maxConnectionsPerIp()).isZero();
+        assertThat(settings.ioThreads()).isEqualTo(4 * Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
     void invalidValuesAreRefusedWithTheKeyTheValueAndWhatWasExpected() {
         SmtpSettings settings = SmtpSettings.defaults("tracker.example.com", "reply.tracker.example.com");
 
         assertThatThrownBy(() -> SmtpSettings.defaults("tracker example", "reply.tracker.example.com"))
-                .hasMessage("replyd.hostname: \"tracker example\" (expected: a host name such as tracker.example.com)");
+                .hasMessage("replyd.hostname: \"tracker example\" (expected: a host name of dot-separated labels of"
+                        + " letters, digits and inner '-', at most 253 characters, e.g. tracker.example.com)\n"
+                        + "replyd.noreply.address: \"noreply@tracker example\" (expected: local@domain, e.g. noreply@tracker"
+                        + " example)");
         assertThatThrownBy(() -> settings.withLimits(0, 50))
                 .hasMessage("replyd.smtp.max-message-size: 0 (expected: 1 to 2147483647 bytes)");
         assertThatThrownBy(() -> settings.withLimits(1024, 0))

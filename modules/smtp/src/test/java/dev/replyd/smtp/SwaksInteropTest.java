@@ -85,6 +85,22 @@ class SwaksInteropTest {
     }
 
     @Test
+    void startTlsInTheMiddleOfAPipelinedBatchStillCannotCarryCommandsIntoTls() throws Exception {
+        // given: the framer judges the line it frames; STARTTLS after another command in the same packet
+        Path[] pem = ExternalCommand.selfSignedCertificate(work, "server");
+        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
+        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+            // when
+            smtp.raw("NOOP\r\nSTARTTLS\r\nMAIL FROM:<injected@example.org>\r\n");
+
+            // then
+            assertThat(smtp.reply()).startsWith("250");
+            assertThat(smtp.reply()).isEqualTo("554 5.5.1 Error: command pipelined after STARTTLS");
+            assertThat(smtp.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
     void startTlsPipelinedWithAnotherCommandAfterARefusedDataIsRefused() throws Exception {
         // given: DATA refused (James switched injection detection off before refusing it)
         Path[] pem = ExternalCommand.selfSignedCertificate(work, "server");
