@@ -87,7 +87,9 @@ final class RecipientPolicyHook implements RcptHook {
             AddressCheck check = codec.check(address);
             if (check.isValid()) {
                 ReplyToken token = check.token().orElseThrow();
-                return accept(session, rcpt, "reply:" + token.kind() + "/" + token.thread() + "/" + token.user(), "accepted");
+                // The purpose is part of the key: a reply and an unsubscribe for the same token are two messages.
+                return accept(session, rcpt, check.purpose().name() + ":" + token.kind() + "/" + token.thread() + "/"
+                        + token.user(), "accepted");
             }
             metrics.recipient("refused", metricReason(check.refusal()));
             return SmtpReplies.asHookResult(SmtpReplies.badMailbox(address, withHelp(reason(check.refusal()))));
