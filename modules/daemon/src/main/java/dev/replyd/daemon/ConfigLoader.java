@@ -434,6 +434,9 @@ final class ConfigLoader {
         }
       }
       if ((secret == null || secret.isEmpty()) && CallbackSigningConfig.hasSecretList(c)) {
+        // The processor's secret is then the list's first; a problem of the list is reported on
+        // callback.secrets, not a second time as a missing callback.secret.
+        problems.derived("callback.secret", CallbackSigningConfig.SECRETS);
         return null;
       }
       if (secret == null || secret.isEmpty()) {

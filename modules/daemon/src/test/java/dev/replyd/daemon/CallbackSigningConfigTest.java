@@ -68,6 +68,13 @@ class CallbackSigningConfigTest {
   }
 
   @Test
+  void aShortSecretInTheListAloneIsReportedOnceOnCallbackSecrets() throws Exception {
+    assertThatThrownBy(() -> ConfigLoader.load(file("secrets = [\"short\"]"), Map.of()))
+        .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).containsExactly(
+            "replyd.callback.secrets: secret #1 is 5 bytes (expected: at least 16 bytes; generate one with: openssl rand -hex 32)"));
+  }
+
+  @Test
   void noSecretAtAllIsStillReportedOnCallbackSecret() throws Exception {
     assertThatThrownBy(() -> ConfigLoader.load(file("secrets = []"), Map.of()))
         .isInstanceOfSatisfying(ConfigProblems.class, e -> assertThat(e.problems()).anySatisfy(
