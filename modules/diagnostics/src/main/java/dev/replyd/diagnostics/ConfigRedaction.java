@@ -43,11 +43,11 @@ final class ConfigRedaction {
 
     /** Keys whose values are secrets; with {@link #SHOWN_KEYS} they cover every key of reference.conf. */
     static final Set<String> SECRET_KEYS = Set.of("replyd.address.keys", "replyd.callback.secret",
-            "replyd.outbound.password");
+            "replyd.callback.secrets", "replyd.outbound.password");
 
     /** Keys whose values the bundle shows (strings with URLs redacted). Any key not listed here is redacted. */
     static final Set<String> SHOWN_KEYS = Set.of(
-            "replyd.hostname", "replyd.reply-domain", "replyd.node-name", "replyd.cluster.peers",
+            "replyd.hostname", "replyd.reply-domain", "replyd.node-name", "replyd.cluster.peers", "replyd.support",
             "replyd.address.prefix", "replyd.address.kinds", "replyd.address.keys-file",
             "replyd.noreply.address", "replyd.noreply.discard",
             "replyd.smtp.bind", "replyd.smtp.port", "replyd.smtp.max-message-size", "replyd.smtp.max-recipients",
@@ -63,7 +63,7 @@ final class ConfigRedaction {
             "replyd.processor.sender-checks.timeout", "replyd.processor.message-deadline",
             "replyd.callback.url", "replyd.callback.secret-file", "replyd.callback.timeout", "replyd.callback.max-age",
             "replyd.callback.retry-base-delay", "replyd.callback.retry-max-delay",
-            "replyd.callback.max-attachment-bytes",
+            "replyd.callback.max-attachment-bytes", "replyd.callback.signature",
             "replyd.metrics.bind", "replyd.metrics.port",
             "replyd.console.enabled", "replyd.console.token-file", "replyd.console.allow-loopback-without-login",
             "replyd.outbound.host", "replyd.outbound.port", "replyd.outbound.helo-domain", "replyd.outbound.security",

@@ -242,7 +242,14 @@ public final class MessageBody implements AutoCloseable {
       } else if (inline && text && type.getSubType().equals("html") && html == null) {
         html = decode(part, type);
       } else {
-        attachments.add(part);
+        Optional<TnefContent> tnef = TnefContent.of(part, type);
+        if (tnef.isEmpty()) {
+          attachments.add(part);
+          return;
+        }
+        plain = plain == null ? tnef.get().plain() : plain;
+        html = html == null ? tnef.get().html() : html;
+        attachments.addAll(tnef.get().attachments());
       }
     }
 
