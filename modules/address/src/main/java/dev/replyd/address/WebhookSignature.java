@@ -56,6 +56,24 @@ public final class WebhookSignature {
     }
 
     /**
+     * The header value signed with each of {@code secrets}: one {@code t} and one {@code v1} per secret, in order,
+     * so a receiver holding any one of them accepts it (secret rotation).
+     *
+     * @throws IllegalArgumentException as {@link #header(byte[], long, byte[])}, or for no secrets
+     */
+    public static String headerSignedWithEach(List<byte[]> secrets, long unixSeconds, byte[] body) {
+        if (secrets == null || secrets.isEmpty()) {
+            throw new IllegalArgumentException("webhook secrets are missing (expected: at least one; set replyd.callback.secret)");
+        }
+        StringBuilder header = new StringBuilder(header(secrets.get(0), unixSeconds, body));
+        for (byte[] secret : secrets.subList(1, secrets.size())) {
+            String one = header(secret, unixSeconds, body);
+            header.append(one, one.indexOf(','), one.length());
+        }
+        return header.toString();
+    }
+
+    /**
      * True iff some {@code v1} in the header matches the body under {@code secret} and
      * {@code |nowSeconds - t| <= toleranceSeconds}. False for a malformed header, a null argument, an empty
      * secret or a negative tolerance; never throws.

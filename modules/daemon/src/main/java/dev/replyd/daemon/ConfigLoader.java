@@ -206,10 +206,13 @@ final class ConfigLoader {
           integer("processor.threads"), bytes("processor.max-message-size"), stringList("processor.markers"),
           senderChecks, messageDeadline);
 
-      ReplydConfig.Callback callback = new ReplydConfig.Callback(callbackUrl(), callbackSecret(),
+      byte[] secret = callbackSecret();
+      CallbackSigningConfig.Signing signing = CallbackSigningConfig.read(c, problems, secret, MIN_SECRET_BYTES);
+      ReplydConfig.Callback callback = new ReplydConfig.Callback(callbackUrl(),
+          signing == null ? secret : signing.secrets().get(0),
           duration("callback.timeout"), duration("callback.max-age"),
           duration("callback.retry-base-delay"), duration("callback.retry-max-delay"),
-          bytes("callback.max-attachment-bytes"));
+          bytes("callback.max-attachment-bytes"), signing);
 
       ReplydConfig.Metrics metrics = new ReplydConfig.Metrics(string("metrics.bind"), port("metrics.port"));
       ReplydConfig.Outbound outbound = outbound(host, noreply);
@@ -219,7 +222,7 @@ final class ConfigLoader {
           new ReplydConfig.Address(prefix, replyDomain, kinds == null ? List.of() : List.copyOf(kinds), keys),
           new ReplydConfig.Noreply(noreply, discard != null && discard),
           smtp, storage, processor, callback, metrics, console(metrics), outbound, notices(outbound), diagnostics(), grace,
-          ClusterConfig.read(c, problems), null);
+          ClusterConfig.read(c, problems), SupportContactConfig.read(c, problems), null);
     }
 
     private List<byte[]> addressKeys() {
@@ -429,6 +432,12 @@ final class ConfigLoader {
           problems.add("callback.secret-file", secretFile + " could not be read: " + e.getMessage());
           return null;
         }
+      }
+      if ((secret == null || secret.isEmpty()) && CallbackSigningConfig.hasSecretList(c)) {
+        // The processor's secret is then the list's first; a problem of the list is reported on
+        // callback.secrets, not a second time as a missing callback.secret.
+        problems.derived("callback.secret", CallbackSigningConfig.SECRETS);
+        return null;
       }
       if (secret == null || secret.isEmpty()) {
         problems.add("callback.secret", "is not set (expected: a secret of " + MIN_SECRET_BYTES

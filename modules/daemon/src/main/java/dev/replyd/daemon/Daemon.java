@@ -163,7 +163,7 @@ final class Daemon {
             f.messageId(), f.subject()));
       }
       processor = Processor.start(modules.processor(), maildir, codec, extractor(config), registry,
-          senderChecks(config), failures);
+          senderChecks(config), failures, modules.callbackSigner());
     } else {
       log.warn("processor.enabled = false: mail is stored in {} but not processed", maildir.root().resolve(MaildirLayout.NEW));
     }

@@ -52,6 +52,6 @@ final class DiagnoseCommand implements Callable<Integer> {
   static Diagnosis.Inputs inputs(ReplydConfig c, InetSocketAddress smtp) {
     return new Diagnosis.Inputs(List.of(), c.hostname(), c.address().replyDomain(), smtp, c.hostname(),
         c.storage().root(), c.storage().minFree(), c.callback().url(), c.callback().secret(), c.smtp().tlsCert(),
-        c.diagnostics().dnsServers(), c.diagnostics().timeout());
+        c.diagnostics().dnsServers(), c.diagnostics().timeout(), c.modules().callbackSigner());
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.replyd.address.StandardWebhookSignature;
 import dev.replyd.address.WebhookSignature;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code replyd example-receiver}: a tiny stand-in for the main app. It verifies each callback's
- * {@code Replyd-Signature} and prints the reply it carries, so a newcomer can watch replies arrive.
+ * {@code Replyd-Signature} (or, when the request carries {@code webhook-signature}, the Standard Webhooks headers)
+ * and prints the reply it carries, so a newcomer can watch replies arrive.
  *
  * <p>Answers 200 to a correctly signed POST, 401 (and prints why) otherwise, 405 to other methods.
  * Runs until killed. Thread-safety: the JDK server runs handlers on one thread; printing is synchronised.
@@ -85,14 +87,32 @@ final class ExampleReceiverCommand implements Callable<Integer> {
       String signature = exchange.getRequestHeaders().getFirst("Replyd-Signature");
       String delivery = exchange.getRequestHeaders().getFirst("Replyd-Delivery");
       long now = System.currentTimeMillis() / 1000;
-      if (signature == null || !WebhookSignature.verify(secret, signature, body, now, TOLERANCE_SECONDS)) {
-        print("rejected " + delivery + ": bad or missing Replyd-Signature (is the secret the same on both sides?)");
+      String standard = exchange.getRequestHeaders().getFirst("webhook-signature");
+      boolean verified = standard != null
+          ? verifyStandardWebhook(exchange, secret, body, now)
+          : signature != null && WebhookSignature.verify(secret, signature, body, now, TOLERANCE_SECONDS);
+      if (!verified) {
+        print("rejected " + delivery + ": bad or missing " + (standard != null ? "webhook-signature" : "Replyd-Signature")
+            + " (is the secret the same on both sides?)");
         exchange.sendResponseHeaders(401, -1);
         return;
       }
       print(describe(delivery, body));
       exchange.sendResponseHeaders(200, -1);
     }
+  }
+
+  /** callback.signature = standard-webhooks: the secret maps to its key as replyd maps it. */
+  private static boolean verifyStandardWebhook(HttpExchange exchange, byte[] secret, byte[] body, long now) {
+    byte[] key;
+    try {
+      key = StandardWebhookSignature.key(new String(secret, java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException badSecret) {
+      return false;
+    }
+    var headers = exchange.getRequestHeaders();
+    return StandardWebhookSignature.verify(key, headers.getFirst("webhook-id"), headers.getFirst("webhook-timestamp"),
+        headers.getFirst("webhook-signature"), body, now, TOLERANCE_SECONDS);
   }
 
   private String describe(String delivery, byte[] body) {

@@ -1,6 +1,7 @@
 package dev.replyd.daemon;
 
 import dev.replyd.address.ReplyAddressCodec;
+import dev.replyd.address.WebhookSigner;
 import dev.replyd.auth.SenderAuthenticator;
 import dev.replyd.outbound.NoticeSettings;
 import dev.replyd.outbound.Outbound;
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
 
 /**
  * The settings objects the modules take (SMTP server, processor, notices, sender authentication,
- * outbound relay), built from the bound configuration by {@link ConfigLoader} on every load.
+ * outbound relay, callback signer), built from the bound configuration by {@link ConfigLoader} on every load.
  *
  * <p>Contract: each module's settings type owns the checks of its keys. {@link #build} runs those
  * checks by constructing every settings object and collects each problem line they report
@@ -36,9 +37,12 @@ import java.util.function.Supplier;
  * @param senderAuthentication the SPF/DKIM/DMARC checker's settings; null when sender checks are off
  * @param dmarcPolicy what a DMARC fail means ({@code processor.sender-checks.require-dmarc})
  * @param outbound the relay for test-email and the notices
+ * @param callbackSigner signs each callback ({@code callback.signature} with every secret of
+ *     {@code callback.secret} and {@code callback.secrets}); null while those have problems
  */
 record ModuleSettings(SmtpSettings smtp, ProcessorSettings processor, NoticeSettings notices,
-    SenderAuthenticator.Settings senderAuthentication, SenderChecks.Policy dmarcPolicy, Outbound outbound) {
+    SenderAuthenticator.Settings senderAuthentication, SenderChecks.Policy dmarcPolicy, Outbound outbound,
+    WebhookSigner callbackSigner) {
 
   /** Notices are a courtesy: this long for the relay to answer each step. */
   static final Duration NOTICE_SEND_TIMEOUT = Duration.ofSeconds(30);
@@ -62,7 +66,12 @@ record ModuleSettings(SmtpSettings smtp, ProcessorSettings processor, NoticeSett
     SenderChecks.Policy policy = s.requireDmarc() == null ? null
         : checked(problems, "processor.sender-checks.require-dmarc", () -> SenderChecks.Policy.parse(s.requireDmarc()));
     Outbound outbound = checked(problems, "outbound", () -> c.outbound().toOutbound());
-    return new ModuleSettings(smtp, processor, notices, authentication, policy, outbound);
+    // The loader checked the scheme and every secret by key (CallbackSigningConfig); no signing
+    // means it reported why.
+    CallbackSigningConfig.Signing signing = c.callback().signing();
+    WebhookSigner signer = signing == null ? null
+        : checked(problems, "callback.signature", () -> WebhookSigner.of(signing.scheme(), signing.secrets()));
+    return new ModuleSettings(smtp, processor, notices, authentication, policy, outbound, signer);
   }
 
   /** The reply-address codec of {@code c}; a new one each call (the daemon keeps one and reloads its keys). */
@@ -76,7 +85,7 @@ record ModuleSettings(SmtpSettings smtp, ProcessorSettings processor, NoticeSett
         s.bind() == null ? null : new InetSocketAddress(s.bind(), s.port()),
         s.maxMessageSize(), s.maxRecipients(), s.tlsCert(), s.tlsKey(), c.noreply().address(), c.noreply().discard(),
         c.storage().minFree(), s.maxConnections(), s.maxConnectionsPerIp(), s.idleTimeout(), s.sessionTimeout(),
-        s.maxErrors(), s.ioThreads());
+        s.maxErrors(), s.ioThreads(), c.support());
   }
 
   private static ProcessorSettings processorSettings(ReplydConfig c) {
@@ -94,7 +103,7 @@ record ModuleSettings(SmtpSettings smtp, ProcessorSettings processor, NoticeSett
     ReplydConfig.Notices n = c.notices();
     return new NoticeSettings(n.enabled(), new HashSet<>(n.reasons()), n.perSenderInterval(), n.maxPerHour(),
         c.address().replyDomain(), new HashSet<>(List.of(c.noreply().address(), c.outbound().from())),
-        NoticeSettings.DEFAULT_QUEUE_CAPACITY, NOTICE_SEND_TIMEOUT);
+        NoticeSettings.DEFAULT_QUEUE_CAPACITY, NOTICE_SEND_TIMEOUT, c.support());
   }
 
   /**

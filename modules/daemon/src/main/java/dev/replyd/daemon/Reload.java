@@ -74,9 +74,9 @@ final class Reload implements AutoCloseable {
         needRestart.add("smtp.tls (turning STARTTLS on or off)");
       }
       if (!current.callback().url().equals(next.callback().url())
-          || !Arrays.equals(current.callback().secret(), next.callback().secret())) {
+          || !current.modules().callbackSigner().equals(next.modules().callbackSigner())) {
         if (daemon.processor() != null) {
-          daemon.processor().reloadCallback(next.callback().url(), next.callback().secret());
+          daemon.processor().reloadCallback(next.callback().url(), next.modules().callbackSigner());
           reloaded.add("callback.url/secret");
         }
       }
@@ -123,6 +123,7 @@ final class Reload implements AutoCloseable {
         List.of(b.callback().timeout(), b.callback().maxAge(), b.callback().retryBaseDelay(), b.callback().retryMaxDelay(),
             b.callback().maxAttachmentBytes()));
     check(changed, "metrics", a.metrics(), b.metrics());
+    check(changed, "support", a.support(), b.support());
     check(changed, "notices", a.notices(), b.notices());
     check(changed, "console", Arrays.asList(a.console().enabled(), a.console().allowLoopbackWithoutLogin(), true),
         Arrays.asList(b.console().enabled(), b.console().allowLoopbackWithoutLogin(),

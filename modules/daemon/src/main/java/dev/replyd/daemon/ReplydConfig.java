@@ -31,12 +31,13 @@ record ReplydConfig(
     Diagnostics diagnostics,
     Duration shutdownGrace,
     ClusterConfig cluster,
+    String support,
     ModuleSettings modules) {
 
   /** This configuration with the modules' settings built from it (see {@link ModuleSettings#build}). */
   ReplydConfig withModules(ModuleSettings built) {
     return new ReplydConfig(source, hostname, address, noreply, smtp, storage, processor, callback, metrics, console, outbound,
-        notices, diagnostics, shutdownGrace, cluster, built);
+        notices, diagnostics, shutdownGrace, cluster, support, built);
   }
 
   record Address(String prefix, String replyDomain, List<String> kinds, List<byte[]> keys) {
@@ -76,11 +77,17 @@ record ReplydConfig(
 
   record SenderChecks(boolean enabled, String requireDmarc, List<java.net.InetSocketAddress> dnsServers, Duration timeout) {}
 
+  /**
+   * {@code secret} is the first signing secret (the diagnose ping uses it); {@code signing} is the scheme and
+   * every secret, null only while the configuration has problems ({@link ModuleSettings#callbackSigner} signs
+   * with them).
+   */
   record Callback(URI url, byte[] secret, Duration timeout, Duration maxAge, Duration retryBaseDelay, Duration retryMaxDelay,
-      long maxAttachmentBytes) {
+      long maxAttachmentBytes, CallbackSigningConfig.Signing signing) {
     @Override
     public String toString() {
-      return "Callback[url=" + url + ", secret=<redacted>, timeout=" + timeout + ", maxAge=" + maxAge
+      return "Callback[url=" + url + ", secret=<redacted>, signature=" + (signing == null ? null : signing.scheme().configName())
+          + ", timeout=" + timeout + ", maxAge=" + maxAge
           + ", retryBaseDelay=" + retryBaseDelay + ", retryMaxDelay=" + retryMaxDelay + ", maxAttachmentBytes=" + maxAttachmentBytes + "]";
     }
   }

@@ -62,7 +62,7 @@ final class SupportBundleCommand implements Callable<Integer> {
     Path storage = null;
     if (c != null) {
       secrets.addAll(c.address().keys());
-      secrets.add(c.callback().secret());
+      secrets.addAll(c.callback().signing().secrets());
       if (c.outbound().password() != null) {
         secrets.add(c.outbound().password());
       }

@@ -9,6 +9,10 @@ import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
 import dev.replyd.testing.DaemonProcess;
 import dev.replyd.testing.SmtpClient;
+import com.standardwebhooks.Webhook;
+import dev.replyd.outbound.FakeRelay;
+import dev.replyd.address.StandardWebhookSignature;
+import dev.replyd.extract.TnefWriter;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -130,6 +134,15 @@ class MainAppEndToEndTest {
     }
   }
 
+  /** Waits (generously) until {@code count} messages are filed under {@code state}. */
+  void awaitFiled(String state, long count) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (filed(state) < count && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(filed(state)).as("messages filed under %s", state).isEqualTo(count);
+  }
+
   long filed(String state) throws Exception {
     Path d = dir.resolve("var/incoming-mail").resolve(state);
     if (!Files.isDirectory(d)) {
@@ -164,11 +177,7 @@ class MainAppEndToEndTest {
       assertThat(posted.header("replyd-signature")).startsWith("t=");
       daemon.awaitLog("matched ", Duration.ofSeconds(10));
       assertThat(daemon.log()).contains("(unsubscribe i thread 12 user 5)");
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (filed("success") < 1 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertThat(filed("success")).isEqualTo(1);
+      awaitFiled("success", 1);
     }
   }
 
@@ -181,6 +190,118 @@ class MainAppEndToEndTest {
 
       assertThat(rcpt).isEqualTo("550 5.1.1 <" + forged + ">: Recipient address rejected: invalid reply signature");
       assertThat(mainApp.received).isEmpty();
+    }
+  }
+
+  @Test
+  void standardWebhooksSignaturesVerifyWithTheReferenceLibraryUnderTheOldAndTheNewSecret() throws Exception {
+    mainApp = new MainApp();
+    String newSecret = StandardWebhookSignature.asWhsec("new standard-webhooks key 0123456789".getBytes(StandardCharsets.UTF_8));
+    String oldSecret = "old-plain-secret-0123456789abcdef";
+    String oldAsWhsec = StandardWebhookSignature.asWhsec(oldSecret.getBytes(StandardCharsets.UTF_8));
+    try (DaemonProcess daemon = new DaemonProcess(config(
+        "  callback { signature = standard-webhooks, secret = \"" + newSecret + "\", secrets = [\"" + oldSecret
+            + "\"] }\n"))) {
+      String to = CODEC.mint(new ReplyToken("i", 3, 5));
+      send(daemon.smtpPort, "alice@example.org", to, "Subject: Re: Issue #3\r\n", "Works for me now.");
+
+      Received posted = mainApp.await(1);
+      String body = new String(posted.body(), StandardCharsets.UTF_8);
+      assertThat(posted.header("webhook-id")).isEqualTo(posted.header("replyd-delivery")).isNotBlank();
+      assertThat(Long.parseLong(posted.header("webhook-timestamp")))
+          .isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(600L));
+      assertThat(posted.header("webhook-signature")).matches("v1,\\S+ v1,\\S+");
+      assertThat(posted.header("replyd-signature")).isNull();
+      for (String secret : List.of(newSecret, oldAsWhsec)) {
+        org.assertj.core.api.Assertions.assertThatCode(() -> new Webhook(secret).verify(body, posted.headers()))
+            .as("verified with %s", secret.equals(newSecret) ? "the new secret" : "the old secret")
+            .doesNotThrowAnyException();
+      }
+      assertThat(posted.json().at("/reply/text").asText()).isEqualTo("Works for me now.");
+      assertThat(posted.json().get("type").asText()).isEqualTo("reply");
+    }
+  }
+
+  @Test
+  void goneFromTheMainAppStopsRetriesAndFilesTheReplyAsRejectedWithTheReason() throws Exception {
+    mainApp = new MainApp();
+    mainApp.status.set(410);
+    String secret = StandardWebhookSignature.asWhsec("gone test key 0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    try (DaemonProcess daemon = new DaemonProcess(config(
+        "  callback { signature = standard-webhooks, secret = \"" + secret + "\" }\n"))) {
+      send(daemon.smtpPort, "alice@example.org", CODEC.mint(new ReplyToken("i", 4, 5)), "Subject: Re: Issue #4\r\n",
+          "Too late?");
+
+      mainApp.await(1);
+      daemon.awaitLog("callback_rejected (main app answered HTTP 410 Gone (the main app will not take this delivery;"
+          + " not retried))", Duration.ofSeconds(30));
+      awaitFiled("failure", 1);
+      assertThat(filed("deferred")).isZero();
+      assertThat(mainApp.received).hasSize(1);
+    }
+  }
+
+  @Test
+  void linksWrappedBySafeLinksAndUrlDefenseReachTheMainAppUnwrappedInTheReplyOnly() throws Exception {
+    mainApp = new MainApp();
+    String safeLink = "https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fdocs.example.org%2Fguide"
+        + "&data=05%7C02%7Calice%40example.org%7C7a1c0e6f%7C1%7C0&sdata=Zm9v&reserved=0";
+    String urlDefense = "https://urldefense.com/v3/__https://example.org/search?q=a*b__;Kw!!ABC!def$";
+    try (DaemonProcess daemon = new DaemonProcess(config(""))) {
+      send(daemon.smtpPort, "alice@example.org", CODEC.mint(new ReplyToken("i", 6, 5)), "Subject: Re: Issue #6\r\n",
+          "See " + safeLink + " and " + urlDefense + " please.");
+
+      JsonNode json = mainApp.await(1).json();
+      assertThat(json.at("/reply/text").asText())
+          .isEqualTo("See https://docs.example.org/guide and https://example.org/search?q=a+b please.");
+      assertThat(json.get("full_text").asText()).contains(safeLink, urlDefense);
+    }
+  }
+
+  @Test
+  void supportContactIsNamedInTheRefusalAtRcptAndInTheFailureNotice() throws Exception {
+    mainApp = new MainApp();
+    mainApp.status.set(403);
+    try (FakeRelay relay = new FakeRelay(FakeRelay.Behaviour.open());
+         DaemonProcess daemon = new DaemonProcess(config("  support = \"mailto:help@tracker.test\"\n"
+             + "  outbound { host = 127.0.0.1, port = " + relay.port() + " }\n"
+             + "  notices.enabled = true\n"))) {
+      String forged = CODEC.mint(new ReplyToken("i", 7, 5)).replace("-7-", "-8-");
+
+      String refused = send(daemon.smtpPort, "alice@example.org", forged, "Subject: Re: Issue #8\r\n", "");
+      send(daemon.smtpPort, "alice@example.org", CODEC.mint(new ReplyToken("i", 7, 5)),
+          "Subject: Re: Issue #7\r\nMessage-ID: <support-1@mail.example.org>\r\n", "Locked?");
+
+      assertThat(refused).isEqualTo("550 5.1.1 <" + forged
+          + ">: Recipient address rejected: invalid reply signature; help: mailto:help@tracker.test");
+      assertThat(relay.awaitMessages(1, Duration.ofSeconds(60))).as(daemon.log()).isTrue();
+      assertThat(relay.messages().get(0)).contains("For help, contact: mailto:help@tracker.test\n",
+          "To: alice@example.org\n");
+    }
+  }
+
+  @Test
+  void attachmentsAndBodyInsideOutlooksWinmailDatReachTheMainAppAsOrdinaryOnes() throws Exception {
+    mainApp = new MainApp();
+    byte[] winmail = TnefWriter.message()
+        .rtfBody("{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Arial;}}\\pard\\f0 These are the two files.\\par\n}")
+        .attachment("meeting-notes.txt", "text/plain", "worker restarted\r\n".getBytes(StandardCharsets.US_ASCII))
+        .attachment("report.pdf", "application/pdf", "%PDF-1.4\n%%EOF\n".getBytes(StandardCharsets.US_ASCII))
+        .toBytes();
+    String encoded = java.util.Base64.getMimeEncoder(76, "\r\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(winmail);
+    try (DaemonProcess daemon = new DaemonProcess(config(""))) {
+      send(daemon.smtpPort, "bob@example.org", CODEC.mint(new ReplyToken("i", 9, 5)),
+          "Subject: Re: Issue #9\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n",
+          "--b1\r\nContent-Type: application/ms-tnef; name=\"winmail.dat\"\r\n"
+              + "Content-Disposition: attachment; filename=\"winmail.dat\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+              + encoded + "\r\n--b1--");
+
+      JsonNode json = mainApp.await(1).json();
+      assertThat(json.at("/reply/text").asText()).contains("These are the two files.");
+      assertThat(json.get("attachments")).extracting(a -> a.get("name").asText())
+          .containsExactly("meeting-notes.txt", "report.pdf");
+      assertThat(json.get("attachments")).extracting(a -> a.get("content_type").asText() + " " + a.get("size").asLong())
+          .containsExactly("text/plain 18", "application/pdf 15");
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.replyd.diagnostics;
 
 import dev.replyd.address.LoggableUrl;
 import dev.replyd.address.WebhookSignature;
+import dev.replyd.address.WebhookSigner;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -50,7 +51,7 @@ final class CallbackPing {
     private CallbackPing() {
     }
 
-    static Outcome run(URI url, byte[] secret, Duration timeout, Clock clock) {
+    static Outcome run(URI url, byte[] secret, WebhookSigner signer, Duration timeout, Clock clock) {
         if (url == null) {
             return new Outcome(Check.fail(NAME, "not checked: replyd.callback.url is not set",
                     "set replyd.callback.url to the main app's replyd hook"), null, null);
@@ -66,13 +67,13 @@ final class CallbackPing {
         RANDOM.nextBytes(id);
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(url)
+            HttpRequest.Builder builder = HttpRequest.newBuilder(url)
                     .timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .header("Replyd-Delivery", "ping-" + HexFormat.of().formatHex(id))
-                    .header("Replyd-Signature", WebhookSignature.header(secret, sent.getEpochSecond(), body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
+                    .header("Content-Type", "application/json");
+            WebhookSigner signing = signer != null ? signer
+                    : WebhookSigner.of(WebhookSigner.Scheme.REPLYD, java.util.List.of(secret));
+            signing.headers("ping-" + HexFormat.of().formatHex(id), sent.getEpochSecond(), body).forEach(builder::header);
+            request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         } catch (IllegalArgumentException e) {
             return new Outcome(Check.fail(NAME, "replyd.callback.url " + shown + " is not an http(s) URL",
                     "set replyd.callback.url to an absolute http:// or https:// URL"), null, null);

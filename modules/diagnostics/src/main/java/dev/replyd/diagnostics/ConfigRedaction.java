@@ -43,17 +43,19 @@ final class ConfigRedaction {
 
     /** Keys whose values are secrets; with {@link #SHOWN_KEYS} they cover every key of reference.conf. */
     static final Set<String> SECRET_KEYS = Set.of("replyd.address.keys", "replyd.callback.secret",
-            "replyd.outbound.password");
+            "replyd.callback.secrets", "replyd.outbound.password");
 
     /** Keys whose values the bundle shows (strings with URLs redacted). Any key not listed here is redacted. */
     static final Set<String> SHOWN_KEYS = Set.of(
-            "replyd.hostname", "replyd.reply-domain",
+            "replyd.hostname", "replyd.reply-domain", "replyd.node-name", "replyd.cluster.peers", "replyd.support",
             "replyd.address.prefix", "replyd.address.kinds", "replyd.address.keys-file",
             "replyd.noreply.address", "replyd.noreply.discard",
             "replyd.smtp.bind", "replyd.smtp.port", "replyd.smtp.max-message-size", "replyd.smtp.max-recipients",
             "replyd.smtp.max-connections", "replyd.smtp.max-connections-per-ip", "replyd.smtp.idle-timeout",
             "replyd.smtp.session-timeout", "replyd.smtp.max-errors", "replyd.smtp.io-threads",
-            "replyd.smtp.in-flow-delay", "replyd.smtp.in-flow-backlog", "replyd.smtp.tls.cert", "replyd.smtp.tls.key",
+            "replyd.smtp.in-flow-delay", "replyd.smtp.in-flow-backlog",
+            "replyd.smtp.proxy-protocol.enabled", "replyd.smtp.proxy-protocol.trusted",
+            "replyd.smtp.proxy-protocol.header-timeout", "replyd.smtp.tls.cert", "replyd.smtp.tls.key",
             "replyd.storage.root", "replyd.storage.min-free", "replyd.storage.retention",
             "replyd.processor.enabled", "replyd.processor.threads", "replyd.processor.max-message-size",
             "replyd.processor.markers", "replyd.processor.sender-checks.enabled",
@@ -61,7 +63,7 @@ final class ConfigRedaction {
             "replyd.processor.sender-checks.timeout", "replyd.processor.message-deadline",
             "replyd.callback.url", "replyd.callback.secret-file", "replyd.callback.timeout", "replyd.callback.max-age",
             "replyd.callback.retry-base-delay", "replyd.callback.retry-max-delay",
-            "replyd.callback.max-attachment-bytes",
+            "replyd.callback.max-attachment-bytes", "replyd.callback.signature",
             "replyd.metrics.bind", "replyd.metrics.port",
             "replyd.console.enabled", "replyd.console.token-file", "replyd.console.allow-loopback-without-login",
             "replyd.outbound.host", "replyd.outbound.port", "replyd.outbound.helo-domain", "replyd.outbound.security",
@@ -69,7 +71,7 @@ final class ConfigRedaction {
             "replyd.notices.enabled", "replyd.notices.reasons", "replyd.notices.per-sender-interval",
             "replyd.notices.max-per-hour",
             "replyd.diagnostics.dns-servers", "replyd.diagnostics.timeout",
-            "replyd.shutdown.grace");
+            "replyd.shutdown.grace", "replyd.shutdown.drain-delay");
 
     private static final Pattern PLAIN_REFERENCE = Pattern.compile("\\$\\{\\??[A-Za-z0-9_.-]+\\}");
 

@@ -1,5 +1,6 @@
 package dev.replyd.diagnostics;
 
+import dev.replyd.address.WebhookSigner;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -43,11 +44,22 @@ public final class Diagnosis {
      * @param tlsCert {@code replyd.smtp.tls.cert}, or null when TLS is not configured
      * @param dnsServers DNS servers to ask; empty for the system resolver
      * @param timeout the bound for each network step
+     * @param callbackSigner signs the ping as the callbacks are signed ({@code callback.signature}, every
+     *     secret); null to sign with {@code callbackSecret} alone in the replyd scheme
      */
     public record Inputs(List<String> configProblems, String hostname, String replyDomain,
                          InetSocketAddress smtpAddress, String expectedBannerHost, Path storageRoot, long minFreeBytes,
                          URI callbackUrl, byte[] callbackSecret, Path tlsCert, List<InetSocketAddress> dnsServers,
-                         Duration timeout) {
+                         Duration timeout, WebhookSigner callbackSigner) {
+
+        /** Signing the ping with {@code callbackSecret} in the replyd scheme. */
+        public Inputs(List<String> configProblems, String hostname, String replyDomain,
+                      InetSocketAddress smtpAddress, String expectedBannerHost, Path storageRoot, long minFreeBytes,
+                      URI callbackUrl, byte[] callbackSecret, Path tlsCert, List<InetSocketAddress> dnsServers,
+                      Duration timeout) {
+            this(configProblems, hostname, replyDomain, smtpAddress, expectedBannerHost, storageRoot, minFreeBytes,
+                    callbackUrl, callbackSecret, tlsCert, dnsServers, timeout, null);
+        }
 
         public Inputs {
             configProblems = configProblems == null ? List.of() : List.copyOf(configProblems);
@@ -116,7 +128,7 @@ public final class Diagnosis {
         }
         CallbackPing.Outcome ping;
         try {
-            ping = CallbackPing.run(in.callbackUrl(), in.callbackSecret(), in.timeout(), clock);
+            ping = CallbackPing.run(in.callbackUrl(), in.callbackSecret(), in.callbackSigner(), in.timeout(), clock);
         } catch (RuntimeException e) {
             ping = new CallbackPing.Outcome(crashed(CallbackPing.NAME, e), null, null);
         }

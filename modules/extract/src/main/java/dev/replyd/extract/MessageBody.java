@@ -29,7 +29,8 @@ import java.util.Properties;
  * body; every other leaf (a {@code Content-Disposition: attachment}, a non-text part, a second
  * text part, an embedded {@code message/rfc822}) is an attachment, in tree order. Transfer
  * encodings (quoted-printable, base64) are undone by Jakarta Mail; charsets are decoded by
- * {@link TextDecoding} (an unknown charset sets {@link #charsetFallback()}); {@code format=flowed}
+ * {@link TextDecoding} (an unknown, missing-and-detected or misfitting charset sets
+ * {@link #charsetFallback()}); {@code format=flowed}
  * plain text is unwrapped by {@link FlowedText}. {@link #text()} is the plain body, or else the
  * HTML rendered as readable text by {@link HtmlText}, or else the empty string.
  *
@@ -242,7 +243,14 @@ public final class MessageBody implements AutoCloseable {
       } else if (inline && text && type.getSubType().equals("html") && html == null) {
         html = decode(part, type);
       } else {
-        attachments.add(part);
+        Optional<TnefContent> tnef = TnefContent.of(part, type);
+        if (tnef.isEmpty()) {
+          attachments.add(part);
+          return;
+        }
+        plain = plain == null ? tnef.get().plain() : plain;
+        html = html == null ? tnef.get().html() : html;
+        attachments.addAll(tnef.get().attachments());
       }
     }
 

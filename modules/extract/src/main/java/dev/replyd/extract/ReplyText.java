@@ -10,12 +10,15 @@ import java.util.List;
  * the {@link #removed()} line ranges, without leading or trailing blank lines; it is empty when
  * the message held nothing but quoted history. When {@code budgetExceeded} is true the time
  * budget ran out: {@code reply} is then the whole {@code full} text (stripped) and
- * {@code removed} is empty, so nothing the person wrote is ever lost to a slow rule.
+ * {@code removed} is empty, so nothing the person wrote is ever lost to a slow rule. In
+ * {@code reply} (never in {@code full}) links rewritten by Safe Links or URL Defense are
+ * replaced by the links they wrap ({@link WrappedLinks}).
  *
  * <p>Thread-safety: immutable.
  */
 public record ReplyText(String reply, String full, List<Removal> removed, boolean budgetExceeded) {
   public ReplyText {
+    reply = WrappedLinks.unwrap(reply);
     removed = List.copyOf(removed);
   }
 

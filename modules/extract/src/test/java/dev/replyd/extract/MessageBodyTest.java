@@ -190,4 +190,26 @@ class MessageBodyTest {
     assertThat(body.repairs()).isEmpty();
     assertThat(body.charsetFallback()).isFalse();
   }
+
+  @Test
+  void unlabelledBase64ShiftJisBodyIsDetectedFlaggedAndNoted() throws Exception {
+    // given: a Shift_JIS body with no charset parameter at all
+    String japanese = "お世話になっております。修正ありがとうございます。明日もう一度確認します。";
+    String base64 = java.util.Base64.getMimeEncoder().encodeToString(japanese.getBytes(java.nio.charset.Charset.forName("Shift_JIS")));
+
+    MessageBody body = parse("Subject: x\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n" + base64 + "\n");
+
+    assertThat(body.plain().orElseThrow()).isEqualTo(japanese);
+    assertThat(body.charsetFallback()).isTrue();
+    assertThat(body.repairs()).containsExactly("no charset label: detected Shift_JIS");
+  }
+
+  @Test
+  void unlabelledShortLatin1BodyStaysLatin1WithoutRepairs() throws Exception {
+    MessageBody body = parse("Subject: x\nContent-Type: text/plain\nContent-Transfer-Encoding: 8bit\n\nMerci, c'est corrig\u00e9.\n");
+
+    assertThat(body.plain().orElseThrow()).isEqualTo("Merci, c'est corrigé.\r\n");
+    assertThat(body.charsetFallback()).isFalse();
+    assertThat(body.repairs()).isEmpty();
+  }
 }

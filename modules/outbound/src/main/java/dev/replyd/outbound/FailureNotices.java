@@ -274,7 +274,7 @@ public final class FailureNotices implements AutoCloseable {
         String to = pending.recipient().getAddress();
         byte[] message;
         try {
-            message = NoticeMessage.compose(outbound, pending.recipient(), failure);
+            message = NoticeMessage.compose(outbound, pending.recipient(), failure, settings.support());
         } catch (IOException e) {
             notSent(name, Outcome.FAILED, e.getMessage());
             return;

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * {@code ": <original subject>"} when there was one), {@code Auto-Submitted: auto-replied},
  * {@code In-Reply-To} and {@code References} = the original Message-ID (when it is a well-formed
  * ASCII {@code <id>}), a fresh Message-ID in the HELO domain, and a body with one plain sentence for the reason, the
- * reference of the kept file, and a note that replies to the notice are not read. The reply's own text is
+ * reference of the kept file, the support contact ({@code replyd.support}) when one is set, and a note that
+ * replies to the notice are not read. The reply's own text is
  * never quoted (it could carry anything, and the sender has it), nor is the reason file's detail. When the
  * recipient or the From address is not ASCII (an SMTPUTF8 sender), the To and From fields are written as UTF-8
  * (RFC 6532, {@link OwnMailSession}), which {@link SmtpSubmission} sends only with SMTPUTF8;
@@ -62,8 +63,17 @@ final class NoticeMessage {
     private NoticeMessage() {
     }
 
-    /** The notice for {@code failure}, from {@code outbound.from()} to {@code recipient}. */
+    /** The notice for {@code failure}, from {@code outbound.from()} to {@code recipient}, without a support contact. */
     static byte[] compose(Outbound outbound, InternetAddress recipient, FailedReply failure) throws IOException {
+        return compose(outbound, recipient, failure, null);
+    }
+
+    /**
+     * The notice for {@code failure}, from {@code outbound.from()} to {@code recipient}; {@code support}
+     * ({@code replyd.support}, or null) is named as the place to get help.
+     */
+    static byte[] compose(Outbound outbound, InternetAddress recipient, FailedReply failure, String support)
+            throws IOException {
         Session session = OwnMailSession.of(outbound.from(), recipient.getAddress());
         String subject = clean(failure.subject());
         try {
@@ -79,7 +89,7 @@ final class NoticeMessage {
                 message.setHeader("In-Reply-To", original);
                 message.setHeader("References", original);
             }
-            message.setText(body(failure, subject, threaded ? original : ""), "UTF-8");
+            message.setText(body(failure, subject, threaded ? original : "", support), "UTF-8");
             message.saveChanges();
             message.setHeader("Message-ID", "<replyd-notice-" + UUID.randomUUID() + "@" + outbound.heloDomain() + ">");
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -100,7 +110,7 @@ final class NoticeMessage {
         return sentence;
     }
 
-    private static String body(FailedReply failure, String subject, String messageId) {
+    private static String body(FailedReply failure, String subject, String messageId, String support) {
         StringBuilder text = new StringBuilder();
         text.append("Hello,\n\n");
         text.append("your reply");
@@ -114,6 +124,9 @@ final class NoticeMessage {
         text.append(why(failure.reason())).append("\n\n");
         text.append("Your message was kept; nothing was deleted. If you contact the administrators about it, "
                 + "give them this reference: ").append(failure.messageName()).append("\n\n");
+        if (support != null) {
+            text.append("For help, contact: ").append(support).append("\n\n");
+        }
         text.append("This notice was sent automatically. Replies to it are not read.\n");
         return text.toString();
     }

@@ -29,9 +29,19 @@ import java.util.Set;
  * @param ownAddresses replyd's own addresses (noreply, outbound from)
  * @param queueCapacity notices waiting for the sender thread; more are dropped
  * @param sendTimeout bound on the connect and on each relay reply
+ * @param support where people get help ({@code replyd.support}, a {@code mailto:} or {@code https:} URI), named in
+ *     each notice; null for none
  */
 public record NoticeSettings(boolean enabled, Set<String> reasons, Duration perSenderInterval, int maxPerHour,
-                             String replyDomain, Set<String> ownAddresses, int queueCapacity, Duration sendTimeout) {
+                             String replyDomain, Set<String> ownAddresses, int queueCapacity, Duration sendTimeout,
+                             String support) {
+
+    /** Without a support contact. */
+    public NoticeSettings(boolean enabled, Set<String> reasons, Duration perSenderInterval, int maxPerHour,
+                          String replyDomain, Set<String> ownAddresses, int queueCapacity, Duration sendTimeout) {
+        this(enabled, reasons, perSenderInterval, maxPerHour, replyDomain, ownAddresses, queueCapacity, sendTimeout,
+                null);
+    }
 
     /**
      * Reasons whose sender is the person who wrote the reply, so telling them helps. The daemon's default list
@@ -75,6 +85,10 @@ public record NoticeSettings(boolean enabled, Set<String> reasons, Duration perS
         }
         if (sendTimeout.isNegative() || sendTimeout.isZero()) {
             problems.add("sendTimeout: " + sendTimeout + " (expected: > 0)");
+        }
+        if (support != null && !support.matches("(mailto:|https://)[!-~]{1,200}")) {
+            problems.add("replyd.support: not a mailto: or https:// URI of printable ASCII"
+                    + " (expected: e.g. mailto:support@example.com)");
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));

@@ -91,6 +91,27 @@ class FailureNoticesTest {
     }
 
     @Test
+    void noticeNamesTheSupportContactWhenOneIsConfiguredAndOnlyThen() throws Exception {
+        FakeRelay relay = relay(FakeRelay.Behaviour.open());
+        FailureNotices notices = start(relay.port(), new NoticeSettings(true, NoticeSettings.NOTIFIABLE_REASONS,
+                Duration.ofHours(1), 60, REPLY_DOMAIN, Set.of(NOREPLY), 8, Duration.ofSeconds(5),
+                "https://tracker.test/help/email"));
+
+        notices.offer(failure("empty_reply", "alice@example.org"));
+        notices.offer(failure("too_large", "bob@example.org"));
+
+        assertThat(relay.awaitMessages(2, WAIT)).isTrue();
+        for (String notice : relay.messages()) {
+            assertThat(notice).contains("For help, contact: https://tracker.test/help/email\n");
+        }
+        FakeRelay plain = relay(FakeRelay.Behaviour.open());
+        FailureNotices without = start(plain.port(), settings(60));
+        without.offer(failure("empty_reply", "carol@example.org"));
+        assertThat(plain.awaitMessages(1, WAIT)).isTrue();
+        assertThat(plain.messages().get(0)).doesNotContain("For help");
+    }
+
+    @Test
     void everyNotifiableReasonExplainsItselfInPlainWords() throws Exception {
         FakeRelay relay = relay(FakeRelay.Behaviour.open());
         FailureNotices notices = start(relay.port(), settings(60));

@@ -1,6 +1,7 @@
 package dev.replyd.processor;
 
 import dev.replyd.address.WebhookSignature;
+import dev.replyd.address.WebhookSigner;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,9 +30,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>CONTRACT (ARCHITECTURE.md, contract 3): {@code POST <callback.url>} with
  * {@code Content-Type: application/json}, {@code Replyd-Delivery: <delivery id>} and
  * {@code Replyd-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>}, computed
- * by {@link WebhookSignature#header} afresh for every attempt. The result is a {@link Sent}: the
+ * by {@link WebhookSignature#header} afresh for every attempt, or the Standard Webhooks headers:
+ * whichever {@link WebhookSigner} was configured makes them. The result is a {@link Sent}: the
  * {@link CallbackAttempt} records (the last one decides) and the last one's
- * {@link CallbackOutcome}. The URL and secret can be swapped at run time ({@link #retarget}); a
+ * {@link CallbackOutcome}. The URL and signer can be swapped at run time ({@link #retarget}); a
  * post uses the pair current when it starts.
  *
  * <p>PROTOCOL: HTTP/1.1 only, chosen explicitly ({@link HttpClient.Version#HTTP_1_1}): no
@@ -86,7 +88,7 @@ final class CallbackSender implements AutoCloseable {
     }
   }
 
-  private record Target(URI url, byte[] secret) {
+  private record Target(URI url, WebhookSigner signer) {
     @Override
     public String toString() {
       return dev.replyd.address.LoggableUrl.of(url);
@@ -100,13 +102,13 @@ final class CallbackSender implements AutoCloseable {
   private final Clock clock;
   private volatile Target target;
 
-  CallbackSender(URI url, byte[] secret, Duration timeout, Clock clock) {
+  CallbackSender(URI url, WebhookSigner signer, Duration timeout, Clock clock) {
     this.httpExecutor = Executors.newCachedThreadPool(new NamedThreads("replyd-http", true));
     this.client = newClient(timeout, httpExecutor);
     this.freshClient = newClient(timeout, httpExecutor);
     this.timeout = timeout;
     this.clock = clock;
-    this.target = new Target(url, secret.clone());
+    this.target = new Target(url, signer);
   }
 
   private static HttpClient newClient(Duration timeout, ExecutorService executor) {
@@ -118,8 +120,8 @@ final class CallbackSender implements AutoCloseable {
         .build();
   }
 
-  void retarget(URI url, byte[] secret) {
-    target = new Target(url, secret.clone());
+  void retarget(URI url, WebhookSigner signer) {
+    target = new Target(url, signer);
   }
 
   URI url() {
@@ -146,17 +148,13 @@ final class CallbackSender implements AutoCloseable {
       throws InterruptedException {
     Instant start = clock.instant();
     long startNanos = System.nanoTime();
-    HttpRequest request =
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(current.url())
             .timeout(timeout)
             .header("Content-Type", "application/json")
-            .header("User-Agent", "replyd")
-            .header("Replyd-Delivery", deliveryId)
-            .header(
-                "Replyd-Signature",
-                WebhookSignature.header(current.secret(), start.getEpochSecond(), body))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
+            .header("User-Agent", "replyd");
+    current.signer().headers(deliveryId, start.getEpochSecond(), body).forEach(builder::header);
+    HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     AtomicReference<ExcerptSubscriber> reading = new AtomicReference<>();
     CompletableFuture<HttpResponse<String>> exchange =
         via.sendAsync(request, info -> {

@@ -323,7 +323,7 @@ final class MessageWorker {
           metrics.filed("success", "none", start);
         }
         case REJECTED -> fail(work, FailureReason.CALLBACK_REJECTED,
-            "main app answered " + sent.attempt().describe() + excerpt(sent.attempt()), facts, state, start);
+            "main app answered " + sent.attempt().describe() + gone(sent.attempt()) + excerpt(sent.attempt()), facts, state, start);
         case RETRY -> {
           Instant now = clock.instant();
           Optional<Instant> next = policy.next(state, sent.outcome().retryAfter(), now);
@@ -379,6 +379,11 @@ final class MessageWorker {
 
   private void logMove(String name, String state) {
     REPLIES.info("moving {} => {}", maildir.path(MaildirLayout.CUR, name), maildir.path(state, name));
+  }
+
+  /** 410 Gone: the main app says this delivery will never be accepted (Standard Webhooks' "stop retrying"). */
+  private static String gone(CallbackAttempt attempt) {
+    return Integer.valueOf(410).equals(attempt.status()) ? " Gone (the main app will not take this delivery; not retried)" : "";
   }
 
   private static String excerpt(CallbackAttempt attempt) {

@@ -1,6 +1,7 @@
 package dev.replyd.processor;
 
 import dev.replyd.address.ReplyAddressCodec;
+import dev.replyd.address.WebhookSigner;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
@@ -73,14 +74,14 @@ public final class Processor implements AutoCloseable {
 
   private Processor(
       ProcessorSettings settings, Maildir maildir, ReplyAddressCodec codec, ReplyExtractor extractor,
-      MeterRegistry registry, SenderChecks checks, FailureListener failures)
+      MeterRegistry registry, SenderChecks checks, FailureListener failures, WebhookSigner signer)
       throws IOException {
     this.settings = settings;
     Clock clock = Clock.systemUTC();
     this.metrics = new ProcessorMetrics(registry, settings.retryMaxDelay(), clock);
     this.maildir = maildir;
     this.sender =
-        new CallbackSender(settings.callbackUrl(), settings.callbackSecret(), settings.callbackTimeout(), clock);
+        new CallbackSender(settings.callbackUrl(), signer, settings.callbackTimeout(), clock);
     this.queue = new WorkQueue(maildir, 2 * settings.threads());
     this.timers = Executors.newSingleThreadScheduledExecutor(new NamedThreads("replyd-timer", true));
     DeferredSchedule schedule = new DeferredSchedule(maildir, queue, timers, clock);
@@ -145,6 +146,19 @@ public final class Processor implements AutoCloseable {
       ProcessorSettings settings, Maildir maildir, ReplyAddressCodec codec, ReplyExtractor extractor,
       MeterRegistry registry, SenderChecks checks, FailureListener failures)
       throws IOException {
+    return start(settings, maildir, codec, extractor, registry, checks, failures,
+        WebhookSigner.of(WebhookSigner.Scheme.REPLYD, List.of(settings.callbackSecret())));
+  }
+
+  /**
+   * As above, signing each callback with {@code signer} ({@code callback.signature} and every
+   * configured secret) instead of {@code Replyd-Signature} with the settings' one secret.
+   */
+  public static Processor start(
+      ProcessorSettings settings, Maildir maildir, ReplyAddressCodec codec, ReplyExtractor extractor,
+      MeterRegistry registry, SenderChecks checks, FailureListener failures, WebhookSigner signer)
+      throws IOException {
+    Objects.requireNonNull(signer, "signer");
     Objects.requireNonNull(failures, "failures");
     Objects.requireNonNull(checks, "checks");
     Objects.requireNonNull(registry, "registry");
@@ -155,7 +169,7 @@ public final class Processor implements AutoCloseable {
     Recovery recovery = maildir.recover();
     REPLIES.info("starting processor: {} (recovered: {} to new, {} to deferred, {} stale tmp files removed)",
         settings, recovery.returnedToNew(), recovery.returnedToDeferred(), recovery.staleTmpRemoved());
-    return new Processor(settings, maildir, codec, extractor, registry, checks, failures);
+    return new Processor(settings, maildir, codec, extractor, registry, checks, failures, signer);
   }
 
   /**
@@ -172,11 +186,16 @@ public final class Processor implements AutoCloseable {
   }
 
   public void reloadCallback(URI url, byte[] secret) {
-    // Validated exactly as at start-up, by building settings with the new pair.
-    new ProcessorSettings(settings.threads(), url, secret, settings.callbackTimeout(), settings.maxAge(),
+    reloadCallback(url, WebhookSigner.of(WebhookSigner.Scheme.REPLYD, List.of(secret)));
+  }
+
+  /** As {@link #reloadCallback(URI, byte[])}, with a new signer (scheme and secrets). */
+  public void reloadCallback(URI url, WebhookSigner signer) {
+    // Validated exactly as at start-up, by building settings with the new URL.
+    new ProcessorSettings(settings.threads(), url, settings.callbackSecret(), settings.callbackTimeout(), settings.maxAge(),
         settings.retryBaseDelay(), settings.retryMaxDelay(), settings.maxAttachmentBytes(),
         settings.maxMessageBytes(), settings.rescanInterval(), settings.retention(), settings.messageDeadline());
-    sender.retarget(url, secret);
+    sender.retarget(url, Objects.requireNonNull(signer, "signer"));
     REPLIES.info("callback target is now {} (secret reloaded)", dev.replyd.address.LoggableUrl.of(url));
   }
 

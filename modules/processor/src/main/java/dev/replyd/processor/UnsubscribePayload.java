@@ -51,6 +51,6 @@ final class UnsubscribePayload {
         null,
         List.of(),
         auth,
-        new WebhookPayload.Flags(false, mailingList, false, quarantined));
+        new WebhookPayload.Flags(false, mailingList, false, quarantined, List.of()));
   }
 }

@@ -67,7 +67,13 @@ record WebhookPayload(
    * @param mailingList the message carries {@code List-Id} or {@code List-Unsubscribe}
    * @param charsetFallback a part's declared charset was unknown and a fallback was used
    */
-  record Flags(boolean autoReply, boolean mailingList, boolean charsetFallback, boolean quarantined) {}
+  /**
+   * {@code mimeRepairs}: how malformed MIME was read the way mail clients read it (a multipart without
+   * parts read as its body, a charset label replaced, damaged transfer encoding decoded leniently); empty
+   * for well-formed mail. The texts name sender-supplied labels, so they are made single-line.
+   */
+  record Flags(boolean autoReply, boolean mailingList, boolean charsetFallback, boolean quarantined,
+      List<String> mimeRepairs) {}
 
   /**
    * Sender authentication verdicts (null when not checked: {@code processor.sender-checks = false},
@@ -125,7 +131,8 @@ record WebhookPayload(
         body.html().orElse(null),
         attachments,
         auth,
-        new Flags(false, mailingList, body.charsetFallback(), quarantined));
+        new Flags(false, mailingList, body.charsetFallback(), quarantined,
+            body.repairs().stream().map(SafeText::singleLine).toList()));
   }
 
   byte[] toJson() {

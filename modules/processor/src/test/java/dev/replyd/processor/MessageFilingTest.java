@@ -165,8 +165,12 @@ class MessageFilingTest extends ProcessorHarness {
 
     awaitFiled(MaildirLayout.SUCCESS, name);
     assertThat(receiver.requests()).hasSize(1);
-    assertThat(receiver.requests().get(0).json().at("/reply/text").asText())
+    JsonNode payload = receiver.requests().get(0).json();
+    assertThat(payload.at("/reply/text").asText())
         .isEqualTo("This body claims to be multipart but no part ever starts.");
+    assertThat(payload.at("/flags/mime_repairs")).as("the repair is flagged for the main app").hasSize(1);
+    assertThat(payload.at("/flags/mime_repairs/0").asText()).contains("without parts").contains("read as text/plain");
+    assertThat(PayloadSchema.violations(payload)).isEmpty();
   }
 
   @Test

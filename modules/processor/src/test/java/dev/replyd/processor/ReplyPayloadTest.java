@@ -97,6 +97,30 @@ class ReplyPayloadTest extends ProcessorHarness {
   }
 
   @Test
+  void shiftJisBodyWithoutACharsetLabelIsDetectedAndFlaggedAsACharsetFallback() throws Exception {
+    // given: the plain reply, its body in Shift_JIS and its Content-Type without a charset
+    String japanese = "お世話になっております。修正ありがとうございます。明日もう一度確認します。";
+    String plain = Fixtures.fixture("plain.eml");
+    int bodyStart = plain.indexOf("\n\n") + 2;
+    String body = japanese + "\n\n" + plain.substring(plain.indexOf("On Thu", bodyStart));
+    String message = plain.substring(0, bodyStart)
+        .replace("Content-Type: text/plain; charset=UTF-8\n",
+            "Content-Type: text/plain\nContent-Transfer-Encoding: base64\n")
+        + Base64.getMimeEncoder().encodeToString(
+            body.replace("\n", "\r\n").getBytes(java.nio.charset.Charset.forName("Shift_JIS"))) + "\n";
+    start(Fixtures.settings(receiver.url()));
+
+    String name = deliver(maildir, replyAddress(), message);
+
+    awaitFiled(MaildirLayout.SUCCESS, name);
+    JsonNode json = receiver.requests().get(0).json();
+    assertThat(PayloadSchema.violations(json)).as("schema violations").isEmpty();
+    assertThat(json.at("/reply/text").asText()).isEqualTo(japanese);
+    assertThat(json.at("/flags/charset_fallback").asBoolean()).isTrue();
+    assertThat(json.at("/flags/mime_repairs/0").asText()).isEqualTo("no charset label: detected Shift_JIS");
+  }
+
+  @Test
   void formatFlowedWithDelSpIsUnwrapped() throws Exception {
     JsonNode json = posted("flowed.eml");
 

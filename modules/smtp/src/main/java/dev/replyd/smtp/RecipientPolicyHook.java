@@ -35,6 +35,7 @@ import org.apache.james.protocols.smtp.hook.RcptHook;
  * <li>other mail for the host name → 550 5.1.1 "User unknown";</li>
  * <li>any other domain → 550 5.7.1 "Relay access denied".</li>
  * </ol>
+ * Each 550 5.1.1 ends with {@code ; help: <replyd.support>} when a support contact is configured.
  * It never returns DECLINED: James accepts a recipient every hook declined.
  *
  * <p>Placement: the only RcptHook in the chain (James's PostmasterAbuseRcptHook is left out: it would
@@ -80,23 +81,30 @@ final class RecipientPolicyHook implements RcptHook {
                 return HookResult.OK;
             }
             metrics.recipient("refused", "noreply");
-            return SmtpReplies.asHookResult(SmtpReplies.badMailbox(address, "this address does not receive mail"));
+            return SmtpReplies.asHookResult(SmtpReplies.badMailbox(address, withHelp("this address does not receive mail")));
         }
         if (domain.equals(settings.replyDomain())) {
             AddressCheck check = codec.check(address);
             if (check.isValid()) {
                 ReplyToken token = check.token().orElseThrow();
-                return accept(session, rcpt, "reply:" + token.kind() + "/" + token.thread() + "/" + token.user(), "accepted");
+                // The purpose is part of the key: a reply and an unsubscribe for the same token are two messages.
+                return accept(session, rcpt, check.purpose().name() + ":" + token.kind() + "/" + token.thread() + "/"
+                        + token.user(), "accepted");
             }
             metrics.recipient("refused", metricReason(check.refusal()));
-            return SmtpReplies.asHookResult(SmtpReplies.badMailbox(address, reason(check.refusal())));
+            return SmtpReplies.asHookResult(SmtpReplies.badMailbox(address, withHelp(reason(check.refusal()))));
         }
         if (domain.equals(settings.hostname())) {
             metrics.recipient("refused", "unknown_user");
-            return SmtpReplies.asHookResult(SmtpReplies.badMailbox(address, "User unknown"));
+            return SmtpReplies.asHookResult(SmtpReplies.badMailbox(address, withHelp("User unknown")));
         }
         metrics.recipient("refused", "relay_denied");
         return SmtpReplies.asHookResult(SmtpReplies.relayDenied(address));
+    }
+
+    /** The refusal a person may read in a bounce, pointing at the support contact when one is configured. */
+    private String withHelp(String reason) {
+        return settings.support() == null ? reason : reason + "; help: " + settings.support();
     }
 
     /**

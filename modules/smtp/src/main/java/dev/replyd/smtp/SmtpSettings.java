@@ -34,6 +34,8 @@ import java.util.Locale;
  * @param sessionTimeout longest whole session, however busy (slow-drip defence) [replyd.smtp.session-timeout]
  * @param maxErrors replies of class 4 or 5 after which the session gets 421 4.7.0 and is closed [replyd.smtp.max-errors]
  * @param ioThreads Netty I/O threads; hooks (and the fsync) run on them; 0 = 4 per core [replyd.smtp.io-threads]
+ * @param support where people get help, a {@code mailto:} or {@code https:} URI of printable ASCII, appended to the
+ *     550 5.1.1 refusals a sender may read in a bounce; null for none [replyd.support]
  */
 public record SmtpSettings(
         String hostname,
@@ -51,7 +53,18 @@ public record SmtpSettings(
         Duration idleTimeout,
         Duration sessionTimeout,
         int maxErrors,
-        int ioThreads) {
+        int ioThreads,
+        String support) {
+
+    /** Without a support contact. */
+    public SmtpSettings(String hostname, String replyDomain, InetSocketAddress bind, long maxMessageSize,
+            int maxRecipients, Path tlsCert, Path tlsKey, String noreplyAddress, boolean noreplyDiscard,
+            long minFreeBytes, int maxConnections, int maxConnectionsPerIp, Duration idleTimeout,
+            Duration sessionTimeout, int maxErrors, int ioThreads) {
+        this(hostname, replyDomain, bind, maxMessageSize, maxRecipients, tlsCert, tlsKey, noreplyAddress,
+                noreplyDiscard, minFreeBytes, maxConnections, maxConnectionsPerIp, idleTimeout, sessionTimeout,
+                maxErrors, ioThreads, null);
+    }
 
     // The defaults are those of reference.conf (the daemon's tests check that they agree).
     /** 25 MiB, as in ARCHITECTURE.md contract 4. */
@@ -108,6 +121,10 @@ public record SmtpSettings(
         if (ioThreads < 0) {
             problems.add("replyd.smtp.io-threads: " + ioThreads + " (expected: >= 0, 0 = " + IO_THREADS_PER_CORE
                     + " per core)");
+        }
+        if (support != null && !support.matches("(mailto:|https://)[!-~]{1,200}")) {
+            problems.add("replyd.support: not a mailto: or https:// URI of printable ASCII"
+                    + " (expected: e.g. mailto:support@example.com)");
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
@@ -175,13 +192,17 @@ public record SmtpSettings(
         return with(d -> d.maxErrors = errors);
     }
 
+    public SmtpSettings withSupport(String contact) {
+        return with(d -> d.support = contact);
+    }
+
     /** A copy with some values changed, validated by the canonical constructor like any other. */
     private SmtpSettings with(java.util.function.Consumer<Draft> change) {
         Draft d = new Draft(this);
         change.accept(d);
         return new SmtpSettings(d.hostname, d.replyDomain, d.bind, d.maxMessageSize, d.maxRecipients, d.tlsCert,
                 d.tlsKey, d.noreplyAddress, d.noreplyDiscard, d.minFreeBytes, d.maxConnections, d.maxConnectionsPerIp,
-                d.idleTimeout, d.sessionTimeout, d.maxErrors, d.ioThreads);
+                d.idleTimeout, d.sessionTimeout, d.maxErrors, d.ioThreads, d.support);
     }
 
     /** The values of one settings object while a copy is being changed. Confined to one call. */
@@ -202,8 +223,10 @@ public record SmtpSettings(
         Duration sessionTimeout;
         int maxErrors;
         int ioThreads;
+        String support;
 
         Draft(SmtpSettings s) {
+            support = s.support;
             hostname = s.hostname;
             replyDomain = s.replyDomain;
             bind = s.bind;

@@ -3,6 +3,7 @@ package dev.replyd.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.replyd.address.ReplyToken;
 import dev.replyd.testing.LeakCheck;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
@@ -238,6 +239,33 @@ class RecipientPolicyTest {
         assertThat(replyd.newFiles()).hasSize(2);
         assertThat(replyd.newFiles().stream().map(replyd::read).map(text -> text.split("\r\n")[1]))
                 .containsExactlyInAnyOrder("Delivered-To: " + reply, "Delivered-To: " + other);
+    }
+
+    @Test
+    void replyAndUnsubscribeAddressOfOneTokenInOneTransactionAreBothStored() throws Exception {
+        // given
+        replyd = TestServer.start(storage);
+        ReplyToken token = new ReplyToken("i", 42, 7);
+        String reply = replyd.codec.mint(token);
+        String unsubscribe = replyd.codec.mintUnsubscribe(token);
+        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+            smtp.send("MAIL FROM:<alice@example.org>");
+            smtp.expect("250");
+
+            // when
+            smtp.send("RCPT TO:<" + reply + ">");
+            assertThat(smtp.reply()).startsWith("250 2.1.5");
+            smtp.send("RCPT TO:<" + unsubscribe + ">");
+            assertThat(smtp.reply()).startsWith("250 2.1.5");
+            smtp.send("DATA");
+            smtp.expect("354");
+            smtp.raw("Subject: stop\r\n\r\nthanks, and unsubscribe me\r\n.\r\n");
+
+            // then
+            assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
+        }
+        assertThat(replyd.newFiles().stream().map(replyd::read).map(text -> text.split("\r\n")[1]))
+                .containsExactlyInAnyOrder("Delivered-To: " + reply, "Delivered-To: " + unsubscribe);
     }
 
     @Test
