@@ -26,6 +26,13 @@ class MailLogTest {
     private Logger mailLogger;
     private TestServer replyd;
 
+    /** The lines logged so far; the server's threads append while a test reads (AppenderBase locks itself). */
+    private List<String> logged() {
+        synchronized (lines) {
+            return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
+
     @BeforeEach
     void capture() {
         mailLogger = (Logger) LoggerFactory.getLogger("mail");
@@ -69,7 +76,7 @@ class MailLogTest {
 
         // then
         String id = queued.substring(queued.lastIndexOf(' ') + 1);
-        List<String> log = lines.list.stream().map(ILoggingEvent::getFormattedMessage)
+        List<String> log = logged().stream()
                 .filter(line -> !line.startsWith("listening") && !line.startsWith("stop")).toList();
         assertThat(log).containsExactly(
                 "connect from unknown[127.0.0.1]",
@@ -108,7 +115,7 @@ class MailLogTest {
         // then
         assertThat(unknownReply).isEqualTo("500 5.5.1 Command FAKE\\x0dINJECTED unrecognized.");
         assertThat(badRcptReply).isEqualTo("553 5.1.3 Syntax error in recipient address").doesNotContain("\u001b");
-        List<String> log = lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        List<String> log = logged();
         assertThat(log).noneMatch(line -> line.chars().anyMatch(c -> c < 0x20 || c == 0x7f));
         assertThat(log).contains("NOQUEUE: reject: FAKE\\x0dINJECTED from unknown[127.0.0.1]: 500 5.5.1 Command"
                 + " FAKE\\x0dINJECTED unrecognized. proto=ESMTP helo=<evil\\x1b[31m.example>");

@@ -32,6 +32,13 @@ class SmtpUtf8Test {
     Path work;
 
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+
+    /** The lines logged so far; the server's threads append while a test reads (AppenderBase locks itself). */
+    private List<String> logged() {
+        synchronized (lines) {
+            return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
     private Logger mailLogger;
     private TestServer replyd;
 
@@ -73,7 +80,7 @@ class SmtpUtf8Test {
         String stored = new String(Files.readAllBytes(replyd.newFiles().get(0)), StandardCharsets.UTF_8);
         assertThat(stored).startsWith("Return-Path: <" + sender + ">\r\n").contains(" with UTF8SMTP id ")
                 .endsWith("\r\n" + message);
-        assertThat(lines.list.stream().map(ILoggingEvent::getFormattedMessage))
+        assertThat(logged())
                 .anyMatch(line -> line.contains(": from=<" + sender + ">, size="));
     }
 
@@ -103,7 +110,7 @@ class SmtpUtf8Test {
             smtp.raw("MAIL FROM:<a b\u00e9@correo.example> SMTPUTF8\r\n".getBytes(StandardCharsets.UTF_8));
             assertThat(smtp.reply()).isEqualTo("501 5.1.7 Error: bad sender address syntax");
         }
-        List<String> log = lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        List<String> log = logged();
         assertThat(log).noneMatch(line -> line.chars().anyMatch(c -> c < 0x20 || c == 0x202e));
     }
 
