@@ -1,5 +1,6 @@
 package dev.replyd.maildir;
 
+import dev.replyd.testing.RecordingLog;
 import static dev.replyd.maildir.MaildirLayout.CUR;
 import static dev.replyd.maildir.MaildirLayout.DEFERRED;
 import static dev.replyd.maildir.MaildirLayout.FAILURE;
@@ -122,7 +123,7 @@ class ClaimAndFilingTest {
     String name = claimed(maildir, "posted");
 
     // when
-    try (RecordingLog log = new RecordingLog()) {
+    try (RecordingLog log = new RecordingLog("replies")) {
       maildir.succeed(name);
 
       // then

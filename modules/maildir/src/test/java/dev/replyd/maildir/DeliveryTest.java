@@ -1,5 +1,6 @@
 package dev.replyd.maildir;
 
+import dev.replyd.testing.RecordingLog;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -311,7 +312,7 @@ class DeliveryTest {
   @Test
   void everyDeliveryIsLoggedAtDebugWithItsQueueIdAndName() throws IOException {
     // given
-    try (RecordingLog log = new RecordingLog(); Delivery delivery = maildir.begin(List.of(new byte[0]))) {
+    try (RecordingLog log = new RecordingLog("replies"); Delivery delivery = maildir.begin(List.of(new byte[0]))) {
       delivery.body().write("0123456789".getBytes(US_ASCII));
 
       // when

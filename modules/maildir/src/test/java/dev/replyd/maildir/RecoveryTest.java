@@ -1,5 +1,6 @@
 package dev.replyd.maildir;
 
+import dev.replyd.testing.RecordingLog;
 import static dev.replyd.maildir.MaildirLayout.CUR;
 import static dev.replyd.maildir.MaildirLayout.DEFERRED;
 import static dev.replyd.maildir.MaildirLayout.NEW;
@@ -78,7 +79,7 @@ class RecoveryTest {
       Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofDays(30))));
     }
 
-    try (RecordingLog log = new RecordingLog()) {
+    try (RecordingLog log = new RecordingLog("replies")) {
       // when
       Recovery recovery = maildir.recover();
       List<String> pending = maildir.pending();

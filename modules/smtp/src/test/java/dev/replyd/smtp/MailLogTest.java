@@ -2,10 +2,8 @@ package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.replyd.testing.LeakCheck;
+import dev.replyd.testing.RecordingLog;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -13,7 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** The {@code mail} log reads like Postfix's: one line per event, keyed by the queue id. */
 class MailLogTest {
@@ -22,22 +19,13 @@ class MailLogTest {
     @TempDir
     Path storage;
 
-    private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    private Logger mailLogger;
+    private RecordingLog mailLog;
     private TestServer replyd;
 
-    /** The lines logged so far; the server's threads append while a test reads (AppenderBase locks itself). */
-    private List<String> logged() {
-        synchronized (lines) {
-            return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-        }
-    }
 
     @BeforeEach
     void capture() {
-        mailLogger = (Logger) LoggerFactory.getLogger("mail");
-        lines.start();
-        mailLogger.addAppender(lines);
+        mailLog = new RecordingLog("mail");
     }
 
     @AfterEach
@@ -45,7 +33,7 @@ class MailLogTest {
         if (replyd != null) {
             replyd.close();
         }
-        mailLogger.detachAppender(lines);
+        mailLog.close();
     }
 
     @Test
@@ -76,7 +64,7 @@ class MailLogTest {
 
         // then
         String id = queued.substring(queued.lastIndexOf(' ') + 1);
-        List<String> log = logged().stream()
+        List<String> log = mailLog.messages().stream()
                 .filter(line -> !line.startsWith("listening") && !line.startsWith("stop")).toList();
         assertThat(log).containsExactly(
                 "connect from unknown[127.0.0.1]",
@@ -115,7 +103,7 @@ class MailLogTest {
         // then
         assertThat(unknownReply).isEqualTo("500 5.5.1 Command FAKE\\x0dINJECTED unrecognized.");
         assertThat(badRcptReply).isEqualTo("553 5.1.3 Syntax error in recipient address").doesNotContain("\u001b");
-        List<String> log = logged();
+        List<String> log = mailLog.messages();
         assertThat(log).noneMatch(line -> line.chars().anyMatch(c -> c < 0x20 || c == 0x7f));
         assertThat(log).contains("NOQUEUE: reject: FAKE\\x0dINJECTED from unknown[127.0.0.1]: 500 5.5.1 Command"
                 + " FAKE\\x0dINJECTED unrecognized. proto=ESMTP helo=<evil\\x1b[31m.example>");

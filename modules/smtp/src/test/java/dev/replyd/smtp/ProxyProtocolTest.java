@@ -2,11 +2,9 @@ package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.testing.LeakCheck;
+import dev.replyd.testing.RecordingLog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The PROXY protocol (HAProxy's proxy-protocol.txt) on a real listener, written as raw bytes: the
@@ -44,16 +41,13 @@ class ProxyProtocolTest {
     @TempDir
     Path work;
 
-    private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    private Logger mailLogger;
+    private RecordingLog mailLog;
     private SmtpServer server;
     private Maildir maildir;
 
     @BeforeEach
     void capture() {
-        mailLogger = (Logger) LoggerFactory.getLogger("mail");
-        lines.start();
-        mailLogger.addAppender(lines);
+        mailLog = new RecordingLog("mail");
     }
 
     @AfterEach
@@ -61,7 +55,7 @@ class ProxyProtocolTest {
         if (server != null) {
             server.close();
         }
-        mailLogger.detachAppender(lines);
+        mailLog.close();
     }
 
     @Test
@@ -78,7 +72,7 @@ class ProxyProtocolTest {
 
         // then
         assertThat(onlyMessage()).contains("Received: from client.example.org (unknown [203.0.113.7])");
-        assertThat(mailLog()).contains("connect from unknown[203.0.113.7] via unknown[127.0.0.1]");
+        assertThat(mailLog.messages()).contains("connect from unknown[203.0.113.7] via unknown[127.0.0.1]");
     }
 
     @Test
@@ -101,7 +95,7 @@ class ProxyProtocolTest {
 
         // then
         assertThat(onlyMessage()).contains("(unknown [IPv6:2001:db8:0:0:0:0:0:7])");
-        assertThat(mailLog()).contains("connect from unknown[2001:db8:0:0:0:0:0:7] via unknown[127.0.0.1]");
+        assertThat(mailLog.messages()).contains("connect from unknown[2001:db8:0:0:0:0:0:7] via unknown[127.0.0.1]");
     }
 
     @Test
@@ -121,7 +115,7 @@ class ProxyProtocolTest {
             smtp.expect("220");
             smtp.expect("250");
         }
-        assertThat(mailLog()).contains("connect from unknown[198.51.100.9] via unknown[127.0.0.1]");
+        assertThat(mailLog.messages()).contains("connect from unknown[198.51.100.9] via unknown[127.0.0.1]");
     }
 
     @Test
@@ -140,8 +134,8 @@ class ProxyProtocolTest {
         String refusal = "warning: PROXY protocol: header from an untrusted address"
                 + " (not in smtp.proxy-protocol.trusted) from unknown[127.0.0.2]; connection closed";
         awaitLogLine(refusal);
-        assertThat(mailLog()).containsOnlyOnce(refusal);
-        assertThat(mailLog()).noneMatch(line -> line.contains("10.9.9.9"));
+        assertThat(mailLog.messages()).containsOnlyOnce(refusal);
+        assertThat(mailLog.messages()).noneMatch(line -> line.contains("10.9.9.9"));
     }
 
     @Test
@@ -230,7 +224,7 @@ class ProxyProtocolTest {
         }
 
         // then
-        assertThat(mailLog()).contains("connect from unknown[127.0.0.1]");
+        assertThat(mailLog.messages()).contains("connect from unknown[127.0.0.1]");
     }
 
     @Test
@@ -312,17 +306,12 @@ class ProxyProtocolTest {
     /** The close reaches the client before the log line is written: wait for it, generously. */
     private void awaitLogLine(String expected) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!mailLog().contains(expected) && System.nanoTime() < deadline) {
+        while (!mailLog.messages().contains(expected) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(mailLog()).contains(expected);
+        assertThat(mailLog.messages()).contains(expected);
     }
 
-    private List<String> mailLog() {
-        synchronized (lines) { // the appender adds under its own lock, on the I/O threads
-            return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-        }
-    }
 
     private Socket from(String localAddress) throws Exception {
         Socket socket = new Socket();

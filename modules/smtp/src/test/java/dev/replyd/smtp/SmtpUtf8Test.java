@@ -2,10 +2,8 @@ package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.replyd.testing.LeakCheck;
+import dev.replyd.testing.RecordingLog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * SMTPUTF8 (RFC 6531/6532): UTF-8 senders and IDN domains accepted with the parameter, refused
@@ -31,22 +28,13 @@ class SmtpUtf8Test {
     @TempDir
     Path work;
 
-    private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    private RecordingLog mailLog;
 
-    /** The lines logged so far; the server's threads append while a test reads (AppenderBase locks itself). */
-    private List<String> logged() {
-        synchronized (lines) {
-            return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-        }
-    }
-    private Logger mailLogger;
     private TestServer replyd;
 
     @BeforeEach
     void capture() {
-        mailLogger = (Logger) LoggerFactory.getLogger("mail");
-        lines.start();
-        mailLogger.addAppender(lines);
+        mailLog = new RecordingLog("mail");
     }
 
     @AfterEach
@@ -54,7 +42,7 @@ class SmtpUtf8Test {
         if (replyd != null) {
             replyd.close();
         }
-        mailLogger.detachAppender(lines);
+        mailLog.close();
     }
 
     @Test
@@ -80,7 +68,7 @@ class SmtpUtf8Test {
         String stored = new String(Files.readAllBytes(replyd.newFiles().get(0)), StandardCharsets.UTF_8);
         assertThat(stored).startsWith("Return-Path: <" + sender + ">\r\n").contains(" with UTF8SMTP id ")
                 .endsWith("\r\n" + message);
-        assertThat(logged())
+        assertThat(mailLog.messages())
                 .anyMatch(line -> line.contains(": from=<" + sender + ">, size="));
     }
 
@@ -110,7 +98,7 @@ class SmtpUtf8Test {
             smtp.raw("MAIL FROM:<a b\u00e9@correo.example> SMTPUTF8\r\n".getBytes(StandardCharsets.UTF_8));
             assertThat(smtp.reply()).isEqualTo("501 5.1.7 Error: bad sender address syntax");
         }
-        List<String> log = logged();
+        List<String> log = mailLog.messages();
         assertThat(log).noneMatch(line -> line.chars().anyMatch(c -> c < 0x20 || c == 0x202e));
     }
 
