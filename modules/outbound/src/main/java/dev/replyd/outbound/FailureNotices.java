@@ -259,8 +259,8 @@ public final class FailureNotices implements AutoCloseable {
                     send(next);
                 } catch (RuntimeException bug) {
                     // One bad notice must not end the thread and with it every later notice.
-                    counters.get(Outcome.FAILED).increment();
                     REPLIES.error("{}: notice not sent: internal error", next.failure().messageName(), bug);
+                    counters.get(Outcome.FAILED).increment();
                 }
             }
         } catch (InterruptedException stopNow) {
@@ -284,20 +284,21 @@ public final class FailureNotices implements AutoCloseable {
         try (PrintStream lines = new PrintStream(transcript, true, StandardCharsets.UTF_8)) {
             result = SmtpSubmission.send(outbound, "", to, message, lines, settings.sendTimeout(), tls);
         }
+        // Each outcome is logged before it is counted: whoever sees the count sees the log lines too.
         if (result.success()) {
-            counters.get(Outcome.SENT).increment();
             REPLIES.info("{}: notice sent to {} ({})", name, ClientText.escape(to), failure.reason());
+            counters.get(Outcome.SENT).increment();
         } else if (result.problem() == SmtpSubmission.Problem.SMTPUTF8_NOT_OFFERED) {
             notSent(name, Outcome.SKIPPED, result.diagnosis());
         } else {
+            REPLIES.debug("{}: notice conversation:\n{}", name, transcript.toString(StandardCharsets.UTF_8));
             notSent(name, Outcome.FAILED, "relay " + outbound.host() + ":" + outbound.port() + ": "
                     + result.diagnosis());
-            REPLIES.debug("{}: notice conversation:\n{}", name, transcript.toString(StandardCharsets.UTF_8));
         }
     }
 
     private void notSent(String name, Outcome outcome, String why) {
-        counters.get(outcome).increment();
         REPLIES.info("{}: notice not sent: {}", name, why);
+        counters.get(outcome).increment();
     }
 }
