@@ -1,9 +1,10 @@
 package dev.replyd.diagnostics;
 
 import dev.replyd.address.LoggableUrl;
+import dev.replyd.address.ResponseExcerpt;
 import dev.replyd.address.WebhookSignature;
 import dev.replyd.address.WebhookSigner;
-import java.io.IOException;
+import dev.replyd.maildir.ClientText;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +21,11 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 
 /**
@@ -30,7 +36,9 @@ import javax.net.ssl.SSLException;
  * application/json}, {@code Replyd-Delivery: ping-<16 random hex>} and {@code Replyd-Signature} from
  * {@link WebhookSignature#header}. Redirects are not followed (replyd does not follow them either). PASS for
  * 2xx; FAIL for 401/403 (the signature was refused: the secrets differ), any other status, a refused or timed
- * out connection, or a TLS failure. The {@code Date} header of any response is kept for the clock check.
+ * out connection, or a TLS failure. The {@code Date} header of any response is kept for the clock check. The
+ * whole exchange, body included, must end within the timeout; of the body at most a short excerpt is read
+ * ({@link ResponseExcerpt}) and it is shown escaped ({@link ClientText}): it is the main app's text.
  *
  * <p>Security: the secret is only used to sign; neither it nor the signature appears in the detail, and the
  * URL appears only as {@link LoggableUrl} (no user info, no query values).
@@ -42,6 +50,9 @@ final class CallbackPing {
     static final String NAME = "callback ping";
 
     private static final int BODY_EXCERPT = 200;
+    /** Bytes of the answer read (enough for BODY_EXCERPT characters of UTF-8) and seen at most. */
+    private static final int BODY_READ = 4 * BODY_EXCERPT;
+    private static final long BODY_DRAIN_LIMIT = 64 * 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The check and, when the server answered with a parsable {@code Date}, what it said and when we asked. */
@@ -85,27 +96,46 @@ final class CallbackPing {
                 .build();
         HttpResponse<String> response;
         long started = System.nanoTime();
+        AtomicReference<ResponseExcerpt> reading = new AtomicReference<>();
+        CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(request, info -> {
+            ResponseExcerpt excerpt = new ResponseExcerpt(BODY_READ, BODY_DRAIN_LIMIT);
+            reading.set(excerpt);
+            return excerpt;
+        });
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpConnectTimeoutException e) {
-            return failed("connecting to " + shown + " timed out after " + timeout.toMillis() + " ms",
-                    "check that the main app is up and that no firewall drops the connection");
-        } catch (HttpTimeoutException e) {
+            // The whole exchange, body included, within the timeout: a main app that stalls in its body
+            // must not hang diagnose.
+            response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            abandon(exchange, reading.get());
             return failed(shown + " did not answer within " + timeout.toMillis() + " ms",
                     "check the main app's health; raise replyd.callback.timeout if it is merely slow");
-        } catch (ConnectException e) {
-            return failed("connection to " + shown + " refused",
-                    "start the main app, or correct replyd.callback.url (host and port)");
-        } catch (SSLException e) {
-            return failed("TLS with " + shown + " failed: " + e.getMessage(),
-                    "install a certificate the JVM trusts on the main app, or fix the host name in the URL");
-        } catch (IOException e) {
-            return failed("POST " + shown + " failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"),
-                    "check replyd.callback.url and that the main app is reachable from this machine");
         } catch (InterruptedException e) {
+            abandon(exchange, reading.get());
             Thread.currentThread().interrupt();
             return failed("interrupted while waiting for " + shown, "run diagnose again");
+        } catch (ExecutionException failed) {
+            abandon(exchange, reading.get());
+            Throwable cause = failed.getCause();
+            if (cause instanceof HttpConnectTimeoutException) {
+                return failed("connecting to " + shown + " timed out after " + timeout.toMillis() + " ms",
+                        "check that the main app is up and that no firewall drops the connection");
+            }
+            if (cause instanceof HttpTimeoutException) {
+                return failed(shown + " did not answer within " + timeout.toMillis() + " ms",
+                        "check the main app's health; raise replyd.callback.timeout if it is merely slow");
+            }
+            if (cause instanceof ConnectException) {
+                return failed("connection to " + shown + " refused",
+                        "start the main app, or correct replyd.callback.url (host and port)");
+            }
+            if (cause instanceof SSLException) {
+                return failed("TLS with " + shown + " failed: " + ClientText.escape(String.valueOf(cause.getMessage())),
+                        "install a certificate the JVM trusts on the main app, or fix the host name in the URL");
+            }
+            return failed("POST " + shown + " failed: " + cause.getClass().getSimpleName()
+                            + (cause.getMessage() == null ? "" : " (" + ClientText.escape(cause.getMessage()) + ")"),
+                    "check replyd.callback.url and that the main app is reachable from this machine");
         }
         long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
         Instant midpoint = sent.plusMillis(millis / 2);
@@ -120,7 +150,7 @@ final class CallbackPing {
                     "set replyd.callback.secret to the secret the main app verifies with, then restart replyd");
         } else if (status >= 300 && status < 400) {
             check = Check.fail(NAME, answered + " (redirect to " + response.headers().firstValue("Location")
-                            .orElse("nowhere") + "); replyd does not follow redirects",
+                            .map(ClientText::escape).orElse("nowhere") + "); replyd does not follow redirects",
                     "set replyd.callback.url to the final URL");
         } else if (status == 404 || status == 405) {
             check = Check.fail(NAME, answered + ": no hook at that path" + excerpt(response.body()),
@@ -135,6 +165,14 @@ final class CallbackPing {
         return new Outcome(check, serverDate, midpoint);
     }
 
+    /** Gives up on an exchange: its body read is abandoned and its connection closed. */
+    private static void abandon(CompletableFuture<?> exchange, ResponseExcerpt excerpt) {
+        if (excerpt != null) {
+            excerpt.abandon();
+        }
+        exchange.cancel(true);
+    }
+
     private static Outcome failed(String detail, String fix) {
         return new Outcome(Check.fail(NAME, detail, fix), null, null);
     }
@@ -144,7 +182,8 @@ final class CallbackPing {
             return "";
         }
         String flat = body.strip().replaceAll("\\s+", " ");
-        return ": \"" + (flat.length() > BODY_EXCERPT ? flat.substring(0, BODY_EXCERPT) + "…" : flat) + "\"";
+        String shown = flat.length() > BODY_EXCERPT ? flat.substring(0, BODY_EXCERPT) + "…" : flat;
+        return ": \"" + ClientText.escape(shown) + "\"";
     }
 
     private static Instant parseDate(String value) {

@@ -187,6 +187,36 @@ class DiagnosisTest {
     }
 
     @Test
+    void aMainAppAnsweringWithAHugeBodyFullOfEscapesIsShownAShortEscapedExcerpt() throws Exception {
+        String junk = "\u001b[31mBOOM\u001b[0m\r\nSet-Cookie: x\u202e".repeat(200_000); // about 6 MB
+        byte[] answer = ("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: "
+                + junk.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + junk).getBytes(StandardCharsets.UTF_8);
+        try (RawHttpPeer peer = RawHttpPeer.answering(answer, false)) {
+            Report report = Diagnosis.run(inputs().callback(peer.url(), SECRET).build());
+
+            Check ping = report.find("callback ping").orElseThrow();
+            assertThat(ping.status()).isEqualTo(Status.FAIL);
+            assertThat(ping.detail()).contains(" answered 500 in ")
+                    .contains(": the main app failed: \"\\x1b[31mBOOM\\x1b[0m Set-Cookie: x\\u202e\\x1b[31mBOOM")
+                    .endsWith("…\"");
+            assertThat(ping.detail().length()).isLessThan(600);
+            assertThat(report.render()).doesNotContain("\u001b").doesNotContain("\u202e");
+        }
+    }
+
+    @Test
+    void aMainAppThatStallsInsideItsResponseBodyFailsThePingAtTheTimeout() throws Exception {
+        byte[] answer = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789".getBytes(StandardCharsets.US_ASCII);
+        try (RawHttpPeer peer = RawHttpPeer.answering(answer, true)) {
+            Report report = Diagnosis.run(inputs().callback(peer.url(), SECRET).build());
+
+            Check ping = report.find("callback ping").orElseThrow();
+            assertThat(ping.status()).isEqualTo(Status.FAIL);
+            assertThat(ping.detail()).isEqualTo(peer.url() + " did not answer within 5000 ms");
+        }
+    }
+
+    @Test
     void localClockTwoMinutesAheadOfTheMainAppWarns() throws Exception {
         try (RecordingMainApp app = RecordingMainApp.start(SECRET).answerAlways(RecordingMainApp.Response.of(204))) {
             Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(120));
@@ -325,6 +355,61 @@ class DiagnosisTest {
                 "      fix: enable NTP",
                 "summary: 1 PASS, 1 WARN, 1 FAIL", ""));
         assertThat(report.anyFailed()).isTrue();
+    }
+
+    /**
+     * A main app at the byte level, for answers no HTTP server library would send: accepts one connection,
+     * reads the request head, writes {@code answer}, then closes, or with {@code stall} keeps the connection
+     * open without another byte until closed.
+     */
+    private static final class RawHttpPeer implements AutoCloseable {
+        private final ServerSocket server;
+        private final Thread thread;
+
+        private RawHttpPeer(byte[] answer, boolean stall) throws IOException {
+            server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            thread = new Thread(() -> serve(answer, stall), "raw-http-peer");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        static RawHttpPeer answering(byte[] answer, boolean stall) throws IOException {
+            return new RawHttpPeer(answer, stall);
+        }
+
+        URI url() {
+            return URI.create("http://127.0.0.1:" + server.getLocalPort() + "/hooks/replyd");
+        }
+
+        private void serve(byte[] answer, boolean stall) {
+            try (java.net.Socket socket = server.accept()) {
+                java.io.InputStream in = socket.getInputStream();
+                int matched = 0;
+                byte[] end = {'\r', '\n', '\r', '\n'};
+                while (matched < end.length) {
+                    int b = in.read();
+                    if (b < 0) {
+                        return;
+                    }
+                    matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+                }
+                socket.getOutputStream().write(answer);
+                socket.getOutputStream().flush();
+                if (stall) {
+                    while (in.read() >= 0) {
+                        // the request body and then nothing: wait for the client to give up and close
+                    }
+                }
+            } catch (IOException closed) {
+                // the client hung up early (it read its excerpt) or the peer is closing: both expected
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+            thread.join(10_000);
+        }
     }
 
     private static int closedTcpPort() throws IOException {

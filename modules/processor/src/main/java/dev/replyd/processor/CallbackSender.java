@@ -1,5 +1,6 @@
 package dev.replyd.processor;
 
+import dev.replyd.address.ResponseExcerpt;
 import dev.replyd.address.WebhookSignature;
 import dev.replyd.address.WebhookSigner;
 import java.io.IOException;
@@ -7,19 +8,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -155,10 +152,10 @@ final class CallbackSender implements AutoCloseable {
             .header("User-Agent", "replyd");
     current.signer().headers(deliveryId, start.getEpochSecond(), body).forEach(builder::header);
     HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    AtomicReference<ExcerptSubscriber> reading = new AtomicReference<>();
+    AtomicReference<ResponseExcerpt> reading = new AtomicReference<>();
     CompletableFuture<HttpResponse<String>> exchange =
         via.sendAsync(request, info -> {
-          ExcerptSubscriber subscriber = new ExcerptSubscriber();
+          ResponseExcerpt subscriber = new ResponseExcerpt(CallbackAttempt.EXCERPT_BYTES, DRAIN_LIMIT);
           reading.set(subscriber);
           return subscriber;
         });
@@ -190,81 +187,11 @@ final class CallbackSender implements AutoCloseable {
   }
 
   /** Abandons an exchange: the body subscription is cancelled, which closes the connection. */
-  private static void cancel(CompletableFuture<?> exchange, ExcerptSubscriber subscriber) {
+  private static void cancel(CompletableFuture<?> exchange, ResponseExcerpt subscriber) {
     if (subscriber != null) {
       subscriber.abandon();
     }
     exchange.cancel(true);
-  }
-
-  /**
-   * Reads a response body: keeps the first {@link CallbackAttempt#EXCERPT_BYTES} bytes, discards
-   * the rest, and gives up (closing the connection) after {@link #DRAIN_LIMIT} bytes. Completes
-   * with the excerpt decoded as UTF-8. Called by the client's threads, one signal at a time
-   * (Reactive Streams rule 1.3); {@link #abandon} may come from the worker.
-   */
-  private static final class ExcerptSubscriber implements HttpResponse.BodySubscriber<String> {
-    private final CompletableFuture<String> result = new CompletableFuture<>();
-    private final byte[] head = new byte[CallbackAttempt.EXCERPT_BYTES];
-    private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
-    private int kept;
-    private long seen;
-
-    @Override
-    public CompletionStage<String> getBody() {
-      return result;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      if (!subscription.compareAndSet(null, s)) {
-        s.cancel();
-        return;
-      }
-      if (result.isDone()) {
-        s.cancel(); // abandoned before the body started
-        return;
-      }
-      s.request(1);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> buffers) {
-      for (ByteBuffer buffer : buffers) {
-        int take = Math.min(buffer.remaining(), head.length - kept);
-        buffer.get(head, kept, take);
-        kept += take;
-        seen += take + buffer.remaining();
-      }
-      if (seen >= DRAIN_LIMIT) {
-        subscription.get().cancel();
-        complete();
-      } else {
-        subscription.get().request(1);
-      }
-    }
-
-    @Override
-    public void onError(Throwable failure) {
-      result.completeExceptionally(failure);
-    }
-
-    @Override
-    public void onComplete() {
-      complete();
-    }
-
-    private void complete() {
-      result.complete(new String(head, 0, kept, StandardCharsets.UTF_8));
-    }
-
-    void abandon() {
-      result.completeExceptionally(new IOException("abandoned"));
-      Flow.Subscription s = subscription.get();
-      if (s != null) {
-        s.cancel();
-      }
-    }
   }
 
   private static long elapsedMs(long startNanos) {
