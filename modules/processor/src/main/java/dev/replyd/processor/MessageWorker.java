@@ -1,31 +1,19 @@
 package dev.replyd.processor;
 
-import dev.replyd.address.AddressCheck;
-import dev.replyd.address.AddressPurpose;
-import dev.replyd.address.Refusal;
 import dev.replyd.address.ReplyAddressCodec;
-import dev.replyd.address.ReplyToken;
-import dev.replyd.auth.AuthResults;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import dev.replyd.extract.MessageBody;
 import dev.replyd.extract.ReplyExtractor;
-import dev.replyd.extract.ReplyText;
 import dev.replyd.extract.UnparseableMessageException;
 import dev.replyd.maildir.ClientText;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Part;
 import jakarta.mail.Session;
-import jakarta.mail.util.SharedFileInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -34,50 +22,42 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * MessageWorker - takes one claimed message from {@code cur/} to its next state: success,
- * failure (with a reason file), postmaster, or deferred for a retry.
+ * failure (with a reason file), postmaster, or deferred for a retry; the one place that states the
+ * order of the steps and runs them.
  *
- * <p>CONTRACT, in order (each step either continues or files the message and stops):
- * <ol>
- *   <li>size above {@code maxMessageBytes}: failure {@code too_large} (nothing is parsed);
- *   <li>parse with Jakarta Mail, streamed from the file ({@link SharedFileInputStream}: large
- *       attachments are never held as one byte array), the header section through
- *       {@link BoundedMimeMessage} (fields over 100 KiB are cut, as Postfix does, and the cut is
- *       logged); unreadable: failure {@code unparseable};
- *   <li>recipient = the first {@code Delivered-To} (written by the SMTP side);
- *       {@code postmaster@...}: moved to postmaster, never posted;
- *   <li>token verified again with the codec (files may arrive by other means):
- *       {@code UNKNOWN_KIND} gives failure {@code unknown_kind}, any other refusal
- *       {@code invalid_token};
- *   <li>automatic mail ({@link AutoReplyDetector}): failure {@code auto_reply}, never posted;
- *   <li>an unsubscribe address: the body is ignored and {@link UnsubscribePayload} is posted;
- *   <li>body selection and reply extraction (module {@code extract}); nothing left: failure
- *       {@code empty_reply};
- *   <li>payload ({@link WebhookPayload}) posted by {@link CallbackSender}; the outcome
- *       ({@link CallbackOutcome}) files the message under success, failure
- *       {@code callback_rejected}, or deferred with its {@link RetryState} and the next time
- *       from {@link RetryPolicy}, or failure {@code retries_exhausted} at the maximum age.
- * </ol>
- * Steps 1 to 6 (reading) run on a reader thread and must end within {@code messageDeadline}: a
- * message still being read then (a pathological MIME structure, a sender's DNS that answers
- * slowly) is filed as failure {@code deadline_exceeded}, and the worker goes on with the next one;
- * the abandoned reader only reads, and ends on its own. Posting has its own bound.
- * After a message is filed as failure, the {@link FailureListener} is told (sender, Message-ID and
- * subject from the parsed message, or from its header section alone when it was not parsed whole).
- * Every step is logged on the {@code replies} log: {@code processing <message-id>},
- * {@code matched <path>}, {@code posted <delivery id> -> <status> in <ms>},
- * {@code moving <a> => <b>}, and the failure reason.
+ * <p>CONTRACT: one message goes through these steps, in this order; each returns a {@link Verdict}
+ * that either lets the next step run or says where the message goes, and the message then goes
+ * straight to the last step, {@code file}:
+ * <pre>
+ *   size -> parse -> postmaster? -> verify token -> automatic? -> authenticate -> unsubscribe? -> extract
+ *        (the reading steps, {@link ReadingSteps}, on a reader thread, within processor.message-deadline)
+ *   -> post   ({@link CallbackSender}; the outcome, {@link CallbackOutcome}, is the verdict)
+ *   -> file   (success, postmaster, deferred with its {@link RetryState}, or failure with its reason file)
+ * </pre>
+ * The reading steps must end within {@code messageDeadline}: a message still being read then (a
+ * pathological MIME structure, a sender's DNS that answers slowly) is filed as failure
+ * {@code deadline_exceeded}, and the worker goes on with the next one; the abandoned reader only
+ * reads, and ends on its own. Posting has its own bound. A callback outcome files the message under
+ * success, failure {@code callback_rejected}, deferred until the next time from {@link RetryPolicy},
+ * or failure {@code retries_exhausted} at the maximum age. After a message is filed as failure, the
+ * {@link FailureListener} is told (sender, Message-ID and subject from the parsed message, or from its
+ * header section alone when it was not parsed whole). Every step is logged on the {@code replies}
+ * log: {@code processing <message-id>}, {@code matched <path>},
+ * {@code posted <delivery id> -> <status> in <ms>}, {@code moving <a> => <b>}, and the failure reason.
  *
- * <p>FAILURES: a message is never deleted. An unexpected runtime exception (a bug in parsing or
- * extraction) files the message as {@code unparseable} with the exception in the detail, so
- * it can be requeued once fixed instead of crashing the worker at every start. An I/O error on
- * the Maildir itself leaves the message claimed in {@code cur/}; start-up recovery returns it.
- * {@link InterruptedException} (stopping) propagates with the message still claimed.
+ * <p>FAILURES: a message is never deleted. What a reading step throws is turned into a verdict in one
+ * place ({@link #verdictOn}): a vanished file is left to whoever moved it; an unreadable file or MIME
+ * structure is failure {@code unparseable}; an unexpected runtime exception (a bug in parsing or
+ * extraction) is {@code unparseable} with the exception in the detail, so it can be requeued once
+ * fixed instead of crashing the worker at every start; an {@link Error} leaves the message claimed. An
+ * I/O error on the Maildir itself while filing leaves the message claimed in {@code cur/}; start-up
+ * recovery returns it. {@link InterruptedException} (stopping) propagates with the message still
+ * claimed.
  *
  * <p>SECURITY: reads only message files replyd stored; logs no secret (the callback secret
  * stays inside {@link CallbackSender}).
@@ -90,20 +70,17 @@ final class MessageWorker {
   static final Logger REPLIES = LoggerFactory.getLogger("replies");
 
   private final Maildir maildir;
-  private final ReplyAddressCodec codec;
-  private final ReplyExtractor extractor;
   private final CallbackSender sender;
   private final RetryPolicy policy;
   private final DeferredSchedule schedule;
-  private final long maxMessageBytes;
-  private final long maxAttachmentBytes;
   private final Clock clock;
   private final Session session = MessageBody.session();
   private final ProcessorMetrics metrics;
-  private final SenderChecks checks;
   private final FailureListener failures;
   private final ExecutorService readers;
   private final Duration messageDeadline;
+  /** The reading steps, in order; the first verdict other than {@code next} ends them. */
+  private final List<ReadingSteps.Step> reading;
 
   MessageWorker(
       Maildir maildir,
@@ -122,252 +99,170 @@ final class MessageWorker {
     this.messageDeadline = settings.messageDeadline();
     this.failures = failures;
     this.metrics = metrics;
-    this.checks = checks;
     this.maildir = maildir;
-    this.codec = codec;
-    this.extractor = extractor;
     this.sender = sender;
     this.policy = policy;
     this.schedule = schedule;
-    this.maxMessageBytes = settings.maxMessageBytes();
-    this.maxAttachmentBytes = settings.maxAttachmentBytes();
     this.clock = clock;
-  }
-
-  /** A message that will not be posted, with the reason file's reason and detail. */
-  private static final class Refused extends Exception {
-    private static final long serialVersionUID = 1L;
-    final transient FailureReason reason;
-
-    Refused(FailureReason reason, String detail) {
-      super(detail, null, false, false);
-      this.reason = reason;
-    }
+    ReadingSteps steps = new ReadingSteps(codec, extractor, checks, settings);
+    // The order of one message's steps: these, then post and file (process).
+    this.reading = List.of(
+        steps::size,
+        steps::parse,
+        steps::postmaster,
+        steps::verifyToken,
+        steps::automatic,
+        steps::authenticate,
+        steps::unsubscribe,
+        steps::extract);
   }
 
   void process(Work work) throws InterruptedException {
     long start = System.nanoTime();
-    String name = work.name();
-    AtomicReference<InboundMessage> facts = new AtomicReference<>();
-    Optional<byte[]> payload;
-    Future<Optional<byte[]>> reading = readers.submit(() -> buildPayload(work, facts));
+    MessageInHand message = new MessageInHand(work, session);
+    Verdict verdict = readWithinDeadline(message);
+    if (verdict.kind() == Verdict.Kind.POST) {
+      verdict = post(message, verdict.payload());
+    }
+    file(message, verdict, start);
+  }
+
+  /** Runs the reading steps on a reader thread, for at most {@code messageDeadline}. */
+  private Verdict readWithinDeadline(MessageInHand message) throws InterruptedException {
+    Future<Verdict> reading = readers.submit(() -> read(message));
     try {
-      payload = reading.get(messageDeadline.toNanos(), TimeUnit.NANOSECONDS);
+      return reading.get(messageDeadline.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException late) {
       reading.cancel(true);
-      fail(work, FailureReason.DEADLINE_EXCEEDED, "still reading the message after " + messageDeadline
-          + " (processor.message-deadline); requeue it to try again", facts.get(), work.state(), start);
-      return;
+      return message.refuse(FailureReason.DEADLINE_EXCEEDED, "still reading the message after " + messageDeadline
+          + " (processor.message-deadline); requeue it to try again");
     } catch (InterruptedException stopping) {
       reading.cancel(true);
       throw stopping;
-    } catch (CancellationException | ExecutionException failed) {
-      Throwable cause = failed instanceof ExecutionException ? failed.getCause() : failed;
-      if (cause instanceof Refused refused) {
-        fail(work, refused.reason, refused.getMessage(), facts.get(), work.state(), start);
-      } else if (cause instanceof NoSuchFileException vanished) {
-        REPLIES.warn("{}: message file vanished while processing ({}); left to whoever moved it", name, vanished.getMessage());
-      } else if (cause instanceof UnparseableMessageException || cause instanceof MessagingException
-          || cause instanceof IOException) {
-        fail(work, FailureReason.UNPARSEABLE, describe((Exception) cause), facts.get(), work.state(), start);
-      } else if (cause instanceof Exception bug) {
-        REPLIES.error("{}: unexpected error while reading the message; filing it as unparseable", name, bug);
-        fail(work, FailureReason.UNPARSEABLE, "internal error: " + describe(bug), facts.get(), work.state(), start);
-      } else {
-        // An Error (out of memory, stack overflow): not the message's fault alone; stays claimed.
-        REPLIES.error("{}: fatal error while reading the message; it stays claimed", name, cause);
-      }
-      return;
+    } catch (ExecutionException failed) {
+      return verdictOn(message, failed.getCause());
+    } catch (CancellationException cancelled) {
+      return verdictOn(message, cancelled);
     }
-    if (payload.isEmpty()) {
-      try {
-        logMove(name, MaildirLayout.POSTMASTER);
-        maildir.postmaster(name);
-        metrics.filed("postmaster", "none", start);
-      } catch (IOException maildirFailed) {
-        REPLIES.error("{}: could not file the message ({}); it stays claimed until the next start-up", name, describe(maildirFailed));
-      }
-      return;
-    }
-    post(work, facts.get(), payload.get(), start);
   }
 
-  /** The payload to post, or empty for postmaster mail; {@code known} is set once parsed. */
-  private Optional<byte[]> buildPayload(Work work, AtomicReference<InboundMessage> known)
-      throws Refused, IOException, MessagingException, UnparseableMessageException {
-    long size = Files.size(work.file());
-    if (size > maxMessageBytes) {
-      REPLIES.info("processing {} ({} bytes)", work.name(), size);
-      throw new Refused(FailureReason.TOO_LARGE,
-          "message is " + size + " bytes (limit: " + maxMessageBytes + " bytes: replyd.processor.max-message-size plus room for the trace headers)");
-    }
-    Instant receivedAt = Files.getLastModifiedTime(work.file()).toInstant();
-    SharedFileInputStream in = new SharedFileInputStream(work.file().toFile());
+  private Verdict read(MessageInHand message) throws IOException, MessagingException, UnparseableMessageException {
     try {
-      BoundedMimeMessage message = new BoundedMimeMessage(session, in);
-      InboundMessage facts = InboundMessage.of(message);
-      known.set(facts);
-      REPLIES.info("processing {}", facts.messageId() == null ? "(no Message-ID) " + work.name() : ClientText.escape(facts.messageId()));
-      if (message.cut() != null) {
-        REPLIES.info("{}: header section {} (the excess is discarded, as Postfix's header_size_limit does)",
-            work.name(), message.cut());
-      }
-
-      if (facts.isForPostmaster()) {
-        REPLIES.info("{}: mail for {} from {}, filed for the administrator", work.name(), ClientText.escape(facts.deliveredTo()),
-            ClientText.escape(facts.mailFrom().orElse("(unknown)")));
-        return Optional.empty();
-      }
-      AddressCheck check = verify(facts);
-      ReplyToken token = check.token().orElseThrow();
-      REPLIES.info("matched {} ({}{} thread {} user {})", work.file(),
-          check.purpose() == AddressPurpose.UNSUBSCRIBE ? "unsubscribe " : "", token.kind(), token.thread(), token.user());
-
-      Optional<String> automatic = AutoReplyDetector.detect(message, facts);
-      if (automatic.isPresent()) {
-        throw new Refused(FailureReason.AUTO_REPLY, automatic.get());
-      }
-      WebhookPayload.Auth auth = null;
-      boolean quarantined = false;
-      if (checks.enabled()) {
-        AuthResults verdicts = authenticate(work, facts);
-        auth = WebhookPayload.Auth.of(verdicts, checks.authservId());
-        if (verdicts != null && "fail".equals(verdicts.dmarc().result()) && checks.policy() != SenderChecks.Policy.OFF) {
-          if (checks.policy() == SenderChecks.Policy.REJECT) {
-            throw new Refused(FailureReason.UNAUTHENTICATED, verdicts.dmarc().fromDomain() == null
-                ? "DMARC fails: " + verdicts.dmarc().problem() + " (expected: one From field with one author; "
-                    + "processor.sender-checks.require-dmarc = reject)"
-                : "From domain " + verdicts.dmarc().fromDomain() + " fails DMARC (its policy: "
-                    + verdicts.dmarc().policy() + "; processor.sender-checks.require-dmarc = reject)");
-          }
-          quarantined = true;
+      for (ReadingSteps.Step step : reading) {
+        Verdict verdict = step.apply(message);
+        if (verdict.kind() != Verdict.Kind.NEXT) {
+          return verdict;
         }
       }
-      boolean mailingList = message.getHeader("List-Id") != null || message.getHeader("List-Unsubscribe") != null;
-      if (check.purpose() == AddressPurpose.UNSUBSCRIBE) {
-        // The body is ignored, so it is no part of the key either.
-        String messageKey = MessageKey.of(facts.messageId(), message.getHeader("Date", null), token, null, null);
-        return Optional.of(UnsubscribePayload.of(work.name(), messageKey, receivedAt, facts, token, mailingList, auth,
-            quarantined).toJson());
-      }
-      MessageBody body = MessageBody.of(message);
-      ReplyText reply = extractor.extract(body);
-      if (reply.reply().isBlank()) {
-        throw new Refused(FailureReason.EMPTY_REPLY,
-            "no text left after removing quotes and signatures (" + reply.removed().size() + " blocks removed)");
-      }
-      List<AttachmentSummary> attachments = new ArrayList<>();
-      for (Part part : body.attachments()) {
-        attachments.add(AttachmentSummary.of(part, maxAttachmentBytes));
-      }
-      return Optional.of(
-          WebhookPayload.of(work.name(), MessageKey.of(facts.messageId(), message.getHeader("Date", null), token,
-              reply.full(), body.html().orElse(null)), receivedAt, facts, token, body, reply, attachments, mailingList,
-              auth, quarantined).toJson());
+      throw new IllegalStateException("the last reading step must decide (post or file), but said: next");
     } finally {
-      in.close();
+      message.close();
     }
   }
 
-  /**
-   * SPF, DKIM and DMARC from the facts our Received line recorded; null (not checked) for a file
-   * that did not come through our SMTP side, since SPF without the client IP means nothing.
-   */
-  private AuthResults authenticate(Work work, InboundMessage facts) {
-    if (facts.clientIp() == null) {
-      REPLIES.info("{}: no client IP in our Received header; sender not verified", work.name());
-      return null;
+  /** What a reading step threw, as a verdict: the one place these exceptions are sorted. */
+  private static Verdict verdictOn(MessageInHand message, Throwable cause) {
+    String name = message.name();
+    if (cause instanceof NoSuchFileException vanished) {
+      REPLIES.warn("{}: message file vanished while processing ({}); left to whoever moved it", name, vanished.getMessage());
+      return Verdict.vanished();
     }
-    InetAddress client;
-    try {
-      client = InetAddress.getByName(facts.clientIp()); // an IP literal: no DNS lookup
-    } catch (UnknownHostException e) {
-      REPLIES.info("{}: client IP '{}' unreadable; sender not verified", work.name(), ClientText.escape(facts.clientIp()));
-      return null;
+    if (cause instanceof UnparseableMessageException || cause instanceof MessagingException
+        || cause instanceof IOException) {
+      return message.refuse(FailureReason.UNPARSEABLE, describe((Exception) cause));
     }
-    AuthResults verdicts = checks.authenticator().verify(work.file(), client,
-        facts.helo() == null ? "" : facts.helo(), facts.mailFrom().orElse(""));
-    REPLIES.info("{}: spf={} dkim={} dmarc={}", work.name(), verdicts.spf().result(),
-        verdicts.dkim().isEmpty() ? "none" : verdicts.dkim().get(0).result(), verdicts.dmarc().result());
-    return verdicts;
+    if (cause instanceof Exception bug) {
+      REPLIES.error("{}: unexpected error while reading the message; filing it as unparseable", name, bug);
+      return message.refuse(FailureReason.UNPARSEABLE, "internal error: " + describe(bug));
+    }
+    // An Error (out of memory, stack overflow): not the message's fault alone; stays claimed.
+    REPLIES.error("{}: fatal error while reading the message; it stays claimed", name, cause);
+    return Verdict.staysClaimed();
   }
 
-  private AddressCheck verify(InboundMessage facts) throws Refused {
-    if (facts.deliveredTo() == null) {
-      throw new Refused(FailureReason.INVALID_TOKEN, "no Delivered-To header (expected: written by replyd's SMTP side)");
-    }
-    AddressCheck check = codec.check(facts.deliveredTo());
-    if (!check.isValid() || check.token().isEmpty()) {
-      FailureReason reason =
-          check.refusal() == Refusal.UNKNOWN_KIND ? FailureReason.UNKNOWN_KIND : FailureReason.INVALID_TOKEN;
-      throw new Refused(reason, facts.deliveredTo() + ": " + check.reason());
-    }
-    return check;
-  }
-
-  private void post(Work work, InboundMessage facts, byte[] payload, long start) throws InterruptedException {
-    String name = work.name();
+  /** Posts the payload; the callback's outcome is the verdict. */
+  private Verdict post(MessageInHand message, byte[] payload) throws InterruptedException {
+    String name = message.name();
     CallbackSender.Sent sent = sender.post(name, payload);
     for (CallbackAttempt stale : sent.attempts().subList(0, sent.staleRetries())) {
       metrics.staleConnection(stale);
       REPLIES.info("posted {} -> {} on a connection the main app had closed; sent again at once", name, stale.describe());
     }
     metrics.callback(sent.attempt(), clock.instant());
-    RetryState state = work.state().withAttempt(sent.attempt());
+    RetryState state = message.work().state().withAttempt(sent.attempt());
     REPLIES.info("posted {} -> {} in {} ms", name, sent.attempt().describe(), sent.attempt().durationMs());
+    return switch (sent.outcome().kind()) {
+      case DELIVERED -> Verdict.success();
+      case REJECTED -> Verdict.failure(FailureReason.CALLBACK_REJECTED,
+          "main app answered " + sent.attempt().describe() + gone(sent.attempt()) + excerpt(sent.attempt()), state);
+      case RETRY -> retryOrGiveUp(name, state, sent);
+    };
+  }
+
+  /** A retryable outcome: deferred until the policy's next time, or failure once the maximum age is reached. */
+  private Verdict retryOrGiveUp(String name, RetryState state, CallbackSender.Sent sent) {
+    Optional<Instant> next = policy.next(state, sent.outcome().retryAfter(), clock.instant());
+    if (next.isEmpty()) {
+      return Verdict.failure(FailureReason.RETRIES_EXHAUSTED,
+          "still failing after " + state.attempts() + " attempts since " + state.firstAttemptAt()
+              + " (last: " + sent.attempt().describe() + ")" + excerpt(sent.attempt()),
+          state);
+    }
+    REPLIES.info("{}: retry {} due at {} ({})", name, state.attempts() + 1, next.get(), sent.outcome());
+    return Verdict.deferred(state.dueAt(next.get()), next.get());
+  }
+
+  /** Carries out the verdict: the one place a message is moved to its next state. */
+  private void file(MessageInHand message, Verdict verdict, long start) {
+    String name = message.name();
     try {
-      switch (sent.outcome().kind()) {
-        case DELIVERED -> {
+      switch (verdict.kind()) {
+        case SUCCESS -> {
           logMove(name, MaildirLayout.SUCCESS);
           maildir.succeed(name);
           metrics.filed("success", "none", start);
         }
-        case REJECTED -> fail(work, FailureReason.CALLBACK_REJECTED,
-            "main app answered " + sent.attempt().describe() + gone(sent.attempt()) + excerpt(sent.attempt()), facts, state, start);
-        case RETRY -> {
-          Instant now = clock.instant();
-          Optional<Instant> next = policy.next(state, sent.outcome().retryAfter(), now);
-          if (next.isEmpty()) {
-            fail(work, FailureReason.RETRIES_EXHAUSTED,
-                "still failing after " + state.attempts() + " attempts since " + state.firstAttemptAt()
-                    + " (last: " + sent.attempt().describe() + ")" + excerpt(sent.attempt()),
-                facts, state, start);
-            return;
-          }
-          RetryState scheduled = state.dueAt(next.get());
-          REPLIES.info("{}: retry {} due at {} ({})", name, state.attempts() + 1, next.get(), sent.outcome());
+        case POSTMASTER -> {
+          logMove(name, MaildirLayout.POSTMASTER);
+          maildir.postmaster(name);
+          metrics.filed("postmaster", "none", start);
+        }
+        case DEFERRED -> {
           logMove(name, MaildirLayout.DEFERRED);
-          maildir.defer(name, scheduled.toJson());
-          schedule.add(name, next.get());
+          maildir.defer(name, verdict.state().toJson());
+          schedule.add(name, verdict.dueAt());
           metrics.retryScheduled();
           metrics.filed("deferred", "none", start);
         }
+        case FAILURE -> fail(message, verdict.reason(), verdict.detail(), verdict.state(), start);
+        case VANISHED, STAYS_CLAIMED -> {
+          // Logged where it was found; the file is not ours to move.
+        }
+        case NEXT, POST -> throw new IllegalStateException(
+            name + ": verdict " + verdict.kind() + " reached filing (expected: the steps before decide it)");
       }
     } catch (IOException maildirFailed) {
       REPLIES.error("{}: could not file the message ({}); it stays claimed until the next start-up", name, describe(maildirFailed));
     }
   }
 
-  /** Files the message as failure; {@code facts} is null when the message was not parsed. */
-  private void fail(Work work, FailureReason reason, String detail, InboundMessage facts, RetryState state, long start) {
-    String name = work.name();
+  /**
+   * Files the message as failure: the reason file, the move, then the listener. Throws the Maildir's
+   * IOException before the listener is told.
+   */
+  private void fail(MessageInHand message, FailureReason reason, String detail, RetryState state, long start)
+      throws IOException {
+    String name = message.name();
     REPLIES.info("{}: {} ({})", name, reason.wireName(), ClientText.escape(detail));
-    if (facts == null) {
-      // Not parsed whole (too large, unreadable): the header section still names the sender and the
-      // Message-ID, for the reason file and the listener.
-      facts = InboundMessage.ofHeaderSection(work.file(), session);
-    }
+    // Not parsed whole (too large, unreadable): the header section still names the sender and the
+    // Message-ID, for the reason file and the listener.
+    InboundMessage facts = message.factsForReport();
     String messageId = facts == null ? null : facts.messageId();
     FailureReport report =
         FailureReport.of(reason, detail, clock.instant().toString(), name, messageId, state);
-    try {
-      logMove(name, MaildirLayout.FAILURE);
-      maildir.fail(name, report.toJson());
-      metrics.filed("failure", reason.wireName(), start);
-    } catch (IOException maildirFailed) {
-      REPLIES.error("{}: could not file the message ({}); it stays claimed until the next start-up", name, describe(maildirFailed));
-      return;
-    }
+    logMove(name, MaildirLayout.FAILURE);
+    maildir.fail(name, report.toJson());
+    metrics.filed("failure", reason.wireName(), start);
     FiledFailure filed = new FiledFailure(name, reason.wireName(), detail,
         facts == null ? null : facts.mailFrom().orElse(null), messageId, facts == null ? null : facts.subject());
     try {

@@ -16,7 +16,7 @@ import java.util.List;
  * ignored: mail clients send whatever they like there (often nothing, or the word "unsubscribe"),
  * so {@code reply} and {@code full_text} and {@code html} are null, {@code attachments} is empty and
  * {@code flags.charset_fallback} is false. Nothing here decides whether the mail is automatic or
- * authenticated; {@link MessageWorker} has done that before.
+ * authenticated; the earlier steps of {@link ReadingSteps} have done that.
  *
  * <p>THREAD-SAFETY: stateless.
  */
