@@ -145,8 +145,7 @@ class ChunkingTest {
 
             // then: refused after the chunk was read; the session stays in step, the transaction is over
             assertThat(smtp.reply()).isEqualTo("552 5.3.4 Error: message file too big");
-            smtp.writeLine("NOOP");
-            assertThat(smtp.reply()).startsWith("250");
+            assertThat(smtp.send("NOOP")).startsWith("250");
             smtp.writeLine("BDAT 3 LAST");
             smtp.write("abc");
             assertThat(smtp.reply()).isEqualTo("503 5.5.1 Error: need MAIL command");
@@ -164,12 +163,11 @@ class ChunkingTest {
             smtp.expect("250");
 
             // when / then
-            smtp.writeLine("DATA");
-            assertThat(smtp.reply()).isEqualTo("503 5.5.1 Error: DATA after BDAT in the same transaction; send RSET");
-            smtp.writeLine("RCPT TO:<" + replyd.replyAddress(30, 8) + ">");
-            assertThat(smtp.reply()).isEqualTo("503 5.5.1 Error: RCPT after BDAT in the same transaction");
-            smtp.writeLine("RSET");
-            assertThat(smtp.reply()).startsWith("250");
+            assertThat(smtp.send("DATA"))
+                    .isEqualTo("503 5.5.1 Error: DATA after BDAT in the same transaction; send RSET");
+            assertThat(smtp.send("RCPT TO:<" + replyd.replyAddress(30, 8) + ">"))
+                    .isEqualTo("503 5.5.1 Error: RCPT after BDAT in the same transaction");
+            assertThat(smtp.send("RSET")).startsWith("250");
         }
         replyd.assertNothingStored();
     }
@@ -186,8 +184,7 @@ class ChunkingTest {
 
             // then
             assertThat(smtp.reply()).isEqualTo("503 5.5.1 Error: need MAIL command");
-            smtp.writeLine("NOOP");
-            assertThat(smtp.reply()).startsWith("250");
+            assertThat(smtp.send("NOOP")).startsWith("250");
         }
         replyd.assertNothingStored();
     }

@@ -61,8 +61,7 @@ class ServerLifecycleTest {
                 .isInstanceOf(java.net.ConnectException.class);
         busy.write("second half\r\n.\r\n");
         assertThat(busy.reply()).startsWith("250 2.0.0 Ok: queued as ");
-        busy.writeLine("MAIL FROM:<alice@example.org>");
-        assertThat(busy.reply()).startsWith("421 4.3.2");
+        assertThat(busy.send("MAIL FROM:<alice@example.org>")).startsWith("421 4.3.2");
         stopping.get();
         assertThat(replyd.onlyMessage()).endsWith("first half\r\nsecond half\r\n");
         busy.close();
