@@ -1,36 +1,23 @@
 package dev.replyd.daemon;
 
+import static dev.replyd.daemon.CommandLineRun.replyd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.LeakCheck;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Drives the {@code replyd} command line in-process, as an operator types it. */
 class CommandLineTest {
+  @RegisterExtension final LeakCheck leaks = LeakCheck.threads().listeningPorts();
   @TempDir Path dir;
-
-  record Result(int exit, String out, String err) {}
-
-  Result replyd(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Result(exit, out.toString(), err.toString());
-  }
 
   Path config() throws Exception {
     Path f = dir.resolve("replyd.conf");
@@ -44,8 +31,8 @@ class CommandLineTest {
   void mintedAddressVerifiesBackToItsIds() throws Exception {
     Path conf = config();
 
-    Result mint = replyd("address", "mint", "--config", conf.toString(), "--kind", "i", "--thread", "1", "--user", "5");
-    Result verify = replyd("address", "verify", "--config", conf.toString(), mint.out().strip());
+    CommandLineRun mint = replyd("address", "mint", "--config", conf.toString(), "--kind", "i", "--thread", "1", "--user", "5");
+    CommandLineRun verify = replyd("address", "verify", "--config", conf.toString(), mint.out().strip());
 
     assertThat(mint.exit()).isZero();
     assertThat(mint.out().strip()).matches("reply\\+i-1-[0-9a-f]{40}-5@reply\\.tracker\\.example\\.com");
@@ -57,10 +44,10 @@ class CommandLineTest {
   void mintedUnsubscribeAddressVerifiesBackToItsIdsAsAnUnsubscribe() throws Exception {
     Path conf = config();
 
-    Result mint = replyd("address", "mint", "--config", conf.toString(), "--unsubscribe", "--kind", "i", "--thread", "1",
+    CommandLineRun mint = replyd("address", "mint", "--config", conf.toString(), "--unsubscribe", "--kind", "i", "--thread", "1",
         "--user", "5");
-    Result verify = replyd("address", "verify", "--config", conf.toString(), mint.out().strip());
-    Result swapped = replyd("address", "verify", "--config", conf.toString(),
+    CommandLineRun verify = replyd("address", "verify", "--config", conf.toString(), mint.out().strip());
+    CommandLineRun swapped = replyd("address", "verify", "--config", conf.toString(),
         mint.out().strip().replace("unsub+", "reply+"));
 
     assertThat(mint.exit()).isZero();
@@ -76,8 +63,8 @@ class CommandLineTest {
     Path conf = config();
     String minted = replyd("address", "mint", "--config", conf.toString(), "--kind", "i", "--thread", "1", "--user", "5").out().strip();
 
-    Result verify = replyd("address", "verify", "--config", conf.toString(), minted.replace("-5@", "-6@"));
-    Result foreign = replyd("address", "verify", "--config", conf.toString(), "someone@example.org");
+    CommandLineRun verify = replyd("address", "verify", "--config", conf.toString(), minted.replace("-5@", "-6@"));
+    CommandLineRun foreign = replyd("address", "verify", "--config", conf.toString(), "someone@example.org");
 
     assertThat(verify.exit()).isEqualTo(1);
     assertThat(verify.out()).startsWith("invalid: bad_signature: ");
@@ -87,7 +74,7 @@ class CommandLineTest {
 
   @Test
   void mintRefusesAnUnconfiguredKind() throws Exception {
-    Result r = replyd("address", "mint", "--config", config().toString(), "--kind", "x", "--thread", "1", "--user", "5");
+    CommandLineRun r = replyd("address", "mint", "--config", config().toString(), "--kind", "x", "--thread", "1", "--user", "5");
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).isEqualTo("replyd: unknown kind 'x' (expected one of: c, d, i, p)\n");
@@ -98,7 +85,7 @@ class CommandLineTest {
     Path bad = dir.resolve("bad.conf");
     Files.writeString(bad, "replyd { hostname = \"\", smtp.port = -1, callback.url = nope }");
 
-    Result r = replyd("check-config", "--config", bad.toString());
+    CommandLineRun r = replyd("check-config", "--config", bad.toString());
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).startsWith("config " + bad + " has 5 problem(s):\n")
@@ -159,7 +146,7 @@ class CommandLineTest {
     for (String[] c : cases) {
       Path conf = configWith(c[0]);
 
-      Result r = replyd("check-config", "--config", conf.toString());
+      CommandLineRun r = replyd("check-config", "--config", conf.toString());
 
       assertThat(r.exit()).as(c[0]).isEqualTo(1);
       assertThat(r.err()).as(c[0]).isEqualTo("config " + conf + " has 1 problem(s):\n  " + c[1] + "\n");
@@ -171,8 +158,8 @@ class CommandLineTest {
     Path conf = configWith("callback.retry-max-delay = 10s, smtp { idle-timeout = 500ms, port = 0 },"
         + " metrics.port = 0");
 
-    Result check = replyd("check-config", "--config", conf.toString());
-    Result run = replyd("run", "--config", conf.toString());
+    CommandLineRun check = replyd("check-config", "--config", conf.toString());
+    CommandLineRun run = replyd("run", "--config", conf.toString());
 
     assertThat(check.exit()).isEqualTo(1);
     assertThat(check.err()).isEqualTo("config " + conf + " has 2 problem(s):\n"
@@ -185,7 +172,7 @@ class CommandLineTest {
 
   @Test
   void zeroConnectionLimitsMeanUnlimitedAndAreAccepted() throws Exception {
-    Result r = replyd("check-config", "--config", configWith("smtp { max-connections = 0, max-connections-per-ip = 0 }")
+    CommandLineRun r = replyd("check-config", "--config", configWith("smtp { max-connections = 0, max-connections-per-ip = 0 }")
         .toString());
 
     assertThat(r.exit()).as(r.err()).isZero();
@@ -194,7 +181,7 @@ class CommandLineTest {
 
   @Test
   void checkConfigPrintsWhatItWouldServeWithoutSecrets() throws Exception {
-    Result r = replyd("check-config", "--config", config().toString());
+    CommandLineRun r = replyd("check-config", "--config", config().toString());
 
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("smtp 0.0.0.0:25 (no TLS)").contains("callback https://tracker.example.com")
@@ -207,7 +194,7 @@ class CommandLineTest {
     String name = failedMessage();
     String reasonFile = name + MaildirLayout.REASON_SUFFIX;
 
-    Result r = replyd("requeue", "--config", conf.toString(), reasonFile);
+    CommandLineRun r = replyd("requeue", "--config", conf.toString(), reasonFile);
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).isEmpty();
@@ -223,7 +210,7 @@ class CommandLineTest {
     Path conf = config();
     String name = failedMessage();
 
-    Result r = replyd("requeue", "--config", conf.toString(), name);
+    CommandLineRun r = replyd("requeue", "--config", conf.toString(), name);
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).isEqualTo("requeued " + name + "\n");
@@ -239,15 +226,9 @@ class CommandLineTest {
         + " callback { url = \"https://hook:userinfo-Pw-4242@tracker.example.com/hooks/replyd?token=query-Tok-4242\",\n"
         + "   secret = \"" + ConfigLoaderTest.SECRET + "\", secrte = \"misspelled-secret-98765\" },\n"
         + " outbound.pasword = \"misspelled-password-555\", metrics.port = 1 }\n");
-    Path bundle = dir.resolve("bundle.tar.gz");
 
-    Result r = replyd("support-bundle", "--config", conf.toString(), "-o", bundle.toString(), "--log-dir", dir.toString());
+    String all = CommandLineRun.supportBundle(conf, dir);
 
-    assertThat(r.exit()).as(r.err()).isZero();
-    String all;
-    try (InputStream in = new GZIPInputStream(Files.newInputStream(bundle))) {
-      all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
     assertThat(all).contains("secrte=\"<redacted>\"", "pasword=\"<redacted>\"",
             "url=\"https://tracker.example.com/hooks/replyd?token=<redacted>\"")
         .doesNotContain("misspelled-key-0123456789").doesNotContain("misspelled-secret-98765")
@@ -269,7 +250,7 @@ class CommandLineTest {
   void everyCommandHasHelp() {
     for (String[] cmd : new String[][] {{"--help"}, {"run", "--help"}, {"check-config", "--help"}, {"address", "mint", "--help"},
         {"address", "verify", "--help"}, {"extract", "--help"}, {"requeue", "--help"}, {"example-receiver", "--help"}}) {
-      Result r = replyd(cmd);
+      CommandLineRun r = replyd(cmd);
       assertThat(r.exit()).as(String.join(" ", cmd)).isZero();
       assertThat(r.out()).as(String.join(" ", cmd)).startsWith("Usage: replyd");
     }
@@ -277,7 +258,7 @@ class CommandLineTest {
 
   @Test
   void unknownCommandIsAUsageError() {
-    Result r = replyd("frobnicate");
+    CommandLineRun r = replyd("frobnicate");
 
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("Unmatched argument at index 0: 'frobnicate'");

@@ -2,10 +2,12 @@ package dev.replyd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replyd.testing.LeakCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dreplyd.update-screenshots=true}: a plain test run leaves the checkout as it was.
  */
 class ConsoleBrowserTest {
+  @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-child-").listeningPorts();
   static final Path SCREENSHOTS = Path.of(Boolean.getBoolean("replyd.update-screenshots")
       ? "../../docs/console" : "target/console-screenshots").toAbsolutePath().normalize();
 

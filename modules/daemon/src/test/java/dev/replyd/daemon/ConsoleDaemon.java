@@ -67,9 +67,7 @@ final class ConsoleDaemon implements AutoCloseable {
     String to = DaemonSignalsTest.address(KEY, thread);
     try (SmtpClient smtp = new SmtpClient(daemon.smtpPort)) {
       assertThat(smtp.send("EHLO mx.example.org")).startsWith("250");
-      assertThat(smtp.send("MAIL FROM:<" + from + ">")).startsWith("250");
-      assertThat(smtp.send("RCPT TO:<" + to + ">")).startsWith("250");
-      assertThat(smtp.send("DATA")).startsWith("354");
+      smtp.beginData(from, to);
       assertThat(smtp.send("From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\nMessage-ID: <thread-"
           + thread + "@mail.example.org>\r\n" + extraHeaders + "\r\n" + body + "\r\n.")).startsWith("250");
       smtp.send("QUIT");

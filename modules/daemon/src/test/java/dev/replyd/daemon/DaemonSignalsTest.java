@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
 import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.LeakCheck;
 import dev.replyd.testing.RecordingMainApp;
 import dev.replyd.testing.SmtpClient;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * server), raw SMTP sessions, and POSIX signals.
  */
 class DaemonSignalsTest {
+  @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-child-").listeningPorts();
   static final String KEY_A = "daemon test key A 0123456789abcdef0123";
   static final String KEY_B = "daemon test key B 0123456789abcdef0123";
   static final String SECRET = "daemon-test-callback-secret";
@@ -179,9 +182,7 @@ class DaemonSignalsTest {
     try (DaemonProcess daemon = new DaemonProcess(config(List.of(KEY_A), ""));
          SmtpClient client = new SmtpClient(daemon.smtpPort)) {
       client.send("EHLO client.test");
-      client.send("MAIL FROM:<alice@example.org>");
-      client.send("RCPT TO:<" + address(KEY_A, 9) + ">");
-      client.send("DATA");
+      client.beginData("alice@example.org", address(KEY_A, 9));
       client.write("From: Alice <alice@example.org>\r\nSubject: Re: issue 9\r\nMessage-ID: <m9@example.org>\r\n\r\n"
           + "Works for me now.\r\n\r\nOn Mon, 1 Jan 2026, Tracker <notifications@tracker.test> wrote:\r\n> old text\r\n");
       assertThat(client.send(".")).startsWith("250 2.0.0");
@@ -214,9 +215,7 @@ class DaemonSignalsTest {
     try (DaemonProcess daemon = new DaemonProcess(conf);
          SmtpClient client = new SmtpClient(daemon.smtpPort)) {
       client.send("EHLO client.test");
-      client.send("MAIL FROM:<alice@example.org>");
-      client.send("RCPT TO:<" + address(KEY_A, 3) + ">");
-      client.send("DATA");
+      client.beginData("alice@example.org", address(KEY_A, 3));
       client.write("From: alice@example.org\r\nSubject: hi\r\n\r\nA reply.\r\n");
       assertThat(client.send(".")).startsWith("250");
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.replyd.outbound.FakeRelay;
 import dev.replyd.testing.DaemonConfig;
 import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.LeakCheck;
 import dev.replyd.testing.RecordingMainApp;
 import dev.replyd.testing.SmtpClient;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * relay that offers SMTPUTF8, and none, with the reason logged, through one that does not.
  */
 class FailureNoticesEndToEndTest {
+  @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-child-").listeningPorts();
   static final String KEY = "notices end-to-end key 0123456789abcdef";
   static final String SECRET = "notices-e2e-callback-secret";
 
@@ -135,9 +138,7 @@ class FailureNoticesEndToEndTest {
       throws Exception {
     try (SmtpClient smtp = new SmtpClient(port)) {
       assertThat(smtp.send("EHLO mx.example.org")).startsWith("250");
-      assertThat(smtp.send("MAIL FROM:<" + from + ">")).startsWith("250");
-      assertThat(smtp.send("RCPT TO:<" + to + ">")).startsWith("250");
-      assertThat(smtp.send("DATA")).startsWith("354");
+      smtp.beginData(from, to);
       String reply = smtp.send("From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\nMessage-ID: "
           + messageId + "\r\n" + extra + "\r\nI agree with the plan.\r\n.");
       assertThat(reply).startsWith("250");

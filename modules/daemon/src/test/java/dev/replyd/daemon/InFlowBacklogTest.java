@@ -3,6 +3,7 @@ package dev.replyd.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.Maildir;
+import dev.replyd.testing.LeakCheck;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -10,10 +11,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Flow control switches on above the threshold of files waiting in new/ and off at half of it, as they are claimed. */
 class InFlowBacklogTest {
+  @RegisterExtension final LeakCheck leaks = LeakCheck.threads("in-flow-sampler");
   @TempDir Path root;
 
   @Test

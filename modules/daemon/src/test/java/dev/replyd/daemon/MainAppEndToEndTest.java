@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
 import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.LeakCheck;
 import dev.replyd.testing.SmtpClient;
 import com.standardwebhooks.Webhook;
 import dev.replyd.outbound.FakeRelay;
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * receiver on loopback playing the main app.
  */
 class MainAppEndToEndTest {
+  @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-child-").listeningPorts();
   static final String KEY = "main-app end-to-end key 0123456789abcdef";
   static final String SECRET = "main-app-e2e-callback-secret";
   static final String DOMAIN = "reply.tracker.test";

@@ -1,23 +1,19 @@
 package dev.replyd.daemon;
 
+import static dev.replyd.daemon.CommandLineRun.replyd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.testing.DaemonProcess;
 import dev.replyd.testing.RecordingMainApp;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * diagnose, test-email and support-bundle through the command line, against a running daemon and
@@ -65,20 +61,9 @@ class OperatorToolsTest {
     receiver.close();
   }
 
-  record Result(int exit, String out, String err) {}
-
-  Result replyd(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return new Result(cli.execute(args), out.toString(), err.toString());
-  }
-
   @Test
   void diagnosePassesWhatWorksAndFailsDnsWithItsFix() {
-    Result r = replyd("diagnose", "--config", config.toString());
+    CommandLineRun r = replyd("diagnose", "--config", config.toString());
 
     assertThat(r.exit()).as(r.out()).isEqualTo(1);
     assertThat(r.out()).contains("PASS  config").contains("PASS  smtp banner").contains("PASS  storage writable")
@@ -91,7 +76,7 @@ class OperatorToolsTest {
   void testEmailThroughReplydItselfShowsTheConversationAndIsFiledAsAutomatic() throws Exception {
     String address = replyd("address", "mint", "--config", config.toString(), "--kind", "i", "--thread", "4", "--user", "2").out().strip();
 
-    Result r = replyd("test-email", "--config", config.toString(), "--to", address);
+    CommandLineRun r = replyd("test-email", "--config", config.toString(), "--to", address);
 
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("-> MAIL FROM:<noreply@tracker.test>").contains("<- 250 2.0.0 Ok: queued as ");
@@ -100,7 +85,7 @@ class OperatorToolsTest {
 
   @Test
   void testEmailToARefusedAddressExplainsWhy() {
-    Result r = replyd("test-email", "--config", config.toString(), "--to", "someone@example.org");
+    CommandLineRun r = replyd("test-email", "--config", config.toString(), "--to", "someone@example.org");
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).contains("<- 550 5.7.1");
@@ -109,15 +94,8 @@ class OperatorToolsTest {
 
   @Test
   void supportBundleHoldsNoSecret() throws Exception {
-    Path bundle = dir.resolve("bundle.tar.gz");
+    String all = CommandLineRun.supportBundle(config, dir);
 
-    Result r = replyd("support-bundle", "--config", config.toString(), "-o", bundle.toString(), "--log-dir", dir.toString());
-
-    assertThat(r.exit()).as(r.err()).isZero();
-    String all;
-    try (InputStream in = new GZIPInputStream(Files.newInputStream(bundle))) {
-      all = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-    }
     assertThat(all).contains("diagnose").contains("replyd_").doesNotContain(SECRET).doesNotContain(KEY).doesNotContain(PASSWORD);
   }
 }

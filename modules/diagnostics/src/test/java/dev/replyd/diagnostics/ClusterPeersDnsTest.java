@@ -2,14 +2,10 @@ package dev.replyd.diagnostics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code dns cluster peers} against a real dnsmasq on loopback: {@code reply.cluster.test} has two MX
@@ -17,28 +13,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterPeersDnsTest {
 
-    @TempDir
-    static Path dnsDir;
-
-    private static LocalDnsmasq dns;
-
-    @BeforeAll
-    static void startDns() throws IOException, InterruptedException {
-        dns = LocalDnsmasq.start(dnsDir, List.of(
-                "--local=/cluster.test/",
-                "--mx-host=reply.cluster.test,mx1.cluster.test,10",
-                "--mx-host=reply.cluster.test,mx2.cluster.test,10",
-                "--host-record=mx1.cluster.test,127.0.0.11",
-                "--host-record=mx2.cluster.test,127.0.0.12",
-                "--host-record=mx3.cluster.test,127.0.0.13"));
-    }
-
-    @AfterAll
-    static void stopDns() {
-        if (dns != null) {
-            dns.close();
-        }
-    }
+    @RegisterExtension
+    static final LocalDnsmasq dns = LocalDnsmasq.serving(
+            "--local=/cluster.test/",
+            "--mx-host=reply.cluster.test,mx1.cluster.test,10",
+            "--mx-host=reply.cluster.test,mx2.cluster.test,10",
+            "--host-record=mx1.cluster.test,127.0.0.11",
+            "--host-record=mx2.cluster.test,127.0.0.12",
+            "--host-record=mx3.cluster.test,127.0.0.13");
 
     @Test
     void everyPeerBehindAnMxRecordPasses() {

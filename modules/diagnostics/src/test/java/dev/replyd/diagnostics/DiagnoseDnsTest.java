@@ -14,9 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,38 +24,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DiagnoseDnsTest {
 
-    @TempDir
-    static Path dnsDir;
-
-    private static LocalDnsmasq dns;
-
-    @BeforeAll
-    static void startDns() throws IOException, InterruptedException {
-        dns = LocalDnsmasq.start(dnsDir, List.of(
-                // tracker.test: reply.<host> A and MX to itself; <host> MX to a resolvable mail host.
-                "--local=/tracker.test/",
-                "--host-record=reply.tracker.test,127.0.0.1",
-                "--mx-host=reply.tracker.test,reply.tracker.test,10",
-                "--mx-host=tracker.test,mail.tracker.test,10",
-                "--host-record=mail.tracker.test,127.0.0.2",
-                // broken.test: no address for reply.<host>, its MX points at another machine, <host> has nothing.
-                "--local=/broken.test/",
-                "--mx-host=reply.broken.test,mx.elsewhere.test,10",
-                "--local=/elsewhere.test/",
-                "--host-record=mx.elsewhere.test,198.51.100.7",
-                // alias.test: reply.<host> is a CNAME; <host> MX points at a name without an address.
-                "--local=/alias.test/",
-                "--host-record=box.alias.test,127.0.0.1",
-                "--cname=reply.alias.test,box.alias.test",
-                "--mx-host=alias.test,nowhere.alias.test,5"));
-    }
-
-    @AfterAll
-    static void stopDns() {
-        if (dns != null) {
-            dns.close();
-        }
-    }
+    @RegisterExtension
+    static final LocalDnsmasq dns = LocalDnsmasq.serving(
+            // tracker.test: reply.<host> A and MX to itself; <host> MX to a resolvable mail host.
+            "--local=/tracker.test/",
+            "--host-record=reply.tracker.test,127.0.0.1",
+            "--mx-host=reply.tracker.test,reply.tracker.test,10",
+            "--mx-host=tracker.test,mail.tracker.test,10",
+            "--host-record=mail.tracker.test,127.0.0.2",
+            // broken.test: no address for reply.<host>, its MX points at another machine, <host> has nothing.
+            "--local=/broken.test/",
+            "--mx-host=reply.broken.test,mx.elsewhere.test,10",
+            "--local=/elsewhere.test/",
+            "--host-record=mx.elsewhere.test,198.51.100.7",
+            // alias.test: reply.<host> is a CNAME; <host> MX points at a name without an address.
+            "--local=/alias.test/",
+            "--host-record=box.alias.test,127.0.0.1",
+            "--cname=reply.alias.test,box.alias.test",
+            "--mx-host=alias.test,nowhere.alias.test,5");
 
     @Test
     void correctRecordsPassAllThreeDnsChecks() {

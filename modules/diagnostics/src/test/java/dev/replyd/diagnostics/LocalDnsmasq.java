@@ -10,9 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
@@ -21,46 +26,57 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
- * A real dnsmasq on 127.0.0.1 at a free high port, serving only the records given on its command line.
+ * A real dnsmasq on 127.0.0.1 at a free high port, serving only the records given on its command line,
+ * for all tests of one class:
  *
- * <p>Tests call {@link #start}; when the {@code dnsmasq} binary is absent the test is skipped with a message
- * naming the Debian package. {@link #close} stops the process and waits for it.
+ * <pre>
+ * &#64;RegisterExtension static final LocalDnsmasq dns = LocalDnsmasq.serving("--local=/tracker.test/", ...);
+ * </pre>
  *
- * <p>Thread-safety: confined to the test that started it.
+ * <p>It starts before the class's first test, in a temporary directory of its own (its log); when the
+ * {@code dnsmasq} binary is absent the class is skipped with a message naming the Debian package. After
+ * the class's last test it stops the process, waits for it, and removes the directory.
+ *
+ * <p>Thread-safety: confined to the test class that registers it (no parallel test execution).
  */
-final class LocalDnsmasq implements AutoCloseable {
+final class LocalDnsmasq implements BeforeAllCallback, AfterAllCallback {
 
     private static final List<String> CANDIDATES = List.of("/usr/sbin/dnsmasq", "/usr/bin/dnsmasq");
 
-    private final Process process;
-    private final int port;
-    private final Path log;
+    private final List<String> records;
+    private Path workDir;
+    private Process process;
+    private int port;
+    private Path log;
 
-    private LocalDnsmasq(Process process, int port, Path log) {
-        this.process = process;
-        this.port = port;
-        this.log = log;
+    private LocalDnsmasq(List<String> records) {
+        this.records = records;
     }
 
-    static LocalDnsmasq start(Path workDir, List<String> records) throws IOException, InterruptedException {
+    /** dnsmasq with these record options ({@code --host-record=...}, {@code --mx-host=...}, ...). */
+    static LocalDnsmasq serving(String... records) {
+        return new LocalDnsmasq(List.of(records));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException, InterruptedException {
         String binary = CANDIDATES.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElse(null);
         Assumptions.assumeTrue(binary != null,
                 "dnsmasq not installed (apt-get install dnsmasq): DNS checks against a real server are skipped");
+        workDir = Files.createTempDirectory("replyd-dnsmasq");
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            int port = freePort();
-            Path log = workDir.resolve("dnsmasq-" + port + ".log");
+            port = freePort();
+            log = workDir.resolve("dnsmasq-" + port + ".log");
             List<String> command = new ArrayList<>(List.of(binary, "--keep-in-foreground", "--no-resolv",
                     "--no-hosts", "--conf-file=/dev/null", "--port=" + port, "--listen-address=127.0.0.1",
                     "--bind-interfaces", "--pid-file", "--log-facility=-", "--log-queries"));
             command.addAll(records);
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-            LocalDnsmasq server = new LocalDnsmasq(process, port, log);
-            if (server.awaitAnswering(Duration.ofSeconds(5))) {
-                return server;
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (awaitAnswering(Duration.ofSeconds(5))) {
+                return;
             }
-            server.close();
+            stop();
             last = new IOException("dnsmasq did not answer on port " + port + ": "
                     + Files.readString(log, StandardCharsets.UTF_8));
         }
@@ -107,7 +123,20 @@ final class LocalDnsmasq implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void afterAll(ExtensionContext context) throws IOException {
+        if (process != null) {
+            stop();
+        }
+        if (workDir != null) {
+            try (Stream<Path> files = Files.walk(workDir)) {
+                for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+
+    private void stop() {
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {

@@ -45,14 +45,7 @@ class CrashRecoveryTest extends DaemonHarness {
 
     // when: the daemon is killed each time the acknowledged count passes a random threshold
     AtomicReference<Throwable> loadFailure = new AtomicReference<>();
-    Thread load = new Thread(() -> {
-      try {
-        client.run();
-      } catch (InterruptedException | RuntimeException | AssertionError e) {
-        loadFailure.set(e);
-      }
-    }, "load");
-    load.start();
+    Thread load = client.runInBackground("load", loadFailure);
     int killed = 0;
     for (int k = 0; k < kills; k++) {
       int slot = messages / (kills + 1);

@@ -3,6 +3,7 @@ package dev.replyd.faults;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.testing.DaemonConfig;
 import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.LeakCheck;
 import dev.replyd.testing.RecordingMainApp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,13 +11,15 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DaemonHarness - the given-block of the tests that run replyd as a child process: a temporary
  * directory (config in it, storage under {@code var/}), a {@link RecordingMainApp} answering 200, and the
  * daemon field the test fills; after each test the daemon is killed if still running and the main
- * app stopped.
+ * app stopped, then {@link LeakCheck} fails the test if a thread it started or a port it opened
+ * outlives it.
  *
  * <p>Thread-safety: {@link #daemon} is volatile because load threads read its port while the
  * test thread restarts it.
@@ -33,6 +36,7 @@ abstract class DaemonHarness {
         List.of(KEY.getBytes(StandardCharsets.UTF_8)));
   }
 
+  @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-child-").listeningPorts();
   @TempDir Path dir;
   RecordingMainApp app;
   volatile DaemonProcess daemon;

@@ -67,7 +67,7 @@ class HaproxyClusterTest extends DaemonHarness {
 
     // when: phase 1, node 2 is SIGKILLed mid-load and started again on its storage
     LoadClient killPhase = new LoadClient(codec, () -> haproxy.port, perPhase, sessions, Duration.ofMinutes(5));
-    Thread load = start(killPhase);
+    Thread load = killPhase.runInBackground("cluster-load", loadFailure);
     Thread phase1 = load;
     await("a third of phase 1 acknowledged", () -> killPhase.acknowledged.size() >= perPhase / 3 || !phase1.isAlive());
     nodes.get(1).kill9();
@@ -80,7 +80,7 @@ class HaproxyClusterTest extends DaemonHarness {
     for (int i = 0; i < perPhase; i++) {
       drainPhase.skip();
     }
-    load = start(drainPhase);
+    load = drainPhase.runInBackground("cluster-load", loadFailure);
     Thread phase2 = load;
     await("a third of phase 2 acknowledged", () -> drainPhase.acknowledged.size() >= perPhase / 3 || !phase2.isAlive());
     assertThat(nodes.get(2).stop(Duration.ofMinutes(2))).as("drained node's exit status; log:\n%s", nodes.get(2).log())
@@ -152,19 +152,6 @@ class HaproxyClusterTest extends DaemonHarness {
     node.awaitLog("warning: PROXY protocol: header from an untrusted address (not in smtp.proxy-protocol.trusted)"
         + " from unknown[127.0.0.2]; connection closed", Duration.ofSeconds(30));
     assertThat(node.log()).doesNotContain("192.0.2.66");
-  }
-
-  private Thread start(LoadClient client) {
-    Thread t = new Thread(() -> {
-      try {
-        client.run();
-      } catch (InterruptedException | RuntimeException | AssertionError e) {
-        loadFailure.set(e);
-      }
-    }, "cluster-load");
-    t.setDaemon(true);
-    t.start();
-    return t;
   }
 
   private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {

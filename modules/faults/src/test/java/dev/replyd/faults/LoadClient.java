@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 
 /**
@@ -51,6 +52,23 @@ final class LoadClient {
   /** Skips one message number (so a second client can continue the numbering of a first one). */
   void skip() {
     next.incrementAndGet();
+  }
+
+  /**
+   * Runs {@link #run} on a new daemon thread named {@code name}; what it throws (a session that gave
+   * up, an assertion) is put in {@code failure} for the test to check after joining the thread.
+   */
+  Thread runInBackground(String name, AtomicReference<Throwable> failure) {
+    Thread thread = new Thread(() -> {
+      try {
+        run();
+      } catch (InterruptedException | RuntimeException | AssertionError e) {
+        failure.set(e);
+      }
+    }, name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
   }
 
   /** Runs every session to the end; throws if a session gave up (server unreachable too long). */

@@ -10,6 +10,8 @@ import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
 import dev.replyd.processor.Processor;
 import dev.replyd.processor.ProcessorSettings;
+import dev.replyd.testing.LeakCheck;
+import dev.replyd.testing.RecordingLog;
 import dev.replyd.testing.RecordingMainApp;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,11 +47,13 @@ class MimeFuzzTest {
   static final Duration PER_MESSAGE = Duration.ofSeconds(Soak.ON ? 300 : 60);
   static final int THREADS = 2;
 
+  @RegisterExtension final LeakCheck leaks =
+      LeakCheck.threads("replyd-worker-", "replyd-watch-", "replyd-timer-", "replyd-http-", "replyd-read-").listeningPorts();
+  @RegisterExtension final RecordingLog log = RecordingLog.errorsAndExceptions();
   @TempDir Path root;
   RecordingMainApp app;
   Maildir maildir;
   Processor processor;
-  LogCapture log;
   final ReplyAddressCodec codec = DaemonHarness.codec();
   final Map<String, String> caseOf = new LinkedHashMap<>();
 
@@ -56,7 +61,6 @@ class MimeFuzzTest {
   void start() throws Exception {
     app = RecordingMainApp.start(DaemonHarness.SECRET.getBytes(StandardCharsets.UTF_8));
     maildir = Maildir.open(root);
-    log = LogCapture.open();
     ProcessorSettings defaults = ProcessorSettings.defaults(app.url(), DaemonHarness.SECRET.getBytes(StandardCharsets.UTF_8));
     ProcessorSettings settings = new ProcessorSettings(THREADS, defaults.callbackUrl(), defaults.callbackSecret(),
         Duration.ofSeconds(10), Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofSeconds(2),
@@ -67,7 +71,6 @@ class MimeFuzzTest {
   @AfterEach
   void stop() throws Exception {
     processor.stop(Duration.ofSeconds(10));
-    log.close();
     app.close();
   }
 

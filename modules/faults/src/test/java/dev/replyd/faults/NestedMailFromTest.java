@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.MaildirLayout;
 import dev.replyd.smtp.TestServer;
+import dev.replyd.smtp.TestServers;
 import dev.replyd.testing.SmtpClient;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Found by the pipelining property of {@link SmtpCommandFuzzTest}: a refused second MAIL FROM must
@@ -15,11 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
  * transaction; the 503 changes nothing).
  */
 class NestedMailFromTest {
-  @TempDir Path root;
+  @RegisterExtension final TestServers servers = new TestServers();
 
   @Test
   void aRefusedNestedMailFromLeavesTheTransactionInProgressAlone() throws Exception {
-    try (TestServer smtp = TestServer.start(root, s -> s);
+    Path root = servers.storage();
+    try (TestServer smtp = servers.start();
          SmtpClient client = new SmtpClient(smtp.port(), 10_000)) {
       // given: a transaction with one recipient
       client.send("EHLO client.test");

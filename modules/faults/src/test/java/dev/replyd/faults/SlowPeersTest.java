@@ -10,6 +10,7 @@ import dev.replyd.maildir.MaildirLayout;
 import dev.replyd.processor.Processor;
 import dev.replyd.processor.ProcessorSettings;
 import dev.replyd.smtp.TestServer;
+import dev.replyd.smtp.TestServers;
 import dev.replyd.testing.RecordingMainApp;
 import dev.replyd.testing.SmtpClient;
 import java.io.ByteArrayInputStream;
@@ -30,7 +31,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Slow and stuck peers: a client dripping one byte a second, clients that never QUIT, hundreds of
@@ -44,12 +45,13 @@ class SlowPeersTest {
   static final Duration IDLE = Duration.ofSeconds(2);
   static final Duration SESSION = Duration.ofSeconds(6);
 
-  @TempDir Path root;
+  @RegisterExtension final TestServers servers = new TestServers();
 
   @Test
   void slowDripSilentAndIdleClientsAreCutOffWhileANormalClientStaysFast() throws Exception {
     int idle = Soak.size(200, 1_000);
-    try (TestServer smtp = TestServer.start(root, s -> s.withTimeouts(IDLE, SESSION).withConnectionLimits(idle + 100, idle + 100))) {
+    Path root = servers.storage();
+    try (TestServer smtp = servers.start(s -> s.withTimeouts(IDLE, SESSION).withConnectionLimits(idle + 100, idle + 100))) {
       // given: the normal client's latency on a quiet server
       long[] quiet = normalClientLatencies(smtp, 20);
 
@@ -146,6 +148,7 @@ class SlowPeersTest {
           }
         }
       });
+      Path root = servers.storage();
       Maildir maildir = Maildir.open(root);
       ReplyAddressCodec codec = DaemonHarness.codec();
       ProcessorSettings d = ProcessorSettings.defaults(URI.create("http://127.0.0.1:" + tarpit.getLocalPort() + "/hooks"),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.MaildirLayout;
 import dev.replyd.smtp.TestServer;
+import dev.replyd.testing.RecordingLog;
 import dev.replyd.testing.SmtpClient;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -52,7 +53,7 @@ class SmtpCommandFuzzTest {
 
   TempTree dir;
   TestServer smtp;
-  LogCapture log;
+  RecordingLog log;
   final Set<String> acknowledgedIds = new HashSet<>();
   /** Queue id of each file already read from new/ (files never change once there). */
   final Map<String, String> queueIdOfFile = new HashMap<>();
@@ -60,7 +61,7 @@ class SmtpCommandFuzzTest {
   @BeforeProperty
   void start() throws IOException {
     dir = new TempTree("replyd-fuzz");
-    log = LogCapture.open();
+    log = RecordingLog.errorsAndExceptions();
     smtp = TestServer.start(dir.path, s -> s.withMaxErrors(Integer.MAX_VALUE).withLimits(64 * 1024, 50));
   }
 

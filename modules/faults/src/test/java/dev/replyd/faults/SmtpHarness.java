@@ -1,29 +1,23 @@
 package dev.replyd.faults;
 
 import dev.replyd.smtp.TestServer;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
+import dev.replyd.smtp.TestServers;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SmtpHarness - the given-block of the RCPT-time tests: replyd's SMTP server in this JVM on a
  * temporary Maildir, with no error limit (a test sends thousands of refused commands in one
- * session); stopped after each test.
+ * session); stopped after each test by {@link TestServers}, which also fails the test if it leaked.
  *
  * <p>Thread-safety: confined to the test thread.
  */
 abstract class SmtpHarness {
-  @TempDir Path root;
+  @RegisterExtension final TestServers servers = new TestServers();
   TestServer smtp;
 
   @BeforeEach
   void startSmtp() throws Exception {
-    smtp = TestServer.start(root, s -> s.withMaxErrors(Integer.MAX_VALUE));
-  }
-
-  @AfterEach
-  void stopSmtp() {
-    smtp.close();
+    smtp = servers.start(s -> s.withMaxErrors(Integer.MAX_VALUE));
   }
 }

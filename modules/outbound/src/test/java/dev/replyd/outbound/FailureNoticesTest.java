@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.replyd.outbound.Outbound.Auth;
 import dev.replyd.outbound.Outbound.Security;
+import dev.replyd.testing.RecordingLog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,8 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -37,25 +36,17 @@ class FailureNoticesTest {
     private static final String NOREPLY = "noreply@tracker.test";
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final Logger replies = (Logger) LoggerFactory.getLogger("replies");
-    private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    @RegisterExtension final RecordingLog replies = new RecordingLog("replies");
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final MovableClock clock = new MovableClock(Instant.parse("2026-11-28T10:00:00Z"));
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     private int names;
-
-    @BeforeEach
-    void captureRepliesLog() {
-        lines.start();
-        replies.addAppender(lines);
-    }
 
     @AfterEach
     void stopEverything() throws Exception {
         for (int i = cleanup.size() - 1; i >= 0; i--) {
             cleanup.get(i).close();
         }
-        replies.detachAppender(lines);
     }
 
     @Test
@@ -86,7 +77,7 @@ class FailureNoticesTest {
                 "This notice was sent automatically. Replies to it are not read.")
                 .containsPattern("Message-ID: <replyd-notice-[0-9a-f-]+@tracker\\.test>")
                 .doesNotContain("HTTP 403", "thread is locked");
-        assertThat(logged()).contains("1764324000.M1P1Q1.mx: notice sent to alice@example.org (callback_rejected)");
+        assertThat(replies.messages()).contains("1764324000.M1P1Q1.mx: notice sent to alice@example.org (callback_rejected)");
         assertThat(relay.messages()).hasSize(1);
     }
 
@@ -163,7 +154,7 @@ class FailureNoticesTest {
         awaitCount("sent", 1);
         assertThat(count("skipped")).isEqualTo(never.size());
         assertThat(relay.commands()).filteredOn(c -> c.startsWith("RCPT TO:")).containsExactly("RCPT TO:<bob@example.org>");
-        assertThat(logged()).contains(
+        assertThat(replies.messages()).contains(
                 "m1: notice not sent: auto_reply is never answered (the sender is automatic or unverified: a notice "
                         + "would be backscatter or a loop)",
                 "m2: notice not sent: unauthenticated is never answered (the sender is automatic or unverified: a "
@@ -181,13 +172,12 @@ class FailureNoticesTest {
     @Test
     void reasonLeftOutOfTheSettingsGetsNoNotice() throws Exception {
         FakeRelay relay = relay(FakeRelay.Behaviour.open());
-        FailureNotices notices = start(relay.port(), new NoticeSettings(true, Set.of("callback_rejected"),
-                Duration.ofHours(1), 60, REPLY_DOMAIN, Set.of(NOREPLY), 8, Duration.ofSeconds(5)));
+        FailureNotices notices = start(relay.port(), onlyFor("callback_rejected"));
 
         notices.offer(failure("empty_reply", "alice@example.org"));
 
         assertThat(count("skipped")).isEqualTo(1);
-        assertThat(logged()).filteredOn(l -> l.startsWith("m1: "))
+        assertThat(replies.messages()).filteredOn(l -> l.startsWith("m1: "))
                 .containsExactly("m1: notice not sent: empty_reply is not in replyd.notices.reasons");
     }
 
@@ -203,7 +193,7 @@ class FailureNoticesTest {
         assertThat(relay.awaitMessages(1, WAIT)).isTrue();
         awaitCount("sent", 1);
         assertThat(count("rate_limited")).isEqualTo(1);
-        assertThat(logged()).contains("m2: notice not sent: rate limited: Alice@Example.ORG already got a notice at "
+        assertThat(replies.messages()).contains("m2: notice not sent: rate limited: Alice@Example.ORG already got a notice at "
                 + "2026-11-28T10:00:00Z (replyd.notices.per-sender-interval = PT1H)");
 
         clock.advance(Duration.ofMinutes(1));
@@ -226,7 +216,7 @@ class FailureNoticesTest {
         assertThat(relay.awaitMessages(2, WAIT)).isTrue();
         awaitCount("sent", 2);
         assertThat(count("rate_limited")).isEqualTo(1);
-        assertThat(logged()).contains(
+        assertThat(replies.messages()).contains(
                 "m3: notice not sent: rate limited: 2 notices sent in the last hour (replyd.notices.max-per-hour)");
 
         clock.advance(Duration.ofMinutes(30));
@@ -246,7 +236,7 @@ class FailureNoticesTest {
         notices.offer(failure("callback_rejected", "alice@example.org"));
 
         awaitCount("failed", 1);
-        assertThat(logged()).contains("m1: notice not sent: relay 127.0.0.1:" + closed + ": connection to 127.0.0.1:"
+        assertThat(replies.messages()).contains("m1: notice not sent: relay 127.0.0.1:" + closed + ": connection to 127.0.0.1:"
                 + closed + " refused: no mail server listens there (check replyd.outbound.host and port) or a "
                 + "firewall rejects it");
         Thread.sleep(300);
@@ -268,9 +258,9 @@ class FailureNoticesTest {
         // The first notice is still stuck on the silent relay, so the queue (capacity 1) holds b and
         // c is dropped: an offer that waited for the relay would have found room for c instead.
         assertThat(count("dropped")).isEqualTo(1);
-        assertThat(logged()).contains("m3: notice not sent: queue full (1 notices waiting for the relay)");
+        assertThat(replies.messages()).contains("m3: notice not sent: queue full (1 notices waiting for the relay)");
         awaitCount("failed", 2);
-        assertThat(logged()).anyMatch(l -> l.startsWith("m1: notice not sent: relay 127.0.0.1:" + silent.port()
+        assertThat(replies.messages()).anyMatch(l -> l.startsWith("m1: notice not sent: relay 127.0.0.1:" + silent.port()
                 + ": no answer from 127.0.0.1:" + silent.port() + " during greeting within "));
     }
 
@@ -287,7 +277,7 @@ class FailureNoticesTest {
         notices.offer(failure("callback_rejected", "c@example.org"));
 
         assertThat(count("dropped")).isEqualTo(2);
-        assertThat(logged()).contains("m2: notice not sent: replyd is stopping", "m3: notice not sent: replyd is stopping");
+        assertThat(replies.messages()).contains("m2: notice not sent: replyd is stopping", "m3: notice not sent: replyd is stopping");
         assertThat(threadAlive("replyd-notices")).isFalse();
     }
 
@@ -302,7 +292,7 @@ class FailureNoticesTest {
         assertThat(threadAlive("replyd-notices")).isFalse();
         assertThat(relay.awaitMessages(1, Duration.ofMillis(500))).isFalse();
         assertThat(relay.connections()).isZero();
-        assertThat(logged()).isEmpty();
+        assertThat(replies.messages()).isEmpty();
         for (String outcome : List.of("sent", "rate_limited", "skipped", "dropped", "failed")) {
             assertThat(count(outcome)).as(outcome).isZero();
         }
@@ -321,8 +311,7 @@ class FailureNoticesTest {
     @Test
     void deadlineExceededIsANotifiableReasonAnOperatorMayChoose() throws Exception {
         FakeRelay relay = relay(FakeRelay.Behaviour.open());
-        FailureNotices notices = start(relay.port(), new NoticeSettings(true, Set.of("deadline_exceeded"),
-                Duration.ofHours(1), 60, REPLY_DOMAIN, Set.of(NOREPLY), 8, Duration.ofSeconds(5)));
+        FailureNotices notices = start(relay.port(), onlyFor("deadline_exceeded"));
 
         notices.offer(failure("deadline_exceeded", "alice@example.org"));
 
@@ -331,7 +320,7 @@ class FailureNoticesTest {
         assertThat(relay.messages().get(0).replace("\n", " ")).contains("It could not be read in time. It was kept "
                 + "for the administrators, who can process it again; if your reply does not appear on the website, "
                 + "please answer there.");
-        assertThat(logged()).contains("m1: notice sent to alice@example.org (deadline_exceeded)");
+        assertThat(replies.messages()).contains("m1: notice sent to alice@example.org (deadline_exceeded)");
     }
 
     @Test
@@ -355,7 +344,7 @@ class FailureNoticesTest {
         String second = relay.messages().get(1).replace("\n ", " ");
         // A UTF-8 Message-ID is no RFC 5322 msg-id: the notice is not threaded under it.
         assertThat(second).contains("To: 用户@例子.广告\n").doesNotContain("In-Reply-To", "References");
-        assertThat(logged()).contains("m1: notice sent to josé@correo.example (callback_rejected)",
+        assertThat(replies.messages()).contains("m1: notice sent to josé@correo.example (callback_rejected)",
                 "m2: notice sent to 用户@例子.广告 (empty_reply)");
     }
 
@@ -373,7 +362,7 @@ class FailureNoticesTest {
         awaitCount("skipped", 2);
         String advice = " (RFC 6531; nothing was sent: use a relay that offers it, such as Postfix 3.0 or later "
                 + "with smtputf8_enable = yes)";
-        assertThat(logged()).contains(
+        assertThat(replies.messages()).contains(
                 "m1: notice not sent: relay 127.0.0.1:" + relay.port() + " does not offer SMTPUTF8, needed for "
                         + "用户@例子.广告" + advice,
                 "m2: notice not sent: relay 127.0.0.1:" + relay.port() + " does not offer SMTPUTF8, needed for "
@@ -421,10 +410,10 @@ class FailureNoticesTest {
             root.setLevel(before);
         }
 
-        assertThat(logged()).anyMatch(l -> l.startsWith("m1: notice not sent: relay 127.0.0.1:" + relay.port()
+        assertThat(replies.messages()).anyMatch(l -> l.startsWith("m1: notice not sent: relay 127.0.0.1:" + relay.port()
                 + ": the relay rejected the credentials for user \"replyd\""));
-        assertThat(logged()).anyMatch(l -> l.contains("-> AUTH PLAIN ********"));
-        assertThat(String.join("\n", logged())).doesNotContain("s3cret-relay-pw", "czNjcmV0LXJlbGF5LXB3",
+        assertThat(replies.messages()).anyMatch(l -> l.contains("-> AUTH PLAIN ********"));
+        assertThat(String.join("\n", replies.messages())).doesNotContain("s3cret-relay-pw", "czNjcmV0LXJlbGF5LXB3",
                 java.util.Base64.getEncoder().encodeToString("\0replyd\0s3cret-relay-pw".getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -436,6 +425,12 @@ class FailureNoticesTest {
 
     private NoticeSettings settings(int maxPerHour) {
         return new NoticeSettings(true, NoticeSettings.NOTIFIABLE_REASONS, Duration.ofHours(1), maxPerHour,
+                REPLY_DOMAIN, Set.of(NOREPLY), 8, Duration.ofSeconds(5));
+    }
+
+    /** The settings of {@link #settings} with notices for {@code reason} only. */
+    private NoticeSettings onlyFor(String reason) {
+        return new NoticeSettings(true, Set.of(reason), Duration.ofHours(1), 60,
                 REPLY_DOMAIN, Set.of(NOREPLY), 8, Duration.ofSeconds(5));
     }
 
@@ -466,7 +461,7 @@ class FailureNoticesTest {
         while (count(outcome) < expected && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(count(outcome)).as(outcome + "; log: " + logged()).isEqualTo(expected);
+        assertThat(count(outcome)).as(outcome + "; log: " + replies.messages()).isEqualTo(expected);
     }
 
     private static void awaitConnections(FakeRelay relay, int expected) throws InterruptedException {
@@ -479,12 +474,6 @@ class FailureNoticesTest {
 
     private static boolean threadAlive(String name) {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
-    }
-
-    private List<String> logged() {
-        synchronized (lines) {
-            return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-        }
     }
 
     /** A clock the test moves by hand, read by the limits on the callers' threads. */

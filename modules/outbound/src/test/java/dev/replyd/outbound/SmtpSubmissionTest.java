@@ -31,8 +31,7 @@ class SmtpSubmissionTest {
     @Test
     void emptyReversePathIsSentAsTheNullSender() throws Exception {
         try (FakeRelay relay = new FakeRelay(FakeRelay.Behaviour.open())) {
-            Result result = SmtpSubmission.send(outbound(relay.port()), "", "alice@example.org", MESSAGE, transcript,
-                    Duration.ofSeconds(5));
+            Result result = submit(relay, "", "alice@example.org", MESSAGE);
 
             assertThat(result.success()).as(transcript()).isTrue();
             assertThat(relay.commands()).containsSubsequence("EHLO tracker.test", "MAIL FROM:<>",
@@ -46,8 +45,7 @@ class SmtpSubmissionTest {
     @Test
     void givenReversePathIsTheEnvelopeSender() throws Exception {
         try (FakeRelay relay = new FakeRelay(FakeRelay.Behaviour.open())) {
-            Result result = SmtpSubmission.send(outbound(relay.port()), "bounces@tracker.test", "alice@example.org",
-                    MESSAGE, transcript, Duration.ofSeconds(5));
+            Result result = submit(relay, "bounces@tracker.test", "alice@example.org", MESSAGE);
 
             assertThat(result.success()).as(transcript()).isTrue();
             assertThat(relay.commands()).contains("MAIL FROM:<bounces@tracker.test>");
@@ -57,8 +55,7 @@ class SmtpSubmissionTest {
     @Test
     void recipientWithALineBreakIsRefusedBeforeConnecting() throws Exception {
         try (FakeRelay relay = new FakeRelay(FakeRelay.Behaviour.open())) {
-            Result result = SmtpSubmission.send(outbound(relay.port()), "", "alice@example.org\r\nRCPT TO:<x@y>",
-                    MESSAGE, transcript, Duration.ofSeconds(5));
+            Result result = submit(relay, "", "alice@example.org\r\nRCPT TO:<x@y>", MESSAGE);
 
             assertThat(result.problem()).isEqualTo(Problem.INVALID_ADDRESS);
             assertThat(result.diagnosis()).isEqualTo("recipient: \"alice@example.org\\x0d\\x0aRCPT TO:<x@y>\" is not a "
@@ -72,8 +69,7 @@ class SmtpSubmissionTest {
     @Test
     void utf8RecipientIsSentWithSmtpUtf8WhenTheRelayOffersIt() throws Exception {
         try (FakeRelay relay = new FakeRelay(FakeRelay.Behaviour.open().withSmtpUtf8())) {
-            Result result = SmtpSubmission.send(outbound(relay.port()), "", "josé@correo.example", MESSAGE,
-                    transcript, Duration.ofSeconds(5));
+            Result result = submit(relay, "", "josé@correo.example", MESSAGE);
 
             assertThat(result.success()).as(transcript()).isTrue();
             assertThat(relay.mailParameters()).containsExactly("SMTPUTF8");
@@ -86,8 +82,7 @@ class SmtpSubmissionTest {
     @Test
     void utf8RecipientIsNotSentThroughARelayWithoutSmtpUtf8AndTheDiagnosisSaysWhy() throws Exception {
         try (FakeRelay relay = new FakeRelay(FakeRelay.Behaviour.open())) {
-            Result result = SmtpSubmission.send(outbound(relay.port()), "bounces@tracker.test", "用户@例子.广告",
-                    MESSAGE, transcript, Duration.ofSeconds(5));
+            Result result = submit(relay, "bounces@tracker.test", "用户@例子.广告", MESSAGE);
 
             assertThat(result.problem()).isEqualTo(Problem.SMTPUTF8_NOT_OFFERED);
             assertThat(result.diagnosis()).isEqualTo("relay 127.0.0.1:" + relay.port() + " does not offer SMTPUTF8, "
@@ -106,10 +101,8 @@ class SmtpSubmissionTest {
                 + "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n¿Qué?\r\n")
                 .getBytes(StandardCharsets.UTF_8);
         try (FakeRelay relay = new FakeRelay(FakeRelay.Behaviour.open())) {
-            Result header = SmtpSubmission.send(outbound(relay.port()), "", "alice@example.org", utf8From,
-                    transcript, Duration.ofSeconds(5));
-            Result body = SmtpSubmission.send(outbound(relay.port()), "", "alice@example.org", utf8Body,
-                    transcript, Duration.ofSeconds(5));
+            Result header = submit(relay, "", "alice@example.org", utf8From);
+            Result body = submit(relay, "", "alice@example.org", utf8Body);
 
             assertThat(header.problem()).isEqualTo(Problem.SMTPUTF8_NOT_OFFERED);
             assertThat(header.diagnosis()).startsWith("relay 127.0.0.1:" + relay.port() + " does not offer "
@@ -151,5 +144,10 @@ class SmtpSubmissionTest {
     private static Outbound outbound(int port) {
         return new Outbound("127.0.0.1", port, "tracker.test", Security.NONE, Auth.NONE, "", null,
                 "noreply@tracker.test");
+    }
+
+    /** Submits {@code message} through {@code relay} with the test's transcript and a 5 s timeout. */
+    private Result submit(FakeRelay relay, String from, String to, byte[] message) throws Exception {
+        return SmtpSubmission.send(outbound(relay.port()), from, to, message, transcript, Duration.ofSeconds(5));
     }
 }

@@ -24,9 +24,7 @@ class CallbackRetryTest extends ProcessorHarness {
     receiver.respond(RecordingMainApp.Response.of(500));
     start(Fixtures.settings(receiver.url()));
 
-    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
-
-    awaitFiled(MaildirLayout.SUCCESS, name);
+    String name = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.SUCCESS);
     List<RecordingMainApp.Request> requests = receiver.requests();
     assertThat(requests).extracting(RecordingMainApp.Request::deliveryId).containsExactly(name, name);
     assertThat(requests).allMatch(RecordingMainApp.Request::signatureValid);
@@ -61,29 +59,26 @@ class CallbackRetryTest extends ProcessorHarness {
     receiver.respond(RecordingMainApp.Response.slow(200, 1500));
     start(Fixtures.settings(receiver.url(), s -> s.callbackTimeout = Duration.ofMillis(300)));
 
-    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
-
-    awaitFiled(MaildirLayout.SUCCESS, name);
+    String name = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.SUCCESS);
     assertThat(receiver.requests()).extracting(RecordingMainApp.Request::deliveryId).containsExactly(name, name);
   }
 
   @Test
   void aMainAppStalledInTheResponseBodyIsTimedOutWithinCallbackTimeoutAndDeferred() throws Exception {
-    try (StallingMainApp stalled = new StallingMainApp()) {
-      start(Fixtures.settings(stalled.url(), s -> {
-        s.threads = 1;
-        s.callbackTimeout = Duration.ofMillis(500);
-        s.maxAge = Duration.ofMinutes(5);
-      }));
+    receiver.answerAlways(RecordingMainApp.Response.stalledInBody());
+    start(Fixtures.settings(receiver.url(), s -> {
+      s.threads = 1;
+      s.callbackTimeout = Duration.ofMillis(500);
+      s.maxAge = Duration.ofMinutes(5);
+    }));
 
-      String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
+    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
 
-      Fixtures.await("deferred after a timed-out attempt", WAIT,
-          () -> isIn(MaildirLayout.DEFERRED, name) && lastError(name).startsWith("HttpTimeoutException"));
-      assertThat(lastError(name))
-          .isEqualTo("HttpTimeoutException: no complete response within 500 ms (callback.timeout)");
-      Fixtures.await("the worker free for the next attempt", WAIT, () -> attempts(name) >= 2);
-    }
+    Fixtures.await("deferred after a timed-out attempt", WAIT,
+        () -> isIn(MaildirLayout.DEFERRED, name) && lastError(name).startsWith("HttpTimeoutException"));
+    assertThat(lastError(name))
+        .isEqualTo("HttpTimeoutException: no complete response within 500 ms (callback.timeout)");
+    Fixtures.await("the worker free for the next attempt", WAIT, () -> attempts(name) >= 2);
   }
 
   @Test
@@ -91,9 +86,7 @@ class CallbackRetryTest extends ProcessorHarness {
     receiver.respond(new RecordingMainApp.Response(403, Map.of(), "{\"error\":\"thread 42 is locked\"}"));
     start(Fixtures.settings(receiver.url()));
 
-    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
-
-    awaitFiled(MaildirLayout.FAILURE, name);
+    String name = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.FAILURE);
     assertThat(receiver.requests()).hasSize(1);
     JsonNode reason = reasonFile(name);
     assertThat(reason.get("reason").asText()).isEqualTo("callback_rejected");
@@ -110,9 +103,7 @@ class CallbackRetryTest extends ProcessorHarness {
     receiver.respond(new RecordingMainApp.Response(422, Map.of(), "x".repeat(5000)));
     start(Fixtures.settings(receiver.url()));
 
-    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
-
-    awaitFiled(MaildirLayout.FAILURE, name);
+    String name = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.FAILURE);
     assertThat(reasonFile(name).at("/history/0/body_excerpt").asText()).hasSize(512);
   }
 
@@ -125,9 +116,7 @@ class CallbackRetryTest extends ProcessorHarness {
     // Long enough for a second attempt (50-200 ms backoff) even when the first one is slow on a busy machine.
     start(Fixtures.settings(receiver.url(), s -> s.maxAge = Duration.ofSeconds(2)));
 
-    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
-
-    awaitFiled(MaildirLayout.FAILURE, name);
+    String name = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.FAILURE);
     JsonNode reason = reasonFile(name);
     assertThat(reason.get("reason").asText()).isEqualTo("retries_exhausted");
     int attempts = reason.get("attempts").asInt();
@@ -191,13 +180,10 @@ class CallbackRetryTest extends ProcessorHarness {
     byte[] newSecret = "rotated-callback-secret-0123456789".getBytes(StandardCharsets.US_ASCII);
     try (RecordingMainApp rotated = RecordingMainApp.start(newSecret)) {
       start(Fixtures.settings(receiver.url()));
-      String first = deliver(maildir, replyAddress(), fixture("plain.eml"));
-      awaitFiled(MaildirLayout.SUCCESS, first);
+      String first = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.SUCCESS);
 
       processor.reloadCallback(rotated.url(), newSecret);
-      String second = deliver(maildir, replyAddress(), fixture("html-only.eml"));
-
-      awaitFiled(MaildirLayout.SUCCESS, second);
+      String second = deliverAndAwaitFiled(fixture("html-only.eml"), MaildirLayout.SUCCESS);
       assertThat(receiver.requests()).extracting(RecordingMainApp.Request::deliveryId).containsExactly(first);
       assertThat(rotated.requests()).extracting(RecordingMainApp.Request::deliveryId).containsExactly(second);
       assertThat(rotated.requests().get(0).signatureValid()).isTrue();

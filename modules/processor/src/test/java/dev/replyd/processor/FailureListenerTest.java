@@ -79,8 +79,7 @@ class FailureListenerTest extends ProcessorHarness {
   void postedReplyIsNeverTold() throws Exception {
     start(Fixtures.settings(receiver.url()), told::add);
 
-    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
-    awaitFiled(MaildirLayout.SUCCESS, name);
+    String name = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.SUCCESS);
 
     assertThat(told).isEmpty();
   }
@@ -93,10 +92,8 @@ class FailureListenerTest extends ProcessorHarness {
       throw new IllegalStateException("listener bug");
     });
 
-    String first = deliver(maildir, replyAddress(), fixture("plain.eml"));
-    awaitFiled(MaildirLayout.FAILURE, first);
-    String second = deliver(maildir, replyAddress(), fixture("plain.eml"));
-    awaitFiled(MaildirLayout.FAILURE, second);
+    String first = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.FAILURE);
+    String second = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.FAILURE);
 
     Fixtures.await("the listener twice", WAIT, () -> told.size() == 2);
     assertThat(told).extracting(FiledFailure::messageName).containsExactly(first, second);

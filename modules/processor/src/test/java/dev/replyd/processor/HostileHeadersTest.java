@@ -37,8 +37,7 @@ class HostileHeadersTest extends ProcessorHarness {
 
   private JsonNode postedAlone(String message) throws Exception {
     start(Fixtures.settings(receiver.url()));
-    String name = deliver(maildir, replyAddress(), message);
-    awaitFiled(MaildirLayout.SUCCESS, name);
+    String name = deliverAndAwaitFiled(message, MaildirLayout.SUCCESS);
     List<RecordingMainApp.Request> requests = receiver.requests();
     assertThat(requests).hasSize(1);
     JsonNode json = requests.get(0).json();

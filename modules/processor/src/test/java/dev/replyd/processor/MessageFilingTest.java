@@ -56,9 +56,7 @@ class MessageFilingTest extends ProcessorHarness {
   void autoSubmittedNoIsAPersonAndIsPosted() throws Exception {
     start(Fixtures.settings(receiver.url()));
 
-    String name = deliver(maildir, replyAddress(), "Auto-Submitted: no\n" + fixture("plain.eml"));
-
-    awaitFiled(MaildirLayout.SUCCESS, name);
+    String name = deliverAndAwaitFiled("Auto-Submitted: no\n" + fixture("plain.eml"), MaildirLayout.SUCCESS);
     assertThat(receiver.requests()).hasSize(1);
   }
 
@@ -161,9 +159,7 @@ class MessageFilingTest extends ProcessorHarness {
   void multipartWithoutAnyPartIsPostedWithItsBodyTextAsMailClientsShowIt() throws Exception {
     start(Fixtures.settings(receiver.url()));
 
-    String name = deliver(maildir, replyAddress(), fixture("no-start-boundary.eml"));
-
-    awaitFiled(MaildirLayout.SUCCESS, name);
+    String name = deliverAndAwaitFiled(fixture("no-start-boundary.eml"), MaildirLayout.SUCCESS);
     assertThat(receiver.requests()).hasSize(1);
     JsonNode payload = receiver.requests().get(0).json();
     assertThat(payload.at("/reply/text").asText())

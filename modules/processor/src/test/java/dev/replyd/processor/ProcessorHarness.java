@@ -7,26 +7,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.LeakCheck;
 import dev.replyd.testing.RecordingMainApp;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Given-block shared by the processor tests: a real Maildir in a temporary directory, a real
  * receiver on loopback, and helpers to start the processor and read what it filed. Everything is
- * stopped after each test, which then fails if a processor thread survived stop() or a message
- * was left claimed in {@code cur/}.
+ * stopped after each test, which then fails if a message was left claimed in {@code cur/}, and
+ * {@link LeakCheck} fails it if a processor thread survived stop(), a port still listens or a
+ * file was left in {@code tmp/}.
  */
 abstract class ProcessorHarness {
 
   static final Duration WAIT = Duration.ofSeconds(20);
+
+  @RegisterExtension final LeakCheck leaks =
+      LeakCheck.threads("replyd-worker-", "replyd-watch-", "replyd-timer-", "replyd-http-", "replyd-read-").listeningPorts();
 
   @TempDir Path root;
   Maildir maildir;
@@ -37,6 +42,7 @@ abstract class ProcessorHarness {
   @BeforeEach
   void openMaildirAndReceiver() throws IOException {
     maildir = Maildir.open(root);
+    leaks.watchTmp(root.resolve(MaildirLayout.TMP));
     receiver = RecordingMainApp.start(Fixtures.CALLBACK_SECRET);
   }
 
@@ -48,12 +54,20 @@ abstract class ProcessorHarness {
     if (receiver != null) {
       receiver.close();
     }
-    Fixtures.await("the processor's threads to end", Duration.ofSeconds(5), () -> Thread.getAllStackTraces().keySet().stream()
-        .noneMatch(t -> t.isAlive() && PROCESSOR_THREAD.matcher(t.getName()).matches()));
     assertThat(maildir.backlog().claimed()).as("messages left claimed in cur/ after stop").isZero();
   }
 
-  private static final Pattern PROCESSOR_THREAD = Pattern.compile("replyd-(worker|watch|timer|http|read)-\\d+");
+  /** The replyd.processed counter for one outcome and reason (0 before the first count). */
+  double processed(String outcome, String reason) {
+    var c = registry.find("replyd.processed").tag("outcome", outcome).tag("reason", reason).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  /** The replyd.callback.requests counter for one status class (0 before the first count). */
+  double callbacks(String statusClass) {
+    var c = registry.find("replyd.callback.requests").tag("status_class", statusClass).counter();
+    return c == null ? 0 : c.count();
+  }
 
   Processor start(ProcessorSettings settings) throws IOException {
     processor = Processor.start(settings, maildir, Fixtures.CODEC, new ReplyExtractor(ReplyExtractor.Settings.defaults()), registry);
@@ -62,6 +76,16 @@ abstract class ProcessorHarness {
 
   boolean isIn(String state, String name) {
     return Files.exists(maildir.path(state, name));
+  }
+
+  /**
+   * Delivers {@code message} to {@link Fixtures#replyAddress()} and waits until it is filed in
+   * {@code state}; returns its name.
+   */
+  String deliverAndAwaitFiled(String message, String state) throws IOException, InterruptedException {
+    String name = Fixtures.deliver(maildir, Fixtures.replyAddress(), message);
+    awaitFiled(state, name);
+    return name;
   }
 
   /** Waits until {@code name} is filed in {@code state}. */

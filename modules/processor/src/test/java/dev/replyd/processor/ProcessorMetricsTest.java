@@ -13,27 +13,14 @@ import org.junit.jupiter.api.Test;
 /** The figures operators graph: outcomes by reason, callback status classes, retries, readiness. */
 class ProcessorMetricsTest extends ProcessorHarness {
 
-  double processed(String outcome, String reason) {
-    var c = registry.find("replyd.processed").tag("outcome", outcome).tag("reason", reason).counter();
-    return c == null ? 0 : c.count();
-  }
-
-  double callbacks(String statusClass) {
-    var c = registry.find("replyd.callback.requests").tag("status_class", statusClass).counter();
-    return c == null ? 0 : c.count();
-  }
-
   @Test
   void aKnownMixOfMailIsCountedByOutcomeReasonAndStatusClass() throws Exception {
     receiver.respond(RecordingMainApp.Response.of(500));
     start(Fixtures.settings(receiver.url()));
 
-    String retried = deliver(maildir, replyAddress(), fixture("plain.eml"));
-    awaitFiled(MaildirLayout.SUCCESS, retried);
-    String report = deliver(maildir, replyAddress(), fixture("delivery-report.eml"));
-    awaitFiled(MaildirLayout.FAILURE, report);
-    String empty = deliver(maildir, replyAddress(), fixture("empty-reply.eml"));
-    awaitFiled(MaildirLayout.FAILURE, empty);
+    String retried = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.SUCCESS);
+    String report = deliverAndAwaitFiled(fixture("delivery-report.eml"), MaildirLayout.FAILURE);
+    String empty = deliverAndAwaitFiled(fixture("empty-reply.eml"), MaildirLayout.FAILURE);
 
     assertThat(processed("deferred", "none")).isEqualTo(1);
     assertThat(processed("success", "none")).isEqualTo(1);
@@ -72,8 +59,7 @@ class ProcessorMetricsTest extends ProcessorHarness {
     receiver.respond(new RecordingMainApp.Response(422, java.util.Map.of(), "{\"error\":\"thread locked\"}"));
     start(Fixtures.settings(receiver.url()));
 
-    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
-    awaitFiled(MaildirLayout.FAILURE, name);
+    String name = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.FAILURE);
 
     assertThat(callbacks("4xx")).isEqualTo(1);
     assertThat(processor.callbackProblem()).isEmpty();

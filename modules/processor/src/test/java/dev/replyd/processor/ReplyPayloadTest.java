@@ -1,6 +1,5 @@
 package dev.replyd.processor;
 
-import static dev.replyd.processor.Fixtures.deliver;
 import static dev.replyd.processor.Fixtures.fixture;
 import static dev.replyd.processor.Fixtures.replyAddress;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,8 +20,7 @@ class ReplyPayloadTest extends ProcessorHarness {
   /** Delivers one fixture, waits for it in success/, and returns the one payload posted. */
   private JsonNode posted(String fixture, ProcessorSettings settings) throws Exception {
     start(settings);
-    String name = deliver(maildir, replyAddress(), fixture(fixture));
-    awaitFiled(MaildirLayout.SUCCESS, name);
+    String name = deliverAndAwaitFiled(fixture(fixture), MaildirLayout.SUCCESS);
     List<RecordingMainApp.Request> requests = receiver.requests();
     assertThat(requests).hasSize(1);
     RecordingMainApp.Request request = requests.get(0);
@@ -110,9 +108,7 @@ class ReplyPayloadTest extends ProcessorHarness {
             body.replace("\n", "\r\n").getBytes(java.nio.charset.Charset.forName("Shift_JIS"))) + "\n";
     start(Fixtures.settings(receiver.url()));
 
-    String name = deliver(maildir, replyAddress(), message);
-
-    awaitFiled(MaildirLayout.SUCCESS, name);
+    String name = deliverAndAwaitFiled(message, MaildirLayout.SUCCESS);
     JsonNode json = receiver.requests().get(0).json();
     assertThat(PayloadSchema.violations(json)).as("schema violations").isEmpty();
     assertThat(json.at("/reply/text").asText()).isEqualTo(japanese);
@@ -161,9 +157,7 @@ class ReplyPayloadTest extends ProcessorHarness {
   @Test
   void theSuccessFileIsTheMessageAsStored() throws Exception {
     start(Fixtures.settings(receiver.url()));
-    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
-
-    awaitFiled(MaildirLayout.SUCCESS, name);
+    String name = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.SUCCESS);
 
     assertThat(Files.readString(maildir.path(MaildirLayout.SUCCESS, name)))
         .startsWith("Return-Path: <alice@example.org>")

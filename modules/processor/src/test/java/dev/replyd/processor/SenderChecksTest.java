@@ -81,9 +81,7 @@ class SenderChecksTest extends ProcessorHarness {
   void verdictsTravelInThePayloadWhenThePolicyIsOff() throws Exception {
     start(checks(SenderChecks.Policy.OFF));
 
-    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
-
-    awaitFiled(MaildirLayout.SUCCESS, name);
+    String name = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.SUCCESS);
     JsonNode json = receiver.requests().get(0).json();
     assertThat(PayloadSchema.violations(json)).isEmpty();
     assertThat(json.at("/auth/spf/result").asText()).isEqualTo("fail");
@@ -99,9 +97,7 @@ class SenderChecksTest extends ProcessorHarness {
   void quarantinePostsTheFailingMessageFlagged() throws Exception {
     start(checks(SenderChecks.Policy.QUARANTINE));
 
-    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
-
-    awaitFiled(MaildirLayout.SUCCESS, name);
+    String name = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.SUCCESS);
     assertThat(receiver.requests().get(0).json().at("/flags/quarantined").asBoolean()).isTrue();
   }
 
@@ -109,9 +105,7 @@ class SenderChecksTest extends ProcessorHarness {
   void rejectFilesTheFailingMessageAsUnauthenticatedWithoutPosting() throws Exception {
     start(checks(SenderChecks.Policy.REJECT));
 
-    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
-
-    awaitFiled(MaildirLayout.FAILURE, name);
+    String name = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.FAILURE);
     assertThat(receiver.requests()).isEmpty();
     assertThat(reasonFile(name).get("reason").asText()).isEqualTo("unauthenticated");
     assertThat(reasonFile(name).get("detail").asText()).contains("example.org fails DMARC");
@@ -121,9 +115,7 @@ class SenderChecksTest extends ProcessorHarness {
   void withoutChecksThePayloadSaysAuthWasNotChecked() throws Exception {
     start(SenderChecks.none());
 
-    String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
-
-    awaitFiled(MaildirLayout.SUCCESS, name);
+    String name = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.SUCCESS);
     JsonNode json = receiver.requests().get(0).json();
     assertThat(json.get("auth").isNull()).isTrue();
     assertThat(PayloadSchema.violations(json)).isEmpty();
@@ -148,9 +140,7 @@ class SenderChecksTest extends ProcessorHarness {
             + "processor.sender-checks.require-dmarc = reject)");
 
     for (int i = 0; i < variants.size(); i++) {
-      String name = deliver(maildir, replyAddress(), withFrom(variants.get(i)));
-
-      awaitFiled(MaildirLayout.FAILURE, name);
+      String name = deliverAndAwaitFiled(withFrom(variants.get(i)), MaildirLayout.FAILURE);
       assertThat(reasonFile(name).get("reason").asText()).as(variants.get(i)).isEqualTo("unauthenticated");
       assertThat(reasonFile(name).get("detail").asText()).as(variants.get(i)).isEqualTo(details.get(i));
     }
@@ -175,9 +165,7 @@ class SenderChecksTest extends ProcessorHarness {
   void quarantinePostsMailWithTwoAuthorsFlaggedAndNamesNeitherAsTheSender() throws Exception {
     start(checks(SenderChecks.Policy.QUARANTINE));
 
-    String name = deliver(maildir, replyAddress(), withFrom("From: ceo@example.org\nFrom: x@attacker.example\n"));
-
-    awaitFiled(MaildirLayout.SUCCESS, name);
+    String name = deliverAndAwaitFiled(withFrom("From: ceo@example.org\nFrom: x@attacker.example\n"), MaildirLayout.SUCCESS);
     JsonNode json = receiver.requests().get(0).json();
     assertThat(PayloadSchema.violations(json)).isEmpty();
     assertThat(json.at("/flags/quarantined").asBoolean()).isTrue();

@@ -2,7 +2,7 @@ package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.replyd.testing.LeakCheck;
+import dev.replyd.testing.SmtpClient;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -10,10 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * CHUNKING/BDAT (RFC 3030) over raw sockets: chunks in separate writes and pipelined in one, BDAT 0
@@ -21,31 +19,21 @@ import org.junit.jupiter.api.io.TempDir;
  * and a 10 MiB message in 64 KiB chunks streamed with little heap.
  */
 class ChunkingTest {
-    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
+    @RegisterExtension final TestServers servers = new TestServers();
 
     private static final long MIB = 1024 * 1024;
 
-    @TempDir
-    Path storage;
-
     private TestServer replyd;
-
-    @AfterEach
-    void stop() {
-        if (replyd != null) {
-            replyd.close();
-        }
-    }
 
     @Test
     void ehloAdvertisesChunkingAndSmtputf8ButNotRequiretlsWithoutTls() throws Exception {
         // given
-        replyd = TestServer.start(storage);
-        try (SmtpConversation smtp = new SmtpConversation(replyd.port())) {
+        replyd = servers.start();
+        try (SmtpClient smtp = SmtpClient.beforeGreeting(replyd.port())) {
             smtp.expect("220");
 
             // when
-            smtp.send("EHLO client.example.org");
+            smtp.writeLine("EHLO client.example.org");
 
             // then
             assertThat(smtp.reply()).contains("250-CHUNKING", "250-SMTPUTF8").doesNotContain("REQUIRETLS");
@@ -55,15 +43,15 @@ class ChunkingTest {
     @Test
     void messageInSeveralChunksIsStoredAsSentWithBareLineFeedsAfterTheReceivedField() throws Exception {
         // given
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String reply = replyd.replyAddress(30, 3);
         String[] chunks = {"Subject: chunked\r\nFrom: a@example.org\r\n\r\nfirst line\n.\nsecond", " line\r\n.\r\n", "last\n"};
-        try (SmtpConversation smtp = transaction(reply)) {
+        try (SmtpClient smtp = transaction(reply)) {
             // when
             for (int i = 0; i < chunks.length; i++) {
                 byte[] bytes = chunks[i].getBytes(StandardCharsets.US_ASCII);
-                smtp.send("BDAT " + bytes.length + (i == chunks.length - 1 ? " LAST" : ""));
-                smtp.raw(bytes);
+                smtp.writeLine("BDAT " + bytes.length + (i == chunks.length - 1 ? " LAST" : ""));
+                smtp.write(bytes);
                 // then
                 if (i < chunks.length - 1) {
                     assertThat(smtp.reply()).isEqualTo("250 2.0.0 Ok: " + bytes.length + " octets received");
@@ -82,13 +70,13 @@ class ChunkingTest {
     @Test
     void pipelinedChunksInOneWriteAreAnsweredInOrderAndCommandsAfterThemStillWork() throws Exception {
         // given: chunk bytes that look like commands, STARTTLS and an end-of-data dot included
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String reply = replyd.replyAddress(30, 4);
         String first = "Subject: p\r\n\r\nSTARTTLS\r\nQUIT\r\n";
         String second = ".\r\nRSET\r\n";
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             // when
-            smtp.raw("MAIL FROM:<alice@example.org>\r\nRCPT TO:<" + reply + ">\r\nBDAT " + first.length() + "\r\n" + first
+            smtp.write("MAIL FROM:<alice@example.org>\r\nRCPT TO:<" + reply + ">\r\nBDAT " + first.length() + "\r\n" + first
                     + "BDAT " + second.length() + " LAST\r\n" + second + "NOOP\r\nQUIT\r\n");
 
             // then
@@ -105,15 +93,15 @@ class ChunkingTest {
     @Test
     void bdatZeroLastEndsTheMessage() throws Exception {
         // given
-        replyd = TestServer.start(storage);
-        try (SmtpConversation smtp = transaction(replyd.replyAddress(30, 5))) {
+        replyd = servers.start();
+        try (SmtpClient smtp = transaction(replyd.replyAddress(30, 5))) {
             String body = "Subject: zero\r\n\r\nbody\r\n";
-            smtp.send("BDAT " + body.length());
-            smtp.raw(body);
+            smtp.writeLine("BDAT " + body.length());
+            smtp.write(body);
             smtp.expect("250");
 
             // when
-            smtp.send("BDAT 0 LAST");
+            smtp.writeLine("BDAT 0 LAST");
 
             // then
             assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
@@ -125,15 +113,15 @@ class ChunkingTest {
     void bdatZeroLastAfterAChunkEndingMidLineInTheHeaderSectionStoresEveryByte() throws Exception {
         // given: the last chunk ends without LF, still in the header section, a foreign
         // Authentication-Results field held by the filter
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String body = "Subject: no body\r\nX-First: 1\r\nAuthentication-Results: mx.other.example; spf=pass";
-        try (SmtpConversation smtp = transaction(replyd.replyAddress(30, 13))) {
-            smtp.send("BDAT " + body.length());
-            smtp.raw(body);
+        try (SmtpClient smtp = transaction(replyd.replyAddress(30, 13))) {
+            smtp.writeLine("BDAT " + body.length());
+            smtp.write(body);
             smtp.expect("250");
 
             // when
-            smtp.send("BDAT 0 LAST");
+            smtp.writeLine("BDAT 0 LAST");
 
             // then
             assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
@@ -144,94 +132,91 @@ class ChunkingTest {
     @Test
     void chunksGrowingPastTheSizeLimitAreRefusedWith552AndNothingIsStored() throws Exception {
         // given: a 64 KiB limit
-        replyd = TestServer.start(storage, settings -> settings.withLimits(64 * 1024, 50));
+        replyd = servers.start(settings -> settings.withLimits(64 * 1024, 50));
         String chunk = "x".repeat(40 * 1024);
-        try (SmtpConversation smtp = transaction(replyd.replyAddress(30, 6))) {
-            smtp.send("BDAT " + chunk.length());
-            smtp.raw(chunk);
+        try (SmtpClient smtp = transaction(replyd.replyAddress(30, 6))) {
+            smtp.writeLine("BDAT " + chunk.length());
+            smtp.write(chunk);
             smtp.expect("250");
 
             // when
-            smtp.send("BDAT " + chunk.length() + " LAST");
-            smtp.raw(chunk);
+            smtp.writeLine("BDAT " + chunk.length() + " LAST");
+            smtp.write(chunk);
 
             // then: refused after the chunk was read; the session stays in step, the transaction is over
             assertThat(smtp.reply()).isEqualTo("552 5.3.4 Error: message file too big");
-            smtp.send("NOOP");
-            assertThat(smtp.reply()).startsWith("250");
-            smtp.send("BDAT 3 LAST");
-            smtp.raw("abc");
+            assertThat(smtp.send("NOOP")).startsWith("250");
+            smtp.writeLine("BDAT 3 LAST");
+            smtp.write("abc");
             assertThat(smtp.reply()).isEqualTo("503 5.5.1 Error: need MAIL command");
         }
-        assertNothingStored();
+        replyd.assertNothingStored();
     }
 
     @Test
     void dataAndRcptAfterAChunkAreRefusedWith503() throws Exception {
         // given
-        replyd = TestServer.start(storage);
-        try (SmtpConversation smtp = transaction(replyd.replyAddress(30, 7))) {
-            smtp.send("BDAT 4");
-            smtp.raw("abcd");
+        replyd = servers.start();
+        try (SmtpClient smtp = transaction(replyd.replyAddress(30, 7))) {
+            smtp.writeLine("BDAT 4");
+            smtp.write("abcd");
             smtp.expect("250");
 
             // when / then
-            smtp.send("DATA");
-            assertThat(smtp.reply()).isEqualTo("503 5.5.1 Error: DATA after BDAT in the same transaction; send RSET");
-            smtp.send("RCPT TO:<" + replyd.replyAddress(30, 8) + ">");
-            assertThat(smtp.reply()).isEqualTo("503 5.5.1 Error: RCPT after BDAT in the same transaction");
-            smtp.send("RSET");
-            assertThat(smtp.reply()).startsWith("250");
+            assertThat(smtp.send("DATA"))
+                    .isEqualTo("503 5.5.1 Error: DATA after BDAT in the same transaction; send RSET");
+            assertThat(smtp.send("RCPT TO:<" + replyd.replyAddress(30, 8) + ">"))
+                    .isEqualTo("503 5.5.1 Error: RCPT after BDAT in the same transaction");
+            assertThat(smtp.send("RSET")).startsWith("250");
         }
-        assertNothingStored();
+        replyd.assertNothingStored();
     }
 
     @Test
     void chunkWithoutMailIsReadAndDroppedSoItsBytesNeverRunAsCommands() throws Exception {
         // given
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String smuggled = "MAIL FROM:<evil@example.org>\r\nRCPT TO:<" + replyd.replyAddress(30, 9) + ">\r\nBDAT 1 LAST\r\nx";
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             // when
-            smtp.send("BDAT " + smuggled.length() + " LAST");
-            smtp.raw(smuggled);
+            smtp.writeLine("BDAT " + smuggled.length() + " LAST");
+            smtp.write(smuggled);
 
             // then
             assertThat(smtp.reply()).isEqualTo("503 5.5.1 Error: need MAIL command");
-            smtp.send("NOOP");
-            assertThat(smtp.reply()).startsWith("250");
+            assertThat(smtp.send("NOOP")).startsWith("250");
         }
-        assertNothingStored();
+        replyd.assertNothingStored();
     }
 
     @Test
     void bdatWithoutAValidSizeIsRefusedWith501AndTheConnectionClosed() throws Exception {
         // given
-        replyd = TestServer.start(storage);
-        try (SmtpConversation smtp = transaction(replyd.replyAddress(30, 10))) {
+        replyd = servers.start();
+        try (SmtpClient smtp = transaction(replyd.replyAddress(30, 10))) {
             // when
-            smtp.send("BDAT many LAST");
+            smtp.writeLine("BDAT many LAST");
 
             // then
             assertThat(smtp.reply()).isEqualTo("501 5.5.4 Syntax: BDAT count [LAST]");
             assertThat(smtp.closedByServer()).isTrue();
         }
-        assertNothingStored();
+        replyd.assertNothingStored();
     }
 
     @Test
     void forgedAuthenticationResultsInAChunkedHeaderAreRemovedAsForData() throws Exception {
         // given: the forged field split across two chunks
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String first = "Subject: ar\r\nAuthentication-Results: tracker.test; dmarc=pa";
         String second = "ss\r\nX-Kept: yes\r\n\r\nbody\r\n";
-        try (SmtpConversation smtp = transaction(replyd.replyAddress(30, 11))) {
+        try (SmtpClient smtp = transaction(replyd.replyAddress(30, 11))) {
             // when
-            smtp.send("BDAT " + first.length());
-            smtp.raw(first);
+            smtp.writeLine("BDAT " + first.length());
+            smtp.write(first);
             smtp.expect("250");
-            smtp.send("BDAT " + second.length() + " LAST");
-            smtp.raw(second);
+            smtp.writeLine("BDAT " + second.length() + " LAST");
+            smtp.write(second);
 
             // then
             assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
@@ -244,7 +229,7 @@ class ChunkingTest {
     void tenMebibyteMessageIn64KibChunksIsStoredWithHeapGrowthUnder16Mebibytes() throws Exception {
         // given
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        replyd = TestServer.start(storage, settings -> settings.withLimits(11 * MIB, 50));
+        replyd = servers.start(settings -> settings.withLimits(11 * MIB, 50));
         byte[] line = new byte[1024];
         Arrays.fill(line, (byte) 'q');
         line[1022] = '\r';
@@ -256,12 +241,12 @@ class ChunkingTest {
         long total = 10 * MIB;
         long baseline = retainedHeap(memory);
         long maxGrowth = 0;
-        try (SmtpConversation smtp = transaction(replyd.replyAddress(30, 12))) {
+        try (SmtpClient smtp = transaction(replyd.replyAddress(30, 12))) {
             // when: 160 chunks, the retained heap measured after a GC every 40
             for (int i = 0; i < total / chunk.length; i++) {
                 boolean last = i == total / chunk.length - 1;
-                smtp.send("BDAT " + chunk.length + (last ? " LAST" : ""));
-                smtp.raw(chunk);
+                smtp.writeLine("BDAT " + chunk.length + (last ? " LAST" : ""));
+                smtp.write(chunk);
                 String reply = smtp.reply();
                 assertThat(reply).startsWith("250 2.0.0 Ok: ");
                 if (i % 40 == 39) {
@@ -278,22 +263,10 @@ class ChunkingTest {
         assertThat(Files.size(stored)).isGreaterThan(total);
     }
 
-    private SmtpConversation transaction(String reply) throws IOException {
-        SmtpConversation smtp = SmtpConversation.greeted(replyd.port());
-        smtp.send("MAIL FROM:<alice@example.org>");
-        smtp.expect("250");
-        smtp.send("RCPT TO:<" + reply + ">");
-        smtp.expect("250");
+    private SmtpClient transaction(String reply) throws IOException {
+        SmtpClient smtp = SmtpClient.greeted(replyd.port());
+        smtp.beginTransaction("alice@example.org", reply);
         return smtp;
-    }
-
-    private void assertNothingStored() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 5000;
-        while (!replyd.tmpFiles().isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(replyd.newFiles()).isEmpty();
-        assertThat(replyd.tmpFiles()).isEmpty();
     }
 
     /** Heap in use after a full collection: what is really kept, not garbage waiting to be collected. */

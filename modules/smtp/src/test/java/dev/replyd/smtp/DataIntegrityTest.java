@@ -2,17 +2,14 @@ package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.replyd.testing.LeakCheck;
+import dev.replyd.testing.SmtpClient;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What reaches new/ is exactly what the client meant, or nothing: SMTP smuggling variants, bare CR/LF,
@@ -20,26 +17,18 @@ import org.junit.jupiter.api.io.TempDir;
  * Raw sockets: a well-behaved client never shows these cases.
  */
 class DataIntegrityTest {
-    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
+    @RegisterExtension final TestServers servers = new TestServers();
 
     private static final String SMUGGLED = "MAIL FROM:<admin@bank.example>\r\nRCPT TO:<%s>\r\nDATA\r\n"
             + "Subject: smuggled\r\n\r\nforged\r\n.\r\n";
-
-    @TempDir
-    Path storage;
 
     private TestServer replyd;
     private String reply;
 
     @BeforeEach
     void start() throws IOException {
-        replyd = TestServer.start(storage, settings -> settings.withLimits(64 * 1024, 50));
+        replyd = servers.start(settings -> settings.withLimits(64 * 1024, 50));
         reply = replyd.replyAddress(9, 9);
-    }
-
-    @AfterEach
-    void stop() {
-        replyd.close();
     }
 
     @ParameterizedTest(name = "end-of-data variant {0} is refused")
@@ -47,67 +36,67 @@ class DataIntegrityTest {
     void smugglingEndOfDataVariantsAreRefusedAndNothingIsStored(String variant) throws Exception {
         // given
         String separator = variant.replace("\\r", "\r").replace("\\n", "\n");
-        try (SmtpConversation smtp = open()) {
+        try (SmtpClient smtp = open()) {
             // when
-            smtp.raw("Subject: hello\r\n\r\nfirst part" + separator + String.format(SMUGGLED, reply) + "more\r\n.\r\n");
+            smtp.write("Subject: hello\r\n\r\nfirst part" + separator + String.format(SMUGGLED, reply) + "more\r\n.\r\n");
 
             // then
             assertThat(smtp.reply()).isEqualTo("550 5.5.2 Error: bare <CR> or <LF> received in message data");
             assertThat(smtp.closedByServer()).isTrue();
         }
-        assertNothingStored();
+        replyd.assertNothingStored();
     }
 
     @Test
     void lineOfOnlyDotAndBareLineFeedDoesNotEndTheMessage() throws Exception {
         // given
-        try (SmtpConversation smtp = open()) {
+        try (SmtpClient smtp = open()) {
             // when
-            smtp.raw("Subject: x\r\n\r\nbody\r\n.\n" + String.format(SMUGGLED, reply));
+            smtp.write("Subject: x\r\n\r\nbody\r\n.\n" + String.format(SMUGGLED, reply));
 
             // then
             assertThat(smtp.reply()).startsWith("550 5.5.2");
             assertThat(smtp.closedByServer()).isTrue();
         }
-        assertNothingStored();
+        replyd.assertNothingStored();
     }
 
     @Test
     void bareCarriageReturnInsideALineIsRefused() throws Exception {
         // given
-        try (SmtpConversation smtp = open()) {
+        try (SmtpClient smtp = open()) {
             // when
-            smtp.raw("Subject: x\r\n\r\nabc\rdef\r\n.\r\n");
+            smtp.write("Subject: x\r\n\r\nabc\rdef\r\n.\r\n");
 
             // then
             assertThat(smtp.reply()).startsWith("550 5.5.2");
         }
-        assertNothingStored();
+        replyd.assertNothingStored();
     }
 
     @Test
     void bareLineFeedSplitAcrossWritesIsStillRefused() throws Exception {
         // given
-        try (SmtpConversation smtp = open()) {
+        try (SmtpClient smtp = open()) {
             // when: "\r" and "\n" of good lines in separate writes, then a bare LF in a write of its own
             for (String part : new String[] {"Subject: x\r", "\n\r\nbody", "\r", "\n", "second line", "\n"}) {
-                smtp.raw(part);
+                smtp.write(part);
                 Thread.sleep(15);
             }
 
             // then
             assertThat(smtp.reply()).startsWith("550 5.5.2");
         }
-        assertNothingStored();
+        replyd.assertNothingStored();
     }
 
     @Test
     void crLfSplitAcrossWritesAndDotStuffingAreStoredExactly() throws Exception {
         // given
-        try (SmtpConversation smtp = open()) {
+        try (SmtpClient smtp = open()) {
             // when
             for (String part : new String[] {"Subject: split\r", "\n\r", "\n..leading dot\r\n", ".", ".\r\n", "end\r", "\n.", "\r", "\n"}) {
-                smtp.raw(part);
+                smtp.write(part);
                 Thread.sleep(15);
             }
 
@@ -130,9 +119,9 @@ class DataIntegrityTest {
                 + ".".repeat(8500) + "\r\n"
                 + "end\r\n";
         String stuffed = body.replace("\r\n.", "\r\n..");
-        try (SmtpConversation smtp = open()) {
+        try (SmtpClient smtp = open()) {
             // when
-            smtp.raw(stuffed + ".\r\n");
+            smtp.write(stuffed + ".\r\n");
 
             // then
             assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
@@ -148,38 +137,37 @@ class DataIntegrityTest {
     @Test
     void bareLineFeedAfterTheFirstPieceOfALongLineIsStillRefused() throws Exception {
         // given
-        try (SmtpConversation smtp = open()) {
+        try (SmtpClient smtp = open()) {
             // when
-            smtp.raw("Subject: x\r\n\r\n" + "z".repeat(9000) + "\n.\n" + String.format(SMUGGLED, reply) + ".\r\n");
+            smtp.write("Subject: x\r\n\r\n" + "z".repeat(9000) + "\n.\n" + String.format(SMUGGLED, reply) + ".\r\n");
 
             // then
             assertThat(smtp.reply()).isEqualTo("550 5.5.2 Error: bare <CR> or <LF> received in message data");
             assertThat(smtp.closedByServer()).isTrue();
         }
-        assertNothingStored();
+        replyd.assertNothingStored();
     }
 
     @Test
     void singleLineLargerThanTheSizeLimitIsRefusedWith552AndTheSessionStaysInStep() throws Exception {
         // given: the limit is 64 KiB
-        try (SmtpConversation smtp = open()) {
+        try (SmtpClient smtp = open()) {
             // when
-            smtp.raw("Subject: big\r\n\r\n" + "w".repeat(100_000) + "\r\n.\r\n");
+            smtp.write("Subject: big\r\n\r\n" + "w".repeat(100_000) + "\r\n.\r\n");
 
             // then
             assertThat(smtp.reply()).isEqualTo("552 5.3.4 Error: message file too big");
-            smtp.send("NOOP");
-            assertThat(smtp.reply()).startsWith("250");
+            assertThat(smtp.send("NOOP")).startsWith("250");
         }
-        assertNothingStored();
+        replyd.assertNothingStored();
     }
 
     @Test
     void overLongCommandLineClosesTheSessionWith500() throws Exception {
         // given
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             // when
-            smtp.send("MAIL FROM:<" + "x".repeat(10_000) + "@example.org>");
+            smtp.writeLine("MAIL FROM:<" + "x".repeat(10_000) + "@example.org>");
 
             // then
             assertThat(smtp.reply()).isEqualTo("500 5.5.6 Error: line too long");
@@ -190,9 +178,9 @@ class DataIntegrityTest {
     @Test
     void pipelinedCommandsAreAnsweredInOrder() throws Exception {
         // given
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             // when: RFC 2920 pipelining, everything up to DATA in one write
-            smtp.raw("MAIL FROM:<alice@example.org>\r\nRCPT TO:<victim@gmail.com>\r\nRCPT TO:<" + reply
+            smtp.write("MAIL FROM:<alice@example.org>\r\nRCPT TO:<victim@gmail.com>\r\nRCPT TO:<" + reply
                     + ">\r\nRCPT TO:<nobody@reply.tracker.test>\r\nDATA\r\n");
 
             // then
@@ -201,7 +189,7 @@ class DataIntegrityTest {
             assertThat(smtp.reply()).startsWith("250 2.1.5");
             assertThat(smtp.reply()).startsWith("550 5.1.1");
             assertThat(smtp.reply()).startsWith("354");
-            smtp.raw("Subject: p\r\n\r\npipelined\r\n.\r\nQUIT\r\n");
+            smtp.write("Subject: p\r\n\r\npipelined\r\n.\r\nQUIT\r\n");
             assertThat(smtp.reply()).startsWith("250 2.0.0");
             assertThat(smtp.reply()).startsWith("221");
         }
@@ -211,11 +199,11 @@ class DataIntegrityTest {
     @Test
     void mailBeforeHeloIsRefused() throws Exception {
         // given
-        try (SmtpConversation smtp = new SmtpConversation(replyd.port())) {
+        try (SmtpClient smtp = SmtpClient.beforeGreeting(replyd.port())) {
             smtp.expect("220");
 
             // when
-            smtp.send("MAIL FROM:<alice@example.org>");
+            smtp.writeLine("MAIL FROM:<alice@example.org>");
 
             // then
             assertThat(smtp.reply()).isEqualTo("503 5.5.0 Need HELO or EHLO before MAIL");
@@ -225,11 +213,11 @@ class DataIntegrityTest {
     @Test
     void ehloAdvertisesTheExtensionsAndSize() throws Exception {
         // given
-        try (SmtpConversation smtp = new SmtpConversation(replyd.port())) {
+        try (SmtpClient smtp = SmtpClient.beforeGreeting(replyd.port())) {
             assertThat(smtp.reply()).isEqualTo("220 tracker.test ESMTP replyd");
 
             // when
-            smtp.send("EHLO client.example.org");
+            smtp.writeLine("EHLO client.example.org");
 
             // then
             assertThat(smtp.reply()).startsWith("250-tracker.test Hello client.example.org [127.0.0.1]\n")
@@ -241,24 +229,23 @@ class DataIntegrityTest {
     @Test
     void sizeParameterAboveTheLimitIsRefusedAtMailFrom() throws Exception {
         // given
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             // when
-            smtp.send("MAIL FROM:<alice@example.org> SIZE=65537");
+            smtp.writeLine("MAIL FROM:<alice@example.org> SIZE=65537");
 
             // then
             assertThat(smtp.reply()).startsWith("552 5.3.4");
-            smtp.send("MAIL FROM:<alice@example.org> SIZE=65536");
-            assertThat(smtp.reply()).startsWith("250");
+            assertThat(smtp.send("MAIL FROM:<alice@example.org> SIZE=65536")).startsWith("250");
         }
     }
 
     @Test
     void messageGrowingPastTheLimitIsRefusedWith552AfterTheDotAndNotStored() throws Exception {
         // given
-        try (SmtpConversation smtp = open()) {
+        try (SmtpClient smtp = open()) {
             // when: 80 KiB of lines, limit 64 KiB, no SIZE parameter given
             String line = "y".repeat(78) + "\r\n";
-            smtp.raw("Subject: big\r\n\r\n" + line.repeat(1024) + ".\r\n");
+            smtp.write("Subject: big\r\n\r\n" + line.repeat(1024) + ".\r\n");
 
             // then
             assertThat(smtp.reply()).isEqualTo("552 5.3.4 Error: message file too big");
@@ -274,17 +261,17 @@ class DataIntegrityTest {
         // given
         byte[] body = "Subject: =?UTF-8?Q?caf=C3=A9?=\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nDéjà vu — 日本語 ☕\r\n"
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
-            smtp.send("MAIL FROM:<alice@example.org> BODY=8BITMIME");
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
+            smtp.writeLine("MAIL FROM:<alice@example.org> BODY=8BITMIME");
             smtp.expect("250");
-            smtp.send("RCPT TO:<" + reply + ">");
+            smtp.writeLine("RCPT TO:<" + reply + ">");
             smtp.expect("250");
-            smtp.send("DATA");
+            smtp.writeLine("DATA");
             smtp.expect("354");
 
             // when
-            smtp.raw(body);
-            smtp.raw(".\r\n");
+            smtp.write(body);
+            smtp.write(".\r\n");
 
             // then
             assertThat(smtp.reply()).startsWith("250 2.0.0");
@@ -294,24 +281,9 @@ class DataIntegrityTest {
                 .endsWith(new String(body, java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private SmtpConversation open() throws IOException {
-        SmtpConversation smtp = SmtpConversation.greeted(replyd.port());
-        smtp.send("MAIL FROM:<alice@example.org>");
-        smtp.expect("250");
-        smtp.send("RCPT TO:<" + reply + ">");
-        smtp.expect("250");
-        smtp.send("DATA");
-        smtp.expect("354");
+    private SmtpClient open() throws IOException {
+        SmtpClient smtp = SmtpClient.greeted(replyd.port());
+        smtp.beginData("alice@example.org", reply);
         return smtp;
-    }
-
-    private void assertNothingStored() throws InterruptedException {
-        // the disconnect handlers run on the I/O thread just after the close
-        long deadline = System.currentTimeMillis() + 2000;
-        while (!replyd.tmpFiles().isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(replyd.newFiles()).isEmpty();
-        assertThat(replyd.tmpFiles()).isEmpty();
     }
 }

@@ -3,14 +3,12 @@ package dev.replyd.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.replyd.testing.LeakCheck;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,10 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Exim is installed. The binary needs its compiled-in user, Debian-exim, and root to start.
  */
 class EximRelayTest {
-    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
-
-    @TempDir
-    Path storage;
+    @RegisterExtension final TestServers servers = new TestServers();
 
     @TempDir
     Path work;
@@ -49,17 +44,10 @@ class EximRelayTest {
                 "Exim's user Debian-exim does not exist (scripts/test creates it)");
     }
 
-    @AfterEach
-    void stop() {
-        if (replyd != null) {
-            replyd.close();
-        }
-    }
-
     @Test
     void eximRelaysAMessageWithUnixLineEndsIntoReplydWithBdat() throws Exception {
         // given
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String reply = replyd.replyAddress(2025, 3);
 
         // when
@@ -75,8 +63,7 @@ class EximRelayTest {
     @Test
     void eximRelaysWithBdatInsideStartTls() throws Exception {
         // given: replyd offers STARTTLS; Exim uses it opportunistically (self-signed certificate)
-        Path[] pem = ExternalCommand.selfSignedCertificate(work, "replyd");
-        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
+        replyd = servers.startWithTls();
         String reply = replyd.replyAddress(2025, 4);
 
         // when

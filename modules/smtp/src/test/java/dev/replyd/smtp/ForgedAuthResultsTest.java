@@ -2,68 +2,62 @@ package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.replyd.testing.LeakCheck;
-import java.nio.file.Path;
+import dev.replyd.testing.SmtpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Authentication-Results claiming our host name are removed on the way in; others are kept. */
 class ForgedAuthResultsTest {
-    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
-
-    @TempDir Path root;
+    @RegisterExtension final TestServers servers = new TestServers();
 
     @Test
     void foldedForgeryClaimingOurHostIsRemovedAndForeignResultsStay() throws Exception {
-        try (TestServer server = TestServer.start(root);
-             SmtpConversation smtp = SmtpConversation.greeted(server.port())) {
-            String body = "Authentication-Results:\r\n  Tracker.Test; dkim=pass header.d=example.org\r\n"
-                    + "Authentication-Results: mx.example.net; spf=pass smtp.mailfrom=example.org\r\n"
-                    + "Subject: hi\r\n"
-                    + "authentication-results: reply.tracker.test (forged); dmarc=pass\r\n"
-                    + "\r\n"
-                    + "Authentication-Results: tracker.test; in the body this is just text\r\n";
+        String body = "Authentication-Results:\r\n  Tracker.Test; dkim=pass header.d=example.org\r\n"
+                + "Authentication-Results: mx.example.net; spf=pass smtp.mailfrom=example.org\r\n"
+                + "Subject: hi\r\n"
+                + "authentication-results: reply.tracker.test (forged); dmarc=pass\r\n"
+                + "\r\n"
+                + "Authentication-Results: tracker.test; in the body this is just text\r\n";
 
-            assertThat(smtp.sendMessage("a@example.org", server.replyAddress(1, 5), body)).startsWith("250 2.0.0");
+        String stored = storedAfterSending(body);
 
-            String stored = server.read(server.newFiles().get(0));
-            assertThat(stored).doesNotContain("dkim=pass").doesNotContain("dmarc=pass")
-                    .contains("Authentication-Results: mx.example.net; spf=pass smtp.mailfrom=example.org\r\nSubject: hi\r\n\r\n")
-                    .contains("Authentication-Results: tracker.test; in the body this is just text");
-        }
+        assertThat(stored).doesNotContain("dkim=pass").doesNotContain("dmarc=pass")
+                .contains("Authentication-Results: mx.example.net; spf=pass smtp.mailfrom=example.org\r\nSubject: hi\r\n\r\n")
+                .contains("Authentication-Results: tracker.test; in the body this is just text");
     }
 
     @Test
     void aMessageEndingInsideTheHeldFieldKeepsAForeignOne() throws Exception {
-        try (TestServer server = TestServer.start(root);
-             SmtpConversation smtp = SmtpConversation.greeted(server.port())) {
-            String body = "Subject: x\r\nAuthentication-Results: mx.example.net;\r\n spf=none\r\n";
+        String body = "Subject: x\r\nAuthentication-Results: mx.example.net;\r\n spf=none\r\n";
 
-            assertThat(smtp.sendMessage("a@example.org", server.replyAddress(1, 5), body)).startsWith("250 2.0.0");
+        String stored = storedAfterSending(body);
 
-            assertThat(server.read(server.newFiles().get(0))).endsWith("Subject: x\r\nAuthentication-Results: mx.example.net;\r\n spf=none\r\n");
-        }
+        assertThat(stored).endsWith("Subject: x\r\nAuthentication-Results: mx.example.net;\r\n spf=none\r\n");
     }
 
     @Test
     void forgeriesWithAQuotedIdAFinalDotOrABlankBeforeTheColonAreRemovedToo() throws Exception {
-        try (TestServer server = TestServer.start(root);
-             SmtpConversation smtp = SmtpConversation.greeted(server.port())) {
-            String body = "Authentication-Results: \"tracker.test\"; dmarc=pass (quoted)\r\n"
-                    + "Authentication-Results: TRACKER.TEST.; dkim=pass (final dot)\r\n"
-                    + "Authentication-Results : tracker.test; spf=pass (blank before the colon)\r\n"
-                    + "Authentication-Results:(comment first) reply.tracker.test; arc=pass (comment)\r\n"
-                    + "Authentication-Results: \"mx.example.net\"; spf=neutral\r\n"
-                    + "Subject: hi\r\n"
-                    + "\r\n"
-                    + "body\r\n";
+        String body = "Authentication-Results: \"tracker.test\"; dmarc=pass (quoted)\r\n"
+                + "Authentication-Results: TRACKER.TEST.; dkim=pass (final dot)\r\n"
+                + "Authentication-Results : tracker.test; spf=pass (blank before the colon)\r\n"
+                + "Authentication-Results:(comment first) reply.tracker.test; arc=pass (comment)\r\n"
+                + "Authentication-Results: \"mx.example.net\"; spf=neutral\r\n"
+                + "Subject: hi\r\n"
+                + "\r\n"
+                + "body\r\n";
 
+        String stored = storedAfterSending(body);
+
+        assertThat(stored).doesNotContain("=pass")
+                .contains("Authentication-Results: \"mx.example.net\"; spf=neutral\r\nSubject: hi\r\n\r\nbody\r\n");
+    }
+
+    /** Sends {@code body} as one message (which must get 250) and returns the file stored. */
+    private String storedAfterSending(String body) throws Exception {
+        TestServer server = servers.start();
+        try (SmtpClient smtp = SmtpClient.greeted(server.port())) {
             assertThat(smtp.sendMessage("a@example.org", server.replyAddress(1, 5), body)).startsWith("250 2.0.0");
-
-            String stored = server.read(server.newFiles().get(0));
-            assertThat(stored).doesNotContain("=pass")
-                    .contains("Authentication-Results: \"mx.example.net\"; spf=neutral\r\nSubject: hi\r\n\r\nbody\r\n");
         }
+        return server.read(server.newFiles().get(0));
     }
 }

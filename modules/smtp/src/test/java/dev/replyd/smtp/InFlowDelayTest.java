@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.testing.LeakCheck;
+import dev.replyd.testing.SmtpClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,23 +37,23 @@ class InFlowDelayTest {
                 InFlowDelay.whenBacklogged(backlogged::get, DELAY));
         try {
             String to = TestServer.codec().mint(new ReplyToken("i", 1, 5));
-            try (SmtpConversation smtp = SmtpConversation.greeted(server.address().getPort())) {
+            try (SmtpClient smtp = SmtpClient.greeted(server.address().getPort())) {
                 long sent = System.nanoTime();
                 assertThat(smtp.sendMessage("a@example.org", to, "Subject: one\r\n\r\nHello\r\n")).startsWith("250 2.0.0");
                 assertThat(elapsed(sent)).as("the 250 itself is not held back").isLessThan(DELAY);
 
                 long next = System.nanoTime();
-                smtp.send("NOOP");
+                smtp.writeLine("NOOP");
                 smtp.expect("250");
                 assertThat(elapsed(next)).as("the next command waits").isGreaterThanOrEqualTo(DELAY.minusMillis(100));
 
                 backlogged.set(false);
                 assertThat(smtp.sendMessage("a@example.org", to, "Subject: two\r\n\r\nHello again\r\n")).startsWith("250 2.0.0");
                 long after = System.nanoTime();
-                smtp.send("NOOP");
+                smtp.writeLine("NOOP");
                 smtp.expect("250");
                 assertThat(elapsed(after)).as("caught up: nothing waits").isLessThan(DELAY.minusMillis(100));
-                smtp.send("QUIT");
+                smtp.writeLine("QUIT");
                 smtp.expect("221");
             }
             try (var files = Files.list(root.resolve("mail/reply/new"))) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.SmtpClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -88,22 +89,17 @@ class KillNineDurabilityTest {
     }
 
     private static void stream(int port, int client, Set<String> acknowledged, AtomicInteger acks) {
-        try (SmtpConversation smtp = SmtpConversation.greeted(port)) {
+        try (SmtpClient smtp = SmtpClient.greeted(port)) {
             String recipient = TestServer.codec().mint(new dev.replyd.address.ReplyToken("i", 1000 + client, 1));
             for (int i = 0; ; i++) {
                 String subject = "msg-" + client + "-" + i;
-                smtp.send("MAIL FROM:<load@example.org>");
-                smtp.expect("250");
-                smtp.send("RCPT TO:<" + recipient + ">");
-                smtp.expect("250");
-                smtp.send("DATA");
-                smtp.expect("354");
-                smtp.raw("Subject: " + subject + "\r\n");
+                smtp.beginData("load@example.org", recipient);
+                smtp.write("Subject: " + subject + "\r\n");
                 String body = body(subject);
                 for (int offset = 0; offset < body.length(); offset += 16 * 1024) {
-                    smtp.raw(body.substring(offset, Math.min(body.length(), offset + 16 * 1024)));
+                    smtp.write(body.substring(offset, Math.min(body.length(), offset + 16 * 1024)));
                 }
-                smtp.raw(".\r\n");
+                smtp.write(".\r\n");
                 String reply = smtp.reply();
                 if (reply.startsWith("250 ")) {
                     acknowledged.add(subject);

@@ -2,7 +2,7 @@ package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.replyd.testing.LeakCheck;
+import dev.replyd.testing.SmtpClient;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
@@ -11,26 +11,22 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A 100 MiB message streams to disk: the heap retained while it is being received stays far below its
  * size (James's stock envelope would hold all of it in a byte array).
  */
 class LargeMessageTest {
-    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
+    @RegisterExtension final TestServers servers = new TestServers();
 
     private static final long MIB = 1024 * 1024;
     private static final long MESSAGE_BYTES = 100 * MIB;
-
-    @TempDir
-    Path storage;
 
     @Test
     void hundredMebibyteMessageIsAcceptedWithHeapGrowthFarBelowItsSize() throws Exception {
         // given
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        try (TestServer replyd = TestServer.start(storage, settings -> settings.withLimits(MESSAGE_BYTES + MIB, 50))) {
+        try (TestServer replyd = servers.start(settings -> settings.withLimits(MESSAGE_BYTES + MIB, 50))) {
             byte[] line = new byte[1000];
             Arrays.fill(line, (byte) 'q');
             line[998] = '\r';
@@ -43,27 +39,27 @@ class LargeMessageTest {
             long maxRetainedGrowth = 0;
             long sent = 0;
             long started = System.nanoTime();
-            try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
-                smtp.send("MAIL FROM:<alice@example.org> SIZE=" + MESSAGE_BYTES);
+            try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
+                smtp.writeLine("MAIL FROM:<alice@example.org> SIZE=" + MESSAGE_BYTES);
                 smtp.expect("250");
-                smtp.send("RCPT TO:<" + replyd.replyAddress(100, 1) + ">");
+                smtp.writeLine("RCPT TO:<" + replyd.replyAddress(100, 1) + ">");
                 smtp.expect("250");
-                smtp.send("DATA");
+                smtp.writeLine("DATA");
                 smtp.expect("354");
 
                 // when: 100 MiB, with the retained heap measured after a GC at each quarter
-                smtp.raw("Subject: large\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                smtp.write("Subject: large\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 sent += 18;
                 long nextCheck = MESSAGE_BYTES / 4;
                 while (sent + chunk.length <= MESSAGE_BYTES) {
-                    smtp.raw(chunk);
+                    smtp.write(chunk);
                     sent += chunk.length;
                     if (sent >= nextCheck) {
                         maxRetainedGrowth = Math.max(maxRetainedGrowth, retainedHeap(memory) - baseline);
                         nextCheck += MESSAGE_BYTES / 4;
                     }
                 }
-                smtp.raw(".\r\n");
+                smtp.write(".\r\n");
 
                 // then
                 assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");

@@ -2,60 +2,38 @@ package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.replyd.testing.LeakCheck;
 import dev.replyd.testing.RecordingLog;
-import java.nio.file.Path;
+import dev.replyd.testing.SmtpClient;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code mail} log reads like Postfix's: one line per event, keyed by the queue id. */
 class MailLogTest {
-    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
+    @RegisterExtension final TestServers servers = new TestServers();
+    @RegisterExtension final RecordingLog mailLog = new RecordingLog("mail");
 
-    @TempDir
-    Path storage;
-
-    private RecordingLog mailLog;
     private TestServer replyd;
-
-
-    @BeforeEach
-    void capture() {
-        mailLog = new RecordingLog("mail");
-    }
-
-    @AfterEach
-    void release() {
-        if (replyd != null) {
-            replyd.close();
-        }
-        mailLog.close();
-    }
 
     @Test
     void deliveredMessageAndRefusedRecipientAreLoggedAsPostfixWould() throws Exception {
         // given
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String reply = replyd.replyAddress(6, 1);
         String queued;
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
-            smtp.send("MAIL FROM:<alice@example.org>");
-            smtp.expect("250");
-            smtp.send("RCPT TO:<victim@gmail.com>");
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
+            smtp.mailFrom("alice@example.org");
+            smtp.writeLine("RCPT TO:<victim@gmail.com>");
             smtp.expect("550");
-            smtp.send("RCPT TO:<" + reply + ">");
+            smtp.writeLine("RCPT TO:<" + reply + ">");
             smtp.expect("250");
-            smtp.send("DATA");
+            smtp.writeLine("DATA");
             smtp.expect("354");
 
             // when
-            smtp.raw("Message-ID:\r\n <folded.id@example.org>\r\nSubject: log\r\n\r\nbody\r\n.\r\n");
+            smtp.write("Message-ID:\r\n <folded.id@example.org>\r\nSubject: log\r\n\r\nbody\r\n.\r\n");
             queued = smtp.expect("250");
-            smtp.send("QUIT");
+            smtp.writeLine("QUIT");
             smtp.expect("221");
             smtp.closedByServer();
         }
@@ -79,22 +57,21 @@ class MailLogTest {
     @Test
     void controlCharactersFromTheClientAreEscapedInRepliesAndInTheLog() throws Exception {
         // given
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String unknownReply;
         String badRcptReply;
-        try (SmtpConversation smtp = new SmtpConversation(replyd.port())) {
+        try (SmtpClient smtp = SmtpClient.beforeGreeting(replyd.port())) {
             smtp.expect("220");
-            smtp.send("EHLO evil\u001b[31m.example");
+            smtp.writeLine("EHLO evil\u001b[31m.example");
             smtp.expect("250");
 
             // when: a bare CR and an ESC inside commands (the framer splits on LF only)
-            smtp.send("FAKE\rINJECTED \u001b[2J");
+            smtp.writeLine("FAKE\rINJECTED \u001b[2J");
             unknownReply = smtp.reply();
-            smtp.send("MAIL FROM:<alice@example.org>");
-            smtp.expect("250");
-            smtp.send("RCPT TO:<x\u001b@gmail.com>");
+            smtp.mailFrom("alice@example.org");
+            smtp.writeLine("RCPT TO:<x\u001b@gmail.com>");
             badRcptReply = smtp.reply();
-            smtp.send("QUIT");
+            smtp.writeLine("QUIT");
             smtp.expect("221");
         }
         replyd.close();

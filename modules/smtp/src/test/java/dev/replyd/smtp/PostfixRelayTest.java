@@ -3,7 +3,6 @@ package dev.replyd.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.replyd.testing.LeakCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,13 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Postfix's PIPELINING; and with {@code smtputf8_enable = yes}, a UTF-8 sender and Subject (SMTPUTF8).
  */
 class PostfixRelayTest {
-    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
+    @RegisterExtension final TestServers servers = new TestServers();
 
     private static final Path POSTFIX = Path.of("/usr/sbin/postfix");
     private static final Path SENDMAIL = Path.of("/usr/sbin/sendmail");
-
-    @TempDir
-    Path storage;
 
     @TempDir
     Path work;
@@ -67,27 +63,17 @@ class PostfixRelayTest {
     @Test
     void postfixRelaysAMessageIntoReplydWithStartTlsAndPipelining() throws Exception {
         // given: replyd with STARTTLS, Postfix relaying to it
-        Path[] pem = ExternalCommand.selfSignedCertificate(work, "replyd");
-        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
+        replyd = servers.startWithTls();
         String reply = replyd.replyAddress(2024, 12);
         startPostfix(replyd.port(), false);
 
         // when: a message enters Postfix through its sendmail command
-        Process sendmail = new ProcessBuilder(SENDMAIL.toString(), "-C", config.toString(), "-f", "alice@sender.test",
-                "-i", reply).redirectErrorStream(true).start();
-        sendmail.getOutputStream().write(("From: Alice <alice@sender.test>\nTo: " + reply
+        sendmail("alice@sender.test", reply, ("From: Alice <alice@sender.test>\nTo: " + reply
                 + "\nSubject: relayed by postfix\nMessage-ID: <postfix-relay-test@sender.test>\n\nHello through Postfix.\n")
                 .getBytes(StandardCharsets.US_ASCII));
-        sendmail.getOutputStream().close();
-        String sendmailOutput = new String(sendmail.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(sendmail.waitFor()).as(sendmailOutput).isZero();
 
         // then: it arrives in replyd's new/, carried over TLS
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (replyd.newFiles().isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        String log = Files.exists(work.resolve("maillog")) ? Files.readString(work.resolve("maillog")) : "(no maillog)";
+        String log = awaitDeliveryAndPostfixLog();
         assertThat(replyd.newFiles()).as("Postfix log:\n" + log).hasSize(1);
         String stored = replyd.onlyMessage();
         assertThat(stored).startsWith("Return-Path: <alice@sender.test>\r\nDelivered-To: " + reply + "\r\n")
@@ -108,28 +94,18 @@ class PostfixRelayTest {
     @Test
     void postfixWithSmtputf8RelaysAUtf8SenderAndSubjectIntoReplyd() throws Exception {
         // given: Postfix with smtputf8_enable = yes; it sends SMTPUTF8 only to a server that offers it
-        Path[] pem = ExternalCommand.selfSignedCertificate(work, "replyd");
-        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
+        replyd = servers.startWithTls();
         String reply = replyd.replyAddress(2024, 13);
         startPostfix(replyd.port(), true);
         String sender = "josé@sender.test";
 
         // when: UTF-8 in the envelope sender and in raw header fields (RFC 6532)
-        Process sendmail = new ProcessBuilder(SENDMAIL.toString(), "-C", config.toString(), "-f", sender,
-                "-i", reply).redirectErrorStream(true).start();
-        sendmail.getOutputStream().write(("From: José Müller <" + sender + ">\nTo: " + reply
+        sendmail(sender, reply, ("From: José Müller <" + sender + ">\nTo: " + reply
                 + "\nSubject: Grüße — 答复 ✓\nMessage-ID: <postfix-utf8-test@sender.test>\n\nDanke schön.\n")
                 .getBytes(StandardCharsets.UTF_8));
-        sendmail.getOutputStream().close();
-        String sendmailOutput = new String(sendmail.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(sendmail.waitFor()).as(sendmailOutput).isZero();
 
         // then
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (replyd.newFiles().isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        String log = Files.exists(work.resolve("maillog")) ? Files.readString(work.resolve("maillog")) : "(no maillog)";
+        String log = awaitDeliveryAndPostfixLog();
         assertThat(replyd.newFiles()).as("Postfix log:\n" + log).hasSize(1);
         String stored = new String(Files.readAllBytes(replyd.newFiles().get(0)), StandardCharsets.UTF_8);
         assertThat(stored).startsWith("Return-Path: <" + sender + ">\r\nDelivered-To: " + reply + "\r\n")
@@ -139,6 +115,32 @@ class PostfixRelayTest {
         System.out.println("Postfix SMTPUTF8 relay log:\n" + log);
         assertThat(log).contains("MAIL FROM:<" + sender + ">").contains("SMTPUTF8")
                 .containsPattern("status=sent \\(250 2\\.0\\.0 Ok: queued as [0-9A-F]+\\)");
+    }
+
+    /** Hands {@code message} to Postfix's sendmail command, which must exit 0. */
+    private void sendmail(String sender, String recipient, byte[] message) throws Exception {
+        Process sendmail = new ProcessBuilder(SENDMAIL.toString(), "-C", config.toString(), "-f", sender,
+                "-i", recipient).redirectErrorStream(true).start();
+        sendmail.getOutputStream().write(message);
+        sendmail.getOutputStream().close();
+        String sendmailOutput = new String(sendmail.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(sendmail.waitFor()).as(sendmailOutput).isZero();
+    }
+
+    /**
+     * Waits (generously) for a file in replyd's new/ and for Postfix to log the delivery's outcome
+     * ({@code status=}), which it does only after replyd's 250 reached it; returns Postfix's log.
+     */
+    private String awaitDeliveryAndPostfixLog() throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while ((replyd.newFiles().isEmpty() || !postfixLog().contains(" status=")) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        return postfixLog();
+    }
+
+    private String postfixLog() throws IOException {
+        return Files.exists(work.resolve("maillog")) ? Files.readString(work.resolve("maillog")) : "(no maillog)";
     }
 
     private void startPostfix(int relayPort, boolean smtputf8) throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.testing.LeakCheck;
 import dev.replyd.testing.RecordingLog;
+import dev.replyd.testing.SmtpClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -12,16 +13,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProxyProtocolTest {
     @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
+    @RegisterExtension final RecordingLog mailLog = new RecordingLog("mail");
 
     private static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
 
@@ -41,21 +37,14 @@ class ProxyProtocolTest {
     @TempDir
     Path work;
 
-    private RecordingLog mailLog;
     private SmtpServer server;
     private Maildir maildir;
-
-    @BeforeEach
-    void capture() {
-        mailLog = new RecordingLog("mail");
-    }
 
     @AfterEach
     void release() {
         if (server != null) {
             server.close();
         }
-        mailLog.close();
     }
 
     @Test
@@ -64,8 +53,8 @@ class ProxyProtocolTest {
         start(ProxyProtocolSettings.trusting(List.of("127.0.0.1/32")), UnaryOperator.identity());
 
         // when
-        try (SmtpConversation smtp = new SmtpConversation(server.address().getPort())) {
-            smtp.raw("PROXY TCP4 203.0.113.7 192.0.2.25 40000 25\r\n");
+        try (SmtpClient smtp = SmtpClient.beforeGreeting(server.address().getPort())) {
+            smtp.write("PROXY TCP4 203.0.113.7 192.0.2.25 40000 25\r\n");
             smtp.expect("220");
             deliverOne(smtp);
         }
@@ -83,12 +72,12 @@ class ProxyProtocolTest {
                 tlv(0xEA, "\u0001vpce-08d2bf15fac5001c9"), tlv(0x04, "\0\0\0"));
 
         // when: the header arrives in three pieces, the first shorter than the signature
-        try (SmtpConversation smtp = new SmtpConversation(server.address().getPort())) {
-            smtp.raw(java.util.Arrays.copyOfRange(header, 0, 5));
+        try (SmtpClient smtp = SmtpClient.beforeGreeting(server.address().getPort())) {
+            smtp.write(java.util.Arrays.copyOfRange(header, 0, 5));
             Thread.sleep(50);
-            smtp.raw(java.util.Arrays.copyOfRange(header, 5, 20));
+            smtp.write(java.util.Arrays.copyOfRange(header, 5, 20));
             Thread.sleep(50);
-            smtp.raw(java.util.Arrays.copyOfRange(header, 20, header.length));
+            smtp.write(java.util.Arrays.copyOfRange(header, 20, header.length));
             smtp.expect("220");
             deliverOne(smtp);
         }
@@ -104,12 +93,12 @@ class ProxyProtocolTest {
         start(ProxyProtocolSettings.trusting(List.of("127.0.0.1")), UnaryOperator.identity());
 
         // when: "\r" and "\n" in separate writes, EHLO right behind the header in the same write
-        try (SmtpConversation smtp = new SmtpConversation(server.address().getPort())) {
-            smtp.raw("PROXY TCP4 198.51");
+        try (SmtpClient smtp = SmtpClient.beforeGreeting(server.address().getPort())) {
+            smtp.write("PROXY TCP4 198.51");
             Thread.sleep(50);
-            smtp.raw(".100.9 192.0.2.25 40000 25\r");
+            smtp.write(".100.9 192.0.2.25 40000 25\r");
             Thread.sleep(50);
-            smtp.raw("\nEHLO client.example.org\r\n");
+            smtp.write("\nEHLO client.example.org\r\n");
 
             // then
             smtp.expect("220");
@@ -124,9 +113,9 @@ class ProxyProtocolTest {
         start(ProxyProtocolSettings.trusting(List.of("127.0.0.1/32")), UnaryOperator.identity());
 
         // when
-        try (SmtpConversation smtp = new SmtpConversation(from("127.0.0.2"))) {
+        try (SmtpClient smtp = SmtpClient.beforeGreeting(from("127.0.0.2"))) {
             smtp.expect("220");
-            smtp.raw("PROXY TCP4 10.9.9.9 192.0.2.25 40000 25\r\nEHLO forged.example.org\r\n");
+            smtp.write("PROXY TCP4 10.9.9.9 192.0.2.25 40000 25\r\nEHLO forged.example.org\r\n");
 
             // then
             assertThat(smtp.closedByServer()).isTrue();
@@ -144,9 +133,9 @@ class ProxyProtocolTest {
         start(ProxyProtocolSettings.trusting(List.of("127.0.0.1/32")), UnaryOperator.identity());
 
         // when
-        try (SmtpConversation smtp = new SmtpConversation(from("127.0.0.2"))) {
+        try (SmtpClient smtp = SmtpClient.beforeGreeting(from("127.0.0.2"))) {
             smtp.expect("220");
-            smtp.raw(v2Proxy("10.9.9.9", "192.0.2.25", 40000, 25));
+            smtp.write(v2Proxy("10.9.9.9", "192.0.2.25", 40000, 25));
 
             // then
             assertThat(smtp.closedByServer()).isTrue();
@@ -161,11 +150,11 @@ class ProxyProtocolTest {
         start(ProxyProtocolSettings.trusting(List.of("127.0.0.1/32")), UnaryOperator.identity());
 
         // when: the first byte already differs from both signatures
-        try (SmtpConversation smtp = new SmtpConversation(from("127.0.0.2"))) {
+        try (SmtpClient smtp = SmtpClient.beforeGreeting(from("127.0.0.2"))) {
             smtp.expect("220");
-            smtp.raw("E");
+            smtp.write("E");
             Thread.sleep(50);
-            smtp.raw("HLO client.example.org\r\n");
+            smtp.write("HLO client.example.org\r\n");
             smtp.expect("250");
             deliverAfterEhlo(smtp);
         }
@@ -216,10 +205,10 @@ class ProxyProtocolTest {
         local[13] = 0x00; // AF_UNSPEC
 
         // when
-        try (SmtpConversation smtp = new SmtpConversation(server.address().getPort())) {
-            smtp.raw(local);
+        try (SmtpClient smtp = SmtpClient.beforeGreeting(server.address().getPort())) {
+            smtp.write(local);
             smtp.expect("220");
-            smtp.send("QUIT");
+            smtp.writeLine("QUIT");
             smtp.expect("221");
         }
 
@@ -233,13 +222,13 @@ class ProxyProtocolTest {
         start(ProxyProtocolSettings.trusting(List.of("127.0.0.1/32")), s -> s.withConnectionLimits(10, 1));
 
         // when
-        try (SmtpConversation first = new SmtpConversation(server.address().getPort());
-                SmtpConversation sameClient = new SmtpConversation(server.address().getPort());
-                SmtpConversation otherClient = new SmtpConversation(server.address().getPort())) {
-            first.raw("PROXY TCP4 203.0.113.7 192.0.2.25 40000 25\r\n");
+        try (SmtpClient first = SmtpClient.beforeGreeting(server.address().getPort());
+                SmtpClient sameClient = SmtpClient.beforeGreeting(server.address().getPort());
+                SmtpClient otherClient = SmtpClient.beforeGreeting(server.address().getPort())) {
+            first.write("PROXY TCP4 203.0.113.7 192.0.2.25 40000 25\r\n");
             first.expect("220");
-            sameClient.raw("PROXY TCP4 203.0.113.7 192.0.2.25 40001 25\r\n");
-            otherClient.raw("PROXY TCP4 203.0.113.8 192.0.2.25 40002 25\r\n");
+            sameClient.write("PROXY TCP4 203.0.113.7 192.0.2.25 40001 25\r\n");
+            otherClient.write("PROXY TCP4 203.0.113.8 192.0.2.25 40002 25\r\n");
 
             // then
             assertThat(sameClient.reply()).startsWith("421 4.7.0");
@@ -254,21 +243,15 @@ class ProxyProtocolTest {
         start(ProxyProtocolSettings.trusting(List.of("127.0.0.1/32")), s -> s.withTls(pem[0], pem[1]));
 
         // when
-        Socket plain = new Socket("127.0.0.1", server.address().getPort());
-        try (SmtpConversation smtp = new SmtpConversation(plain)) {
-            smtp.raw("PROXY TCP4 203.0.113.7 192.0.2.25 40000 25\r\n");
+        try (SmtpClient smtp = SmtpClient.beforeGreeting(server.address().getPort())) {
+            smtp.write("PROXY TCP4 203.0.113.7 192.0.2.25 40000 25\r\n");
             smtp.expect("220");
-            smtp.send("EHLO client.example.org");
+            smtp.writeLine("EHLO client.example.org");
             assertThat(smtp.expect("250")).contains("STARTTLS");
-            smtp.send("STARTTLS");
-            smtp.expect("220");
-            SSLSocket tls = (SSLSocket) trustAll().getSocketFactory().createSocket(plain, "127.0.0.1", plain.getPort(), true);
-            tls.startHandshake();
-            try (SmtpConversation secured = new SmtpConversation(tls)) {
-                secured.send("EHLO client.example.org");
-                secured.expect("250");
-                deliverAfterEhlo(secured);
-            }
+            smtp.startTls();
+            smtp.writeLine("EHLO client.example.org");
+            smtp.expect("250");
+            deliverAfterEhlo(smtp);
         }
 
         // then
@@ -282,16 +265,16 @@ class ProxyProtocolTest {
                 new SimpleMeterRegistry(), InFlowDelay.off());
     }
 
-    private void deliverOne(SmtpConversation smtp) throws Exception {
-        smtp.send("EHLO client.example.org");
+    private void deliverOne(SmtpClient smtp) throws Exception {
+        smtp.writeLine("EHLO client.example.org");
         smtp.expect("250");
         deliverAfterEhlo(smtp);
     }
 
-    private void deliverAfterEhlo(SmtpConversation smtp) throws Exception {
+    private void deliverAfterEhlo(SmtpClient smtp) throws Exception {
         String to = TestServer.codec().mint(new dev.replyd.address.ReplyToken("i", 1, 5));
         assertThat(smtp.sendMessage("alice@example.org", to, "Subject: hi\r\n\r\nthanks\r\n")).startsWith("250 2.0.0");
-        smtp.send("QUIT");
+        smtp.writeLine("QUIT");
         smtp.expect("221");
     }
 
@@ -311,7 +294,6 @@ class ProxyProtocolTest {
         }
         assertThat(mailLog.messages()).contains(expected);
     }
-
 
     private Socket from(String localAddress) throws Exception {
         Socket socket = new Socket();
@@ -364,24 +346,5 @@ class ProxyProtocolTest {
         tlv[2] = (byte) bytes.length;
         System.arraycopy(bytes, 0, tlv, 3, bytes.length);
         return tlv;
-    }
-
-    private static SSLContext trustAll() throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return context;
     }
 }

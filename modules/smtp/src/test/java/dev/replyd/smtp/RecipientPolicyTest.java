@@ -4,37 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.replyd.address.ReplyToken;
-import dev.replyd.testing.LeakCheck;
+import dev.replyd.testing.SmtpClient;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import java.nio.file.Path;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Contract 1 at RCPT time, through Jakarta Mail's SMTP transport and raw sessions. */
 class RecipientPolicyTest {
-    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
-
-    @TempDir
-    Path storage;
+    @RegisterExtension final TestServers servers = new TestServers();
 
     private TestServer replyd;
-
-    @AfterEach
-    void stop() {
-        if (replyd != null) {
-            replyd.close();
-        }
-    }
 
     @Test
     void validReplyAddressIsStoredWithTraceHeadersAnd250QueuedAfterCommit() throws Exception {
         // given
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String reply = replyd.replyAddress(42, 7);
         Session session = JakartaMailClient.session(replyd.port(), false);
 
@@ -57,7 +45,7 @@ class RecipientPolicyTest {
     @Test
     void replyAddressWithBadSignatureIsRefusedWith550AndNothingIsStored() throws Exception {
         // given
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String valid = replyd.replyAddress(42, 7);
         String forged = valid.replace("-42-", "-43-");
         Session session = JakartaMailClient.session(replyd.port(), false);
@@ -75,38 +63,33 @@ class RecipientPolicyTest {
     @Test
     void eachKindOfBadTokenGetsItsOwnShortReason() throws Exception {
         // given
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String valid = replyd.replyAddress(42, 7);
         String signature = valid.split("-")[2];
 
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
-            smtp.send("MAIL FROM:<alice@example.org>");
-            smtp.expect("250");
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
+            smtp.mailFrom("alice@example.org");
 
             // when / then
-            smtp.send("RCPT TO:<reply+x-42-" + signature + "-7@reply.tracker.test>");
-            assertThat(smtp.reply()).isEqualTo("550 5.1.1 <reply+x-42-" + signature
-                    + "-7@reply.tracker.test>: Recipient address rejected: unknown reply kind");
-            smtp.send("RCPT TO:<reply+i-42-7@reply.tracker.test>");
-            assertThat(smtp.reply()).isEqualTo(
+            assertThat(smtp.send("RCPT TO:<reply+x-42-" + signature + "-7@reply.tracker.test>")).isEqualTo("550 5.1.1 "
+                    + "<reply+x-42-" + signature + "-7@reply.tracker.test>: Recipient address rejected: unknown reply kind");
+            assertThat(smtp.send("RCPT TO:<reply+i-42-7@reply.tracker.test>")).isEqualTo(
                     "550 5.1.1 <reply+i-42-7@reply.tracker.test>: Recipient address rejected: malformed reply token");
-            smtp.send("RCPT TO:<reply+i-42-abc-7@reply.tracker.test>");
-            assertThat(smtp.reply()).isEqualTo(
+            assertThat(smtp.send("RCPT TO:<reply+i-42-abc-7@reply.tracker.test>")).isEqualTo(
                     "550 5.1.1 <reply+i-42-abc-7@reply.tracker.test>: Recipient address rejected: invalid reply signature");
-            smtp.send("RCPT TO:<someone@reply.tracker.test>");
-            assertThat(smtp.reply()).isEqualTo(
+            assertThat(smtp.send("RCPT TO:<someone@reply.tracker.test>")).isEqualTo(
                     "550 5.1.1 <someone@reply.tracker.test>: Recipient address rejected: User unknown");
-            smtp.send("RCPT TO:<root@tracker.test>");
-            assertThat(smtp.reply()).isEqualTo("550 5.1.1 <root@tracker.test>: Recipient address rejected: User unknown");
-            smtp.send("RCPT TO:<" + valid.toUpperCase(java.util.Locale.ROOT).replace("@REPLY.TRACKER.TEST", "@Reply.Tracker.Test") + ">");
-            assertThat(smtp.reply()).startsWith("250 2.1.5");
+            assertThat(smtp.send("RCPT TO:<root@tracker.test>"))
+                    .isEqualTo("550 5.1.1 <root@tracker.test>: Recipient address rejected: User unknown");
+            assertThat(smtp.send("RCPT TO:<" + valid.toUpperCase(java.util.Locale.ROOT).replace("@REPLY.TRACKER.TEST", "@Reply.Tracker.Test") + ">"))
+                    .startsWith("250 2.1.5");
         }
     }
 
     @Test
     void otherDomainIsRefusedAsRelayWith550_5_7_1() throws Exception {
         // given
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         Session session = JakartaMailClient.session(replyd.port(), false);
 
         // when / then
@@ -121,23 +104,19 @@ class RecipientPolicyTest {
     @Test
     void postmasterOfOurDomainsAndBarePostmasterAreAcceptedButNotOfOtherDomains() throws Exception {
         // given
-        replyd = TestServer.start(storage);
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
-            smtp.send("MAIL FROM:<>");
-            smtp.expect("250");
+        replyd = servers.start();
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
+            smtp.mailFrom("");
 
             // when / then
-            smtp.send("RCPT TO:<postmaster@tracker.test>");
-            assertThat(smtp.reply()).startsWith("250 2.1.5");
-            smtp.send("RCPT TO:<PostMaster@reply.tracker.test>");
-            assertThat(smtp.reply()).startsWith("250 2.1.5");
-            smtp.send("RCPT TO:<postmaster>");
-            assertThat(smtp.reply()).startsWith("250 2.1.5");
-            smtp.send("RCPT TO:<postmaster@gmail.com>");
-            assertThat(smtp.reply()).isEqualTo("550 5.7.1 <postmaster@gmail.com>: Relay access denied");
-            smtp.send("DATA");
+            assertThat(smtp.send("RCPT TO:<postmaster@tracker.test>")).startsWith("250 2.1.5");
+            assertThat(smtp.send("RCPT TO:<PostMaster@reply.tracker.test>")).startsWith("250 2.1.5");
+            assertThat(smtp.send("RCPT TO:<postmaster>")).startsWith("250 2.1.5");
+            assertThat(smtp.send("RCPT TO:<postmaster@gmail.com>"))
+                    .isEqualTo("550 5.7.1 <postmaster@gmail.com>: Relay access denied");
+            smtp.writeLine("DATA");
             smtp.expect("354");
-            smtp.raw("Subject: bounce\r\n\r\nDelivery failed.\r\n.\r\n");
+            smtp.write("Subject: bounce\r\n\r\nDelivery failed.\r\n.\r\n");
             assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
         }
 
@@ -150,7 +129,7 @@ class RecipientPolicyTest {
     @Test
     void noreplyWithDiscardOnIsAcceptedAndDroppedWhileOtherRecipientsAreStored() throws Exception {
         // given
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String reply = replyd.replyAddress(1, 2);
         Session session = JakartaMailClient.session(replyd.port(), false);
 
@@ -175,7 +154,7 @@ class RecipientPolicyTest {
     @Test
     void noreplyWithDiscardOffIsRefusedWith550AndAClearText() throws Exception {
         // given
-        replyd = TestServer.start(storage, settings -> settings.withNoreply("noreply@tracker.test", false));
+        replyd = servers.start(settings -> settings.withNoreply("noreply@tracker.test", false));
         Session session = JakartaMailClient.session(replyd.port(), false);
 
         // when / then
@@ -190,15 +169,14 @@ class RecipientPolicyTest {
     @Test
     void dataWithoutAnyAcceptedRecipientGets554() throws Exception {
         // given
-        replyd = TestServer.start(storage);
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
-            smtp.send("MAIL FROM:<alice@example.org>");
-            smtp.expect("250");
-            smtp.send("RCPT TO:<victim@gmail.com>");
+        replyd = servers.start();
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
+            smtp.mailFrom("alice@example.org");
+            smtp.writeLine("RCPT TO:<victim@gmail.com>");
             smtp.expect("550");
 
             // when
-            smtp.send("DATA");
+            smtp.writeLine("DATA");
 
             // then
             assertThat(smtp.reply()).isEqualTo("554 5.5.1 Error: no valid recipients");
@@ -209,29 +187,25 @@ class RecipientPolicyTest {
     @Test
     void sameReplyAddressRepeatedInOneTransactionIsAcceptedEachTimeButStoredOnce() throws Exception {
         // given
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String reply = replyd.replyAddress(42, 7);
         String[] parts = reply.split("@");
         String[] token = parts[0].split("-");
         String upperHex = token[0] + "-" + token[1] + "-" + token[2].toUpperCase(java.util.Locale.ROOT) + "-" + token[3]
                 + "@" + parts[1].toUpperCase(java.util.Locale.ROOT);
         String other = replyd.replyAddress(42, 8);
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
-            smtp.send("MAIL FROM:<alice@example.org>");
-            smtp.expect("250");
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
+            smtp.mailFrom("alice@example.org");
 
             // when: the same reply address 47 times, once with upper-case hex and domain, and another user's
             for (int i = 0; i < 47; i++) {
-                smtp.send("RCPT TO:<" + reply + ">");
-                assertThat(smtp.reply()).startsWith("250 2.1.5");
+                assertThat(smtp.send("RCPT TO:<" + reply + ">")).startsWith("250 2.1.5");
             }
-            smtp.send("RCPT TO:<" + upperHex + ">");
-            assertThat(smtp.reply()).startsWith("250 2.1.5");
-            smtp.send("RCPT TO:<" + other + ">");
-            assertThat(smtp.reply()).startsWith("250 2.1.5");
-            smtp.send("DATA");
+            assertThat(smtp.send("RCPT TO:<" + upperHex + ">")).startsWith("250 2.1.5");
+            assertThat(smtp.send("RCPT TO:<" + other + ">")).startsWith("250 2.1.5");
+            smtp.writeLine("DATA");
             smtp.expect("354");
-            smtp.raw("Subject: once\r\n\r\nonly once please\r\n.\r\n");
+            smtp.write("Subject: once\r\n\r\nonly once please\r\n.\r\n");
 
             // then
             assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
@@ -244,22 +218,19 @@ class RecipientPolicyTest {
     @Test
     void replyAndUnsubscribeAddressOfOneTokenInOneTransactionAreBothStored() throws Exception {
         // given
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         ReplyToken token = new ReplyToken("i", 42, 7);
         String reply = replyd.codec.mint(token);
         String unsubscribe = replyd.codec.mintUnsubscribe(token);
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
-            smtp.send("MAIL FROM:<alice@example.org>");
-            smtp.expect("250");
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
+            smtp.mailFrom("alice@example.org");
 
             // when
-            smtp.send("RCPT TO:<" + reply + ">");
-            assertThat(smtp.reply()).startsWith("250 2.1.5");
-            smtp.send("RCPT TO:<" + unsubscribe + ">");
-            assertThat(smtp.reply()).startsWith("250 2.1.5");
-            smtp.send("DATA");
+            assertThat(smtp.send("RCPT TO:<" + reply + ">")).startsWith("250 2.1.5");
+            assertThat(smtp.send("RCPT TO:<" + unsubscribe + ">")).startsWith("250 2.1.5");
+            smtp.writeLine("DATA");
             smtp.expect("354");
-            smtp.raw("Subject: stop\r\n\r\nthanks, and unsubscribe me\r\n.\r\n");
+            smtp.write("Subject: stop\r\n\r\nthanks, and unsubscribe me\r\n.\r\n");
 
             // then
             assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
@@ -271,23 +242,20 @@ class RecipientPolicyTest {
     @Test
     void recipientsBeyondTheLimitGet452_4_5_3AndTheOthersAreStored() throws Exception {
         // given
-        replyd = TestServer.start(storage, settings -> settings.withLimits(SmtpSettings.DEFAULT_MAX_MESSAGE_SIZE, 2));
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
-            smtp.send("MAIL FROM:<alice@example.org>");
-            smtp.expect("250");
-            smtp.send("RCPT TO:<" + replyd.replyAddress(1, 1) + ">");
-            smtp.expect("250");
-            smtp.send("RCPT TO:<" + replyd.replyAddress(1, 2) + ">");
+        replyd = servers.start(settings -> settings.withLimits(SmtpSettings.DEFAULT_MAX_MESSAGE_SIZE, 2));
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
+            smtp.beginTransaction("alice@example.org", replyd.replyAddress(1, 1));
+            smtp.writeLine("RCPT TO:<" + replyd.replyAddress(1, 2) + ">");
             smtp.expect("250");
 
             // when
-            smtp.send("RCPT TO:<" + replyd.replyAddress(1, 3) + ">");
+            smtp.writeLine("RCPT TO:<" + replyd.replyAddress(1, 3) + ">");
 
             // then
             assertThat(smtp.reply()).isEqualTo("452 4.5.3 Error: too many recipients");
-            smtp.send("DATA");
+            smtp.writeLine("DATA");
             smtp.expect("354");
-            smtp.raw("Subject: hi\r\n\r\nbody\r\n.\r\n");
+            smtp.write("Subject: hi\r\n\r\nbody\r\n.\r\n");
             smtp.expect("250 2.0.0");
         }
         assertThat(replyd.newFiles()).hasSize(2);

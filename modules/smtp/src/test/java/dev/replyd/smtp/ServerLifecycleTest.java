@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
-import dev.replyd.testing.LeakCheck;
+import dev.replyd.testing.SmtpClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,32 +15,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Start, stop, limits, timeouts and storage failures, against the real server. */
 class ServerLifecycleTest {
-    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
-
-    @TempDir
-    Path storage;
+    @RegisterExtension final TestServers servers = new TestServers();
 
     private TestServer replyd;
-
-    @AfterEach
-    void stop() {
-        if (replyd != null) {
-            replyd.close();
-        }
-    }
 
     @Test
     void portAlreadyTakenFailsWithAMessageNamingTheBindAddressAndLeavesNoThreads() throws Exception {
         // given
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            Maildir maildir = Maildir.open(storage);
+            Maildir maildir = Maildir.open(servers.storage());
             ReplyAddressCodec codec = TestServer.codec();
             SmtpSettings settings = TestServer.settings().withBind(new InetSocketAddress("127.0.0.1", taken.getLocalPort()));
 
@@ -56,16 +44,11 @@ class ServerLifecycleTest {
     @Test
     void stopLetsTheTransactionInFlightFinishAndAnswersEveryoneElse421() throws Exception {
         // given: one session in the middle of DATA, one idle session
-        replyd = TestServer.start(storage);
-        SmtpConversation busy = SmtpConversation.greeted(replyd.port());
-        busy.send("MAIL FROM:<alice@example.org>");
-        busy.expect("250");
-        busy.send("RCPT TO:<" + replyd.replyAddress(8, 8) + ">");
-        busy.expect("250");
-        busy.send("DATA");
-        busy.expect("354");
-        busy.raw("Subject: in flight\r\n\r\nfirst half\r\n");
-        SmtpConversation idle = SmtpConversation.greeted(replyd.port());
+        replyd = servers.start();
+        SmtpClient busy = SmtpClient.greeted(replyd.port());
+        busy.beginData("alice@example.org", replyd.replyAddress(8, 8));
+        busy.write("Subject: in flight\r\n\r\nfirst half\r\n");
+        SmtpClient idle = SmtpClient.greeted(replyd.port());
 
         // when
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> replyd.stop(Duration.ofSeconds(10)));
@@ -74,12 +57,11 @@ class ServerLifecycleTest {
         assertThat(idle.reply()).isEqualTo("421 4.3.2 tracker.test Service shutting down, try again later");
         assertThat(idle.closedByServer()).isTrue();
         // the listening socket is closed: a balancer retries another node, a sender its next MX
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SmtpConversation(replyd.port()).close())
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SmtpClient.beforeGreeting(replyd.port()).close())
                 .isInstanceOf(java.net.ConnectException.class);
-        busy.raw("second half\r\n.\r\n");
+        busy.write("second half\r\n.\r\n");
         assertThat(busy.reply()).startsWith("250 2.0.0 Ok: queued as ");
-        busy.send("MAIL FROM:<alice@example.org>");
-        assertThat(busy.reply()).startsWith("421 4.3.2");
+        assertThat(busy.send("MAIL FROM:<alice@example.org>")).startsWith("421 4.3.2");
         stopping.get();
         assertThat(replyd.onlyMessage()).endsWith("first half\r\nsecond half\r\n");
         busy.close();
@@ -89,15 +71,10 @@ class ServerLifecycleTest {
     @Test
     void stopAfterTheGraceAbortsTheUnfinishedMessage() throws Exception {
         // given
-        replyd = TestServer.start(storage);
-        try (SmtpConversation busy = SmtpConversation.greeted(replyd.port())) {
-            busy.send("MAIL FROM:<alice@example.org>");
-            busy.expect("250");
-            busy.send("RCPT TO:<" + replyd.replyAddress(8, 8) + ">");
-            busy.expect("250");
-            busy.send("DATA");
-            busy.expect("354");
-            busy.raw("Subject: never finished\r\n\r\npartial\r\n");
+        replyd = servers.start();
+        try (SmtpClient busy = SmtpClient.greeted(replyd.port())) {
+            busy.beginData("alice@example.org", replyd.replyAddress(8, 8));
+            busy.write("Subject: never finished\r\n\r\npartial\r\n");
 
             // when
             replyd.stop(Duration.ofMillis(300));
@@ -112,19 +89,19 @@ class ServerLifecycleTest {
     @Test
     void connectionsOverThePerIpLimitGet421_4_7_0() throws Exception {
         // given
-        replyd = TestServer.start(storage, settings -> settings.withConnectionLimits(10, 2));
-        try (SmtpConversation first = new SmtpConversation(replyd.port());
-                SmtpConversation second = new SmtpConversation(replyd.port())) {
+        replyd = servers.start(settings -> settings.withConnectionLimits(10, 2));
+        try (SmtpClient first = SmtpClient.beforeGreeting(replyd.port());
+                SmtpClient second = SmtpClient.beforeGreeting(replyd.port())) {
             first.expect("220");
             second.expect("220");
 
             // when
-            try (SmtpConversation third = new SmtpConversation(replyd.port())) {
+            try (SmtpClient third = SmtpClient.beforeGreeting(replyd.port())) {
                 // then
                 assertThat(third.reply()).isEqualTo("421 4.7.0 tracker.test Error: too many connections, try again later");
                 assertThat(third.closedByServer()).isTrue();
             }
-            first.send("QUIT");
+            first.writeLine("QUIT");
             first.expect("221");
             assertThat(first.closedByServer()).isTrue();
 
@@ -132,7 +109,7 @@ class ServerLifecycleTest {
             String greeting = "";
             long deadline = System.currentTimeMillis() + 3000;
             while (!greeting.startsWith("220") && System.currentTimeMillis() < deadline) {
-                try (SmtpConversation again = new SmtpConversation(replyd.port())) {
+                try (SmtpClient again = SmtpClient.beforeGreeting(replyd.port())) {
                     greeting = again.reply();
                 }
             }
@@ -143,12 +120,12 @@ class ServerLifecycleTest {
     @Test
     void connectionsOverTheTotalLimitGet421_4_7_0() throws Exception {
         // given
-        replyd = TestServer.start(storage, settings -> settings.withConnectionLimits(1, 0));
-        try (SmtpConversation first = new SmtpConversation(replyd.port())) {
+        replyd = servers.start(settings -> settings.withConnectionLimits(1, 0));
+        try (SmtpClient first = SmtpClient.beforeGreeting(replyd.port())) {
             first.expect("220");
 
             // when
-            try (SmtpConversation second = new SmtpConversation(replyd.port())) {
+            try (SmtpClient second = SmtpClient.beforeGreeting(replyd.port())) {
                 // then
                 assertThat(second.reply()).startsWith("421 4.7.0 ");
             }
@@ -158,10 +135,10 @@ class ServerLifecycleTest {
     @Test
     void lowFreeSpaceRefusesMailFromWith452_4_3_1() throws Exception {
         // given
-        replyd = TestServer.start(storage, settings -> settings.withMinFreeBytes(Long.MAX_VALUE));
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+        replyd = servers.start(settings -> settings.withMinFreeBytes(Long.MAX_VALUE));
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             // when
-            smtp.send("MAIL FROM:<alice@example.org>");
+            smtp.writeLine("MAIL FROM:<alice@example.org>");
 
             // then
             assertThat(smtp.reply()).isEqualTo("452 4.3.1 Insufficient system storage");
@@ -171,20 +148,15 @@ class ServerLifecycleTest {
     @Test
     void failureToCommitGives451AndLeavesNoFileInNewOrTmp() throws Exception {
         // given
-        replyd = TestServer.start(storage);
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
-            smtp.send("MAIL FROM:<alice@example.org>");
-            smtp.expect("250");
-            smtp.send("RCPT TO:<" + replyd.replyAddress(4, 4) + ">");
-            smtp.expect("250");
-            smtp.send("DATA");
-            smtp.expect("354");
-            smtp.raw("Subject: doomed\r\n\r\nbody\r\n");
-            Path newDirectory = storage.resolve(MaildirLayout.NEW);
+        replyd = servers.start();
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
+            smtp.beginData("alice@example.org", replyd.replyAddress(4, 4));
+            smtp.write("Subject: doomed\r\n\r\nbody\r\n");
+            Path newDirectory = servers.storage().resolve(MaildirLayout.NEW);
             Files.delete(newDirectory); // the rename into new/ will fail
 
             // when
-            smtp.raw(".\r\n");
+            smtp.write(".\r\n");
 
             // then
             assertThat(smtp.reply()).isEqualTo("451 4.3.0 Error: queue file write error");
@@ -200,17 +172,14 @@ class ServerLifecycleTest {
     @Test
     void failureToOpenTheDeliveryGives451AtData() throws Exception {
         // given
-        replyd = TestServer.start(storage);
-        Path tmp = storage.resolve(MaildirLayout.TMP);
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
-            smtp.send("MAIL FROM:<alice@example.org>");
-            smtp.expect("250");
-            smtp.send("RCPT TO:<" + replyd.replyAddress(4, 4) + ">");
-            smtp.expect("250");
+        replyd = servers.start();
+        Path tmp = servers.storage().resolve(MaildirLayout.TMP);
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
+            smtp.beginTransaction("alice@example.org", replyd.replyAddress(4, 4));
             Files.delete(tmp);
 
             // when
-            smtp.send("DATA");
+            smtp.writeLine("DATA");
 
             // then
             assertThat(smtp.reply()).isEqualTo("451 4.3.0 Error: queue file write error");
@@ -223,17 +192,16 @@ class ServerLifecycleTest {
     @Test
     void tooManyErrorsInOneSessionGet421AndClose() throws Exception {
         // given
-        replyd = TestServer.start(storage, settings -> settings.withMaxErrors(3));
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
-            smtp.send("MAIL FROM:<alice@example.org>");
-            smtp.expect("250");
+        replyd = servers.start(settings -> settings.withMaxErrors(3));
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
+            smtp.mailFrom("alice@example.org");
             for (int i = 0; i < 3; i++) {
-                smtp.send("RCPT TO:<guess" + i + "@reply.tracker.test>");
+                smtp.writeLine("RCPT TO:<guess" + i + "@reply.tracker.test>");
                 smtp.expect("550");
             }
 
             // when
-            smtp.send("RCPT TO:<guess3@reply.tracker.test>");
+            smtp.writeLine("RCPT TO:<guess3@reply.tracker.test>");
 
             // then
             assertThat(smtp.reply()).isEqualTo("421 4.7.0 tracker.test Error: too many errors");
@@ -244,8 +212,8 @@ class ServerLifecycleTest {
     @Test
     void idleClientIsDisconnectedWith421_4_4_2() throws Exception {
         // given
-        replyd = TestServer.start(storage, settings -> settings.withTimeouts(Duration.ofSeconds(1), Duration.ofMinutes(5)));
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+        replyd = servers.start(settings -> settings.withTimeouts(Duration.ofSeconds(1), Duration.ofMinutes(5)));
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             long start = System.nanoTime();
 
             // when: nothing is sent
@@ -262,13 +230,13 @@ class ServerLifecycleTest {
     @Test
     void busySessionIsEndedAtTheSessionTimeLimit() throws Exception {
         // given
-        replyd = TestServer.start(storage, settings -> settings.withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(1)));
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+        replyd = servers.start(settings -> settings.withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(1)));
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             // when: a slow drip of NOOPs, each well within the idle timeout
             String reply = "";
             for (int i = 0; i < 20 && !reply.startsWith("421"); i++) {
                 Thread.sleep(200);
-                smtp.send("NOOP");
+                smtp.writeLine("NOOP");
                 reply = smtp.reply();
             }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.Maildir;
 import dev.replyd.testing.LeakCheck;
+import dev.replyd.testing.SmtpClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,18 +31,17 @@ class SmtpMetricsTest {
         try {
             int port = server.address().getPort();
             String valid = TestServer.codec().mint(new dev.replyd.address.ReplyToken("i", 1, 5));
-            try (SmtpConversation smtp = SmtpConversation.greeted(port)) {
+            try (SmtpClient smtp = SmtpClient.greeted(port)) {
                 assertThat(registry.find("replyd.smtp.connections.active").gauge().value()).isEqualTo(1);
                 assertThat(smtp.sendMessage("a@example.org", valid, "Subject: hi\r\n\r\nHello\r\n")).startsWith("250 2.0.0");
-                smtp.send("MAIL FROM:<a@example.org>");
-                smtp.expect("250");
-                smtp.send("RCPT TO:<" + valid.replace("-5@", "-6@") + ">");
+                smtp.mailFrom("a@example.org");
+                smtp.writeLine("RCPT TO:<" + valid.replace("-5@", "-6@") + ">");
                 smtp.expect("550");
-                smtp.send("RCPT TO:<someone@example.org>");
+                smtp.writeLine("RCPT TO:<someone@example.org>");
                 smtp.expect("550");
-                smtp.send("RCPT TO:<noreply@" + TestServer.HOSTNAME + ">");
+                smtp.writeLine("RCPT TO:<noreply@" + TestServer.HOSTNAME + ">");
                 smtp.expect("250");
-                smtp.send("QUIT");
+                smtp.writeLine("QUIT");
                 smtp.expect("221");
             }
 

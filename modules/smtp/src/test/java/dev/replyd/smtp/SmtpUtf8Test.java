@@ -2,14 +2,12 @@ package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.replyd.testing.LeakCheck;
 import dev.replyd.testing.RecordingLog;
+import dev.replyd.testing.SmtpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,47 +18,30 @@ import org.junit.jupiter.api.io.TempDir;
  * smtplib as real clients.
  */
 class SmtpUtf8Test {
-    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
-
-    @TempDir
-    Path storage;
+    @RegisterExtension final TestServers servers = new TestServers();
+    @RegisterExtension final RecordingLog mailLog = new RecordingLog("mail");
 
     @TempDir
     Path work;
 
-    private RecordingLog mailLog;
-
     private TestServer replyd;
-
-    @BeforeEach
-    void capture() {
-        mailLog = new RecordingLog("mail");
-    }
-
-    @AfterEach
-    void stop() {
-        if (replyd != null) {
-            replyd.close();
-        }
-        mailLog.close();
-    }
 
     @Test
     void utf8SenderWithIdnDomainAndUtf8HeadersIsStoredAndLoggedAsWritten() throws Exception {
         // given
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String reply = replyd.replyAddress(40, 1);
         String sender = "用户.josé@例子.广告";
         String message = "From: José <" + sender + ">\r\nSubject: Réponse — 答复\r\n\r\nMerci ✓\r\n";
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             // when
-            smtp.raw(("MAIL FROM:<" + sender + "> SMTPUTF8 BODY=8BITMIME\r\n").getBytes(StandardCharsets.UTF_8));
+            smtp.write(("MAIL FROM:<" + sender + "> SMTPUTF8 BODY=8BITMIME\r\n").getBytes(StandardCharsets.UTF_8));
             assertThat(smtp.reply()).isEqualTo("250 2.1.0 Ok");
-            smtp.send("RCPT TO:<" + reply + ">");
+            smtp.writeLine("RCPT TO:<" + reply + ">");
             smtp.expect("250");
-            smtp.send("DATA");
+            smtp.writeLine("DATA");
             smtp.expect("354");
-            smtp.raw((message + ".\r\n").getBytes(StandardCharsets.UTF_8));
+            smtp.write((message + ".\r\n").getBytes(StandardCharsets.UTF_8));
 
             // then
             assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
@@ -75,10 +56,10 @@ class SmtpUtf8Test {
     @Test
     void nonAsciiSenderWithoutTheSmtputf8ParameterIsRefusedWith553() throws Exception {
         // given
-        replyd = TestServer.start(storage);
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+        replyd = servers.start();
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             // when
-            smtp.raw("MAIL FROM:<josé@correo.example>\r\n".getBytes(StandardCharsets.UTF_8));
+            smtp.write("MAIL FROM:<josé@correo.example>\r\n".getBytes(StandardCharsets.UTF_8));
 
             // then
             assertThat(smtp.reply()).isEqualTo("553 5.6.7 Error: SMTPUTF8 is required for a non-ASCII address");
@@ -88,14 +69,14 @@ class SmtpUtf8Test {
     @Test
     void utf8SenderWithControlOrSpecialCharactersIsRefusedWith501AndLoggedEscaped() throws Exception {
         // given
-        replyd = TestServer.start(storage);
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+        replyd = servers.start();
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             // when
-            smtp.raw("MAIL FROM:<jos\u00e9\r\u202e@correo.example> SMTPUTF8\r\n".getBytes(StandardCharsets.UTF_8));
+            smtp.write("MAIL FROM:<jos\u00e9\r\u202e@correo.example> SMTPUTF8\r\n".getBytes(StandardCharsets.UTF_8));
 
             // then
             assertThat(smtp.reply()).isEqualTo("501 5.1.7 Error: bad sender address syntax");
-            smtp.raw("MAIL FROM:<a b\u00e9@correo.example> SMTPUTF8\r\n".getBytes(StandardCharsets.UTF_8));
+            smtp.write("MAIL FROM:<a b\u00e9@correo.example> SMTPUTF8\r\n".getBytes(StandardCharsets.UTF_8));
             assertThat(smtp.reply()).isEqualTo("501 5.1.7 Error: bad sender address syntax");
         }
         List<String> log = mailLog.messages();
@@ -105,10 +86,10 @@ class SmtpUtf8Test {
     @Test
     void requiretlsOnASessionWithoutTlsIsRefusedWith530() throws Exception {
         // given
-        replyd = TestServer.start(storage);
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+        replyd = servers.start();
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             // when
-            smtp.send("MAIL FROM:<alice@example.org> REQUIRETLS");
+            smtp.writeLine("MAIL FROM:<alice@example.org> REQUIRETLS");
 
             // then
             assertThat(smtp.reply()).isEqualTo("530 5.7.10 Error: REQUIRETLS needs a TLS session");
@@ -118,8 +99,7 @@ class SmtpUtf8Test {
     @Test
     void swaksSeesSmtputf8AndChunkingInEhloAndRequiretlsAfterStartTls() throws Exception {
         // given
-        Path[] pem = ExternalCommand.selfSignedCertificate(work, "server");
-        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
+        replyd = servers.startWithTls();
 
         // when
         ExternalCommand.Result plain = ExternalCommand.run(work, List.of("swaks", "--server", "127.0.0.1", "--port",
@@ -137,7 +117,7 @@ class SmtpUtf8Test {
     @Test
     void pythonSmtplibSendsAUtf8SenderAndSubjectWithTheSmtputf8Option() throws Exception {
         // given
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String reply = replyd.replyAddress(40, 2);
         Path script = Files.writeString(work.resolve("send.py"), String.join("\n",
                 "import smtplib, sys",
@@ -166,7 +146,7 @@ class SmtpUtf8Test {
     @Test
     void jakartaMailWithAllowUtf8SendsAUtf8SenderWithSmtputf8() throws Exception {
         // given: Angus sends MAIL FROM ... SMTPUTF8 when mail.mime.allowutf8 is on and the server offers it
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String reply = replyd.replyAddress(40, 3);
         jakarta.mail.Session session = JakartaMailClient.session(replyd.port(), false);
         session.getProperties().put("mail.mime.allowutf8", "true");

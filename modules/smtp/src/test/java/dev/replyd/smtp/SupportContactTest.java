@@ -3,62 +3,44 @@ package dev.replyd.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.replyd.testing.LeakCheck;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
+import dev.replyd.testing.SmtpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code replyd.support} at the end of every 550 5.1.1 a sender may read in a bounce, and nowhere without it. */
 class SupportContactTest {
-    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
-
-    @TempDir
-    Path storage;
+    @RegisterExtension final TestServers servers = new TestServers();
 
     private TestServer replyd;
 
-    @AfterEach
-    void stop() {
-        if (replyd != null) {
-            replyd.close();
-        }
-    }
-
     @Test
     void refusalsAPersonMayReadInABounceNameTheSupportContact() throws Exception {
-        replyd = TestServer.start(storage, settings -> settings.withSupport("mailto:help@tracker.test")
+        replyd = servers.start(settings -> settings.withSupport("mailto:help@tracker.test")
                 .withNoreply("noreply@tracker.test", false));
         String forged = replyd.replyAddress(42, 7).replace("-42-", "-43-");
 
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
-            smtp.send("MAIL FROM:<alice@example.org>");
-            smtp.expect("250");
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
+            smtp.mailFrom("alice@example.org");
 
-            smtp.send("RCPT TO:<" + forged + ">");
-            assertThat(smtp.reply()).isEqualTo("550 5.1.1 <" + forged
+            assertThat(smtp.send("RCPT TO:<" + forged + ">")).isEqualTo("550 5.1.1 <" + forged
                     + ">: Recipient address rejected: invalid reply signature; help: mailto:help@tracker.test");
-            smtp.send("RCPT TO:<someone@reply.tracker.test>");
-            assertThat(smtp.reply()).isEqualTo("550 5.1.1 <someone@reply.tracker.test>: Recipient address rejected:"
+            assertThat(smtp.send("RCPT TO:<someone@reply.tracker.test>"))
+                    .isEqualTo("550 5.1.1 <someone@reply.tracker.test>: Recipient address rejected:"
                     + " User unknown; help: mailto:help@tracker.test");
-            smtp.send("RCPT TO:<noreply@tracker.test>");
-            assertThat(smtp.reply()).isEqualTo("550 5.1.1 <noreply@tracker.test>: Recipient address rejected:"
+            assertThat(smtp.send("RCPT TO:<noreply@tracker.test>"))
+                    .isEqualTo("550 5.1.1 <noreply@tracker.test>: Recipient address rejected:"
                     + " this address does not receive mail; help: mailto:help@tracker.test");
-            smtp.send("RCPT TO:<" + replyd.replyAddress(42, 7) + ">");
-            assertThat(smtp.reply()).startsWith("250 2.1.5");
+            assertThat(smtp.send("RCPT TO:<" + replyd.replyAddress(42, 7) + ">")).startsWith("250 2.1.5");
         }
     }
 
     @Test
     void withoutASupportContactTheRefusalHasNoHelpPart() throws Exception {
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
 
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
-            smtp.send("MAIL FROM:<alice@example.org>");
-            smtp.expect("250");
-            smtp.send("RCPT TO:<someone@reply.tracker.test>");
-            assertThat(smtp.reply())
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
+            smtp.mailFrom("alice@example.org");
+            assertThat(smtp.send("RCPT TO:<someone@reply.tracker.test>"))
                     .isEqualTo("550 5.1.1 <someone@reply.tracker.test>: Recipient address rejected: User unknown");
         }
     }

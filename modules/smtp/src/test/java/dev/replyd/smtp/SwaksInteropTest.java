@@ -2,41 +2,30 @@ package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.replyd.testing.LeakCheck;
+import dev.replyd.testing.SmtpClient;
 import jakarta.mail.Session;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** swaks (Debian) and Jakarta Mail as real clients: plain, pipelined, STARTTLS, multi-recipient, SIZE. */
 class SwaksInteropTest {
-    @RegisterExtension final LeakCheck leaks = LeakCheck.threads("replyd-smtp").listeningPorts();
-
-    @TempDir
-    Path storage;
+    @RegisterExtension final TestServers servers = new TestServers();
 
     @TempDir
     Path work;
 
     private TestServer replyd;
 
-    @AfterEach
-    void stop() {
-        if (replyd != null) {
-            replyd.close();
-        }
-    }
-
     @Test
     void swaksPipelinedTransactionIsQueuedAndStored() throws Exception {
         // given
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String reply = replyd.replyAddress(5, 6);
 
         // when
@@ -52,8 +41,7 @@ class SwaksInteropTest {
     @Test
     void swaksStartTlsSessionIsEncryptedAndRecordedAsEsmtpsInReceived() throws Exception {
         // given
-        Path[] pem = ExternalCommand.selfSignedCertificate(work, "server");
-        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
+        replyd = servers.startWithTls();
         String reply = replyd.replyAddress(5, 6);
 
         // when
@@ -71,13 +59,12 @@ class SwaksInteropTest {
     @Test
     void startTlsPipelinedWithAnotherCommandAfterAFirstMessageIsRefused() throws Exception {
         // given: a first message in plaintext (James 3.8.1 stops injection detection at DATA for good)
-        Path[] pem = ExternalCommand.selfSignedCertificate(work, "server");
-        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+        replyd = servers.startWithTls();
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             smtp.sendMessage("alice@example.org", replyd.replyAddress(1, 1), "Subject: first\r\n\r\nx\r\n");
 
             // when: CVE-2021-38542 style injection, a plaintext command behind STARTTLS in one packet
-            smtp.raw("STARTTLS\r\nMAIL FROM:<injected@example.org>\r\n");
+            smtp.write("STARTTLS\r\nMAIL FROM:<injected@example.org>\r\n");
 
             // then
             assertThat(smtp.reply()).isEqualTo("554 5.5.1 Error: command pipelined after STARTTLS");
@@ -88,11 +75,10 @@ class SwaksInteropTest {
     @Test
     void startTlsInTheMiddleOfAPipelinedBatchStillCannotCarryCommandsIntoTls() throws Exception {
         // given: the framer judges the line it frames; STARTTLS after another command in the same packet
-        Path[] pem = ExternalCommand.selfSignedCertificate(work, "server");
-        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
+        replyd = servers.startWithTls();
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             // when
-            smtp.raw("NOOP\r\nSTARTTLS\r\nMAIL FROM:<injected@example.org>\r\n");
+            smtp.write("NOOP\r\nSTARTTLS\r\nMAIL FROM:<injected@example.org>\r\n");
 
             // then
             assertThat(smtp.reply()).startsWith("250");
@@ -104,18 +90,16 @@ class SwaksInteropTest {
     @Test
     void startTlsPipelinedWithAnotherCommandAfterARefusedDataIsRefused() throws Exception {
         // given: DATA refused (James switched injection detection off before refusing it)
-        Path[] pem = ExternalCommand.selfSignedCertificate(work, "server");
-        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
-        try (SmtpConversation smtp = SmtpConversation.greeted(replyd.port())) {
-            smtp.send("MAIL FROM:<alice@example.org>");
-            smtp.expect("250");
-            smtp.send("RCPT TO:<victim@gmail.com>");
+        replyd = servers.startWithTls();
+        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
+            smtp.mailFrom("alice@example.org");
+            smtp.writeLine("RCPT TO:<victim@gmail.com>");
             smtp.expect("550");
-            smtp.send("DATA");
+            smtp.writeLine("DATA");
             smtp.expect("554");
 
             // when
-            smtp.raw("STARTTLS\r\nRSET\r\n");
+            smtp.write("STARTTLS\r\nRSET\r\n");
 
             // then
             assertThat(smtp.reply()).isEqualTo("554 5.5.1 Error: command pipelined after STARTTLS");
@@ -126,8 +110,7 @@ class SwaksInteropTest {
     @Test
     void tls11IsRefused() throws Exception {
         // given
-        Path[] pem = ExternalCommand.selfSignedCertificate(work, "server");
-        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
+        replyd = servers.startWithTls();
 
         // when
         ExternalCommand.Result client = ExternalCommand.run(work, List.of("openssl", "s_client", "-starttls", "smtp",
@@ -141,8 +124,7 @@ class SwaksInteropTest {
     @Test
     void jakartaMailRequiringStartTlsDelivers() throws Exception {
         // given
-        Path[] pem = ExternalCommand.selfSignedCertificate(work, "server");
-        replyd = TestServer.start(storage, settings -> settings.withTls(pem[0], pem[1]));
+        replyd = servers.startWithTls();
         String reply = replyd.replyAddress(77, 1);
         Session session = JakartaMailClient.session(replyd.port(), true);
 
@@ -158,7 +140,7 @@ class SwaksInteropTest {
     @Test
     void reloadedCertificateIsOfferedToNewConnections() throws Exception {
         // given: started without TLS
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         Path[] pem = ExternalCommand.selfSignedCertificate(work, "renewed");
 
         // when
@@ -173,7 +155,7 @@ class SwaksInteropTest {
     @Test
     void unusableCertificateFilesAreNamedInTheError() throws Exception {
         // given
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         Path notPem = Files.writeString(work.resolve("cert.pem"), "not a certificate");
 
         // when / then
@@ -190,7 +172,7 @@ class SwaksInteropTest {
     @Test
     void multiRecipientMessageGivesOneFilePerRecipientWithTheSameBody() throws Exception {
         // given
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String first = replyd.replyAddress(10, 1);
         String second = replyd.replyAddress(10, 2);
 
@@ -214,7 +196,7 @@ class SwaksInteropTest {
     @Test
     void eightBitUtf8BodyFromSwaksIsStoredUnchanged() throws Exception {
         // given
-        replyd = TestServer.start(storage);
+        replyd = servers.start();
         String body = "Grüße aus Köln — ça marche ✓";
 
         // when
@@ -231,7 +213,7 @@ class SwaksInteropTest {
     @Test
     void oversizedMessageFromSwaksIsRefusedWith552() throws Exception {
         // given
-        replyd = TestServer.start(storage, settings -> settings.withLimits(32 * 1024, 50));
+        replyd = servers.start(settings -> settings.withLimits(32 * 1024, 50));
         Path body = Files.writeString(work.resolve("big.txt"), ("z".repeat(70) + "\n").repeat(1000));
 
         // when

@@ -1,5 +1,7 @@
 package dev.replyd.smtp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.Maildir;
@@ -100,6 +102,20 @@ public final class TestServer implements AutoCloseable {
             throw new AssertionError("expected exactly one file in new/, found " + files);
         }
         return read(files.get(0));
+    }
+
+    /**
+     * Fails unless new/ and tmp/ are empty, after waiting (generously) for tmp/ to empty: a refused
+     * delivery's file is removed by the disconnect handlers, on the I/O thread, just after the
+     * client sees the close.
+     */
+    public void assertNothingStored() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!tmpFiles().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(newFiles()).isEmpty();
+        assertThat(tmpFiles()).isEmpty();
     }
 
     private List<Path> list(String state) {

@@ -38,10 +38,26 @@ public final class RecordingMainApp implements AutoCloseable {
   public static final String PATH = "/hooks/replyd";
   private static final Response BAD_SIGNATURE = new Response(401, Map.of(), "{\"error\":\"bad signature\"}");
 
-  /** A scripted answer: status, headers, body, and how long to wait before sending it. */
-  public record Response(int status, Map<String, String> headers, String body, long delayMs) {
+  /**
+   * A scripted answer: status, headers, body, how long to wait before sending it, and whether it
+   * stalls in the body (see {@link #stalledInBody()}).
+   */
+  public record Response(int status, Map<String, String> headers, String body, long delayMs, boolean stallsInBody) {
     public Response(int status, Map<String, String> headers, String body) {
-      this(status, headers, body, 0);
+      this(status, headers, body, 0, false);
+    }
+
+    public Response(int status, Map<String, String> headers, String body, long delayMs) {
+      this(status, headers, body, delayMs, false);
+    }
+
+    /**
+     * 200 whose headers announce a body ten times as long as the 10 bytes that come; then nothing
+     * more while the connection stays open (until the app is stopped): a main app, or a proxy,
+     * stalled in the response body.
+     */
+    public static Response stalledInBody() {
+      return new Response(200, Map.of("Content-Type", "text/plain"), "0123456789", 0, true);
     }
 
     public static Response of(int status) {
@@ -239,6 +255,12 @@ public final class RecordingMainApp implements AutoCloseable {
       }
       response.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
       byte[] out = response.body().getBytes(StandardCharsets.UTF_8);
+      if (response.stallsInBody()) {
+        exchange.sendResponseHeaders(response.status(), out.length * 10L);
+        exchange.getResponseBody().write(out);
+        exchange.getResponseBody().flush();
+        Thread.sleep(Long.MAX_VALUE); // until down() interrupts: the rest of the body never comes
+      }
       exchange.sendResponseHeaders(response.status(), out.length == 0 ? -1 : out.length);
       if (out.length > 0) {
         try (OutputStream os = exchange.getResponseBody()) {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -16,31 +17,71 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * SmtpClient - a byte-level SMTP client over one loopback socket: writes exactly the bytes given
- * (so tests can send bare CR, bare LF or pipelined batches), reads whole, possibly multi-line,
- * replies, and can switch to TLS (trusting any certificate) after STARTTLS.
+ * SmtpClient - the one byte-level SMTP client of the tests, over one loopback socket: writes exactly
+ * the bytes given (so tests can send bare CR, bare LF, smuggling attempts, long lines or pipelined
+ * batches), reads whole, possibly multi-line, replies, and can switch to TLS (trusting any
+ * certificate) after STARTTLS. Two styles share it: {@link #send} writes a command and returns its
+ * reply; {@link #writeLine}/{@link #write} then {@link #expect}/{@link #reply} let a test write
+ * several things before reading, or read what it did not ask for.
  *
- * <p>Failures: IOException when the server closes or the read times out; {@link #reply()} returns
- * null at end of stream. Thread-safety: confined to one thread.
+ * <p>Failures: IOException when the read times out; {@link #reply()} returns null at end of
+ * stream; {@link #expect} throws AssertionError on any other reply. Thread-safety: confined to one
+ * thread.
  */
 public final class SmtpClient implements AutoCloseable {
   private Socket socket;
   private InputStream in;
   private OutputStream out;
-  /** The server's first reply (220 greeting, or 421/554 when it turns the connection away). */
+  private static final int DEFAULT_READ_TIMEOUT_MILLIS = 30_000;
+
+  /**
+   * The server's first reply (220 greeting, or 421/554 when it turns the connection away); null
+   * when opened {@link #beforeGreeting} (the test reads the greeting itself).
+   */
   public final String greeting;
 
   /** Connects to 127.0.0.1:{@code port} with a 30 s read timeout and reads the greeting. */
   public SmtpClient(int port) throws IOException {
-    this(port, 30_000);
+    this(port, DEFAULT_READ_TIMEOUT_MILLIS);
   }
 
   public SmtpClient(int port, int readTimeoutMillis) throws IOException {
-    socket = new Socket();
-    socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+    this(connect(port), readTimeoutMillis, true);
+  }
+
+  private SmtpClient(Socket connected, int readTimeoutMillis, boolean readGreeting) throws IOException {
+    socket = connected;
     socket.setSoTimeout(readTimeoutMillis);
     streams();
-    greeting = reply();
+    greeting = readGreeting ? reply() : null;
+  }
+
+  /**
+   * Connects to 127.0.0.1:{@code port} without reading anything, for a test that writes first (a
+   * PROXY header) or reads the greeting itself.
+   */
+  public static SmtpClient beforeGreeting(int port) throws IOException {
+    return beforeGreeting(connect(port));
+  }
+
+  /** Over a socket already connected (e.g. from another local address); nothing read yet. */
+  public static SmtpClient beforeGreeting(Socket connected) throws IOException {
+    return new SmtpClient(connected, DEFAULT_READ_TIMEOUT_MILLIS, false);
+  }
+
+  /** Connects, expects a 220 greeting, sends "EHLO client.example.org" and expects its 250. */
+  public static SmtpClient greeted(int port) throws IOException {
+    SmtpClient smtp = beforeGreeting(port);
+    smtp.expect("220");
+    smtp.writeLine("EHLO client.example.org");
+    smtp.expect("250");
+    return smtp;
+  }
+
+  private static Socket connect(int port) throws IOException {
+    Socket socket = new Socket();
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+    return socket;
   }
 
   private void streams() throws IOException {
@@ -52,6 +93,11 @@ public final class SmtpClient implements AutoCloseable {
   public String send(String line) throws IOException {
     write(line + "\r\n");
     return reply();
+  }
+
+  /** Writes one command line (CRLF added) without reading its reply. */
+  public void writeLine(String line) throws IOException {
+    write(line + "\r\n");
   }
 
   public void write(String raw) throws IOException {
@@ -90,7 +136,49 @@ public final class SmtpClient implements AutoCloseable {
     }
   }
 
-  /** True when the server has closed the connection (reads end of stream within the timeout). */
+  /** Reads one reply and checks it starts with {@code code}; returns it. */
+  public String expect(String code) throws IOException {
+    String reply = reply();
+    if (reply == null || !reply.startsWith(code)) {
+      throw new AssertionError("expected a " + code + " reply, got: " + reply);
+    }
+    return reply;
+  }
+
+  /** MAIL FROM:&lt;{@code from}&gt;, expected to get 250. */
+  public void mailFrom(String from) throws IOException {
+    writeLine("MAIL FROM:<" + from + ">");
+    expect("250");
+  }
+
+  /** MAIL FROM and RCPT TO for one recipient, each expected to get 250: ready for DATA or BDAT. */
+  public void beginTransaction(String from, String to) throws IOException {
+    mailFrom(from);
+    writeLine("RCPT TO:<" + to + ">");
+    expect("250");
+  }
+
+  /** {@link #beginTransaction} then DATA, expected to get 354: ready for the message's bytes. */
+  public void beginData(String from, String to) throws IOException {
+    beginTransaction(from, to);
+    writeLine("DATA");
+    expect("354");
+  }
+
+  /**
+   * One transaction for one recipient ({@link #beginData}), then {@code body} (CRLF-terminated
+   * lines, without the final dot) and the dot; returns the reply to the dot.
+   */
+  public String sendMessage(String from, String to, String body) throws IOException {
+    beginData(from, to);
+    write(body + ".\r\n");
+    return reply();
+  }
+
+  /**
+   * True when the server has closed the connection: reads (and drops) whatever it still sends until
+   * end of stream or a reset; false when the read times out with the connection still open.
+   */
   public boolean closedByServer() {
     try {
       while (true) {
@@ -99,8 +187,10 @@ public final class SmtpClient implements AutoCloseable {
           return true;
         }
       }
+    } catch (SocketTimeoutException e) {
+      return false;
     } catch (IOException e) {
-      return e.getMessage() != null && e.getMessage().contains("reset");
+      return true;
     }
   }
 
