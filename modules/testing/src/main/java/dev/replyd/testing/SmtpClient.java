@@ -194,6 +194,24 @@ public final class SmtpClient implements AutoCloseable {
     }
   }
 
+  /**
+   * True when the server sends nothing for {@code quiet} and keeps the connection open (a reply it is
+   * holding back); false when a byte arrives or the connection ends. For a deliberately long hold, so
+   * that the window is no timing target.
+   */
+  public boolean silentFor(java.time.Duration quiet) throws IOException {
+    int before = socket.getSoTimeout();
+    socket.setSoTimeout(Math.toIntExact(quiet.toMillis()));
+    try {
+      in.read(); // a byte, or the end of the stream: not silent either way
+      return false;
+    } catch (SocketTimeoutException nothingYet) {
+      return true;
+    } finally {
+      socket.setSoTimeout(before);
+    }
+  }
+
   /** STARTTLS, trusting any certificate; returns the certificate the server presented. */
   public X509Certificate startTls() throws Exception {
     String ready = send("STARTTLS");
