@@ -12,9 +12,13 @@ import dev.replyd.extract.MessageBody;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.extract.ReplyText;
 import dev.replyd.extract.UnparseableMessageException;
+import dev.replyd.maildir.CallbackAttempt;
 import dev.replyd.maildir.ClientText;
+import dev.replyd.maildir.FailureReason;
+import dev.replyd.maildir.FailureRecord;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.maildir.RetryState;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
@@ -67,8 +71,9 @@ import org.slf4j.LoggerFactory;
  * message still being read then (a pathological MIME structure, a sender's DNS that answers
  * slowly) is filed as failure {@code deadline_exceeded}, and the worker goes on with the next one;
  * the abandoned reader only reads, and ends on its own. Posting has its own bound.
- * After a message is filed as failure, the {@link FailureListener} is told (sender, Message-ID and
- * subject from the parsed message, or from its header section alone when it was not parsed whole).
+ * After a message is filed as failure, the {@link FailureListener} is given the reason file's
+ * {@link FailureRecord} (sender, Message-ID and subject from the parsed message, or from its header
+ * section alone when it was not parsed whole).
  * Every step is logged on the {@code replies} log: {@code processing <message-id>},
  * {@code matched <path>}, {@code posted <delivery id> -> <status> in <ms>},
  * {@code moving <a> => <b>}, and the failure reason.
@@ -357,21 +362,19 @@ final class MessageWorker {
       // Message-ID, for the reason file and the listener.
       facts = InboundMessage.ofHeaderSection(work.file(), session);
     }
-    String messageId = facts == null ? null : facts.messageId();
-    FailureReport report =
-        FailureReport.of(reason, detail, clock.instant().toString(), name, messageId, state);
+    FailureRecord record = FailureRecord.of(reason, detail, clock.instant(), name, state,
+        facts == null ? null : facts.mailFrom().orElse(null), facts == null ? null : facts.messageId(),
+        facts == null ? null : facts.subject());
     try {
       logMove(name, MaildirLayout.FAILURE);
-      maildir.fail(name, report.toJson());
+      maildir.fail(name, record.toJson());
       metrics.filed("failure", reason.wireName(), start);
     } catch (IOException maildirFailed) {
       REPLIES.error("{}: could not file the message ({}); it stays claimed until the next start-up", name, describe(maildirFailed));
       return;
     }
-    FiledFailure filed = new FiledFailure(name, reason.wireName(), detail,
-        facts == null ? null : facts.mailFrom().orElse(null), messageId, facts == null ? null : facts.subject());
     try {
-      failures.filed(filed);
+      failures.filed(record);
     } catch (RuntimeException listenerBug) {
       REPLIES.error("{}: the failure listener failed; the message stays filed", name, listenerBug);
     }
