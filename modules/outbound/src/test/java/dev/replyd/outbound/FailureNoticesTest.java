@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.replyd.maildir.FailureReason;
 import dev.replyd.maildir.FailureRecord;
 import dev.replyd.outbound.Outbound.Auth;
 import dev.replyd.outbound.Outbound.Security;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,6 +59,15 @@ class FailureNoticesTest {
             cleanup.get(i).close();
         }
         replies.detachAppender(lines);
+    }
+
+    @Test
+    void everyFailureReasonEitherMayGetANoticeOrNeverGetsOne() {
+        List<String> wireNames = Arrays.stream(FailureReason.values()).map(FailureReason::wireName).toList();
+        List<String> sorted = new ArrayList<>(NoticeSettings.NOTIFIABLE_REASONS);
+        sorted.addAll(NoticeSettings.NEVER_REASONS);
+
+        assertThat(sorted).containsExactlyInAnyOrderElementsOf(wireNames);
     }
 
     @Test
