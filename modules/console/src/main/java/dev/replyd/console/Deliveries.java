@@ -6,11 +6,11 @@ import dev.replyd.extract.Removal;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.extract.ReplyText;
 import dev.replyd.extract.UnparseableMessageException;
+import dev.replyd.maildir.CallbackAttempt;
+import dev.replyd.maildir.FailureRecord;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
-import dev.replyd.processor.CallbackAttempt;
-import dev.replyd.processor.FailureReport;
-import dev.replyd.processor.RetryState;
+import dev.replyd.maildir.RetryState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -91,7 +91,7 @@ final class Deliveries {
   Map<String, Integer> failureReasons() throws IOException {
     Map<String, Integer> reasons = new TreeMap<>();
     for (String name : maildir.list(MaildirLayout.FAILURE)) {
-      reasons.merge(reason(name).map(FailureReport::reason).orElse("unreadable"), 1, Integer::sum);
+      reasons.merge(reason(name).map(FailureRecord::reason).orElse("unreadable"), 1, Integer::sum);
     }
     return reasons;
   }
@@ -158,7 +158,7 @@ final class Deliveries {
     String reason = null;
     String next = null;
     if (at.state().equals("failure")) {
-      reason = reason(at.id()).map(FailureReport::reason).orElse("unreadable");
+      reason = reason(at.id()).map(FailureRecord::reason).orElse("unreadable");
     } else if (at.state().equals("deferred")) {
       next = retry(at.id()).map(RetryState::nextAttemptAt).orElse(null);
     }
@@ -202,12 +202,12 @@ final class Deliveries {
     int attemptCount = 0;
     List<CallbackAttempt> history = List.of();
     if (at.state().equals("failure")) {
-      Optional<FailureReport> report = reason(at.id());
+      Optional<FailureRecord> report = reason(at.id());
       if (report.isPresent()) {
         failureDetail = report.get().detail();
         failedAt = report.get().at();
         attemptCount = report.get().attempts();
-        history = report.get().history() == null ? List.of() : report.get().history();
+        history = report.get().history();
       } else {
         failureDetail = "the reason file " + maildir.path(MaildirLayout.FAILURE, at.id() + MaildirLayout.REASON_SUFFIX)
             + " is missing or unreadable";
@@ -221,8 +221,7 @@ final class Deliveries {
     }
     List<Views.Attempt> attempts = new ArrayList<>();
     for (CallbackAttempt a : history) {
-      attempts.add(new Views.Attempt(a.at(), a.durationMs(), a.status() != null ? "HTTP " + a.status()
-          : (a.error() == null ? "no response" : a.error()), a.bodyExcerpt() == null ? "" : a.bodyExcerpt()));
+      attempts.add(new Views.Attempt(a.at(), a.durationMs(), a.describe(), a.bodyExcerpt() == null ? "" : a.bodyExcerpt()));
     }
     String replyText = null;
     List<Views.Removed> removed = new ArrayList<>();
@@ -268,7 +267,7 @@ final class Deliveries {
   int redeliverReason(String reason, String who) throws IOException {
     int count = 0;
     for (String name : maildir.list(MaildirLayout.FAILURE)) {
-      if (reason(name).map(FailureReport::reason).filter(reason::equals).isPresent() && maildir.requeue(name)) {
+      if (reason(name).map(FailureRecord::reason).filter(reason::equals).isPresent() && maildir.requeue(name)) {
         count++;
         REPLIES.info("{}: requeued for redelivery from the console by {} (all failures of reason {})", name, who, reason);
       }
@@ -281,9 +280,9 @@ final class Deliveries {
     return locate(id).map(Located::file);
   }
 
-  private Optional<FailureReport> reason(String name) {
+  private Optional<FailureRecord> reason(String name) {
     try {
-      return Optional.of(FailureReport.fromJson(Files.readAllBytes(
+      return Optional.of(FailureRecord.fromJson(Files.readAllBytes(
           maildir.path(MaildirLayout.FAILURE, name + MaildirLayout.REASON_SUFFIX))));
     } catch (IOException e) {
       return Optional.empty();

@@ -1,6 +1,7 @@
 package dev.replyd.console;
 
 import dev.replyd.maildir.HeaderSection;
+import dev.replyd.maildir.TracePrefix;
 import jakarta.mail.internet.MimeUtility;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -17,8 +18,8 @@ import java.util.List;
  * <p>Contract: at most {@code limit} bytes are read; the fields are unfolded, RFC 2047-decoded where
  * encoded, stripped of control characters and cut at {@link #MAX_VALUE} characters. They are the
  * sender's text: shown as text, never as HTML. A field missing from the prefix is "".
- * {@code Return-Path} and {@code Delivered-To} are replyd's own envelope record (the SMTP side writes
- * them first); {@code Received} is the first such field, replyd's.
+ * {@code Return-Path}, {@code Delivered-To} and {@code Received} are replyd's own trace prefix, as
+ * {@link TracePrefix} reads it (the same fields further down came with the message and are not shown).
  *
  * <p>Failures: IOException when the file cannot be read (it moved meanwhile: the caller looks again).
  *
@@ -38,22 +39,20 @@ record StoredMessage(String returnPath, String deliveredTo, String received, Str
     }
     // The project's one header-section reader; the prefix bounds what is read.
     HeaderSection headers = HeaderSection.read(new ByteArrayInputStream(prefix), StandardCharsets.UTF_8);
-    String returnPath = "";
-    String deliveredTo = "";
-    String received = "";
+    TracePrefix trace = TracePrefix.of(headers);
+    String returnPath = trace.sender().map(sender -> clean("<" + sender + ">")).orElse("");
+    String deliveredTo = trace.recipient().map(StoredMessage::clean).orElse("");
+    String received = trace.received().map(StoredMessage::clean).orElse("");
     String from = "";
     String to = "";
     String subject = "";
     String messageId = "";
     String date = "";
     List<String> auth = new ArrayList<>();
-    for (String field : headers.fields()) {
+    for (String field : headers.withoutReplydTrace().fields()) {
       String name = field.substring(0, field.indexOf(':')).strip().toLowerCase(java.util.Locale.ROOT);
       String value = clean(HeaderSection.unfoldedValue(field));
       switch (name) {
-        case "return-path" -> returnPath = returnPath.isEmpty() ? value : returnPath;
-        case "delivered-to" -> deliveredTo = deliveredTo.isEmpty() ? value : deliveredTo;
-        case "received" -> received = received.isEmpty() ? value : received;
         case "from" -> from = from.isEmpty() ? value : from;
         case "to" -> to = to.isEmpty() ? value : to;
         case "subject" -> subject = subject.isEmpty() ? value : subject;

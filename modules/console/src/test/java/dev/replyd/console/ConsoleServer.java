@@ -5,6 +5,7 @@ import dev.replyd.diagnostics.Diagnosis;
 import dev.replyd.diagnostics.SupportBundle;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.maildir.Maildir;
+import dev.replyd.maildir.TracePrefix;
 import dev.replyd.outbound.Outbound;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -80,8 +81,8 @@ final class ConsoleServer implements AutoCloseable {
   }
 
   String deliver(String mailFrom, String rcpt, String message) throws IOException {
-    byte[] prefix = ("Return-Path: <" + mailFrom + ">\r\nDelivered-To: " + rcpt + "\r\n").getBytes(StandardCharsets.UTF_8);
-    return maildir.deliver(new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)), prefix);
+    return maildir.deliver(new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)),
+        TracePrefix.recipientFields(mailFrom, rcpt));
   }
 
   private static String quote(String s) {

@@ -5,7 +5,6 @@ import dev.replyd.console.Console;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
-import dev.replyd.outbound.FailedReply;
 import dev.replyd.outbound.FailureNotices;
 import dev.replyd.processor.FailureListener;
 import dev.replyd.processor.Processor;
@@ -158,9 +157,7 @@ final class Daemon {
       FailureListener failures = FailureListener.none();
       if (config.notices().enabled()) {
         notices = FailureNotices.start(modules.outbound(), modules.notices(), registry);
-        FailureNotices told = notices;
-        failures = f -> told.offer(new FailedReply(f.messageName(), f.reason(), f.detail(), f.envelopeSender(),
-            f.messageId(), f.subject()));
+        failures = notices::offer;
       }
       processor = Processor.start(modules.processor(), maildir, codec, extractor(config), registry,
           senderChecks(config), failures, modules.callbackSigner());

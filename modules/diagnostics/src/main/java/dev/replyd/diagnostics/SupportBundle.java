@@ -1,5 +1,6 @@
 package dev.replyd.diagnostics;
 
+import dev.replyd.maildir.FailureRecord;
 import dev.replyd.maildir.MaildirLayout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,7 +39,9 @@ import java.util.concurrent.TimeUnit;
  * {@code config/replyd.conf} (see {@link ConfigRedaction}), {@code diagnose.txt}, {@code logs/<name>} (the last
  * {@code logLines} lines of each log file, at most 4 MiB each), {@code metrics.txt} (a GET of the metrics
  * URL, or why it failed), {@code storage.txt} (file counts per Maildir and outcome directory),
- * {@code failures/<name>.reason.json} (the newest {@code failureReasons} reason files) and {@code versions.txt}
+ * {@code failures/<name>.reason.json} (the newest {@code failureReasons} reason files, read as
+ * {@link FailureRecord}s and written without the sender's subject; a file that does not read as one is left out
+ * and noted) and {@code versions.txt}
  * (replyd, Java, {@code /etc/os-release}, {@code uname -a}). A missing log, a metrics endpoint that is down or
  * an unreadable directory is noted, never fatal.
  *
@@ -249,10 +252,17 @@ public final class SupportBundle {
                 .thenComparing(r -> r.path().getFileName().toString()));
         for (Reason reason : reasons.subList(0, Math.min(in.failureReasons(), reasons.size()))) {
             String name = "failures/" + reason.path().getFileName();
+            byte[] raw;
             try {
-                files.put(name, Files.readAllBytes(reason.path()));
+                raw = Files.readAllBytes(reason.path());
             } catch (IOException e) {
                 notes.add(name + ": could not be read (" + describe(e) + ")");
+                continue;
+            }
+            try {
+                files.put(name, FailureRecord.fromJson(raw).withoutSubject().toJson());
+            } catch (IOException e) {
+                notes.add(name + ": not a reason file replyd can read, left out (" + describe(e) + ")");
             }
         }
     }
@@ -304,7 +314,8 @@ public final class SupportBundle {
         text.append("metrics.txt          a snapshot of ").append(in.metricsUrl() == null ? "the metrics endpoint"
                 : in.metricsUrl()).append('\n');
         text.append("storage.txt          files per Maildir and outcome directory\n");
-        text.append("failures/            the newest ").append(in.failureReasons()).append(" failure reason files\n");
+        text.append("failures/            the newest ").append(in.failureReasons()).append(" failure reason files, without")
+                .append(" the subject the sender wrote\n");
         text.append("versions.txt         replyd, Java and operating system versions\n\n");
         text.append("Secrets: files named by *-file keys were not read; ").append(replaced)
                 .append(" occurrence(s) of known secret values were replaced by <redacted> across all files.\n");

@@ -7,6 +7,9 @@ import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import dev.replyd.maildir.FailureReason;
+import dev.replyd.maildir.FailureRecord;
+import dev.replyd.maildir.RetryState;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -74,8 +77,7 @@ class SupportBundleTest {
             Map<String, String> files = untar(bundle);
             assertThat(files.keySet()).containsExactly("README.txt", "config/replyd.conf", "diagnose.txt",
                     "logs/mail.log", "logs/replies.log", "metrics.txt", "storage.txt",
-                    "failures/1700000300.M3P1Q1.host.reason.json", "failures/1700000200.M2P1Q1.host.reason.json",
-                    "versions.txt");
+                    "failures/1700000300.M3P1Q1.host.reason.json", "versions.txt");
             for (Map.Entry<String, String> file : files.entrySet()) {
                 for (String secret : ALL_SECRETS) {
                     assertThat(file.getValue()).as("%s must not contain a secret", file.getKey())
@@ -104,8 +106,16 @@ class SupportBundleTest {
                     String.format("%-26s %d%n", "mail/reply/new", 2),
                     String.format("%-26s %d (+3 reason/retry files)%n", "incoming-mail/failure", 3),
                     String.format("%-26s missing%n", "incoming-mail/postmaster"));
-            assertThat(files.get("failures/1700000300.M3P1Q1.host.reason.json"))
-                    .isEqualTo("{\"reason\":\"callback_rejected\",\"detail\":\"401 body echoed <redacted>\"}");
+            FailureRecord kept = FailureRecord.fromJson(
+                    files.get("failures/1700000300.M3P1Q1.host.reason.json").getBytes(StandardCharsets.UTF_8));
+            assertThat(kept.reason()).isEqualTo("callback_rejected");
+            assertThat(kept.detail()).isEqualTo("401 body echoed <redacted>");
+            assertThat(kept.envelopeSender()).isEqualTo("alice@example.org");
+            assertThat(kept.messageId()).isEqualTo("<a1@example.org>");
+            assertThat(kept.subject()).isNull();
+            assertThat(files.values()).noneMatch(content -> content.contains("my private words"));
+            assertThat(files.get("README.txt")).contains("  - failures/1700000200.M2P1Q1.host.reason.json: not a reason "
+                    + "file replyd can read, left out (");
             assertThat(files.get("versions.txt")).startsWith("replyd 0.1.0-test\njava 17").contains("# uname -a\nLinux");
             assertThat(files.get("README.txt")).contains("  - logs/absent.log: not included, "
                     + dir.resolve("absent.log") + " does not exist\n");
@@ -307,9 +317,14 @@ class SupportBundleTest {
         for (int i = 1; i <= 3; i++) {
             String name = "1700000" + i + "00.M" + i + "P1Q1.host";
             Files.writeString(failure.resolve(name), "message " + i);
-            Path reason = Files.writeString(failure.resolve(name + ".reason.json"), i == 3
-                    ? "{\"reason\":\"callback_rejected\",\"detail\":\"401 body echoed " + CALLBACK_SECRET + "\"}"
-                    : "{\"reason\":\"empty_reply\"}");
+            Path reason = failure.resolve(name + ".reason.json");
+            if (i == 3) {
+                Files.write(reason, FailureRecord.of(FailureReason.CALLBACK_REJECTED, "401 body echoed " + CALLBACK_SECRET,
+                        Instant.ofEpochSecond(1_700_000_300L), name, RetryState.none(), "alice@example.org",
+                        "<a1@example.org>", "Re: my private words").toJson());
+            } else {
+                Files.writeString(reason, i == 2 ? "{\"reason\": \"empty_reply\", \"detail\": " : "{\"reason\":\"empty_reply\"}");
+            }
             Files.setLastModifiedTime(reason, FileTime.from(Instant.ofEpochSecond(1_700_000_000L + i * 100L)));
         }
         return root;

@@ -26,8 +26,8 @@ import java.util.Locale;
  * bounded by the two limits whatever the input; time is linear in its size.
  *
  * <p>TRACE: replyd's SMTP side writes {@code Return-Path}, {@code Delivered-To} and {@code Received} in
- * front of the message as received; {@link #withoutReplydTrace} gives the section as the sender's MTA
- * sent it.
+ * front of the message as received ({@link TracePrefix} writes and reads them); {@link #withoutReplydTrace}
+ * gives the section as the sender's MTA sent it.
  *
  * <p>STANDARDS: RFC 5322 2.1 (the header section ends at the first empty line), 2.2.3 (folding).
  *
@@ -177,22 +177,12 @@ public final class HeaderSection {
     }
 
     /**
-     * This section without the trace fields replyd's SMTP side put in front of the received message (a
-     * leading {@code Return-Path}, the {@code Delivered-To} and the {@code Received} right after it), so
-     * signatures are checked on the message as the sender's MTA sent it (RFC 6376 5.4.2). Fields further
-     * down are the sender's, whatever their name, and stay.
+     * This section without the trace fields replyd's SMTP side put in front of the received message (the
+     * leading fields {@link TracePrefix} reads), so signatures are checked on the message as the sender's MTA
+     * sent it (RFC 6376 5.4.2). Fields further down are the sender's, whatever their name, and stay.
      */
     public HeaderSection withoutReplydTrace() {
-        int skip = 0;
-        if (skip < fields.size() && hasName(fields.get(skip), "Return-Path")) {
-            skip++;
-            if (skip < fields.size() && hasName(fields.get(skip), "Delivered-To")) {
-                skip++;
-            }
-            if (skip < fields.size() && hasName(fields.get(skip), "Received")) {
-                skip++;
-            }
-        }
+        int skip = TracePrefix.of(this).fieldCount();
         return skip == 0 ? this : new HeaderSection(fields.subList(skip, fields.size()), cut);
     }
 

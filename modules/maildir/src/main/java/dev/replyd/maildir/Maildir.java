@@ -220,7 +220,8 @@ public final class Maildir {
 
   /**
    * Files a claimed message as not posted: writes failure/NAME.reason.json durably, then renames
-   * cur/NAME beside it; its retry state is removed.
+   * cur/NAME beside it; its retry state is removed. {@code reasonJson} is a {@link FailureRecord}'s
+   * {@link FailureRecord#toJson() toJson()}.
    */
   public void fail(String name, byte[] reasonJson) throws IOException {
     Objects.requireNonNull(reasonJson, "reasonJson");
@@ -236,7 +237,8 @@ public final class Maildir {
 
   /**
    * Puts a claimed message aside for a later callback attempt: writes deferred/NAME.retry.json
-   * durably (replacing an older one), then renames cur/NAME beside it.
+   * durably (replacing an older one), then renames cur/NAME beside it. {@code retryState} is a
+   * {@link RetryState}'s {@link RetryState#toJson() toJson()}.
    */
   public void defer(String name, byte[] retryState) throws IOException {
     Objects.requireNonNull(retryState, "retryState");

@@ -1,6 +1,7 @@
 package dev.replyd.outbound;
 
 import dev.replyd.maildir.ClientText;
+import dev.replyd.maildir.FailureRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.mail.internet.AddressException;
@@ -86,7 +87,7 @@ public final class FailureNotices implements AutoCloseable {
     private final Thread sender;
     private volatile boolean stopping;
 
-    private record Pending(FailedReply failure, InternetAddress recipient) {
+    private record Pending(FailureRecord failure, InternetAddress recipient) {
     }
 
     private FailureNotices(Outbound outbound, NoticeSettings settings, MeterRegistry registry, Clock clock,
@@ -134,12 +135,12 @@ public final class FailureNotices implements AutoCloseable {
      * Decides whether {@code failure} gets a notice and queues it if so; returns at once. Everything it
      * decides is logged and counted (see the class comment).
      */
-    public void offer(FailedReply failure) {
+    public void offer(FailureRecord failure) {
         Objects.requireNonNull(failure, "failure");
         if (!settings.enabled()) {
             return;
         }
-        String name = failure.messageName();
+        String name = failure.deliveryId();
         String skip = skipReason(failure);
         if (skip != null) {
             notSent(name, Outcome.SKIPPED, skip);
@@ -199,7 +200,7 @@ public final class FailureNotices implements AutoCloseable {
             }
         }
         for (Pending left; (left = queue.poll()) != null; ) {
-            notSent(left.failure().messageName(), Outcome.DROPPED, "replyd is stopping");
+            notSent(left.failure().deliveryId(), Outcome.DROPPED, "replyd is stopping");
         }
     }
 
@@ -209,7 +210,7 @@ public final class FailureNotices implements AutoCloseable {
         stop(settings.sendTimeout());
     }
 
-    private String skipReason(FailedReply failure) {
+    private String skipReason(FailureRecord failure) {
         String reason = failure.reason();
         if (NoticeSettings.NEVER_REASONS.contains(reason)) {
             return reason + " is never answered (the sender is automatic or unverified: a notice would be "
@@ -259,7 +260,7 @@ public final class FailureNotices implements AutoCloseable {
                     send(next);
                 } catch (RuntimeException bug) {
                     // One bad notice must not end the thread and with it every later notice.
-                    REPLIES.error("{}: notice not sent: internal error", next.failure().messageName(), bug);
+                    REPLIES.error("{}: notice not sent: internal error", next.failure().deliveryId(), bug);
                     counters.get(Outcome.FAILED).increment();
                 }
             }
@@ -269,8 +270,8 @@ public final class FailureNotices implements AutoCloseable {
     }
 
     private void send(Pending pending) {
-        FailedReply failure = pending.failure();
-        String name = failure.messageName();
+        FailureRecord failure = pending.failure();
+        String name = failure.deliveryId();
         String to = pending.recipient().getAddress();
         byte[] message;
         try {

@@ -1,5 +1,6 @@
 package dev.replyd.outbound;
 
+import dev.replyd.maildir.FailureRecord;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -64,7 +65,7 @@ final class NoticeMessage {
     }
 
     /** The notice for {@code failure}, from {@code outbound.from()} to {@code recipient}, without a support contact. */
-    static byte[] compose(Outbound outbound, InternetAddress recipient, FailedReply failure) throws IOException {
+    static byte[] compose(Outbound outbound, InternetAddress recipient, FailureRecord failure) throws IOException {
         return compose(outbound, recipient, failure, null);
     }
 
@@ -72,7 +73,7 @@ final class NoticeMessage {
      * The notice for {@code failure}, from {@code outbound.from()} to {@code recipient}; {@code support}
      * ({@code replyd.support}, or null) is named as the place to get help.
      */
-    static byte[] compose(Outbound outbound, InternetAddress recipient, FailedReply failure, String support)
+    static byte[] compose(Outbound outbound, InternetAddress recipient, FailureRecord failure, String support)
             throws IOException {
         Session session = OwnMailSession.of(outbound.from(), recipient.getAddress());
         String subject = clean(failure.subject());
@@ -110,7 +111,7 @@ final class NoticeMessage {
         return sentence;
     }
 
-    private static String body(FailedReply failure, String subject, String messageId, String support) {
+    private static String body(FailureRecord failure, String subject, String messageId, String support) {
         StringBuilder text = new StringBuilder();
         text.append("Hello,\n\n");
         text.append("your reply");
@@ -123,7 +124,7 @@ final class NoticeMessage {
         text.append(" arrived, but it could not be posted.\n\n");
         text.append(why(failure.reason())).append("\n\n");
         text.append("Your message was kept; nothing was deleted. If you contact the administrators about it, "
-                + "give them this reference: ").append(failure.messageName()).append("\n\n");
+                + "give them this reference: ").append(failure.deliveryId()).append("\n\n");
         if (support != null) {
             text.append("For help, contact: ").append(support).append("\n\n");
         }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
+import dev.replyd.maildir.FailureReason;
+import dev.replyd.maildir.FailureRecord;
 import dev.replyd.outbound.Outbound.Auth;
 import dev.replyd.outbound.Outbound.Security;
 import dev.replyd.testing.RecordingLog;
@@ -17,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,10 +53,19 @@ class FailureNoticesTest {
     }
 
     @Test
+    void everyFailureReasonEitherMayGetANoticeOrNeverGetsOne() {
+        List<String> wireNames = Arrays.stream(FailureReason.values()).map(FailureReason::wireName).toList();
+        List<String> sorted = new ArrayList<>(NoticeSettings.NOTIFIABLE_REASONS);
+        sorted.addAll(NoticeSettings.NEVER_REASONS);
+
+        assertThat(sorted).containsExactlyInAnyOrderElementsOf(wireNames);
+    }
+
+    @Test
     void callbackRejectedReplyGetsOneNoticeFromTheNullSenderThreadedUnderTheReply() throws Exception {
         FakeRelay relay = relay(FakeRelay.Behaviour.open());
         FailureNotices notices = start(relay.port(), settings(60));
-        FailedReply failure = new FailedReply("1764324000.M1P1Q1.mx", "callback_rejected",
+        FailureRecord failure = filed("1764324000.M1P1Q1.mx", "callback_rejected",
                 "main app answered HTTP 403: thread is locked", "alice@example.org", "<orig-1@mail.example.org>",
                 "Re: [tracker] Issue #4 crashes on start");
 
@@ -131,7 +143,7 @@ class FailureNoticesTest {
     void automaticUnverifiedNullAndOwnSendersNeverGetANotice() throws Exception {
         FakeRelay relay = relay(FakeRelay.Behaviour.open());
         FailureNotices notices = start(relay.port(), settings(60));
-        List<FailedReply> never = List.of(
+        List<FailureRecord> never = List.of(
                 failure("auto_reply", "alice@example.org"),
                 failure("unauthenticated", "alice@example.org"),
                 failure("invalid_token", "alice@example.org"),
@@ -328,9 +340,9 @@ class FailureNoticesTest {
         FakeRelay relay = relay(FakeRelay.Behaviour.open().withSmtpUtf8());
         FailureNotices notices = start(relay.port(), settings(60));
 
-        notices.offer(new FailedReply("m1", "callback_rejected", "detail", "josé@correo.example",
+        notices.offer(filed("m1", "callback_rejected", "detail", "josé@correo.example",
                 "<orig-1@correo.example>", "Re: ¿Qué pasa?"));
-        notices.offer(new FailedReply("m2", "empty_reply", "detail", "用户@例子.广告", "<orig-2@例子.广告>", "回复"));
+        notices.offer(filed("m2", "empty_reply", "detail", "用户@例子.广告", "<orig-2@例子.广告>", "回复"));
 
         assertThat(relay.awaitMessages(2, WAIT)).isTrue();
         awaitCount("sent", 2);
@@ -379,7 +391,7 @@ class FailureNoticesTest {
         FakeRelay relay = relay(FakeRelay.Behaviour.open().withSmtpUtf8());
         FailureNotices notices = start(relay.port(), settings(60));
 
-        notices.offer(new FailedReply("m1", "callback_rejected", "detail", "alice@example.org",
+        notices.offer(filed("m1", "callback_rejected", "detail", "alice@example.org",
                 "<orig-1@mail.example.org>", "Re: ¿Qué pasa?"));
 
         assertThat(relay.awaitMessages(1, WAIT)).isTrue();
@@ -417,9 +429,16 @@ class FailureNoticesTest {
                 java.util.Base64.getEncoder().encodeToString("\0replyd\0s3cret-relay-pw".getBytes(StandardCharsets.UTF_8)));
     }
 
-    private FailedReply failure(String reason, String sender) {
+    /** A reason file's record as the processor writes it for a message that failed before posting. */
+    private static FailureRecord filed(String name, String reason, String detail, String sender, String messageId,
+                                       String subject) {
+        return new FailureRecord(reason, detail, "2026-11-28T10:00:00Z", name, messageId, 0, null, null, List.of(),
+                sender, subject);
+    }
+
+    private FailureRecord failure(String reason, String sender) {
         names++;
-        return new FailedReply("m" + names, reason, "detail " + names, sender, "<id-" + names + "@example.org>",
+        return filed("m" + names, reason, "detail " + names, sender, "<id-" + names + "@example.org>",
                 "Re: issue " + names);
     }
 

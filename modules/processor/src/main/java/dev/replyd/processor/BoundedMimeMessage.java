@@ -1,6 +1,7 @@
 package dev.replyd.processor;
 
 import dev.replyd.maildir.HeaderSection;
+import dev.replyd.maildir.TracePrefix;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetHeaders;
@@ -19,7 +20,8 @@ import java.nio.file.Path;
  * up to {@value HeaderSection#MAX_FIELD_BYTES} bytes and the rest discarded, as Postfix's
  * {@code header_size_limit} does, so no later header lookup works on a megabyte-sized field;
  * {@link #cut()} says what was discarded. The body is parsed by Jakarta Mail as usual, streamed from the
- * file when the stream is a {@link SharedFileInputStream}. Header text is UTF-8 (RFC 6532), as the
+ * file when the stream is a {@link SharedFileInputStream}. The same section gives {@link #trace()}, the
+ * envelope facts of replyd's {@link TracePrefix}. Header text is UTF-8 (RFC 6532), as the
  * session's {@code mail.mime.allowutf8} asks.
  *
  * <p>FAILURES: {@link MessagingException} when the file cannot be read.
@@ -30,6 +32,8 @@ final class BoundedMimeMessage extends MimeMessage {
 
   /** Set while the superclass constructor parses; no initializer, so the value survives it. */
   private String cut;
+  /** Likewise: replyd's trace prefix at the top of the same header section. */
+  private TracePrefix trace;
 
   BoundedMimeMessage(Session session, InputStream in) throws MessagingException {
     super(session, in);
@@ -54,6 +58,7 @@ final class BoundedMimeMessage extends MimeMessage {
       throw new MessagingException("cannot read the header section: " + unreadable.getMessage(), unreadable);
     }
     cut = section.cut();
+    trace = TracePrefix.of(section);
     InternetHeaders headers = new InternetHeaders();
     for (String field : section.fields()) {
       // A continuation line with no field before it has no name to file it under.
@@ -62,6 +67,11 @@ final class BoundedMimeMessage extends MimeMessage {
       }
     }
     return headers;
+  }
+
+  /** The envelope facts replyd's SMTP side stored above the message ({@link TracePrefix}). */
+  TracePrefix trace() {
+    return trace;
   }
 
   /** What the header limits discarded, in words; null when nothing was. */

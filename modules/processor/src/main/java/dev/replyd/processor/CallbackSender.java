@@ -3,6 +3,7 @@ package dev.replyd.processor;
 import dev.replyd.address.ResponseExcerpt;
 import dev.replyd.address.WebhookSignature;
 import dev.replyd.address.WebhookSigner;
+import dev.replyd.maildir.CallbackAttempt;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,7 @@
 package dev.replyd.processor;
 
 import dev.replyd.maildir.Maildir;
+import dev.replyd.maildir.RetryState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,6 +1,7 @@
 package dev.replyd.processor;
 
 import dev.replyd.maildir.HeaderSection;
+import dev.replyd.maildir.TracePrefix;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -19,15 +20,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * InboundMessage - the envelope and header facts of one stored message, read from the trace
- * headers the SMTP side prepends and from the message's own headers.
+ * InboundMessage - the header facts of one stored message (From, Subject, Message-ID, In-Reply-To,
+ * References), beside the envelope facts of replyd's own trace prefix.
  *
- * <p>CONTRACT: the SMTP side writes {@code Return-Path:}, {@code Delivered-To:} and
- * {@code Received:} at the top of each file, so the FIRST occurrence of each is ours; later
- * ones came with the message (a forwarded mail may carry another Delivered-To) and are not
- * trusted. Values are unfolded (in linear time, {@link HeaderSection#unfold}) and stripped of angle
- * brackets. Missing headers give empty optionals or nulls, never exceptions; only a message Jakarta
- * Mail cannot read at all fails with {@link MessagingException}.
+ * <p>CONTRACT: the envelope (sender, recipient, client IP, HELO) is what {@link TracePrefix} read
+ * from the leading fields the SMTP side wrote ({@link #envelope()}; the accessors
+ * {@link #deliveredTo()}, {@link #mailFrom()}, {@link #clientIp()} and {@link #helo()} pass it on):
+ * this class never parses replyd's own fields, and the same fields further down (a forwarded mail
+ * carries its own Delivered-To) are never read. Header values are unfolded (in linear time,
+ * {@link HeaderSection#unfold}). Missing headers give empty optionals or nulls, never exceptions;
+ * only a message Jakarta Mail cannot read at all fails with {@link MessagingException}.
  *
  * <p>AUTHORS: {@link #fromAddresses} lists every address of every From field, in order. Only a
  * message with exactly one author (one From field, one mailbox, a real addr-spec) has a
@@ -38,22 +40,16 @@ import java.util.regex.Pattern;
  * <p>SECURITY: the single-line texts (subject, display name, message ids) are passed through
  * {@link SafeText#singleLine}: decoded encoded words cannot smuggle line breaks or escapes.
  *
- * <p>STANDARDS: RFC 5321 section 4.4 (Return-Path, Received), RFC 5322 section 3.6 (From,
+ * <p>STANDARDS: RFC 5322 section 3.6 (From,
  * Subject, Message-ID, In-Reply-To, References), RFC 2047 (encoded words).
  *
  * <p>THREAD-SAFETY: immutable once built; built and used by one worker.
  */
 final class InboundMessage {
 
-  /** {@code from <helo> (... [ip])} in our own Received line. */
-  private static final Pattern RECEIVED_FROM = Pattern.compile("^\\s*from\\s+(\\S+)", Pattern.CASE_INSENSITIVE);
-  private static final Pattern RECEIVED_IP = Pattern.compile("\\[(?:IPv6:)?([0-9A-Fa-f:.]+)\\]");
   private static final Pattern MSG_ID = Pattern.compile("<[^<>\\s]+>");
 
-  private final String deliveredTo;
-  private final Optional<String> mailFrom;
-  private final String helo;
-  private final String clientIp;
+  private final TracePrefix envelope;
   private final String fromName;
   private final String fromAddress;
   private final String subject;
@@ -63,14 +59,8 @@ final class InboundMessage {
 
   private final List<String> fromAddresses;
 
-  private InboundMessage(MimeMessage message) throws MessagingException {
-    this.deliveredTo = first(message, "Delivered-To").map(InboundMessage::unbracket).orElse(null);
-    this.mailFrom = first(message, "Return-Path").map(InboundMessage::unbracket);
-    String received = first(message, "Received").orElse("");
-    Matcher helo = RECEIVED_FROM.matcher(received);
-    this.helo = helo.find() ? helo.group(1) : null;
-    Matcher ip = RECEIVED_IP.matcher(received);
-    this.clientIp = ip.find() ? ip.group(1) : null;
+  private InboundMessage(BoundedMimeMessage message) throws MessagingException {
+    this.envelope = message.trace();
     List<InternetAddress> authors = authors(message);
     List<String> addresses = new ArrayList<>(authors.size());
     for (InternetAddress author : authors) {
@@ -88,7 +78,7 @@ final class InboundMessage {
     this.references = ids(first(message, "References").orElse(""));
   }
 
-  static InboundMessage of(MimeMessage message) throws MessagingException {
+  static InboundMessage of(BoundedMimeMessage message) throws MessagingException {
     return new InboundMessage(message);
   }
 
@@ -105,22 +95,29 @@ final class InboundMessage {
     }
   }
 
+  /** The envelope facts of replyd's trace prefix. */
+  TracePrefix envelope() {
+    return envelope;
+  }
+
   /** The recipient this copy was delivered to, from our Delivered-To; null if absent. */
   String deliveredTo() {
-    return deliveredTo;
+    return envelope.recipient().orElse(null);
   }
 
   /** The envelope sender; present and empty for the null sender {@code <>}. */
   Optional<String> mailFrom() {
-    return mailFrom;
+    return envelope.sender();
   }
 
+  /** The client's HELO as our Received field recorded it; null if absent. */
   String helo() {
-    return helo;
+    return envelope.helo().orElse(null);
   }
 
+  /** The client's IP address as our Received field recorded it; null if absent. */
   String clientIp() {
-    return clientIp;
+    return envelope.clientIp().orElse(null);
   }
 
   String fromName() {
@@ -155,6 +152,7 @@ final class InboundMessage {
 
   /** The local part of the recipient, lower-cased, for the postmaster check. */
   boolean isForPostmaster() {
+    String deliveredTo = deliveredTo();
     if (deliveredTo == null) {
       return false;
     }
@@ -169,14 +167,6 @@ final class InboundMessage {
       return Optional.empty();
     }
     return Optional.of(HeaderSection.unfold(values[0]));
-  }
-
-  private static String unbracket(String value) {
-    String v = value.strip();
-    if (v.startsWith("<") && v.endsWith(">")) {
-      v = v.substring(1, v.length() - 1).strip();
-    }
-    return v;
   }
 
   /** RFC 2047 words decoded; the text as it is when a charset is unknown. */

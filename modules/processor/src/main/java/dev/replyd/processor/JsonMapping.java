@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
- * JsonMapping - the one Jackson configuration for everything the processor writes: webhook
- * payloads, retry state and reason files.
+ * JsonMapping - the one Jackson configuration of the webhook payloads the processor posts (the
+ * store's companion files, retry state and reason files, are maildir's: {@code StoreJson}).
  *
  * <p>CONTRACT: snake_case property names; nulls are written (Jackson's default inclusion; the
  * schema says which fields may be null, and receivers see a stable shape); unknown properties are ignored when reading
- * retry state written by a newer version (forward compatibility, as mox's webhook package).
+ * (forward compatibility, as mox's webhook package).
  * Times are ISO-8601 strings produced by the callers, so no date module is needed.
  *
  * <p>THREAD-SAFETY: the mapper is configured once here and then only used, which Jackson

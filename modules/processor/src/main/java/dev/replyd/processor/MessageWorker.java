@@ -4,9 +4,13 @@ import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.extract.MessageBody;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.extract.UnparseableMessageException;
+import dev.replyd.maildir.CallbackAttempt;
 import dev.replyd.maildir.ClientText;
+import dev.replyd.maildir.FailureReason;
+import dev.replyd.maildir.FailureRecord;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.maildir.RetryState;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import java.io.IOException;
@@ -45,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * reads, and ends on its own. Posting has its own bound. A callback outcome files the message under
  * success, failure {@code callback_rejected}, deferred until the next time from {@link RetryPolicy},
  * or failure {@code retries_exhausted} at the maximum age. After a message is filed as failure, the
- * {@link FailureListener} is told (sender, Message-ID and subject from the parsed message, or from its
- * header section alone when it was not parsed whole). Every step is logged on the {@code replies}
+ * {@link FailureListener} is given the reason file's {@link FailureRecord} (sender, Message-ID and
+ * subject from the parsed message, or from its header section alone when it was not parsed whole). Every step is logged on the {@code replies}
  * log: {@code processing <message-id>}, {@code matched <path>},
  * {@code posted <delivery id> -> <status> in <ms>}, {@code moving <a> => <b>}, and the failure reason.
  *
@@ -257,16 +261,14 @@ final class MessageWorker {
     // Not parsed whole (too large, unreadable): the header section still names the sender and the
     // Message-ID, for the reason file and the listener.
     InboundMessage facts = message.factsForReport();
-    String messageId = facts == null ? null : facts.messageId();
-    FailureReport report =
-        FailureReport.of(reason, detail, clock.instant().toString(), name, messageId, state);
+    FailureRecord record = FailureRecord.of(reason, detail, clock.instant(), name, state,
+        facts == null ? null : facts.mailFrom().orElse(null), facts == null ? null : facts.messageId(),
+        facts == null ? null : facts.subject());
     logMove(name, MaildirLayout.FAILURE);
-    maildir.fail(name, report.toJson());
+    maildir.fail(name, record.toJson());
     metrics.filed("failure", reason.wireName(), start);
-    FiledFailure filed = new FiledFailure(name, reason.wireName(), detail,
-        facts == null ? null : facts.mailFrom().orElse(null), messageId, facts == null ? null : facts.subject());
     try {
-      failures.filed(filed);
+      failures.filed(record);
     } catch (RuntimeException listenerBug) {
       REPLIES.error("{}: the failure listener failed; the message stays filed", name, listenerBug);
     }

@@ -1,5 +1,7 @@
 package dev.replyd.processor;
 
+import dev.replyd.maildir.CallbackAttempt;
+import dev.replyd.maildir.FailureReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,5 +1,6 @@
 package dev.replyd.processor;
 
+import dev.replyd.maildir.FailureReason;
 import dev.replyd.address.AddressCheck;
 import dev.replyd.address.AddressPurpose;
 import dev.replyd.address.Refusal;

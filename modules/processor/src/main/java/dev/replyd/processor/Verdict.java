@@ -1,5 +1,7 @@
 package dev.replyd.processor;
 
+import dev.replyd.maildir.FailureReason;
+import dev.replyd.maildir.RetryState;
 import java.time.Instant;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package dev.replyd.processor;
 
+import dev.replyd.maildir.RetryState;
 import java.nio.file.Path;
 
 /**

@@ -5,9 +5,9 @@
  *
  * <p>Public surface: {@link dev.replyd.processor.Processor}, its settings
  * ({@link dev.replyd.processor.ProcessorSettings}, {@link dev.replyd.processor.SenderChecks}) and
- * the hook told about each message filed as failure ({@link dev.replyd.processor.FailureListener},
- * {@link dev.replyd.processor.FiledFailure}); for reading what it filed, the reason file
- * ({@link dev.replyd.processor.FailureReport}) and the retry state ({@link dev.replyd.processor.RetryState},
- * each with its {@link dev.replyd.processor.CallbackAttempt}s). Everything else is package-private.
+ * the hook told about each message filed as failure ({@link dev.replyd.processor.FailureListener}, given
+ * the reason file's {@link dev.replyd.maildir.FailureRecord}). The files it writes beside a message (the
+ * reason file and the retry state, {@link dev.replyd.maildir.RetryState}) are defined in {@code maildir},
+ * which owns every file of the store. Everything else is package-private.
  */
 package dev.replyd.processor;

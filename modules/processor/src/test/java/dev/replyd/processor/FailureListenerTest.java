@@ -6,18 +6,20 @@ import static dev.replyd.processor.Fixtures.replyAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.extract.ReplyExtractor;
+import dev.replyd.maildir.FailureRecord;
 import dev.replyd.maildir.MaildirLayout;
 import dev.replyd.testing.RecordingMainApp;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** The failure listener: told once about each message filed as failure, with the facts a notice needs. */
+/** The failure listener: told once about each message filed as failure, with the reason file's record (what a notice needs). */
 class FailureListenerTest extends ProcessorHarness {
 
-  private final List<FiledFailure> told = new CopyOnWriteArrayList<>();
+  private final List<FailureRecord> told = new CopyOnWriteArrayList<>();
 
   private void start(ProcessorSettings settings, FailureListener listener) throws IOException {
     processor = Processor.start(settings, maildir, Fixtures.CODEC,
@@ -34,13 +36,15 @@ class FailureListenerTest extends ProcessorHarness {
     Fixtures.await("the listener", WAIT, () -> !told.isEmpty());
 
     assertThat(told).singleElement().satisfies(failure -> {
-      assertThat(failure.messageName()).isEqualTo(name);
+      assertThat(failure.deliveryId()).isEqualTo(name);
       assertThat(failure.reason()).isEqualTo("callback_rejected");
       assertThat(failure.detail()).isEqualTo("main app answered HTTP 403: thread is locked");
       assertThat(failure.envelopeSender()).isEqualTo("alice@example.org");
       assertThat(failure.messageId()).isEqualTo("<plain-1@mail.example.org>");
       assertThat(failure.subject()).isEqualTo("Re: [tracker] Issue #42: Crash on start");
+      assertThat(failure.attempts()).isEqualTo(1);
     });
+    assertThat(told.get(0)).as("the listener is given what the reason file holds").isEqualTo(storedRecord(name));
   }
 
   @Test
@@ -59,6 +63,8 @@ class FailureListenerTest extends ProcessorHarness {
       assertThat(failure.subject()).isEqualTo("Re: [tracker] Issue #42: Crash on start");
     });
     assertThat(reasonFile(name).get("message_id").asText()).isEqualTo("<plain-1@mail.example.org>");
+    assertThat(reasonFile(name).get("envelope_sender").asText()).isEqualTo("bob@example.org");
+    assertThat(told.get(0)).isEqualTo(storedRecord(name));
   }
 
   @Test
@@ -73,6 +79,10 @@ class FailureListenerTest extends ProcessorHarness {
       assertThat(failure.reason()).isEqualTo("auto_reply");
       assertThat(failure.envelopeSender()).isEmpty();
     });
+  }
+
+  private FailureRecord storedRecord(String name) throws IOException {
+    return FailureRecord.fromJson(Files.readAllBytes(maildir.path(MaildirLayout.FAILURE, name + MaildirLayout.REASON_SUFFIX)));
   }
 
   @Test
@@ -96,6 +106,6 @@ class FailureListenerTest extends ProcessorHarness {
     String second = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.FAILURE);
 
     Fixtures.await("the listener twice", WAIT, () -> told.size() == 2);
-    assertThat(told).extracting(FiledFailure::messageName).containsExactly(first, second);
+    assertThat(told).extracting(FailureRecord::deliveryId).containsExactly(first, second);
   }
 }

@@ -3,14 +3,21 @@ package dev.replyd.processor;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.Maildir;
+import dev.replyd.maildir.TracePrefix;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -23,8 +30,19 @@ final class Fixtures {
   static final ReplyAddressCodec CODEC =
       new ReplyAddressCodec("reply", REPLY_DOMAIN, List.of("i", "p", "c", "d"), List.of(ADDRESS_KEY));
   static final ReplyToken ISSUE_42_USER_7 = new ReplyToken("i", 42, 7);
+  /** The client our Received field names in every delivered fixture (a documentation address). */
+  static final InetAddress CLIENT_IP = ipLiteral("192.0.2.25");
+  private static final ZonedDateTime RECEIVED_AT = ZonedDateTime.of(2026, 11, 27, 10, 0, 1, 0, ZoneOffset.UTC);
 
   private Fixtures() {}
+
+  private static InetAddress ipLiteral(String ip) {
+    try {
+      return InetAddress.getByName(ip); // a literal: no DNS lookup
+    } catch (UnknownHostException impossible) {
+      throw new IllegalArgumentException(ip, impossible);
+    }
+  }
 
   /** Test settings, changed field by field before they are built. */
   static final class SettingsDraft {
@@ -61,13 +79,12 @@ final class Fixtures {
     }
   }
 
-  /** The trace headers replyd's SMTP side writes above each message. */
+  /** The trace prefix replyd's SMTP side writes above each message, written by the same code. */
   static String tracePrefix(String mailFrom, String recipient) {
-    return "Return-Path: <" + mailFrom + ">\n"
-        + "Delivered-To: " + recipient + "\n"
-        + "Received: from mx.example.org (mx.example.org [192.0.2.25])\n"
-        + "\tby " + REPLY_DOMAIN + " (replyd) with ESMTP id 0123456789AB\n"
-        + "\tfor <" + recipient + ">; Fri, 27 Nov 2026 10:00:01 +0000\n";
+    InetSocketAddress client = new InetSocketAddress(CLIENT_IP, 40025);
+    return new String(TracePrefix.recipientFields(mailFrom, recipient), StandardCharsets.UTF_8)
+        + new String(TracePrefix.receivedField("mx.example.org", client, "ESMTP", Optional.empty(), REPLY_DOMAIN,
+            "0123456789AB", List.of(recipient), RECEIVED_AT), StandardCharsets.UTF_8);
   }
 
   /** Delivers {@code message} for {@code recipient} from alice@example.org; returns the name in new/. */
@@ -78,7 +95,7 @@ final class Fixtures {
   static String deliver(Maildir maildir, String mailFrom, String recipient, String message) throws IOException {
     return maildir.deliver(
         new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)),
-        tracePrefix(mailFrom, recipient).getBytes(StandardCharsets.US_ASCII));
+        tracePrefix(mailFrom, recipient).getBytes(StandardCharsets.UTF_8));
   }
 
   static String replyAddress() {

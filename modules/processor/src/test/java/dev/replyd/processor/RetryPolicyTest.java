@@ -2,6 +2,7 @@ package dev.replyd.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replyd.maildir.RetryState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

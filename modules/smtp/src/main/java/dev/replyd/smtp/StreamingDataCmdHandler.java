@@ -2,6 +2,7 @@ package dev.replyd.smtp;
 
 import dev.replyd.maildir.Delivery;
 import dev.replyd.maildir.Maildir;
+import dev.replyd.maildir.TracePrefix;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.ZonedDateTime;
@@ -25,8 +26,8 @@ import org.apache.james.protocols.smtp.core.DataCmdHandler;
  * <li>DATA after MAIL but with no accepted recipient → 554 5.5.1 (RFC 5321 3.3: "no valid
  * recipients"); other sequence errors keep James's 503 replies.</li>
  * <li>Recipients to store (all accepted ones except discarded noreply) → {@link Maildir#begin} with one
- * {@link TraceHeaders#deliveryPrefix} per recipient, then the {@link TraceHeaders#received} field as the
- * first body bytes; logs {@code <id>: client=…}; answers 354.</li>
+ * {@link TracePrefix#recipientFields} per recipient, then the {@link TracePrefix#receivedField} as the
+ * first body bytes (the storage contract, docs/architecture.md); logs {@code <id>: client=…}; answers 354.</li>
  * <li>Only discarded recipients → a discard-only envelope; the data is read and dropped, 250 at the dot.</li>
  * <li>The delivery cannot be opened (permissions, disk) → 451 4.3.0, the transaction stays open.</li>
  * </ul>
@@ -116,14 +117,28 @@ final class StreamingDataCmdHandler extends DataCmdHandler {
             List<MailAddress> stored) throws IOException {
         List<byte[]> prefixes = new ArrayList<>(stored.size());
         String from = Transaction.envelopeSender(session).orElse("");
+        List<String> recipients = new ArrayList<>(stored.size());
         for (MailAddress recipient : stored) {
-            prefixes.add(TraceHeaders.deliveryPrefix(from, recipient));
+            recipients.add(recipient.asString());
+            prefixes.add(TracePrefix.recipientFields(from, recipient.asString()));
         }
         Delivery delivery = maildir.begin(prefixes);
         String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection)
                 .orElse(null);
-        byte[] received = TraceHeaders.received(helo, session.getRemoteAddress(), TraceHeaders.withProtocol(session),
-                session.getSSLSession(), hostname, delivery.queueId(), stored, ZonedDateTime.now(clock));
+        byte[] received = TracePrefix.receivedField(helo, session.getRemoteAddress(), withProtocol(session),
+                session.getSSLSession(), hostname, delivery.queueId(), recipients, ZonedDateTime.now(clock));
         return MaildirEnvelope.storing(sender, from, accepted, stored, delivery, received);
+    }
+
+    /**
+     * The "with" protocol of the Received field: RFC 3848's SMTP/ESMTP/ESMTPS (as the mail log names
+     * it), or RFC 6531 3.7.4's UTF8SMTP/UTF8SMTPS for a transaction with the SMTPUTF8 parameter.
+     */
+    static String withProtocol(SMTPSession session) {
+        String protocol = MailLog.protocol(session);
+        if (!Transaction.of(session).isSmtpUtf8()) {
+            return protocol;
+        }
+        return session.isTLSStarted() ? "UTF8SMTPS" : "UTF8SMTP";
     }
 }

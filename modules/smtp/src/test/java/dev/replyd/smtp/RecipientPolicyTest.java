@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.replyd.address.ReplyToken;
+import dev.replyd.maildir.TracePrefix;
 import dev.replyd.testing.SmtpClient;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,12 @@ class RecipientPolicyTest {
         assertThat(stored).contains("\r\nSubject: Re: issue 42\r\n").contains("\r\n\r\nSounds good.\r\n");
         assertThat(stored).endsWith("\r\n\r\nSounds good.\r\n").doesNotEndWith("\r\n.\r\n");
         assertThat(replyd.tmpFiles()).isEmpty();
+        TracePrefix trace = TracePrefix.read(new ByteArrayInputStream(stored.getBytes(StandardCharsets.UTF_8)));
+        assertThat(trace.sender()).contains("alice@example.org");
+        assertThat(trace.recipient()).contains(reply);
+        assertThat(trace.clientIp()).contains("127.0.0.1");
+        assertThat(trace.helo()).contains("client.example.org");
+        assertThat(trace.queueId()).contains(queueId);
     }
 
     @Test

@@ -1,7 +1,6 @@
-package dev.replyd.processor;
+package dev.replyd.maildir;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,16 +9,16 @@ import java.util.List;
  * RetryState - the persisted schedule of a deferred message: how many attempts were made, when
  * the first one was, when the next one is due and what the last one returned.
  *
- * <p>CONTRACT: written by {@link MessageWorker} next to the deferred message through
- * {@code Maildir.defer}, read back by {@link DeferredSchedule} after a restart, so a restart
- * neither forgets a message nor resets its backoff or its maximum age. {@code history} keeps the
- * last {@link #HISTORY_LIMIT} attempts (the count in {@code attempts} is exact).
+ * <p>CONTRACT: the content of {@code incoming-mail/deferred/NAME.retry.json} ({@link StoreJson}:
+ * snake_case, compact). Written by the processor's worker next to the deferred message through
+ * {@link Maildir#defer}, read back by the processor's schedule after a restart, so a restart
+ * neither forgets a message nor resets its backoff or its maximum age; the operator console
+ * reads it too. {@code history} keeps the last {@link #HISTORY_LIMIT} attempts (the count in
+ * {@code attempts} is exact).
  *
  * <p>FAILURES: {@link #fromJson(byte[])} throws {@link IOException} for unreadable state; the
  * caller then retries the message at once with a fresh state (a damaged schedule must not
  * strand a reply).
- *
- * <p>Public so that the operator console can show a deferred message's schedule; only the processor writes one.
  *
  * <p>THREAD-SAFETY: immutable.
  */
@@ -31,19 +30,19 @@ public record RetryState(
     String lastError,
     List<CallbackAttempt> history) {
 
-  static final int HISTORY_LIMIT = 20;
+  public static final int HISTORY_LIMIT = 20;
 
   public RetryState {
     history = List.copyOf(history == null ? List.of() : history);
   }
 
   /** The state before any attempt. */
-  static RetryState none() {
+  public static RetryState none() {
     return new RetryState(0, null, null, null, null, List.of());
   }
 
   /** This state with one more attempt recorded; the first attempt sets the age origin. */
-  RetryState withAttempt(CallbackAttempt attempt) {
+  public RetryState withAttempt(CallbackAttempt attempt) {
     List<CallbackAttempt> recent = new ArrayList<>(history);
     recent.add(attempt);
     if (recent.size() > HISTORY_LIMIT) {
@@ -58,30 +57,29 @@ public record RetryState(
         recent);
   }
 
-  RetryState dueAt(Instant next) {
+  /** This state with the next attempt due at {@code next}. */
+  public RetryState dueAt(Instant next) {
     return new RetryState(attempts, firstAttemptAt, next.toString(), lastStatus, lastError, history);
   }
 
-  Instant firstAttempt() {
+  /** When the first attempt was; only for a state with at least one attempt. */
+  public Instant firstAttempt() {
     return Instant.parse(firstAttemptAt);
   }
 
   /** When the next attempt is due; now if the state never got a schedule. */
-  Instant nextAttempt(Instant now) {
+  public Instant nextAttempt(Instant now) {
     return nextAttemptAt == null ? now : Instant.parse(nextAttemptAt);
   }
 
-  byte[] toJson() {
-    try {
-      return JsonMapping.MAPPER.writeValueAsBytes(this);
-    } catch (IOException impossible) {
-      throw new UncheckedIOException(impossible);
-    }
+  /** The retry file's bytes. */
+  public byte[] toJson() {
+    return StoreJson.write(this);
   }
 
   /** Reads a retry state file; IOException when unreadable or its times are malformed. */
   public static RetryState fromJson(byte[] json) throws IOException {
-    RetryState state = JsonMapping.MAPPER.readValue(json, RetryState.class);
+    RetryState state = StoreJson.MAPPER.readValue(json, RetryState.class);
     try {
       if (state.firstAttemptAt != null) {
         Instant.parse(state.firstAttemptAt);

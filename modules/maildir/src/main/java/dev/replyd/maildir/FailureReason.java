@@ -1,12 +1,13 @@
-package dev.replyd.processor;
+package dev.replyd.maildir;
 
 /**
- * FailureReason - the {@code reason} values of a reason file (ARCHITECTURE.md, "Failure
- * reasons"). The wire names are stable; operators and the main app's tooling match on them.
+ * FailureReason - the {@code reason} values of a reason file ({@link FailureRecord}; the storage
+ * contract in docs/architecture.md). The wire names are stable; operators, the failure notices'
+ * {@code notices.reasons} and the main app's tooling match on them.
  *
  * <p>THREAD-SAFETY: immutable.
  */
-enum FailureReason {
+public enum FailureReason {
   INVALID_TOKEN("invalid_token"),
   UNKNOWN_KIND("unknown_kind"),
   AUTO_REPLY("auto_reply"),
@@ -26,7 +27,7 @@ enum FailureReason {
     this.wireName = wireName;
   }
 
-  String wireName() {
+  public String wireName() {
     return wireName;
   }
 }

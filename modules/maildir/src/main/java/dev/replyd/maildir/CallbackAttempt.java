@@ -1,8 +1,8 @@
-package dev.replyd.processor;
+package dev.replyd.maildir;
 
 /**
- * CallbackAttempt - the record of one POST to the main app, as kept in the retry state and the
- * reason file (cf. mox's HookResult).
+ * CallbackAttempt - the record of one POST to the main app, as kept in the retry state
+ * ({@link RetryState}) and the reason file ({@link FailureRecord}) (cf. mox's HookResult).
  *
  * <p>CONTRACT: {@code at} is the ISO-8601 start time; {@code status} is the HTTP status, or
  * null when no response arrived, in which case {@code error} names the exception class and its
@@ -14,10 +14,10 @@ package dev.replyd.processor;
 public record CallbackAttempt(String at, long durationMs, Integer status, String error, String bodyExcerpt) {
 
   /** How much of a response body is kept for the operator. */
-  static final int EXCERPT_BYTES = 512;
+  public static final int EXCERPT_BYTES = 512;
 
   /** A one-phrase description for log lines and reason details. */
-  String describe() {
+  public String describe() {
     return status != null ? "HTTP " + status : (error == null ? "no response" : error);
   }
 }
