@@ -19,7 +19,14 @@ bench_build() {
   local stamp="$REPO/modules/bench/target/.bench-stamp" cpfile="$REPO/modules/bench/target/bench.classpath"
   local targets=modules/bench
   [ "${1:-}" = tools-only ] || targets=modules/daemon,modules/bench
-  if [ ! -f "$cpfile" ] || [ ! -f "$stamp" ] || { [ "${1:-}" != tools-only ] && [ ! -x "$DIST/bin/replyd" ]; } || \
+  # BENCH_NO_BUILD=1 uses what is built, so the measured part can run under the build lock without
+  # waiting for itself: build, then `BENCH_NO_BUILD=1 flock /tmp/replyd-mvn.lock scripts/bench ...`.
+  if [ -n "${BENCH_NO_BUILD:-}" ]; then
+    if [ ! -f "$cpfile" ] || { [ "${1:-}" != tools-only ] && [ ! -x "$DIST/bin/replyd" ]; }; then
+      echo "scripts/bench: BENCH_NO_BUILD is set but $targets is not built (run: mvn -B -q -DskipTests -pl $targets -am package)" >&2
+      exit 1
+    fi
+  elif [ ! -f "$cpfile" ] || [ ! -f "$stamp" ] || { [ "${1:-}" != tools-only ] && [ ! -x "$DIST/bin/replyd" ]; } || \
      [ -n "$(find "$REPO/pom.xml" "$REPO/modules" "$REPO/config" -newer "$stamp" -not -path '*/target/*' -print -quit 2>/dev/null)" ]; then
     command -v mvn >/dev/null 2>&1 || apt_install maven
     echo "building $targets (mvn package, tests skipped)..." >&2
@@ -186,13 +193,36 @@ replyd {
 EOF
   R_RCPT=$(REPLYD_JAVA_OPTS= "$DIST/bin/replyd" address mint --config "$WORK/$name.conf" --kind i --thread 42 --user 5 | tail -n 1)
   R_LOG="$WORK/$name.log"
+  local t0; t0=$(now_us)
   "$DIST/bin/replyd" run --config "$WORK/$name.conf" >"$R_LOG" 2>&1 &
   R_PID=$!
   REPLYD_PIDS+=("$R_PID")
-  if ! wait_port "$R_PORT" 60 "replyd ($name)"; then
+  if ! wait_port "$R_PORT" 120 "replyd ($name)"; then
     tail -n 20 "$R_LOG" >&2
     return 1
   fi
+  # Start to ready: from the launcher's exec to the SMTP port accepting connections.
+  R_READY=$(awk -v us=$(( $(now_us) - t0 )) 'BEGIN { printf "%.2f", us / 1e6 }')
+}
+
+# CPU of each thread of a JVM, in clock ticks: "<tid> <name> <ticks>" per line (names may hold spaces).
+thread_snapshot() { # PID
+  local f
+  for f in /proc/"$1"/task/*/stat; do cat "$f" 2>/dev/null; echo; done |
+    awk 'NF { lp = index($0, "("); rp = 0
+              for (i = length($0); i > 0; i--) if (substr($0, i, 1) == ")") { rp = i; break }
+              name = substr($0, lp + 1, rp - lp - 1); gsub(/ /, "_", name)
+              split(substr($0, rp + 2), f, " ")
+              print $1, name, f[12] + f[13] }'
+}
+
+# Per-thread-group CPU between two snapshots, in ms per message, largest first; threads are grouped by
+# name without their trailing number ("replyd-worker-3" -> "replyd-worker").
+thread_delta() { # SNAP0 SNAP1 MESSAGES
+  awk -v hz="$CLK_TCK" -v n="$3" 'FNR == NR { before[$1 " " $2] = $3; next }
+    { d = $3 - (($1 " " $2) in before ? before[$1 " " $2] : 0); g = $2; sub(/[-#_]?[0-9]+$/, "", g); sum[g] += d }
+    END { for (g in sum) if (sum[g] > 0) printf "%s %.2f\n", g, sum[g] * 1000 / hz / n }' "$1" "$2" |
+    sort -k2 -g -r | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 } END { print "" }'
 }
 
 replyd_stop() { # PID

@@ -6,6 +6,7 @@ smtp_usage() {
   cat >&2 <<'EOF'
 usage: scripts/bench smtp [--sessions N] [--size BYTES] [--count N] [--mode conn|persist]
                           [--rounds N] [--warmup N] [--vs-postfix] [--no-pipeline] [--no-latency] [--sender-checks]
+                          [--cold-only] [--jvm 'LABEL|JAVA|OPTIONS' ...]
   --sessions N   parallel SMTP sessions of smtp-source (default 20)
   --size BYTES   message payload (smtp-source -l, default 2048)
   --count N      messages per measured run (default 5000)
@@ -22,13 +23,22 @@ usage: scripts/bench smtp [--sessions N] [--size BYTES] [--count N] [--mode conn
   --sender-checks  also a full-pipeline run (Java main app) with SPF/DKIM/DMARC checks on, against a loopback
                  DNS server (dev.replyd.bench.SlowDnsServer) that answers after 20 ms, with SPF and DMARC
                  records for the sender domain
+  --cold-only    only each server's first COUNT messages after its start (no warm-up, rounds or latency),
+                 with the CPU per message of each thread group of the pipeline JVMs and each replyd's start-to-ready time
+  --jvm 'LABEL|JAVA|OPTIONS'  also a full-pipeline instance (Java main app) run by the java binary JAVA (empty:
+                 the default) with the JVM options OPTIONS (empty: the launcher's default), e.g.
+                 --jvm 'c1|/usr/lib/jvm/java-17-openjdk-amd64/bin/java|-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1'
+                 (repeatable; each is measured like the others and compared with the same run's Postfix)
   --set 'K = V'  extra replyd setting inside replyd { }, e.g. --set 'smtp.io-threads = 8' (repeatable)
-Environment: REPLYD_JAVA_OPTS (replyd's JVM options), BENCH_KEEP=1 (keep the work directory).
+Environment: REPLYD_JAVA_OPTS (replyd's JVM options), JAVA (replyd's java binary), BENCH_KEEP=1 (keep the
+work directory), BENCH_NO_BUILD=1 (use the built jars, so the measurement can hold the build lock:
+BENCH_NO_BUILD=1 flock /tmp/replyd-mvn.lock scripts/bench smtp ...).
 EOF
   exit 2
 }
 
 SESSIONS=20 SIZE=2048 COUNT=5000 MODE=conn ROUNDS=2 VS_POSTFIX=0 PIPELINE=1 LATENCY=1 EXTRA_CONF= WARMUP=50000 CHECKS=0
+COLD_ONLY=0 JVMS=()
 
 smtp_parse() {
   while [ $# -gt 0 ]; do
@@ -43,6 +53,8 @@ smtp_parse() {
       --no-pipeline) PIPELINE=0; shift ;;
       --no-latency) LATENCY=0; shift ;;
       --sender-checks) CHECKS=1; shift ;;
+      --cold-only) COLD_ONLY=1 LATENCY=0; shift ;;
+      --jvm) JVMS+=("${2:?}"); shift 2 ;;
       --set) EXTRA_CONF+="${2:?}"$'\n'; shift 2 ;;
       -h|--help) smtp_usage ;;
       *) echo "scripts/bench smtp: unknown option '$1'" >&2; smtp_usage ;;
@@ -108,6 +120,7 @@ pipeline_of() { # replyd-pipeline|replyd-pipeline-py|replyd-pipeline-checks
     replyd-pipeline) Q_PID=$RQ_PID Q_PORT=$RQ_PORT Q_RCPT=$RQ_RCPT Q_ROOT=$RQ_ROOT Q_METRICS=$RQ_METRICS ;;
     replyd-pipeline-py) Q_PID=$RY_PID Q_PORT=$RY_PORT Q_RCPT=$RY_RCPT Q_ROOT=$RY_ROOT Q_METRICS=$RY_METRICS ;;
     replyd-pipeline-checks) Q_PID=$RC_PID Q_PORT=$RC_PORT Q_RCPT=$RC_RCPT Q_ROOT=$RC_ROOT Q_METRICS=$RC_METRICS ;;
+    jvm:*) Q_PID=${V_PID[$1]} Q_PORT=${V_PORT[$1]} Q_RCPT=${V_RCPT[$1]} Q_ROOT=${V_ROOT[$1]} Q_METRICS=${V_METRICS[$1]} ;;
   esac
   Q_NEW="$Q_ROOT/data/mail/reply/new" Q_SUCCESS="$Q_ROOT/data/incoming-mail/success"
   Q_FAILURE="$Q_ROOT/data/incoming-mail/failure"
@@ -119,11 +132,12 @@ callback_counts() { # METRICS_PORT
     "$(metric_value "$1" 'replyd_callback_requests_total{status_class="stale_connection"}')"
 }
 
-# One measured run against one server. Sets ACC DUR PIPE CPU BACKLOG DONE DEFER STALE (empty when not
-# applicable); DONE is the time from the first connection to the last message filed (retries included).
-measure() { # replyd-paused|replyd-pipeline|replyd-pipeline-py|replyd-pipeline-checks|postfix COUNT
+# One measured run against one server. Sets ACC DUR PIPE CPU BACKLOG DONE DEFER STALE THREADS (empty when
+# not applicable); DONE is the time from the first connection to the last message filed (retries included);
+# THREADS the CPU per message of each thread group of a pipeline JVM.
+measure() { # replyd-paused|replyd-pipeline|replyd-pipeline-py|replyd-pipeline-checks|jvm:LABEL|postfix COUNT
   local kind=$1 n=$2 t0 tacc tdur tpipe ticks s0 s1
-  ACC='' DUR='' PIPE='' CPU='' BACKLOG='' DONE='' DEFER='' STALE=''
+  ACC='' DUR='' PIPE='' CPU='' BACKLOG='' DONE='' DEFER='' STALE='' THREADS=''
   case "$kind" in
     replyd-paused)
       clear_dir "$RP_NEW"
@@ -132,10 +146,11 @@ measure() { # replyd-paused|replyd-pipeline|replyd-pipeline-py|replyd-pipeline-c
       tdur=$(wait_files "$n" 120 "" "$RP_NEW"); tdur=${tdur% *}
       s1=$(proc_ticks "$RP_PID"); ticks=$((s1 - s0))
       clear_dir "$RP_NEW" ;;
-    replyd-pipeline|replyd-pipeline-py|replyd-pipeline-checks)
+    replyd-pipeline|replyd-pipeline-py|replyd-pipeline-checks|jvm:*)
       pipeline_of "$kind"
       clear_dir "$Q_SUCCESS"; clear_dir "$Q_FAILURE"
       local before; before=$(callback_counts "$Q_METRICS")
+      thread_snapshot "$Q_PID" >"$WORK/threads.0"
       s0=$(proc_ticks "$Q_PID"); t0=$(now_us)
       # The backlog is sampled while the load runs too, not only while it drains afterwards.
       ( max=0; while :; do c=$(count_files "$Q_NEW"); [ "$c" -gt "$max" ] && max=$c && echo "$max" >"$WORK/backlog.max"
@@ -148,6 +163,8 @@ measure() { # replyd-paused|replyd-pipeline|replyd-pipeline-py|replyd-pipeline-c
       local during; during=$(cat "$WORK/backlog.max" 2>/dev/null || echo 0)
       [ "$during" -gt "$BACKLOG" ] && BACKLOG=$during
       s1=$(proc_ticks "$Q_PID"); ticks=$((s1 - s0))
+      thread_snapshot "$Q_PID" >"$WORK/threads.1"
+      THREADS=$(thread_delta "$WORK/threads.0" "$WORK/threads.1" "$n")
       local failed; failed=$(count_files "$Q_FAILURE")
       [ "$failed" -eq 0 ] || echo "scripts/bench: warning: $failed of $n messages were filed under failure (see $Q_FAILURE)" >&2
       PIPE=$(rate "$n" $((tpipe - t0)))
@@ -221,14 +238,22 @@ bench_smtp() {
   bench_setup
   echo "scripts/bench smtp: $SESSIONS sessions, $SIZE bytes, $COUNT messages per run, mode $MODE, $ROUNDS round(s); load average $(load_avg)" >&2
 
+  declare -gA V_PID V_PORT V_RCPT V_ROOT V_METRICS V_READY V_LABEL
+  JVM_KINDS=()
+  declare -A ready
   replyd_start replyd-paused false "$EXTRA_CONF"
+  ready[replyd-paused]=$R_READY
   RP_PID=$R_PID RP_PORT=$R_PORT RP_RCPT=$R_RCPT RP_NEW="$R_ROOT/data/mail/reply/new"
   if [ "$PIPELINE" = 1 ]; then
     receiver_start
+    settle
     replyd_start replyd-pipeline true "$EXTRA_CONF"
+    ready[replyd-pipeline]=$R_READY
     RQ_PID=$R_PID RQ_PORT=$R_PORT RQ_RCPT=$R_RCPT RQ_ROOT=$R_ROOT RQ_METRICS=$R_METRICS
     py_receiver_start
+    settle
     RECEIVER_PORT=$PY_RECEIVER_PORT replyd_start replyd-pipeline-py true "$EXTRA_CONF"
+    ready[replyd-pipeline-py]=$R_READY
     RY_PID=$R_PID RY_PORT=$R_PORT RY_RCPT=$R_RCPT RY_ROOT=$R_ROOT RY_METRICS=$R_METRICS
     if [ "$CHECKS" = 1 ]; then
       local dns_port; dns_port=$(free_port)
@@ -239,6 +264,15 @@ bench_smtp() {
   processor.sender-checks { enabled = true, dns-servers = [\"127.0.0.1:$dns_port\"] }"
       RC_PID=$R_PID RC_PORT=$R_PORT RC_RCPT=$R_RCPT RC_ROOT=$R_ROOT RC_METRICS=$R_METRICS
     fi
+    local v label jbin jopts
+    for v in "${JVMS[@]}"; do
+      IFS='|' read -r label jbin jopts <<<"$v"
+      settle
+      JAVA=$jbin REPLYD_JAVA_OPTS=$jopts replyd_start "jvm-$label" true "$EXTRA_CONF"
+      V_PID[jvm:$label]=$R_PID V_PORT[jvm:$label]=$R_PORT V_RCPT[jvm:$label]=$R_RCPT V_ROOT[jvm:$label]=$R_ROOT
+      V_METRICS[jvm:$label]=$R_METRICS V_READY[jvm:$label]=$R_READY V_LABEL[jvm:$label]="java ${jbin:-(default)}, options ${jopts:-(launcher default)}"
+      JVM_KINDS+=("jvm:$label")
+    done
   fi
   if [ "$VS_POSTFIX" = 1 ]; then
     postfix_start postfix
@@ -249,7 +283,8 @@ bench_smtp() {
   [ "$VS_POSTFIX" = 1 ] && kinds+=(postfix)
   [ "$PIPELINE" = 1 ] && kinds+=(replyd-pipeline replyd-pipeline-py)
   [ "$PIPELINE" = 1 ] && [ "$CHECKS" = 1 ] && kinds+=(replyd-pipeline-checks)
-  declare -A acc dur pipe cpu backlog loads cold done_s defer stale
+  [ "$PIPELINE" = 1 ] && kinds+=("${JVM_KINDS[@]}")
+  declare -A acc dur pipe cpu backlog loads cold done_s defer stale threads
   # Cold start: the first COUNT messages after start, while the JIT compiles the hot paths.
   for k in "${kinds[@]}"; do
     settle
@@ -257,8 +292,14 @@ bench_smtp() {
     measure "$k" "$COUNT"
     printf '  cold    %-18s accepted %6s/s  durable %6s/s  pipeline %6s/s (all filed after %5s s, %s deferred, %s stale)  cpu %5s ms/msg  max backlog %5s  load %s\n' \
       "$k" "$ACC" "${DUR:--}" "${PIPE:--}" "${DONE:--}" "${DEFER:--}" "${STALE:--}" "$CPU" "${BACKLOG:--}" "$load" >&2
+    [ -n "$THREADS" ] && echo "          $k threads (ms/msg): $THREADS" >&2
     cold[$k]="$ACC|${DUR:--}|${PIPE:--}|$CPU|${BACKLOG:--}|${load%% *}|${DEFER:--}"
+    threads[$k]=$THREADS
   done
+  if [ "$COLD_ONLY" = 1 ]; then
+    cold_report "${kinds[@]}"
+    return 0
+  fi
   declare -A warmed
   for k in "${kinds[@]}"; do
     local prev=${cold[$k]} sent=$COUNT
@@ -282,6 +323,7 @@ bench_smtp() {
       measure "$k" "$COUNT"
       printf '  round %d %-18s accepted %6s/s  durable %6s/s  pipeline %6s/s (all filed after %5s s, %s deferred, %s stale)  cpu %5s ms/msg  max backlog %5s  load %s\n' \
         "$r" "$k" "$ACC" "${DUR:--}" "${PIPE:--}" "${DONE:--}" "${DEFER:--}" "${STALE:--}" "$CPU" "${BACKLOG:--}" "$load" >&2
+      [ -n "$THREADS" ] && echo "          $k threads (ms/msg): $THREADS" >&2
       acc[$k]+="$ACC " cpu[$k]+="$CPU " loads[$k]+="${load%% *} "
       [ -n "$DUR" ] && dur[$k]+="$DUR "
       [ -n "$PIPE" ] && pipe[$k]+="$PIPE " backlog[$k]+="$BACKLOG " done_s[$k]+="$DONE " defer[$k]+="$DEFER " stale[$k]+="$STALE "
@@ -336,6 +378,7 @@ bench_smtp() {
   [ "$PIPELINE" = 1 ] && row replyd-pipeline "replyd, full pipeline, Java keep-alive main app" "$rss_q"
   [ "$PIPELINE" = 1 ] && row replyd-pipeline-py "replyd, full pipeline, Python HTTP/1.0 main app" "$rss_y"
   [ "$PIPELINE" = 1 ] && [ "$CHECKS" = 1 ] && row replyd-pipeline-checks "replyd, full pipeline, Java main app, sender checks on (DNS 20 ms)" "$(proc_status_kb "$RC_PID" VmHWM)"
+  for k in "${JVM_KINDS[@]}"; do row "$k" "replyd, full pipeline, Java main app, ${k#jvm:}" "$(proc_status_kb "${V_PID[$k]}" VmHWM)"; done
   [ "$VS_POSTFIX" = 1 ] && row postfix "Postfix $(postconf -h mail_version 2>/dev/null) (smtpd, cleanup, qmgr, virtual)" "$rss_p"
   echo
   echo "Cold start (the first $COUNT messages after each server started; replyd's JIT still compiling):"
@@ -346,7 +389,8 @@ bench_smtp() {
   for k in "${kinds[@]}"; do
     case "$k" in replyd-paused) label="replyd, processor paused" ;; replyd-pipeline) label="replyd, full pipeline, Java main app" ;;
       replyd-pipeline-py) label="replyd, full pipeline, Python main app" ;; postfix) label="Postfix" ;;
-      replyd-pipeline-checks) label="replyd, full pipeline, sender checks on" ;; esac
+      replyd-pipeline-checks) label="replyd, full pipeline, sender checks on" ;;
+      jvm:*) label="replyd, full pipeline, Java main app, ${k#jvm:}" ;; esac
     IFS='|' read -r a d p c b l f <<<"${cold[$k]}"
     printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$a" "$d" "$p" "$c" "$b" "$f" "$l"
   done
@@ -399,4 +443,39 @@ bench_smtp() {
     echo "receiver: $(cat "$RECEIVER_STATS" 2>/dev/null) (posts - distinct = repeated posts);" \
       "Python main app: posts=$(wc -l <"$PY_RECEIVER_POSTS") distinct=$(awk '{ print $2 }' "$PY_RECEIVER_POSTS" | sort -u | wc -l)"
   fi
+}
+
+# The report of --cold-only: each server's first COUNT messages, ratios to the same run's Postfix.
+cold_report() { # KIND...
+  local k label a d p c b l f pd=
+  echo
+  echo "## smtp cold start: the first $COUNT messages after each server started ($SESSIONS sessions, $SIZE bytes, mode $MODE)"
+  echo
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores; start to ready = from exec to the SMTP port accepting; load average (1 min) at the start of each run."
+  [ -n "$EXTRA_CONF" ] && echo && echo "replyd settings added: $(tr '\n' ';' <<<"${EXTRA_CONF%$'\n'}")"
+  [ "$VS_POSTFIX" = 1 ] && pd=$(cut -d'|' -f2 <<<"${cold[postfix]}")
+  echo
+  echo "| server | start to ready s | accepted msg/s | durable msg/s | pipeline msg/s | CPU ms/msg | x Postfix durable | max backlog in new/ | deferrals | load |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  for k in "$@"; do
+    case "$k" in replyd-paused) label="replyd, processor paused" ;; replyd-pipeline) label="replyd, full pipeline, Java main app" ;;
+      replyd-pipeline-py) label="replyd, full pipeline, Python main app" ;; postfix) label="Postfix" ;;
+      replyd-pipeline-checks) label="replyd, full pipeline, sender checks on" ;;
+      jvm:*) label="replyd, full pipeline, Java main app, ${k#jvm:} (${V_LABEL[$k]})" ;; esac
+    IFS='|' read -r a d p c b l f <<<"${cold[$k]}"
+    local x=- r=${ready[$k]:-${V_READY[$k]:--}}
+    [ "$k" = postfix ] && r=-
+    if [ -n "$pd" ]; then
+      if [ "$p" != - ]; then x=$(awk -v a="$p" -v b="$pd" 'BEGIN { printf "%.2f", a / b }')
+      elif [ "$d" != - ]; then x=$(awk -v a="$d" -v b="$pd" 'BEGIN { printf "%.2f", a / b }'); fi
+    fi
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$r" "$a" "$d" "$p" "$c" "$x" "$b" "$f" "$l"
+  done
+  echo
+  echo "CPU per message by thread group (ms/msg; threads named by the JVM or replyd, numbers dropped):"
+  echo
+  for k in "$@"; do
+    [ -n "${threads[$k]:-}" ] && echo "* $k: ${threads[$k]}"
+  done
+  return 0
 }
