@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -46,12 +45,14 @@ import org.slf4j.LoggerFactory;
  * The reading steps must end within {@code messageDeadline}: a message still being read then (a
  * pathological MIME structure, a sender's DNS that answers slowly) is filed as failure
  * {@code deadline_exceeded}, and the worker goes on with the next one; the abandoned reader only
- * reads, and ends on its own. Posting has its own bound. A callback outcome files the message under
+ * reads, and ends on its own. At most twice as many reads as workers run at once, abandoned ones
+ * included ({@link ReaderSlots}): a stream of such messages cannot start ever more threads, and a
+ * worker waits for a free reader before its message's deadline starts. Posting has its own bound. A callback outcome files the message under
  * success, failure {@code callback_rejected}, deferred until the next time from {@link RetryPolicy},
  * or failure {@code retries_exhausted} at the maximum age. After a message is filed as failure, the
  * {@link FailureListener} is given the reason file's {@link FailureRecord} (sender, Message-ID and
- * subject from the parsed message, or from its header section alone when it was not parsed whole). Every step is logged on the {@code replies}
- * log: {@code processing <message-id>}, {@code matched <path>},
+ * subject from the parsed message, or from its header section alone when it was not parsed whole).
+ * Every step is logged on the {@code replies} log: {@code processing <message-id>}, {@code matched <path>},
  * {@code posted <delivery id> -> <status> in <ms>}, {@code moving <a> => <b>}, and the failure reason.
  *
  * <p>FAILURES: a message is never deleted. What a reading step throws is turned into a verdict in one
@@ -82,6 +83,8 @@ final class MessageWorker {
   private final ProcessorMetrics metrics;
   private final FailureListener failures;
   private final ExecutorService readers;
+  /** Reads at once, abandoned ones still running included: twice the workers. */
+  private final ReaderSlots readerSlots;
   private final Duration messageDeadline;
   /** The reading steps, in order; the first verdict other than {@code next} ends them. */
   private final List<ReadingSteps.Step> reading;
@@ -100,6 +103,8 @@ final class MessageWorker {
       Clock clock,
       ExecutorService readers) {
     this.readers = readers;
+    this.readerSlots = new ReaderSlots(2 * settings.threads());
+    metrics.overdueReaders(readerSlots::overdue);
     this.messageDeadline = settings.messageDeadline();
     this.failures = failures;
     this.metrics = metrics;
@@ -131,17 +136,20 @@ final class MessageWorker {
     file(message, verdict, start);
   }
 
-  /** Runs the reading steps on a reader thread, for at most {@code messageDeadline}. */
+  /**
+   * Runs the reading steps on a reader thread, for at most {@code messageDeadline} from the moment the
+   * read starts ({@link ReaderSlots}: the wait for a free reader does not count).
+   */
   private Verdict readWithinDeadline(MessageInHand message) throws InterruptedException {
-    Future<Verdict> reading = readers.submit(() -> read(message));
+    ReaderSlots.Read reading = readerSlots.submit(message.name(), readers, () -> read(message));
     try {
-      return reading.get(messageDeadline.toNanos(), TimeUnit.NANOSECONDS);
+      return reading.future().get(messageDeadline.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException late) {
-      reading.cancel(true);
+      reading.abandon();
       return message.refuse(FailureReason.DEADLINE_EXCEEDED, "still reading the message after " + messageDeadline
           + " (processor.message-deadline); requeue it to try again");
     } catch (InterruptedException stopping) {
-      reading.cancel(true);
+      reading.abandon();
       throw stopping;
     } catch (ExecutionException failed) {
       return verdictOn(message, failed.getCause());

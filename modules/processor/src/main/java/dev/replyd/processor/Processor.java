@@ -88,7 +88,8 @@ public final class Processor implements AutoCloseable {
     RetryPolicy policy =
         new RetryPolicy(settings.retryBaseDelay(), settings.retryMaxDelay(), settings.maxAge());
     // Reading a message runs on a reader thread so that the worker can give up on it at the message
-    // deadline; a cached pool, since a reader stuck past its deadline must not hold up the next message.
+    // deadline; a cached pool, since a reader stuck past its deadline must not hold up the next message
+    // (MessageWorker's ReaderSlots bound how many run at once, abandoned ones included).
     this.readers = Executors.newCachedThreadPool(new NamedThreads("replyd-read", true));
     this.worker = new MessageWorker(maildir, codec, extractor, sender, policy, schedule, settings, metrics, checks,
         failures, clock, readers);

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code replyd_callback_requests_total{status_class}} with 2xx|3xx|4xx|5xx|error, and
  * {@code stale_connection} for an attempt that died on a connection the main app had already
  * closed and was sent again at once ({@link CallbackOutcome#retryAtOnce()});
- * {@code replyd_callback_duration_seconds} (histogram); {@code replyd_callback_retries_scheduled_total}.
+ * {@code replyd_callback_duration_seconds} (histogram); {@code replyd_callback_retries_scheduled_total};
+ * {@code replyd_processor_readers_overdue} (gauge: reads abandoned at the message deadline, still running).
  * Labels are small fixed sets: never an address, a message id or a URL.
  *
  * <p>{@link #callbackProblem()} (readiness) is about reaching the main app, not about what it
@@ -58,6 +59,13 @@ final class ProcessorMetrics {
   private final Duration window;
   private final Clock clock;
   private final AtomicReference<Run> unreachable = new AtomicReference<>(Run.NONE);
+
+  /** {@code replyd_processor_readers_overdue}: reads abandoned at processor.message-deadline and still running. */
+  void overdueReaders(java.util.function.IntSupplier running) {
+    io.micrometer.core.instrument.Gauge.builder("replyd.processor.readers.overdue", running::getAsInt)
+        .description("Message reads abandoned at processor.message-deadline that are still running")
+        .register(registry);
+  }
 
   ProcessorMetrics(MeterRegistry registry, Duration window, Clock clock) {
     this.registry = registry;

@@ -1,0 +1,116 @@
+package dev.replyd.processor;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+
+/**
+ * ReaderSlots - bounds the reader threads that read messages within {@code processor.message-deadline}.
+ *
+ * <p>CONTRACT: at most {@code limit} reads run at once, counting the reads a worker abandoned at their
+ * deadline that are still running (a reader is never killed, it only reads and ends on its own). A worker
+ * takes a slot before its read starts and waits for one when none is free, so a stream of pathological
+ * messages cannot start ever more threads competing for the cores, and a message is never failed for
+ * time it spent waiting: its deadline starts with its read. A slot is given back when its read ends, or
+ * when the read is cancelled before it started. {@link #overdue()} is the number of abandoned reads still
+ * running (the {@code replyd_processor_readers_overdue} gauge).
+ *
+ * <p>THREAD-SAFETY: shared by all workers; each {@link Read} is driven by one worker and one reader.
+ */
+final class ReaderSlots {
+
+  private static final Logger REPLIES = MessageWorker.REPLIES;
+  private static final int WAITING = 0;
+  private static final int RUNNING = 1;
+  private static final int OVERDUE = 2;
+  private static final int ENDED = 3;
+
+  private final Semaphore free;
+  private final int limit;
+  private final AtomicInteger overdue = new AtomicInteger();
+
+  ReaderSlots(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
+    }
+    this.limit = limit;
+    this.free = new Semaphore(limit);
+  }
+
+  /** Abandoned reads still running. */
+  int overdue() {
+    return overdue.get();
+  }
+
+  /**
+   * Takes a slot (waiting for one, interruptibly, when all are busy) and submits {@code reading} to
+   * {@code readers}; the slot is given back when the read ends or is cancelled before it started.
+   */
+  Read submit(String name, ExecutorService readers, Callable<Verdict> reading) throws InterruptedException {
+    if (!free.tryAcquire()) {
+      REPLIES.warn("{}: waiting for a reader: all {} are busy, {} of them still reading past processor.message-deadline",
+          name, limit, overdue.get());
+      free.acquire();
+    }
+    Read read = new Read(reading);
+    try {
+      readers.execute(read.task);
+    } catch (RuntimeException rejected) {
+      read.end();
+      throw rejected;
+    }
+    return read;
+  }
+
+  /** One message's read: its future, and {@link #abandon} for the worker that gives up on it. */
+  final class Read {
+    private final AtomicInteger state = new AtomicInteger(WAITING);
+    private final FutureTask<Verdict> task;
+
+    private Read(Callable<Verdict> reading) {
+      this.task = new FutureTask<>(() -> {
+        if (!state.compareAndSet(WAITING, RUNNING)) {
+          return null; // cancelled before it started; done() gave the slot back
+        }
+        try {
+          return reading.call();
+        } finally {
+          end();
+        }
+      }) {
+        @Override
+        protected void done() {
+          if (state.compareAndSet(WAITING, ENDED)) {
+            free.release();
+          }
+        }
+      };
+    }
+
+    Future<Verdict> future() {
+      return task;
+    }
+
+    /** The worker gave up at the deadline: a read still running now counts as overdue until it ends. */
+    void abandon() {
+      if (state.compareAndSet(RUNNING, OVERDUE)) {
+        overdue.incrementAndGet();
+      }
+      task.cancel(true);
+    }
+
+    private void end() {
+      int was = state.getAndSet(ENDED);
+      if (was == OVERDUE) {
+        overdue.decrementAndGet();
+      }
+      if (was != ENDED) {
+        free.release();
+      }
+    }
+  }
+}
