@@ -44,11 +44,7 @@ final class ForgedAuthResultsFilter implements DataLineFilter {
 
     @Override
     public Response onLine(SMTPSession session, byte[] line, LineHandler<SMTPSession> next) {
-        Scan scan = session.getAttachment(KEY, ProtocolSession.State.Transaction).orElseGet(() -> {
-            Scan created = new Scan();
-            session.setAttachment(KEY, created, ProtocolSession.State.Transaction);
-            return created;
-        });
+        Scan scan = SessionAttachments.getOrCreate(session, KEY, ProtocolSession.State.Transaction, Scan::new);
         if (scan.inBody) {
             return next.onLine(session, line);
         }

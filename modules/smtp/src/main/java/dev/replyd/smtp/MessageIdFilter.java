@@ -29,11 +29,7 @@ final class MessageIdFilter implements DataLineFilter {
 
     @Override
     public Response onLine(SMTPSession session, byte[] line, LineHandler<SMTPSession> next) {
-        HeaderScan scan = session.getAttachment(KEY, ProtocolSession.State.Transaction).orElseGet(() -> {
-            HeaderScan created = new HeaderScan();
-            session.setAttachment(KEY, created, ProtocolSession.State.Transaction);
-            return created;
-        });
+        HeaderScan scan = SessionAttachments.getOrCreate(session, KEY, ProtocolSession.State.Transaction, HeaderScan::new);
         if (!scan.done) {
             if (ReceptionSession.of(session).continuesLine()) {
                 if (scan.value != null) {
