@@ -43,8 +43,8 @@ final class MessageIdFilter implements DataLineFilter {
     }
 
     private static void scan(SMTPSession session, HeaderScan scan, byte[] line) {
-        boolean endOfHeaders = line.length <= 2 || (line.length == 3 && line[0] == '.');
-        boolean continuation = !endOfHeaders && (line[0] == ' ' || line[0] == '\t');
+        boolean endOfHeaders = DataHeaderLines.endsHeaders(line);
+        boolean continuation = DataHeaderLines.continuesField(line);
         if (continuation && scan.value != null) {
             scan.append(text(line));
             return;
