@@ -115,6 +115,16 @@ paired() { # "A1 A2 ..." "B1 B2 ..."
 }
 
 # The full-pipeline instance KIND posts to: sets Q_PID Q_PORT Q_RCPT Q_NEW Q_SUCCESS Q_FAILURE Q_METRICS.
+kind_label() { # KIND [JVM_DETAIL]: the row label of a measured server in the report tables
+  case "$1" in
+    replyd-paused) echo "replyd, processor paused" ;;
+    replyd-pipeline) echo "replyd, full pipeline, Java main app" ;;
+    replyd-pipeline-py) echo "replyd, full pipeline, Python main app" ;;
+    replyd-pipeline-checks) echo "replyd, full pipeline, sender checks on" ;;
+    postfix) echo "Postfix" ;;
+    jvm:*) echo "replyd, full pipeline, Java main app, ${1#jvm:}${2:+ ($2)}" ;;
+  esac
+}
 pipeline_of() { # replyd-pipeline|replyd-pipeline-py|replyd-pipeline-checks
   case "$1" in
     replyd-pipeline) Q_PID=$RQ_PID Q_PORT=$RQ_PORT Q_RCPT=$RQ_RCPT Q_ROOT=$RQ_ROOT Q_METRICS=$RQ_METRICS ;;
@@ -387,10 +397,7 @@ bench_smtp() {
   echo "|---|---:|---:|---:|---:|---:|---:|---|"
   local label
   for k in "${kinds[@]}"; do
-    case "$k" in replyd-paused) label="replyd, processor paused" ;; replyd-pipeline) label="replyd, full pipeline, Java main app" ;;
-      replyd-pipeline-py) label="replyd, full pipeline, Python main app" ;; postfix) label="Postfix" ;;
-      replyd-pipeline-checks) label="replyd, full pipeline, sender checks on" ;;
-      jvm:*) label="replyd, full pipeline, Java main app, ${k#jvm:}" ;; esac
+    label=$(kind_label "$k")
     IFS='|' read -r a d p c b l f <<<"${cold[$k]}"
     printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$a" "$d" "$p" "$c" "$b" "$f" "$l"
   done
@@ -458,10 +465,7 @@ cold_report() { # KIND...
   echo "| server | start to ready s | accepted msg/s | durable msg/s | pipeline msg/s | CPU ms/msg | x Postfix durable | max backlog in new/ | deferrals | load |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   for k in "$@"; do
-    case "$k" in replyd-paused) label="replyd, processor paused" ;; replyd-pipeline) label="replyd, full pipeline, Java main app" ;;
-      replyd-pipeline-py) label="replyd, full pipeline, Python main app" ;; postfix) label="Postfix" ;;
-      replyd-pipeline-checks) label="replyd, full pipeline, sender checks on" ;;
-      jvm:*) label="replyd, full pipeline, Java main app, ${k#jvm:} (${V_LABEL[$k]})" ;; esac
+    label=$(kind_label "$k" "${V_LABEL[$k]:-}")
     IFS='|' read -r a d p c b l f <<<"${cold[$k]}"
     local x=- r=${ready[$k]:-${V_READY[$k]:--}}
     [ "$k" = postfix ] && r=-

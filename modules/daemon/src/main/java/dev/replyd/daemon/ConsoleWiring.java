@@ -29,13 +29,7 @@ final class ConsoleWiring {
     Supplier<Map<String, Optional<String>>> readiness = () -> {
       Map<String, Optional<String>> result = new LinkedHashMap<>();
       for (HealthCheck check : checks) {
-        Optional<String> problem;
-        try {
-          problem = check.problem();
-        } catch (RuntimeException e) {
-          problem = Optional.of("check failed: " + e);
-        }
-        result.put(check.name(), problem);
+        result.put(check.name(), check.problemOrFailure());
       }
       return result;
     };

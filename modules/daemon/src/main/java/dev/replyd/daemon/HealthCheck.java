@@ -11,6 +11,18 @@ interface HealthCheck {
 
   Optional<String> problem();
 
+  /**
+   * This check's problem, with a check that throws reported as failing rather than ending the caller
+   * ({@code /readyz} and the console's readiness both must answer even when one check is broken).
+   */
+  default Optional<String> problemOrFailure() {
+    try {
+      return problem();
+    } catch (RuntimeException e) {
+      return Optional.of("check failed: " + e);
+    }
+  }
+
   static HealthCheck of(String name, java.util.function.Supplier<Optional<String>> check) {
     return new HealthCheck() {
       @Override

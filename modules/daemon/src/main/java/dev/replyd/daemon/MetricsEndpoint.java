@@ -11,7 +11,6 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -53,13 +52,7 @@ final class MetricsEndpoint implements AutoCloseable {
       ObjectNode body = json.createObjectNode();
       ObjectNode failing = json.createObjectNode();
       for (HealthCheck check : checks) {
-        Optional<String> problem;
-        try {
-          problem = check.problem();
-        } catch (RuntimeException e) {
-          problem = Optional.of("check failed: " + e);
-        }
-        problem.ifPresent(p -> failing.put(check.name(), p));
+        check.problemOrFailure().ifPresent(p -> failing.put(check.name(), p));
       }
       body.put("status", failing.isEmpty() ? "ready" : "not ready");
       body.set("failing", failing);

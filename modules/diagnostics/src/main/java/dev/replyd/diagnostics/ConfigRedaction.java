@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -139,11 +140,7 @@ final class ConfigRedaction {
             return redactAll(value, secrets);
         }
         if (value instanceof ConfigList list) {
-            List<ConfigValue> items = new ArrayList<>();
-            for (ConfigValue item : list) {
-                items.add(shown(item, secrets));
-            }
-            return ConfigValueFactory.fromIterable(items).withOrigin(list.origin());
+            return eachItem(list, item -> shown(item, secrets));
         }
         ConfigValueType type = resolvedType(value);
         if (type == null) {
@@ -168,17 +165,22 @@ final class ConfigRedaction {
             return result;
         }
         if (value instanceof ConfigList list) {
-            List<ConfigValue> items = new ArrayList<>();
-            for (ConfigValue item : list) {
-                items.add(redactAll(item, secrets));
-            }
-            return ConfigValueFactory.fromIterable(items).withOrigin(list.origin());
+            return eachItem(list, item -> redactAll(item, secrets));
         }
         ConfigValueType type = resolvedType(value);
         if (type == ConfigValueType.STRING || type == ConfigValueType.NUMBER) {
             secrets.add(String.valueOf(value.unwrapped()));
         }
         return ConfigValueFactory.fromAnyRef(REDACTED).withOrigin(value.origin());
+    }
+
+    /** The list with {@code change} applied to each item, at the list's origin. */
+    private static ConfigValue eachItem(ConfigList list, UnaryOperator<ConfigValue> change) {
+        List<ConfigValue> items = new ArrayList<>();
+        for (ConfigValue item : list) {
+            items.add(change.apply(item));
+        }
+        return ConfigValueFactory.fromIterable(items).withOrigin(list.origin());
     }
 
     /** The value's type, or null for a substitution not resolved (we never resolve: no environment leaks in). */

@@ -71,18 +71,10 @@ final class ProcessorMetrics {
     this.registry = registry;
     this.window = window;
     this.clock = clock;
-    this.processing = Timer.builder("replyd.processing.duration")
-        .description("Time from claiming a message to filing it")
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofMinutes(1))
-        .register(registry);
-    this.callbackDuration = Timer.builder("replyd.callback.duration")
-        .description("Duration of one callback request to the main app")
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofMinutes(1))
-        .register(registry);
+    this.processing = durationTimer("replyd.processing.duration",
+        "Time from claiming a message to filing it", registry);
+    this.callbackDuration = durationTimer("replyd.callback.duration",
+        "Duration of one callback request to the main app", registry);
     this.retriesScheduled = Counter.builder("replyd.callback.retries.scheduled")
         .description("Callback retries scheduled after a retryable failure")
         .register(registry);
@@ -96,6 +88,16 @@ final class ProcessorMetrics {
   void filed(String outcome, String reason, long startNanos) {
     filedCounter(outcome, reason).increment();
     processing.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A duration timer with the histogram range (1 ms to 1 min) that every processor duration shares. */
+  private static Timer durationTimer(String name, String description, MeterRegistry registry) {
+    return Timer.builder(name)
+        .description(description)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(1))
+        .register(registry);
   }
 
   private Counter filedCounter(String outcome, String reason) {

@@ -33,19 +33,13 @@ final class UnsubscribePayload {
       boolean mailingList,
       WebhookPayload.Auth auth,
       boolean quarantined) {
-    return new WebhookPayload(
+    return WebhookPayload.fromMessage(
         AddressPurpose.UNSUBSCRIBE.wireName(),
         deliveryId,
         messageKey,
-        receivedAt.toString(),
-        new WebhookPayload.Envelope(
-            facts.mailFrom().orElse(null), facts.deliveredTo(), facts.clientIp(), facts.helo()),
-        new WebhookPayload.Address(token.kind(), token.thread(), token.user()),
-        new WebhookPayload.From(facts.fromName(), facts.fromAddress(), facts.fromAddresses()),
-        facts.subject(),
-        facts.messageId(),
-        facts.inReplyTo(),
-        facts.references(),
+        receivedAt,
+        facts,
+        token,
         null,
         null,
         null,

@@ -108,19 +108,13 @@ record WebhookPayload(
       boolean mailingList,
       Auth auth,
       boolean quarantined) {
-    return new WebhookPayload(
+    return fromMessage(
         "reply",
         deliveryId,
         messageKey,
-        receivedAt.toString(),
-        new Envelope(
-            facts.mailFrom().orElse(null), facts.deliveredTo(), facts.clientIp(), facts.helo()),
-        new Address(token.kind(), token.thread(), token.user()),
-        new From(facts.fromName(), facts.fromAddress(), facts.fromAddresses()),
-        facts.subject(),
-        facts.messageId(),
-        facts.inReplyTo(),
-        facts.references(),
+        receivedAt,
+        facts,
+        token,
         new Reply(
             reply.reply(),
             reply.removed().stream()
@@ -133,6 +127,44 @@ record WebhookPayload(
         auth,
         new Flags(false, mailingList, body.charsetFallback(), quarantined,
             body.repairs().stream().map(SafeText::singleLine).toList()));
+  }
+
+  /**
+   * A payload of {@code type} whose envelope, address, sender and threading headers are taken from
+   * the message's facts and token, the same way for every type; the rest is the type's own.
+   */
+  static WebhookPayload fromMessage(
+      String type,
+      String deliveryId,
+      String messageKey,
+      Instant receivedAt,
+      InboundMessage facts,
+      ReplyToken token,
+      Reply reply,
+      String fullText,
+      String html,
+      List<AttachmentSummary> attachments,
+      Auth auth,
+      Flags flags) {
+    return new WebhookPayload(
+        type,
+        deliveryId,
+        messageKey,
+        receivedAt.toString(),
+        new Envelope(
+            facts.mailFrom().orElse(null), facts.deliveredTo(), facts.clientIp(), facts.helo()),
+        new Address(token.kind(), token.thread(), token.user()),
+        new From(facts.fromName(), facts.fromAddress(), facts.fromAddresses()),
+        facts.subject(),
+        facts.messageId(),
+        facts.inReplyTo(),
+        facts.references(),
+        reply,
+        fullText,
+        html,
+        attachments,
+        auth,
+        flags);
   }
 
   byte[] toJson() {

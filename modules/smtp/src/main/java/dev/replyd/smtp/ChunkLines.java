@@ -32,11 +32,7 @@ final class ChunkLines {
     private boolean inBody;
 
     static ChunkLines of(SMTPSession session) {
-        return session.getAttachment(KEY, ProtocolSession.State.Transaction).orElseGet(() -> {
-            ChunkLines created = new ChunkLines();
-            session.setAttachment(KEY, created, ProtocolSession.State.Transaction);
-            return created;
-        });
+        return SessionAttachments.getOrCreate(session, KEY, ProtocolSession.State.Transaction, ChunkLines::new);
     }
 
     void write(SMTPSession session, byte[] piece, boolean endOfMessage, List<DataLineFilter> filters,

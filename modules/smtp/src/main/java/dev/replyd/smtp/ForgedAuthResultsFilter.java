@@ -44,11 +44,7 @@ final class ForgedAuthResultsFilter implements DataLineFilter {
 
     @Override
     public Response onLine(SMTPSession session, byte[] line, LineHandler<SMTPSession> next) {
-        Scan scan = session.getAttachment(KEY, ProtocolSession.State.Transaction).orElseGet(() -> {
-            Scan created = new Scan();
-            session.setAttachment(KEY, created, ProtocolSession.State.Transaction);
-            return created;
-        });
+        Scan scan = SessionAttachments.getOrCreate(session, KEY, ProtocolSession.State.Transaction, Scan::new);
         if (scan.inBody) {
             return next.onLine(session, line);
         }
@@ -60,8 +56,8 @@ final class ForgedAuthResultsFilter implements DataLineFilter {
             scan.hold(line);
             return scan.heldBytes > MAX_HELD ? release(session, scan, next, true) : null;
         }
-        boolean endOfHeaders = line.length <= 2 || (line.length == 3 && line[0] == '.');
-        boolean continuation = !endOfHeaders && (line[0] == ' ' || line[0] == '\t');
+        boolean endOfHeaders = DataHeaderLines.endsHeaders(line);
+        boolean continuation = DataHeaderLines.continuesField(line);
         if (continuation && !scan.held.isEmpty()) {
             scan.hold(line);
             return scan.heldBytes > MAX_HELD ? release(session, scan, next, true) : null;

@@ -29,11 +29,7 @@ final class MessageIdFilter implements DataLineFilter {
 
     @Override
     public Response onLine(SMTPSession session, byte[] line, LineHandler<SMTPSession> next) {
-        HeaderScan scan = session.getAttachment(KEY, ProtocolSession.State.Transaction).orElseGet(() -> {
-            HeaderScan created = new HeaderScan();
-            session.setAttachment(KEY, created, ProtocolSession.State.Transaction);
-            return created;
-        });
+        HeaderScan scan = SessionAttachments.getOrCreate(session, KEY, ProtocolSession.State.Transaction, HeaderScan::new);
         if (!scan.done) {
             if (ReceptionSession.of(session).continuesLine()) {
                 if (scan.value != null) {
@@ -47,8 +43,8 @@ final class MessageIdFilter implements DataLineFilter {
     }
 
     private static void scan(SMTPSession session, HeaderScan scan, byte[] line) {
-        boolean endOfHeaders = line.length <= 2 || (line.length == 3 && line[0] == '.');
-        boolean continuation = !endOfHeaders && (line[0] == ' ' || line[0] == '\t');
+        boolean endOfHeaders = DataHeaderLines.endsHeaders(line);
+        boolean continuation = DataHeaderLines.continuesField(line);
         if (continuation && scan.value != null) {
             scan.append(text(line));
             return;

@@ -25,11 +25,7 @@ final class SessionCounters {
     private int errors;
 
     static SessionCounters of(ProtocolSession session) {
-        return session.getAttachment(KEY, ProtocolSession.State.Connection).orElseGet(() -> {
-            SessionCounters created = new SessionCounters();
-            session.setAttachment(KEY, created, ProtocolSession.State.Connection);
-            return created;
-        });
+        return SessionAttachments.getOrCreate(session, KEY, ProtocolSession.State.Connection, SessionCounters::new);
     }
 
     void count(String command, boolean ok) {

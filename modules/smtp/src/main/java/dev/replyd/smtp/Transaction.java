@@ -38,11 +38,7 @@ final class Transaction {
     private String utf8Sender;
 
     static Transaction of(SMTPSession session) {
-        return session.getAttachment(KEY, ProtocolSession.State.Transaction).orElseGet(() -> {
-            Transaction created = new Transaction();
-            session.setAttachment(KEY, created, ProtocolSession.State.Transaction);
-            return created;
-        });
+        return SessionAttachments.getOrCreate(session, KEY, ProtocolSession.State.Transaction, Transaction::new);
     }
 
     /**

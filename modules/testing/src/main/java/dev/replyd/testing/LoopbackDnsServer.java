@@ -6,12 +6,19 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
@@ -26,10 +33,13 @@ import org.xbill.DNS.TextParseException;
 
 /**
  * An authoritative-style DNS server on 127.0.0.1 (UDP, random port) for tests, built on dnsjava's
- * message classes: answers from the records it was given, NXDOMAIN for names it has none for. The
- * {@link #silent()} variant binds a port and never answers, to test timeouts.
+ * message classes: answers from the records it was given, NXDOMAIN for names it has none for, FORMERR
+ * for a query without a question. The {@link #silent()} variant binds a port and never answers, to
+ * test timeouts. With {@link #answerDelay} each answer is sent that long after its question, as from a
+ * resolver farther away (the benchmarks' slow DNS); delayed answers do not hold each other back.
  *
- * <p>Thread-safety: records may be added while it serves; one daemon thread answers; {@link #close} stops it.
+ * <p>Thread-safety: records may be added while it serves; one daemon thread receives and answers (with
+ * a delay, a scheduler thread sends); {@link #close} stops both.
  */
 public final class LoopbackDnsServer implements AutoCloseable {
 
@@ -38,12 +48,16 @@ public final class LoopbackDnsServer implements AutoCloseable {
     private final DatagramSocket socket;
     private final Thread thread;
     private final Map<Name, List<Record>> records = new ConcurrentHashMap<>();
-    private final List<String> questions = new CopyOnWriteArrayList<>();
+    // Appended once per question (a benchmark asks many): a synchronized list, not a copy-on-write one.
+    private final List<String> questions = Collections.synchronizedList(new ArrayList<>());
     private final Set<Name> failing = ConcurrentHashMap.newKeySet();
     private final Map<Name, SOARecord> soas = new ConcurrentHashMap<>();
+    private final AtomicLong received = new AtomicLong();
+    private volatile long delayNanos;
+    private ScheduledExecutorService delayedSender;
 
-    private LoopbackDnsServer(boolean answering) throws SocketException {
-        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    private LoopbackDnsServer(int port, boolean answering) throws SocketException {
+        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         if (answering) {
             thread = new Thread(this::serve, "loopback-dns-" + socket.getLocalPort());
             thread.setDaemon(true);
@@ -54,11 +68,32 @@ public final class LoopbackDnsServer implements AutoCloseable {
     }
 
     public static LoopbackDnsServer answering() throws SocketException {
-        return new LoopbackDnsServer(true);
+        return new LoopbackDnsServer(0, true);
+    }
+
+    /** Answers on a given loopback port, for a process whose clients are told the port in advance. */
+    public static LoopbackDnsServer answeringOn(int port) throws SocketException {
+        return new LoopbackDnsServer(port, true);
     }
 
     public static LoopbackDnsServer silent() throws SocketException {
-        return new LoopbackDnsServer(false);
+        return new LoopbackDnsServer(0, false);
+    }
+
+    /** Sends every later answer {@code delay} after its question arrived; zero answers at once. */
+    public synchronized LoopbackDnsServer answerDelay(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("answer delay " + delay + ": expected zero or more");
+        }
+        if (!delay.isZero() && delayedSender == null) {
+            delayedSender = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "loopback-dns-delayed-" + socket.getLocalPort());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        delayNanos = delay.toNanos();
+        return this;
     }
 
     public InetSocketAddress address() {
@@ -103,7 +138,14 @@ public final class LoopbackDnsServer implements AutoCloseable {
 
     /** The questions asked so far, as {@code name/TYPE}. */
     public List<String> questions() {
-        return List.copyOf(questions);
+        synchronized (questions) {
+            return List.copyOf(questions);
+        }
+    }
+
+    /** How many queries have arrived so far, malformed ones included. */
+    public long queriesReceived() {
+        return received.get();
     }
 
     private LoopbackDnsServer add(Record record) {
@@ -125,9 +167,14 @@ public final class LoopbackDnsServer implements AutoCloseable {
             DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
             try {
                 socket.receive(packet);
-                Message query = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
-                byte[] answer = answer(query).toWire(65535);
-                socket.send(new DatagramPacket(answer, answer.length, packet.getSocketAddress()));
+                received.incrementAndGet();
+                Message query;
+                try {
+                    query = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
+                } catch (IOException malformed) {
+                    continue;
+                }
+                send(answer(query).toWire(65535), packet.getSocketAddress());
             } catch (IOException e) {
                 if (socket.isClosed()) {
                     return;
@@ -136,15 +183,38 @@ public final class LoopbackDnsServer implements AutoCloseable {
         }
     }
 
+    private void send(byte[] answer, java.net.SocketAddress to) throws IOException {
+        long delay = delayNanos;
+        if (delay == 0) {
+            socket.send(new DatagramPacket(answer, answer.length, to));
+            return;
+        }
+        try {
+            delayedSender.schedule(() -> {
+                try {
+                    socket.send(new DatagramPacket(answer, answer.length, to));
+                } catch (IOException e) {
+                    // closed while the answer waited: the client sees a timeout, as from a server gone away
+                }
+            }, delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closed) {
+            // closed between the question and its answer: nothing to send
+        }
+    }
+
     private Message answer(Message query) {
         Record question = query.getQuestion();
-        questions.add(question.getName() + "/" + org.xbill.DNS.Type.string(question.getType()));
         Message response = new Message(query.getHeader().getID());
         response.getHeader().setFlag(Flags.QR);
         response.getHeader().setFlag(Flags.AA);
         if (query.getHeader().getFlag(Flags.RD)) {
             response.getHeader().setFlag(Flags.RD);
         }
+        if (question == null) {
+            response.getHeader().setRcode(Rcode.FORMERR);
+            return response;
+        }
+        questions.add(question.getName() + "/" + org.xbill.DNS.Type.string(question.getType()));
         response.addRecord(question, Section.QUESTION);
         if (failing.contains(question.getName())) {
             response.getHeader().setRcode(Rcode.SERVFAIL);
@@ -179,6 +249,11 @@ public final class LoopbackDnsServer implements AutoCloseable {
     @Override
     public void close() {
         socket.close();
+        synchronized (this) {
+            if (delayedSender != null) {
+                delayedSender.shutdownNow();
+            }
+        }
         if (thread != null) {
             try {
                 thread.join(5_000);
