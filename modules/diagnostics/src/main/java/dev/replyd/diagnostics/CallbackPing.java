@@ -21,11 +21,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 
 /**
@@ -96,26 +93,21 @@ final class CallbackPing {
                 .build();
         HttpResponse<String> response;
         long started = System.nanoTime();
-        AtomicReference<ResponseExcerpt> reading = new AtomicReference<>();
-        CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(request, info -> {
-            ResponseExcerpt excerpt = new ResponseExcerpt(BODY_READ, BODY_DRAIN_LIMIT);
-            reading.set(excerpt);
-            return excerpt;
-        });
+        ResponseExcerpt exchange = ResponseExcerpt.send(client, request, BODY_READ, BODY_DRAIN_LIMIT);
         try {
             // The whole exchange, body included, within the timeout: a main app that stalls in its body
             // must not hang diagnose.
-            response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            response = exchange.await(timeout);
         } catch (TimeoutException e) {
-            abandon(exchange, reading.get());
+            exchange.abandon();
             return failed(shown + " did not answer within " + timeout.toMillis() + " ms",
                     "check the main app's health; raise replyd.callback.timeout if it is merely slow");
         } catch (InterruptedException e) {
-            abandon(exchange, reading.get());
+            exchange.abandon();
             Thread.currentThread().interrupt();
             return failed("interrupted while waiting for " + shown, "run diagnose again");
         } catch (ExecutionException failed) {
-            abandon(exchange, reading.get());
+            exchange.abandon();
             Throwable cause = failed.getCause();
             if (cause instanceof HttpConnectTimeoutException) {
                 return failed("connecting to " + shown + " timed out after " + timeout.toMillis() + " ms",
@@ -163,14 +155,6 @@ final class CallbackPing {
                     "make the main app accept events of type \"ping\" (contract 3) with a 2xx");
         }
         return new Outcome(check, serverDate, midpoint);
-    }
-
-    /** Gives up on an exchange: its body read is abandoned and its connection closed. */
-    private static void abandon(CompletableFuture<?> exchange, ResponseExcerpt excerpt) {
-        if (excerpt != null) {
-            excerpt.abandon();
-        }
-        exchange.cancel(true);
     }
 
     private static Outcome failed(String detail, String fix) {

@@ -14,13 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * CallbackSender - posts one signed webhook to the main app and reports what happened.
@@ -153,27 +151,21 @@ final class CallbackSender implements AutoCloseable {
             .header("User-Agent", "replyd");
     current.signer().headers(deliveryId, start.getEpochSecond(), body).forEach(builder::header);
     HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    AtomicReference<ResponseExcerpt> reading = new AtomicReference<>();
-    CompletableFuture<HttpResponse<String>> exchange =
-        via.sendAsync(request, info -> {
-          ResponseExcerpt subscriber = new ResponseExcerpt(CallbackAttempt.EXCERPT_BYTES, DRAIN_LIMIT);
-          reading.set(subscriber);
-          return subscriber;
-        });
+    ResponseExcerpt exchange = ResponseExcerpt.send(via, request, CallbackAttempt.EXCERPT_BYTES, DRAIN_LIMIT);
     try {
-      HttpResponse<String> response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      HttpResponse<String> response = exchange.await(timeout);
       return new Attempted(
           new CallbackAttempt(start.toString(), elapsedMs(startNanos), response.statusCode(), null, response.body()),
           CallbackOutcome.classify(response, clock.instant()));
     } catch (TimeoutException late) {
-      cancel(exchange, reading.get());
+      exchange.abandon();
       String error = "HttpTimeoutException: no complete response within " + timeout.toMillis()
           + " ms (callback.timeout)";
       return new Attempted(
           new CallbackAttempt(start.toString(), elapsedMs(startNanos), null, error, null),
           CallbackOutcome.timedOut());
     } catch (ExecutionException failed) {
-      cancel(exchange, reading.get());
+      exchange.abandon();
       Throwable cause = failed.getCause();
       IOException failure = cause instanceof IOException io ? io : new IOException(cause);
       String error = failure.getClass().getSimpleName()
@@ -182,17 +174,9 @@ final class CallbackSender implements AutoCloseable {
           new CallbackAttempt(start.toString(), elapsedMs(startNanos), null, error, null),
           CallbackOutcome.classify(failure));
     } catch (InterruptedException stopping) {
-      cancel(exchange, reading.get());
+      exchange.abandon();
       throw stopping;
     }
-  }
-
-  /** Abandons an exchange: the body subscription is cancelled, which closes the connection. */
-  private static void cancel(CompletableFuture<?> exchange, ResponseExcerpt subscriber) {
-    if (subscriber != null) {
-      subscriber.abandon();
-    }
-    exchange.cancel(true);
   }
 
   private static long elapsedMs(long startNanos) {
