@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -82,9 +81,7 @@ final class MessageWorker {
   private final Session session = MessageBody.session();
   private final ProcessorMetrics metrics;
   private final FailureListener failures;
-  private final ExecutorService readers;
-  /** Reads at once, abandoned ones still running included: twice the workers. */
-  private final ReaderSlots readerSlots;
+  private final ReaderSlots readers;
   private final Duration messageDeadline;
   /** The reading steps, in order; the first verdict other than {@code next} ends them. */
   private final List<ReadingSteps.Step> reading;
@@ -101,10 +98,8 @@ final class MessageWorker {
       SenderChecks checks,
       FailureListener failures,
       Clock clock,
-      ExecutorService readers) {
+      ReaderSlots readers) {
     this.readers = readers;
-    this.readerSlots = new ReaderSlots(2 * settings.threads());
-    metrics.overdueReaders(readerSlots::overdue);
     this.messageDeadline = settings.messageDeadline();
     this.failures = failures;
     this.metrics = metrics;
@@ -141,7 +136,7 @@ final class MessageWorker {
    * read starts ({@link ReaderSlots}: the wait for a free reader does not count).
    */
   private Verdict readWithinDeadline(MessageInHand message) throws InterruptedException {
-    ReaderSlots.Read reading = readerSlots.submit(message.name(), readers, () -> read(message));
+    ReaderSlots.Read reading = readers.submit(message.name(), () -> read(message));
     try {
       return reading.future().get(messageDeadline.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException late) {

@@ -89,10 +89,12 @@ public final class Processor implements AutoCloseable {
         new RetryPolicy(settings.retryBaseDelay(), settings.retryMaxDelay(), settings.maxAge());
     // Reading a message runs on a reader thread so that the worker can give up on it at the message
     // deadline; a cached pool, since a reader stuck past its deadline must not hold up the next message
-    // (MessageWorker's ReaderSlots bound how many run at once, abandoned ones included).
+    // (ReaderSlots bound how many run at once, abandoned ones included: twice the workers).
     this.readers = Executors.newCachedThreadPool(new NamedThreads("replyd-read", true));
+    ReaderSlots readerSlots = new ReaderSlots(2 * settings.threads(), readers);
+    metrics.overdueReaders(readerSlots::overdue);
     this.worker = new MessageWorker(maildir, codec, extractor, sender, policy, schedule, settings, metrics, checks,
-        failures, clock, readers);
+        failures, clock, readerSlots);
     Path newDirectory = maildir.root().resolve(MaildirLayout.NEW);
     try {
       this.watcher = new MaildirWatcher(newDirectory, this::rescanNew);

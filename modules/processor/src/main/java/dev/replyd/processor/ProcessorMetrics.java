@@ -3,6 +3,7 @@ package dev.replyd.processor;
 import dev.replyd.maildir.CallbackAttempt;
 import dev.replyd.maildir.FailureReason;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 
 /**
  * ProcessorMetrics - what the processor tells Prometheus, and the callback health {@code /readyz}
@@ -61,8 +63,8 @@ final class ProcessorMetrics {
   private final AtomicReference<Run> unreachable = new AtomicReference<>(Run.NONE);
 
   /** {@code replyd_processor_readers_overdue}: reads abandoned at processor.message-deadline and still running. */
-  void overdueReaders(java.util.function.IntSupplier running) {
-    io.micrometer.core.instrument.Gauge.builder("replyd.processor.readers.overdue", running::getAsInt)
+  void overdueReaders(IntSupplier running) {
+    Gauge.builder("replyd.processor.readers.overdue", running::getAsInt)
         .description("Message reads abandoned at processor.message-deadline that are still running")
         .register(registry);
   }

@@ -29,11 +29,14 @@ final class ReaderSlots {
   private static final int OVERDUE = 2;
   private static final int ENDED = 3;
 
+  private final ExecutorService readers;
   private final Semaphore free;
   private final int limit;
   private final AtomicInteger overdue = new AtomicInteger();
 
-  ReaderSlots(int limit) {
+  /** At most {@code limit} reads at once on {@code readers} (the processor gives an unbounded pool: the bound is here). */
+  ReaderSlots(int limit, ExecutorService readers) {
+    this.readers = readers;
     if (limit < 1) {
       throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
     }
@@ -47,10 +50,10 @@ final class ReaderSlots {
   }
 
   /**
-   * Takes a slot (waiting for one, interruptibly, when all are busy) and submits {@code reading} to
-   * {@code readers}; the slot is given back when the read ends or is cancelled before it started.
+   * Takes a slot (waiting for one, interruptibly, when all are busy) and runs {@code reading} on a
+   * reader thread; the slot is given back when the read ends or is cancelled before it started.
    */
-  Read submit(String name, ExecutorService readers, Callable<Verdict> reading) throws InterruptedException {
+  Read submit(String name, Callable<Verdict> reading) throws InterruptedException {
     if (!free.tryAcquire()) {
       REPLIES.warn("{}: waiting for a reader: all {} are busy, {} of them still reading past processor.message-deadline",
           name, limit, overdue.get());
