@@ -44,6 +44,15 @@ import java.util.regex.Pattern;
  * Subject, Message-ID, In-Reply-To, References), RFC 2047 (encoded words).
  *
  * <p>THREAD-SAFETY: immutable once built; built and used by one worker.
+ *
+ * @param envelope the envelope facts of replyd's trace prefix
+ * @param fromName the single author's display name; null when there are several authors, or none named
+ * @param fromAddress the single author's address; null when there are several authors, or none with an address
+ * @param fromAddresses every author address of every From field, in order; more than one means several authors
+ * @param subject the Subject, RFC 2047 decoded, on one line; null when absent
+ * @param messageId the Message-ID as written, on one line; null when absent
+ * @param inReplyTo the In-Reply-To as written, on one line; null when absent
+ * @param references the message ids of References, in order; empty when absent
  */
 record InboundMessage(
     TracePrefix envelope,
