@@ -3,6 +3,7 @@ package dev.replyd.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.outbound.FakeRelay;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.DaemonConfig;
 import dev.replyd.testing.DaemonProcess;
 import dev.replyd.testing.RecordingMainApp;
@@ -84,14 +85,7 @@ final class ConsoleDaemon implements AutoCloseable {
 
   /** Polls until {@code condition} holds, failing with {@code what} and the daemon's log after {@code deadline}. */
   void await(String what, Duration deadline, Supplier<Boolean> condition) throws InterruptedException {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (System.nanoTime() < end) {
-      if (condition.get()) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("not within " + deadline + ": " + what + "\ndaemon log:\n" + daemon.log());
+    Await.until(what, deadline, condition::get, () -> "daemon log:\n" + daemon.log());
   }
 
   /** From now on the main app takes every reply (200). */

@@ -8,6 +8,7 @@ import dev.replyd.maildir.FailureReason;
 import dev.replyd.maildir.FailureRecord;
 import dev.replyd.outbound.Outbound.Auth;
 import dev.replyd.outbound.Outbound.Security;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.RecordingLog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
@@ -476,18 +477,12 @@ class FailureNoticesTest {
     }
 
     private void awaitCount(String outcome, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (count(outcome) < expected && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.within(WAIT, () -> count(outcome) >= expected);
         assertThat(count(outcome)).as(outcome + "; log: " + replies.messages()).isEqualTo(expected);
     }
 
     private static void awaitConnections(FakeRelay relay, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (relay.connections() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        Await.within(WAIT, () -> relay.connections() >= expected);
         assertThat(relay.connections()).isEqualTo(expected);
     }
 

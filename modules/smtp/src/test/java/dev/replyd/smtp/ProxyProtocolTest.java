@@ -3,6 +3,7 @@ package dev.replyd.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.Maildir;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.LeakCheck;
 import dev.replyd.testing.RecordingLog;
 import dev.replyd.testing.SmtpClient;
@@ -288,10 +289,7 @@ class ProxyProtocolTest {
 
     /** The close reaches the client before the log line is written: wait for it, generously. */
     private void awaitLogLine(String expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!mailLog.messages().contains(expected) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.within(Duration.ofSeconds(30), () -> mailLog.messages().contains(expected));
         assertThat(mailLog.messages()).contains(expected);
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.SmtpClient;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -106,14 +108,14 @@ class ServerLifecycleTest {
             assertThat(first.closedByServer()).isTrue();
 
             // then: the freed slot is usable again (the server counts it down when it sees the close)
-            String greeting = "";
-            long deadline = System.currentTimeMillis() + 3000;
-            while (!greeting.startsWith("220") && System.currentTimeMillis() < deadline) {
+            AtomicReference<String> greeting = new AtomicReference<>("");
+            Await.within(Duration.ofSeconds(3), () -> {
                 try (SmtpClient again = SmtpClient.beforeGreeting(replyd.port())) {
-                    greeting = again.reply();
+                    greeting.set(again.reply());
                 }
-            }
-            assertThat(greeting).startsWith("220");
+                return greeting.get().startsWith("220");
+            });
+            assertThat(greeting.get()).startsWith("220");
         }
     }
 
