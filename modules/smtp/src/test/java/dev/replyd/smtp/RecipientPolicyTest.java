@@ -1,17 +1,15 @@
 package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.TracePrefix;
 import dev.replyd.testing.SmtpClient;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
-import jakarta.mail.Session;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,11 +25,9 @@ class RecipientPolicyTest {
         // given
         replyd = servers.start();
         String reply = replyd.replyAddress(42, 7);
-        Session session = JakartaMailClient.session(replyd.port(), false);
 
         // when
-        String answer = JakartaMailClient.send(session,
-                JakartaMailClient.message(session, "alice@example.org", "Re: issue 42", "Sounds good.\n", reply));
+        String answer = JakartaMailClient.send(replyd.port(), "alice@example.org", "Re: issue 42", "Sounds good.\n", reply);
 
         // then
         assertThat(answer).matches("250 2\\.0\\.0 Ok: queued as [0-9A-F]+");
@@ -57,15 +53,14 @@ class RecipientPolicyTest {
         replyd = servers.start();
         String valid = replyd.replyAddress(42, 7);
         String forged = valid.replace("-42-", "-43-");
-        Session session = JakartaMailClient.session(replyd.port(), false);
 
-        // when / then
-        assertThatThrownBy(() -> JakartaMailClient.send(session,
-                JakartaMailClient.message(session, "mallory@example.org", "forged", "x\n", forged)))
-                .isInstanceOf(SendFailedException.class)
-                .satisfies(e -> assertThat(addressFailure(e).getReturnCode()).isEqualTo(550))
-                .satisfies(e -> assertThat(addressFailure(e).getMessage())
-                        .contains("550 5.1.1 <" + forged + ">: Recipient address rejected: invalid reply signature"));
+        // when
+        SMTPAddressFailedException refusal = refusedRecipient("mallory@example.org", forged);
+
+        // then
+        assertThat(refusal.getReturnCode()).isEqualTo(550);
+        assertThat(refusal.getMessage())
+                .contains("550 5.1.1 <" + forged + ">: Recipient address rejected: invalid reply signature");
         assertThat(replyd.newFiles()).isEmpty();
     }
 
@@ -99,14 +94,12 @@ class RecipientPolicyTest {
     void otherDomainIsRefusedAsRelayWith550_5_7_1() throws Exception {
         // given
         replyd = servers.start();
-        Session session = JakartaMailClient.session(replyd.port(), false);
 
-        // when / then
-        assertThatThrownBy(() -> JakartaMailClient.send(session,
-                JakartaMailClient.message(session, "spammer@example.org", "relay?", "x\n", "victim@gmail.com")))
-                .isInstanceOf(SendFailedException.class)
-                .satisfies(e -> assertThat(addressFailure(e).getMessage())
-                        .contains("550 5.7.1 <victim@gmail.com>: Relay access denied"));
+        // when
+        SMTPAddressFailedException refusal = refusedRecipient("spammer@example.org", "victim@gmail.com");
+
+        // then
+        assertThat(refusal.getMessage()).contains("550 5.7.1 <victim@gmail.com>: Relay access denied");
         assertThat(replyd.newFiles()).isEmpty();
     }
 
@@ -123,10 +116,7 @@ class RecipientPolicyTest {
             assertThat(smtp.send("RCPT TO:<postmaster>")).startsWith("250 2.1.5");
             assertThat(smtp.send("RCPT TO:<postmaster@gmail.com>"))
                     .isEqualTo("550 5.7.1 <postmaster@gmail.com>: Relay access denied");
-            smtp.writeLine("DATA");
-            smtp.expect("354");
-            smtp.write("Subject: bounce\r\n\r\nDelivery failed.\r\n.\r\n");
-            assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
+            assertThat(smtp.data("Subject: bounce\r\n\r\nDelivery failed.\r\n")).startsWith("250 2.0.0 Ok: queued as ");
         }
 
         // then: one file per accepted recipient, the null sender kept as <>
@@ -140,19 +130,16 @@ class RecipientPolicyTest {
         // given
         replyd = servers.start();
         String reply = replyd.replyAddress(1, 2);
-        Session session = JakartaMailClient.session(replyd.port(), false);
 
         // when: only noreply
-        String onlyNoreply = JakartaMailClient.send(session,
-                JakartaMailClient.message(session, "bot@example.org", "auto", "x\n", "noreply@tracker.test"));
+        String onlyNoreply = JakartaMailClient.send(replyd.port(), "bot@example.org", "auto", "x\n", "noreply@tracker.test");
 
         // then
         assertThat(onlyNoreply).isEqualTo("250 2.0.0 Ok: discarded");
         assertThat(replyd.newFiles()).isEmpty();
 
         // when: noreply in Cc of a real reply
-        String mixed = JakartaMailClient.send(session,
-                JakartaMailClient.message(session, "alice@example.org", "Re", "y\n", reply, "NoReply@tracker.test"));
+        String mixed = JakartaMailClient.send(replyd.port(), "alice@example.org", "Re", "y\n", reply, "NoReply@tracker.test");
 
         // then
         assertThat(mixed).startsWith("250 2.0.0 Ok: queued as ");
@@ -164,14 +151,13 @@ class RecipientPolicyTest {
     void noreplyWithDiscardOffIsRefusedWith550AndAClearText() throws Exception {
         // given
         replyd = servers.start(settings -> settings.withNoreply("noreply@tracker.test", false));
-        Session session = JakartaMailClient.session(replyd.port(), false);
 
-        // when / then
-        assertThatThrownBy(() -> JakartaMailClient.send(session,
-                JakartaMailClient.message(session, "bot@example.org", "auto", "x\n", "noreply@tracker.test")))
-                .isInstanceOf(SendFailedException.class)
-                .satisfies(e -> assertThat(addressFailure(e).getMessage()).contains(
-                        "550 5.1.1 <noreply@tracker.test>: Recipient address rejected: this address does not receive mail"));
+        // when
+        SMTPAddressFailedException refusal = refusedRecipient("bot@example.org", "noreply@tracker.test");
+
+        // then
+        assertThat(refusal.getMessage()).contains(
+                "550 5.1.1 <noreply@tracker.test>: Recipient address rejected: this address does not receive mail");
         assertThat(replyd.newFiles()).isEmpty();
     }
 
@@ -181,14 +167,10 @@ class RecipientPolicyTest {
         replyd = servers.start();
         try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             smtp.mailFrom("alice@example.org");
-            smtp.writeLine("RCPT TO:<victim@gmail.com>");
-            smtp.expect("550");
+            smtp.sendExpecting("RCPT TO:<victim@gmail.com>", "550");
 
-            // when
-            smtp.writeLine("DATA");
-
-            // then
-            assertThat(smtp.reply()).isEqualTo("554 5.5.1 Error: no valid recipients");
+            // when / then
+            assertThat(smtp.send("DATA")).isEqualTo("554 5.5.1 Error: no valid recipients");
         }
         assertThat(replyd.newFiles()).isEmpty();
     }
@@ -212,12 +194,10 @@ class RecipientPolicyTest {
             }
             assertThat(smtp.send("RCPT TO:<" + upperHex + ">")).startsWith("250 2.1.5");
             assertThat(smtp.send("RCPT TO:<" + other + ">")).startsWith("250 2.1.5");
-            smtp.writeLine("DATA");
-            smtp.expect("354");
-            smtp.write("Subject: once\r\n\r\nonly once please\r\n.\r\n");
+            String queued = smtp.data("Subject: once\r\n\r\nonly once please\r\n");
 
             // then
-            assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
+            assertThat(queued).startsWith("250 2.0.0 Ok: queued as ");
         }
         assertThat(replyd.newFiles()).hasSize(2);
         assertThat(replyd.newFiles().stream().map(replyd::read).map(text -> text.split("\r\n")[1]))
@@ -237,12 +217,10 @@ class RecipientPolicyTest {
             // when
             assertThat(smtp.send("RCPT TO:<" + reply + ">")).startsWith("250 2.1.5");
             assertThat(smtp.send("RCPT TO:<" + unsubscribe + ">")).startsWith("250 2.1.5");
-            smtp.writeLine("DATA");
-            smtp.expect("354");
-            smtp.write("Subject: stop\r\n\r\nthanks, and unsubscribe me\r\n.\r\n");
+            String queued = smtp.data("Subject: stop\r\n\r\nthanks, and unsubscribe me\r\n");
 
             // then
-            assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
+            assertThat(queued).startsWith("250 2.0.0 Ok: queued as ");
         }
         assertThat(replyd.newFiles().stream().map(replyd::read).map(text -> text.split("\r\n")[1]))
                 .containsExactlyInAnyOrder("Delivered-To: " + reply, "Delivered-To: " + unsubscribe);
@@ -254,20 +232,23 @@ class RecipientPolicyTest {
         replyd = servers.start(settings -> settings.withLimits(SmtpSettings.DEFAULT_MAX_MESSAGE_SIZE, 2));
         try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             smtp.beginTransaction("alice@example.org", replyd.replyAddress(1, 1));
-            smtp.writeLine("RCPT TO:<" + replyd.replyAddress(1, 2) + ">");
-            smtp.expect("250");
+            smtp.rcptTo(replyd.replyAddress(1, 2));
 
-            // when
-            smtp.writeLine("RCPT TO:<" + replyd.replyAddress(1, 3) + ">");
-
-            // then
-            assertThat(smtp.reply()).isEqualTo("452 4.5.3 Error: too many recipients");
-            smtp.writeLine("DATA");
-            smtp.expect("354");
-            smtp.write("Subject: hi\r\n\r\nbody\r\n.\r\n");
-            smtp.expect("250 2.0.0");
+            // when / then
+            assertThat(smtp.send("RCPT TO:<" + replyd.replyAddress(1, 3) + ">")).isEqualTo("452 4.5.3 Error: too many recipients");
+            assertThat(smtp.data("Subject: hi\r\n\r\nbody\r\n")).startsWith("250 2.0.0");
         }
         assertThat(replyd.newFiles()).hasSize(2);
+    }
+
+    /**
+     * Sends one message through Jakarta Mail to {@code to} alone, expecting the send to fail at RCPT;
+     * returns the refusal of that recipient.
+     */
+    private SMTPAddressFailedException refusedRecipient(String from, String to) {
+        Throwable thrown = catchThrowable(() -> JakartaMailClient.send(replyd.port(), from, "hello", "x\n", to));
+        assertThat(thrown).isInstanceOf(SendFailedException.class);
+        return addressFailure(thrown);
     }
 
     private static SMTPAddressFailedException addressFailure(Throwable e) {
