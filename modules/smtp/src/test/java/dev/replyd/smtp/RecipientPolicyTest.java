@@ -2,6 +2,8 @@ package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Named.named;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.TracePrefix;
@@ -10,9 +12,14 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Contract 1 at RCPT time, through Jakarta Mail's SMTP transport and raw sessions. */
 class RecipientPolicyTest {
@@ -47,21 +54,33 @@ class RecipientPolicyTest {
         assertThat(trace.queueId()).contains(queueId);
     }
 
-    @Test
-    void replyAddressWithBadSignatureIsRefusedWith550AndNothingIsStored() throws Exception {
+    @ParameterizedTest(name = "{0} is refused at RCPT through Jakarta Mail: \"{2}\"")
+    @MethodSource("refusedRecipients")
+    void refusedRecipientGets550WithItsReasonAndNothingIsStored(String recipient, UnaryOperator<SmtpSettings> settings,
+            String reason) throws Exception {
         // given
-        replyd = servers.start();
-        String valid = replyd.replyAddress(42, 7);
-        String forged = valid.replace("-42-", "-43-");
+        replyd = servers.start(settings);
 
         // when
-        SMTPAddressFailedException refusal = refusedRecipient("mallory@example.org", forged);
+        SMTPAddressFailedException refusal = refusedRecipient("mallory@example.org", recipient);
 
         // then
         assertThat(refusal.getReturnCode()).isEqualTo(550);
-        assertThat(refusal.getMessage())
-                .contains("550 5.1.1 <" + forged + ">: Recipient address rejected: invalid reply signature");
-        assertThat(replyd.newFiles()).isEmpty();
+        assertThat(refusal.getMessage()).contains(reason);
+        replyd.assertNothingStored();
+    }
+
+    /** A recipient, the settings it is refused under, and the refusal. */
+    static Stream<Arguments> refusedRecipients() {
+        String forged = TestServer.codec().mint(new ReplyToken("i", 42, 7)).replace("-42-", "-43-");
+        return Stream.of(
+                arguments(named("a reply address with a bad signature", forged), UnaryOperator.identity(),
+                        "550 5.1.1 <" + forged + ">: Recipient address rejected: invalid reply signature"),
+                arguments(named("an address in another domain (relaying)", "victim@gmail.com"), UnaryOperator.identity(),
+                        "550 5.7.1 <victim@gmail.com>: Relay access denied"),
+                arguments(named("the noreply address with discard off", "noreply@tracker.test"),
+                        (UnaryOperator<SmtpSettings>) settings -> settings.withNoreply("noreply@tracker.test", false),
+                        "550 5.1.1 <noreply@tracker.test>: Recipient address rejected: this address does not receive mail"));
     }
 
     @Test
@@ -88,19 +107,6 @@ class RecipientPolicyTest {
             assertThat(smtp.send("RCPT TO:<" + valid.toUpperCase(java.util.Locale.ROOT).replace("@REPLY.TRACKER.TEST", "@Reply.Tracker.Test") + ">"))
                     .startsWith("250 2.1.5");
         }
-    }
-
-    @Test
-    void otherDomainIsRefusedAsRelayWith550_5_7_1() throws Exception {
-        // given
-        replyd = servers.start();
-
-        // when
-        SMTPAddressFailedException refusal = refusedRecipient("spammer@example.org", "victim@gmail.com");
-
-        // then
-        assertThat(refusal.getMessage()).contains("550 5.7.1 <victim@gmail.com>: Relay access denied");
-        assertThat(replyd.newFiles()).isEmpty();
     }
 
     @Test
@@ -145,20 +151,6 @@ class RecipientPolicyTest {
         assertThat(mixed).startsWith("250 2.0.0 Ok: queued as ");
         assertThat(replyd.onlyMessage()).contains("Delivered-To: " + reply + "\r\n");
         assertThat(replyd.tmpFiles()).isEmpty();
-    }
-
-    @Test
-    void noreplyWithDiscardOffIsRefusedWith550AndAClearText() throws Exception {
-        // given
-        replyd = servers.start(settings -> settings.withNoreply("noreply@tracker.test", false));
-
-        // when
-        SMTPAddressFailedException refusal = refusedRecipient("bot@example.org", "noreply@tracker.test");
-
-        // then
-        assertThat(refusal.getMessage()).contains(
-                "550 5.1.1 <noreply@tracker.test>: Recipient address rejected: this address does not receive mail");
-        assertThat(replyd.newFiles()).isEmpty();
     }
 
     @Test

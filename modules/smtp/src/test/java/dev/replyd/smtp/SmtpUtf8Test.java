@@ -27,15 +27,10 @@ class SmtpUtf8Test {
     @RegisterExtension final TestServers servers = new TestServers();
     @RegisterExtension final RecordingLog mailLog = new RecordingLog("mail");
 
-    @TempDir
-    Path work;
-
-    private TestServer replyd;
-
     @Test
     void utf8SenderWithIdnDomainAndUtf8HeadersIsStoredAndLoggedAsWritten() throws Exception {
         // given
-        replyd = servers.start();
+        TestServer replyd = servers.start();
         String reply = replyd.replyAddress(40, 1);
         String sender = "用户.josé@例子.广告";
         String message = "From: José <" + sender + ">\r\nSubject: Réponse — 答复\r\n\r\nMerci ✓\r\n";
@@ -61,7 +56,7 @@ class SmtpUtf8Test {
     void mailFromTheSessionCannotTakeIsRefusedWithItsOwnReplyAndLoggedEscaped(String command, String reply)
             throws Exception {
         // given
-        replyd = servers.start();
+        TestServer replyd = servers.start();
         try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             // when
             smtp.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
@@ -85,9 +80,9 @@ class SmtpUtf8Test {
     }
 
     @Test
-    void swaksSeesSmtputf8AndChunkingInEhloAndRequiretlsAfterStartTls() throws Exception {
+    void swaksSeesSmtputf8AndChunkingInEhloAndRequiretlsAfterStartTls(@TempDir Path work) throws Exception {
         // given
-        replyd = servers.startWithTls();
+        TestServer replyd = servers.startWithTls();
 
         // when
         ExternalCommand.Result plain = ExternalCommand.run(work, List.of("swaks", "--server", "127.0.0.1", "--port",
@@ -103,9 +98,9 @@ class SmtpUtf8Test {
     }
 
     @Test
-    void pythonSmtplibSendsAUtf8SenderAndSubjectWithTheSmtputf8Option() throws Exception {
+    void pythonSmtplibSendsAUtf8SenderAndSubjectWithTheSmtputf8Option(@TempDir Path work) throws Exception {
         // given
-        replyd = servers.start();
+        TestServer replyd = servers.start();
         String reply = replyd.replyAddress(40, 2);
         Path script = Files.writeString(work.resolve("send.py"), String.join("\n",
                 "import smtplib, sys",
@@ -134,7 +129,7 @@ class SmtpUtf8Test {
     @Test
     void jakartaMailWithAllowUtf8SendsAUtf8SenderWithSmtputf8() throws Exception {
         // given: Angus sends MAIL FROM ... SMTPUTF8 when mail.mime.allowutf8 is on and the server offers it
-        replyd = servers.start();
+        TestServer replyd = servers.start();
         String reply = replyd.replyAddress(40, 3);
         jakarta.mail.Session session = JakartaMailClient.session(replyd.port(), false);
         session.getProperties().put("mail.mime.allowutf8", "true");

@@ -64,7 +64,7 @@ class SwaksInteropTest {
                         + "\tby tracker\\.test \\(replyd\\) with ESMTPS id ");
     }
 
-    @ParameterizedTest(name = "STARTTLS with another command in the same packet {0} is refused and the session ended")
+    @ParameterizedTest(name = "STARTTLS with a command behind it in one packet, {0}, is refused and the session ended")
     @MethodSource("startTlsInjections")
     void startTlsPipelinedWithAnotherCommandIsRefused(Step given, String packet, List<String> repliesBeforeStartTls)
             throws Exception {
@@ -93,7 +93,7 @@ class SwaksInteropTest {
                 arguments(named("after a first message (James 3.8.1 stops injection detection at DATA for good)",
                         (Step) smtp -> smtp.sendMessage("alice@example.org", reply, "Subject: first\r\n\r\nx\r\n")),
                         injection, List.of()),
-                arguments(named("behind another command (the framer judges the line it frames)", (Step) smtp -> { }),
+                arguments(named("itself behind a NOOP (the framer judges the line it frames)", (Step) smtp -> { }),
                         "NOOP\r\n" + injection, List.of("250")),
                 arguments(named("after a refused DATA (James switched injection detection off before refusing it)",
                         (Step) smtp -> {
