@@ -8,8 +8,8 @@ import dev.replyd.maildir.FailureReason;
 import dev.replyd.maildir.FailureRecord;
 import dev.replyd.outbound.Outbound.Auth;
 import dev.replyd.outbound.Outbound.Security;
-import dev.replyd.testing.FakeRelay;
 import dev.replyd.testing.RecordingLog;
+import dev.replyd.testing.FakeRelay;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -460,6 +460,12 @@ class FailureNoticesTest {
         return notices;
     }
 
+    /** Waits until {@code relay} has received {@code count} notices and the sent counter says so too. */
+    private void awaitSent(FakeRelay relay, int count) throws InterruptedException {
+        assertThat(relay.awaitMessages(count, WAIT)).isTrue();
+        awaitCount("sent", count);
+    }
+
     private FakeRelay startRelay(FakeRelay.Behaviour behaviour) throws Exception {
         FakeRelay relay = new FakeRelay(behaviour);
         cleanup.add(relay);
@@ -468,12 +474,6 @@ class FailureNoticesTest {
 
     private double count(String outcome) {
         return registry.get("replyd.notices").tag("outcome", outcome).counter().count();
-    }
-
-    /** Waits until {@code relay} has received {@code count} notices and the sent counter says so too. */
-    private void awaitSent(FakeRelay relay, int count) throws InterruptedException {
-        assertThat(relay.awaitMessages(count, WAIT)).isTrue();
-        awaitCount("sent", count);
     }
 
     private void awaitCount(String outcome, int expected) throws InterruptedException {
