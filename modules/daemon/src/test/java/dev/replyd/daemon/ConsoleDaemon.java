@@ -2,10 +2,10 @@ package dev.replyd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.replyd.outbound.FakeRelay;
 import dev.replyd.testing.Await;
 import dev.replyd.testing.DaemonConfig;
 import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.FakeRelay;
 import dev.replyd.testing.RecordingMainApp;
 import dev.replyd.testing.SmtpClient;
 import java.net.URI;
@@ -46,7 +46,7 @@ final class ConsoleDaemon implements AutoCloseable {
   ConsoleDaemon(Path dir, String extraConfig) throws Exception {
     mainApp = RecordingMainApp.start(SECRET.getBytes(StandardCharsets.UTF_8))
         .answerAlways(new RecordingMainApp.Response(403, Map.of(), "{\"error\":\"thread is locked\"}"));
-    relay = new FakeRelay(new FakeRelay.Behaviour(RELAY_USER, RELAY_PASSWORD, false, false, null, true));
+    relay = new FakeRelay(FakeRelay.Behaviour.authenticating(RELAY_USER, RELAY_PASSWORD));
     Path token = dir.resolve("console-token");
     Files.writeString(token, TOKEN + "\n");
     Path config = DaemonConfig.write(dir, KEY, dir.resolve("var"), URI.create(mainApp.url() + "?key=hidden"), SECRET,

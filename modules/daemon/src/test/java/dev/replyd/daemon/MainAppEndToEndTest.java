@@ -12,7 +12,7 @@ import dev.replyd.testing.DaemonProcess;
 import dev.replyd.testing.LeakCheck;
 import dev.replyd.testing.SmtpClient;
 import com.standardwebhooks.Webhook;
-import dev.replyd.outbound.FakeRelay;
+import dev.replyd.testing.FakeRelay;
 import dev.replyd.address.StandardWebhookSignature;
 import dev.replyd.extract.TnefWriter;
 import java.io.InputStream;
