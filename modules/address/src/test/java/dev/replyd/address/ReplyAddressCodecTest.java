@@ -2,6 +2,7 @@ package dev.replyd.address;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,8 +13,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Construction, minting and every refusal of {@link ReplyAddressCodec}, with exact reason texts. */
 class ReplyAddressCodecTest {
@@ -231,149 +236,99 @@ class ReplyAddressCodecTest {
     @Nested
     class Refusing {
 
-        @Test
-        void nullIsNotAnAddress() {
-            assertRefused(null, Refusal.NOT_AN_ADDRESS, "no address given");
+        /** One row an address: what it shows, the address, the refusal and its exact reason. */
+        static Stream<Arguments> refusedAddresses() {
+            String token = "reply+i-1-" + SIG_I_1_5;
+            String parts = " (expected: 4, as <kind>-<thread>-<sig>-<user>)";
+            String emptyPart = "token has an empty part (expected: <kind>-<thread>-<sig>-<user>)";
+            String notDecimal = " is not a plain decimal number (expected: digits 0-9, no sign, no leading zeros)";
+            String tooLarge = " is too large (expected: at most 9223372036854775807)";
+            String hex = " (expected: 40 hex digits)";
+            String noMatch = "signature does not match";
+            return Stream.of(
+                    argumentSet("null is not an address", null, Refusal.NOT_AN_ADDRESS, "no address given"),
+                    argumentSet("overlong input is refused before parsing", "a".repeat(321), Refusal.NOT_AN_ADDRESS,
+                            "address is 321 characters long (expected: at most 320)"),
+                    argumentSet("the empty string is not an address", "", Refusal.NOT_AN_ADDRESS, "empty address"),
+                    argumentSet("the empty path is not an address", "<>", Refusal.NOT_AN_ADDRESS, "empty address"),
+                    argumentSet("an unclosed angle bracket is unbalanced", "<" + ADDRESS_I_1_5, Refusal.NOT_AN_ADDRESS,
+                            "unbalanced angle brackets in '<reply+i-1-2c921fdb578cc07b96fda04d4f536...'"),
+                    argumentSet("a lone closing angle bracket is unbalanced", ">", Refusal.NOT_AN_ADDRESS,
+                            "unbalanced angle brackets in '>'"),
+                    argumentSet("text without at sign is not an address", "postmaster", Refusal.NOT_AN_ADDRESS,
+                            "no '@' in 'postmaster'"),
+                    argumentSet("an empty local part is not an address", "@" + DOMAIN, Refusal.NOT_AN_ADDRESS,
+                            "empty local part before '@'"),
+                    argumentSet("an empty domain is not an address", token + "-5@", Refusal.NOT_AN_ADDRESS,
+                            "empty domain after '@'"),
+                    argumentSet("another domain is refused so callers can deny relaying",
+                            token + "-5@tracker.example.com", Refusal.WRONG_DOMAIN,
+                            "domain 'tracker.example.com' is not the reply domain 'reply.tracker.example.com'"),
+                    argumentSet("the reply domain with a trailing dot is another domain", token + "-5@" + DOMAIN + ".",
+                            Refusal.WRONG_DOMAIN,
+                            "domain 'reply.tracker.example.com.' is not the reply domain 'reply.tracker.example.com'"),
+                    // KELVIN SIGN lowercases to 'k' in String.equalsIgnoreCase; mail domains are ASCII.
+                    argumentSet("unicode case lookalikes in the domain are not folded",
+                            token + "-5@reply.trac\u212Aer.example.com", Refusal.WRONG_DOMAIN,
+                            "domain 'reply.trac\\u212aer.example.com' is not the reply domain 'reply.tracker.example.com'"),
+                    argumentSet("a local part without plus is the wrong prefix", "noreply@" + DOMAIN, Refusal.WRONG_PREFIX,
+                            "local part 'noreply' has no '+' (expected: reply+<kind>-<thread>-<sig>-<user>)"),
+                    argumentSet("another prefix is the wrong prefix", "bounce+i-1-" + SIG_I_1_5 + "-5@" + DOMAIN,
+                            Refusal.WRONG_PREFIX, "prefix 'bounce' does not match (expected: reply)"),
+                    argumentSet("an empty prefix is the wrong prefix", "+i-1-" + SIG_I_1_5 + "-5@" + DOMAIN,
+                            Refusal.WRONG_PREFIX, "prefix '' does not match (expected: reply)"),
+                    argumentSet("a token with too few parts is malformed", "reply+i-1-5@" + DOMAIN,
+                            Refusal.MALFORMED_TOKEN, "token has 3 parts" + parts),
+                    argumentSet("a token with too many parts is malformed", token + "-5-6@" + DOMAIN,
+                            Refusal.MALFORMED_TOKEN, "token has 5 parts" + parts),
+                    argumentSet("an empty token is malformed", "reply+@" + DOMAIN,
+                            Refusal.MALFORMED_TOKEN, "token has 1 part" + parts),
+                    argumentSet("a token with an empty thread id is malformed", "reply+i--" + SIG_I_1_5 + "-5@" + DOMAIN,
+                            Refusal.MALFORMED_TOKEN, emptyPart),
+                    argumentSet("a token with an empty user id is malformed", token + "-@" + DOMAIN,
+                            Refusal.MALFORMED_TOKEN, emptyPart),
+                    argumentSet("a kind that is not configured is unknown", "reply+x-1-" + SIG_I_1_5 + "-5@" + DOMAIN,
+                            Refusal.UNKNOWN_KIND, "unknown kind 'x' (expected one of: c, d, i, p)"),
+                    argumentSet("dotless i is not the kind i", "reply+\u0131-1-" + SIG_I_1_5 + "-5@" + DOMAIN,
+                            Refusal.UNKNOWN_KIND, "unknown kind '\\u0131' (expected one of: c, d, i, p)"),
+                    argumentSet("a thread id with a leading zero is bad", "reply+i-01-" + SIG_I_1_5 + "-5@" + DOMAIN,
+                            Refusal.BAD_ID, "thread id '01'" + notDecimal),
+                    argumentSet("a thread id with a sign is bad", "reply+i-+1-" + SIG_I_1_5 + "-5@" + DOMAIN,
+                            Refusal.BAD_ID, "thread id '+1'" + notDecimal),
+                    argumentSet("a thread id with a letter is bad", "reply+i-1x-" + SIG_I_1_5 + "-5@" + DOMAIN,
+                            Refusal.BAD_ID, "thread id '1x'" + notDecimal),
+                    argumentSet("a user id of zeros is bad", token + "-00@" + DOMAIN, Refusal.BAD_ID,
+                            "user id '00'" + notDecimal),
+                    argumentSet("a user id with a space is bad", token + "-5 @" + DOMAIN, Refusal.BAD_ID,
+                            "user id '5 '" + notDecimal),
+                    // Long.parseLong would read ARABIC-INDIC DIGIT ONE as 1.
+                    argumentSet("non-ASCII digits are bad ids", "reply+i-\u0661-" + SIG_I_1_5 + "-5@" + DOMAIN,
+                            Refusal.BAD_ID, "thread id '\\u0661'" + notDecimal),
+                    argumentSet("a thread id above Long.MAX_VALUE overflows",
+                            "reply+i-9223372036854775808-" + SIG_I_1_5 + "-5@" + DOMAIN, Refusal.ID_OVERFLOW,
+                            "thread id '9223372036854775808'" + tooLarge),
+                    argumentSet("a user id above Long.MAX_VALUE overflows", token + "-99999999999999999999@" + DOMAIN,
+                            Refusal.ID_OVERFLOW, "user id '99999999999999999999'" + tooLarge),
+                    argumentSet("a signature one digit short is refused before any HMAC",
+                            "reply+i-1-" + SIG_I_1_5.substring(1) + "-5@" + DOMAIN, Refusal.BAD_SIGNATURE_LENGTH,
+                            "signature has 39 characters" + hex),
+                    argumentSet("a signature one digit long is refused before any HMAC", token + "0-5@" + DOMAIN,
+                            Refusal.BAD_SIGNATURE_LENGTH, "signature has 41 characters" + hex),
+                    argumentSet("a one-character signature is refused before any HMAC", "reply+i-1-a-5@" + DOMAIN,
+                            Refusal.BAD_SIGNATURE_LENGTH, "signature has 1 character" + hex),
+                    argumentSet("a signature with a non-hex character is refused",
+                            "reply+i-1-" + SIG_I_1_5.substring(0, 39) + "g-5@" + DOMAIN, Refusal.BAD_SIGNATURE_LENGTH,
+                            "signature has a non-hex character" + hex),
+                    argumentSet("a signature that differs in one digit does not match",
+                            "reply+i-1-" + SIG_I_1_5.substring(0, 39) + "c-5@" + DOMAIN, Refusal.BAD_SIGNATURE, noMatch),
+                    argumentSet("the signature of another thread does not match",
+                            "reply+i-2-" + SIG_I_1_5 + "-5@" + DOMAIN, Refusal.BAD_SIGNATURE, noMatch));
         }
 
-        @Test
-        void overlongInputIsRefusedBeforeParsing() {
-            assertRefused("a".repeat(321), Refusal.NOT_AN_ADDRESS, "address is 321 characters long (expected: at most 320)");
-        }
-
-        @Test
-        void emptyAndEmptyPathAreNotAddresses() {
-            assertRefused("", Refusal.NOT_AN_ADDRESS, "empty address");
-            assertRefused("<>", Refusal.NOT_AN_ADDRESS, "empty address");
-        }
-
-        @Test
-        void unbalancedAngleBracketsAreNotAnAddress() {
-            assertRefused("<" + ADDRESS_I_1_5, Refusal.NOT_AN_ADDRESS,
-                    "unbalanced angle brackets in '<reply+i-1-2c921fdb578cc07b96fda04d4f536...'");
-            assertRefused(">", Refusal.NOT_AN_ADDRESS, "unbalanced angle brackets in '>'");
-        }
-
-        @Test
-        void textWithoutAtSignIsNotAnAddress() {
-            assertRefused("postmaster", Refusal.NOT_AN_ADDRESS, "no '@' in 'postmaster'");
-        }
-
-        @Test
-        void emptyLocalPartOrDomainIsNotAnAddress() {
-            assertRefused("@" + DOMAIN, Refusal.NOT_AN_ADDRESS, "empty local part before '@'");
-            assertRefused("reply+i-1-" + SIG_I_1_5 + "-5@", Refusal.NOT_AN_ADDRESS, "empty domain after '@'");
-        }
-
-        @Test
-        void otherDomainIsRefusedSoCallersCanDenyRelaying() {
-            assertRefused("reply+i-1-" + SIG_I_1_5 + "-5@tracker.example.com", Refusal.WRONG_DOMAIN,
-                    "domain 'tracker.example.com' is not the reply domain 'reply.tracker.example.com'");
-            assertRefused("reply+i-1-" + SIG_I_1_5 + "-5@" + DOMAIN + ".", Refusal.WRONG_DOMAIN,
-                    "domain 'reply.tracker.example.com.' is not the reply domain 'reply.tracker.example.com'");
-        }
-
-        @Test
-        void unicodeCaseLookalikesInTheDomainAreNotFolded() {
-            // KELVIN SIGN lowercases to 'k' in String.equalsIgnoreCase; mail domains are ASCII.
-            assertRefused("reply+i-1-" + SIG_I_1_5 + "-5@reply.trac\u212Aer.example.com", Refusal.WRONG_DOMAIN,
-                    "domain 'reply.trac\\u212aer.example.com' is not the reply domain 'reply.tracker.example.com'");
-        }
-
-        @Test
-        void localPartWithoutPlusIsTheWrongPrefix() {
-            assertRefused("noreply@" + DOMAIN, Refusal.WRONG_PREFIX,
-                    "local part 'noreply' has no '+' (expected: reply+<kind>-<thread>-<sig>-<user>)");
-        }
-
-        @Test
-        void otherPrefixIsTheWrongPrefix() {
-            assertRefused("bounce+i-1-" + SIG_I_1_5 + "-5@" + DOMAIN, Refusal.WRONG_PREFIX,
-                    "prefix 'bounce' does not match (expected: reply)");
-            assertRefused("+i-1-" + SIG_I_1_5 + "-5@" + DOMAIN, Refusal.WRONG_PREFIX,
-                    "prefix '' does not match (expected: reply)");
-        }
-
-        @Test
-        void tokenWithTooFewOrTooManyPartsIsMalformed() {
-            assertRefused("reply+i-1-5@" + DOMAIN, Refusal.MALFORMED_TOKEN,
-                    "token has 3 parts (expected: 4, as <kind>-<thread>-<sig>-<user>)");
-            assertRefused("reply+i-1-" + SIG_I_1_5 + "-5-6@" + DOMAIN, Refusal.MALFORMED_TOKEN,
-                    "token has 5 parts (expected: 4, as <kind>-<thread>-<sig>-<user>)");
-            assertRefused("reply+@" + DOMAIN, Refusal.MALFORMED_TOKEN,
-                    "token has 1 part (expected: 4, as <kind>-<thread>-<sig>-<user>)");
-        }
-
-        @Test
-        void tokenWithAnEmptyPartIsMalformed() {
-            assertRefused("reply+i--" + SIG_I_1_5 + "-5@" + DOMAIN, Refusal.MALFORMED_TOKEN,
-                    "token has an empty part (expected: <kind>-<thread>-<sig>-<user>)");
-            assertRefused("reply+i-1-" + SIG_I_1_5 + "-@" + DOMAIN, Refusal.MALFORMED_TOKEN,
-                    "token has an empty part (expected: <kind>-<thread>-<sig>-<user>)");
-        }
-
-        @Test
-        void kindThatIsNotConfiguredIsUnknown() {
-            assertRefused("reply+x-1-" + SIG_I_1_5 + "-5@" + DOMAIN, Refusal.UNKNOWN_KIND,
-                    "unknown kind 'x' (expected one of: c, d, i, p)");
-        }
-
-        @Test
-        void dotlessIIsNotTheKindI() {
-            assertRefused("reply+\u0131-1-" + SIG_I_1_5 + "-5@" + DOMAIN, Refusal.UNKNOWN_KIND,
-                    "unknown kind '\\u0131' (expected one of: c, d, i, p)");
-        }
-
-        @Test
-        void idWithLeadingZeroSignOrNonDigitIsBad() {
-            String reason = " is not a plain decimal number (expected: digits 0-9, no sign, no leading zeros)";
-            assertRefused("reply+i-01-" + SIG_I_1_5 + "-5@" + DOMAIN, Refusal.BAD_ID, "thread id '01'" + reason);
-            assertRefused("reply+i-+1-" + SIG_I_1_5 + "-5@" + DOMAIN, Refusal.BAD_ID, "thread id '+1'" + reason);
-            assertRefused("reply+i-1x-" + SIG_I_1_5 + "-5@" + DOMAIN, Refusal.BAD_ID, "thread id '1x'" + reason);
-            assertRefused("reply+i-1-" + SIG_I_1_5 + "-00@" + DOMAIN, Refusal.BAD_ID, "user id '00'" + reason);
-            assertRefused("reply+i-1-" + SIG_I_1_5 + "-5 @" + DOMAIN, Refusal.BAD_ID, "user id '5 '" + reason);
-        }
-
-        @Test
-        void nonAsciiDigitsAreBadIds() {
-            // Long.parseLong would read ARABIC-INDIC DIGIT ONE as 1.
-            assertRefused("reply+i-\u0661-" + SIG_I_1_5 + "-5@" + DOMAIN, Refusal.BAD_ID,
-                    "thread id '\\u0661' is not a plain decimal number (expected: digits 0-9, no sign, no leading zeros)");
-        }
-
-        @Test
-        void idAboveLongMaxValueOverflows() {
-            assertRefused("reply+i-9223372036854775808-" + SIG_I_1_5 + "-5@" + DOMAIN, Refusal.ID_OVERFLOW,
-                    "thread id '9223372036854775808' is too large (expected: at most 9223372036854775807)");
-            assertRefused("reply+i-1-" + SIG_I_1_5 + "-99999999999999999999@" + DOMAIN, Refusal.ID_OVERFLOW,
-                    "user id '99999999999999999999' is too large (expected: at most 9223372036854775807)");
-        }
-
-        @Test
-        void signatureOfTheWrongLengthIsRefusedBeforeAnyHmac() {
-            assertRefused("reply+i-1-" + SIG_I_1_5.substring(1) + "-5@" + DOMAIN, Refusal.BAD_SIGNATURE_LENGTH,
-                    "signature has 39 characters (expected: 40 hex digits)");
-            assertRefused("reply+i-1-" + SIG_I_1_5 + "0-5@" + DOMAIN, Refusal.BAD_SIGNATURE_LENGTH,
-                    "signature has 41 characters (expected: 40 hex digits)");
-            assertRefused("reply+i-1-a-5@" + DOMAIN, Refusal.BAD_SIGNATURE_LENGTH,
-                    "signature has 1 character (expected: 40 hex digits)");
-        }
-
-        @Test
-        void signatureWithANonHexCharacterIsRefused() {
-            assertRefused("reply+i-1-" + SIG_I_1_5.substring(0, 39) + "g-5@" + DOMAIN, Refusal.BAD_SIGNATURE_LENGTH,
-                    "signature has a non-hex character (expected: 40 hex digits)");
-        }
-
-        @Test
-        void signatureThatDiffersInOneDigitDoesNotMatch() {
-            assertRefused("reply+i-1-" + SIG_I_1_5.substring(0, 39) + "c-5@" + DOMAIN, Refusal.BAD_SIGNATURE,
-                    "signature does not match");
-        }
-
-        @Test
-        void signatureForAnotherThreadDoesNotMatch() {
-            assertRefused("reply+i-2-" + SIG_I_1_5 + "-5@" + DOMAIN, Refusal.BAD_SIGNATURE, "signature does not match");
+        @ParameterizedTest(name = "{argumentSetName}")
+        @MethodSource("refusedAddresses")
+        void anAddressIsRefusedWithItsKindOfRefusalAndTheExactReason(String address, Refusal refusal, String reason) {
+            assertRefused(address, refusal, reason);
         }
 
         @Test

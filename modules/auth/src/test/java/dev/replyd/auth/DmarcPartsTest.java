@@ -41,17 +41,17 @@ class DmarcPartsTest {
         assertThat(DmarcRecord.parse(txt)).isEqualTo(Optional.empty());
     }
 
-    @ParameterizedTest
-    @CsvSource({
-        "example.com, example.com",
-        "mail.example.com, example.com",
-        "a.b.c.example.com, example.com",
-        "example.co.uk, example.co.uk",
-        "support.example.co.uk, example.co.uk",
-        "co.uk, co.uk",
-        "www.example.com.au, example.com.au",
-        "localhost, localhost",
-    })
+    @ParameterizedTest(name = "{0} is under {1}")
+    @CsvSource(textBlock = """
+        example.com,            example.com
+        mail.example.com,       example.com
+        a.b.c.example.com,      example.com
+        example.co.uk,          example.co.uk
+        support.example.co.uk,  example.co.uk
+        co.uk,                  co.uk
+        www.example.com.au,     example.com.au
+        localhost,              localhost
+        """)
     void theOrganisationalDomainIsTheRegisteredName(String domain, String organisational) {
         assertThat(OrganizationalDomain.of(domain)).isEqualTo(organisational);
     }
@@ -65,18 +65,18 @@ class DmarcPartsTest {
         assertThat(OrganizationalDomain.aligned("example.net", "example.com", false)).isFalse();
     }
 
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "alice@example.com                                   | example.com",
-        "Alice <alice@Example.COM.>                          | example.com",
-        "\"Smith, Alice\" <alice@example.com>                | example.com",
-        "\"a@evil.example\" <alice@example.com> (x@evil.example) | example.com",
-        "alice@example.com (Alice (the <boss@evil.example>))  | example.com",
-        "<@relay.example:alice@example.com>                  | example.com",
-        "\"alice smith\"@example.com                         | example.com",
-        "team: alice@example.com, bob@example.com;           | example.com",
-        "Jörg <jörg@bücher.example>                          | xn--bcher-kva.example",
-    })
+    @ParameterizedTest(name = "From: {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        alice@example.com                                        | example.com
+        Alice <alice@Example.COM.>                               | example.com
+        "Smith, Alice" <alice@example.com>                       | example.com
+        "a@evil.example" <alice@example.com> (x@evil.example)    | example.com
+        alice@example.com (Alice (the <boss@evil.example>))      | example.com
+        <@relay.example:alice@example.com>                       | example.com
+        "alice smith"@example.com                                | example.com
+        team: alice@example.com, bob@example.com;                | example.com
+        Jörg <jörg@bücher.example>                               | xn--bcher-kva.example
+        """)
     void theAuthorDomainIsTakenFromTheAddressOnly(String from, String domain) {
         assertThat(AuthorDomains.of(from)).containsExactly(domain);
     }

@@ -9,18 +9,11 @@ import dev.replyd.address.WebhookSignature;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Cost of writing one webhook payload as JSON and signing it, as a processor worker does before
@@ -36,12 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Thread-safety: JMH state per benchmark; the mapper is only used after configuration.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class PayloadSerialisationBenchmark {
+public class PayloadSerialisationBenchmark extends ReplydBenchmark {
   /** Same shape as the processor's WebhookPayload (docs/webhook.schema.json). */
   record Payload(String type, String deliveryId, String messageKey, String receivedAt, Envelope envelope, Address address, From from,
       String subject, String messageId, String inReplyTo, List<String> references, Reply reply, String fullText,

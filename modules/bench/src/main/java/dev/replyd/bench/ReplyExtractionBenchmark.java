@@ -6,18 +6,11 @@ import dev.replyd.extract.ReplyText;
 import dev.replyd.extract.UnparseableMessageException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Cost of turning a stored message into the reply text, as a processor worker does: MIME parse
@@ -33,12 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Thread-safety: JMH state per benchmark (the extractor is immutable).
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class ReplyExtractionBenchmark {
+public class ReplyExtractionBenchmark extends ReplydBenchmark {
 
   static {
     // As the daemon's Main does: without it Jakarta Mail 2.1.3 runs a ServiceLoader scan for

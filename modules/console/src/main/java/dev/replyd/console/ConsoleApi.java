@@ -11,8 +11,6 @@ import dev.replyd.console.view.Views;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The JSON API, {@code /api/v1/...}, documented in docs/api.md: the console's data and actions for scripts.
@@ -27,7 +25,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: stateless apart from thread-safe collaborators (the mapper is configured once).
  */
 final class ConsoleApi implements HttpHandler {
-  private static final Logger LOG = LoggerFactory.getLogger("replyd");
   static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(SerializationFeature.INDENT_OUTPUT);
@@ -42,16 +39,9 @@ final class ConsoleApi implements HttpHandler {
 
   @Override
   public void handle(HttpExchange ex) throws IOException {
-    try (ex) {
-      try {
-        route(ex);
-      } catch (Http.TooLarge e) {
-        error(ex, 413, "request body larger than " + Http.MAX_BODY + " bytes");
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("console api: {} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e.toString(), e);
-        error(ex, 500, "internal error; the replyd log has the details");
-      }
-    }
+    Http.serve(ex, "console api", this::route, (failed, status) -> error(failed, status, status == 413
+        ? "request body larger than " + Http.MAX_BODY + " bytes"
+        : "internal error; the replyd log has the details"));
   }
 
   private void route(HttpExchange ex) throws IOException {

@@ -57,16 +57,9 @@ final class ConsolePages implements HttpHandler {
 
   @Override
   public void handle(HttpExchange ex) throws IOException {
-    try (ex) {
-      try {
-        route(ex);
-      } catch (Http.TooLarge e) {
-        error(ex, null, 413, "The form is larger than " + Http.MAX_BODY + " bytes.");
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("console: {} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e.toString(), e);
-        error(ex, null, 500, "Internal error; the replyd log has the details.");
-      }
-    }
+    Http.serve(ex, "console", this::route, (failed, status) -> error(failed, null, status, status == 413
+        ? "The form is larger than " + Http.MAX_BODY + " bytes."
+        : "Internal error; the replyd log has the details."));
   }
 
   private void route(HttpExchange ex) throws IOException {

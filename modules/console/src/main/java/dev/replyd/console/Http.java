@@ -8,6 +8,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The console's HTTP plumbing on the JDK server: security headers on every answer, bounded form and
@@ -17,7 +19,8 @@ import java.util.Map;
  * all, styles and images only from the console itself, forms only to itself, never framed),
  * {@code X-Content-Type-Options: nosniff}, {@code Referrer-Policy: no-referrer} and
  * {@code Cache-Control: no-store} (pages show mail and must not linger in caches). Request bodies larger
- * than {@link #MAX_BODY} are refused with {@link TooLarge} (413).
+ * than {@link #MAX_BODY} are refused with {@link TooLarge} (413). {@link #serve} is the one place that
+ * turns a handler's failures into answers: 413 for a too-large body, a logged 500 for anything else.
  *
  * <p>Thread-safety: stateless.
  */
@@ -28,7 +31,38 @@ final class Http {
   static final String HTML = "text/html; charset=utf-8";
   static final String JSON = "application/json; charset=utf-8";
 
+  private static final Logger LOG = LoggerFactory.getLogger("replyd");
+
   private Http() {}
+
+  /** Answers one request; may throw {@link TooLarge} when the body is too large. */
+  interface Route {
+    void answer(HttpExchange ex) throws IOException;
+  }
+
+  /** Writes an error answer with {@code status} (413 or 500) in the handler's own format and words. */
+  interface ErrorAnswer {
+    void answer(HttpExchange ex, int status) throws IOException;
+  }
+
+  /**
+   * Answers {@code ex} through {@code route} and closes it: a body over {@link #MAX_BODY} gets a 413, any
+   * other failure is logged as {@code "<handler>: METHOD PATH failed: ..."} and gets a 500, both written by
+   * {@code errors}.
+   */
+  static void serve(HttpExchange ex, String handler, Route route, ErrorAnswer errors) throws IOException {
+    try (ex) {
+      try {
+        route.answer(ex);
+      } catch (TooLarge e) {
+        errors.answer(ex, 413);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("{}: {} {} failed: {}", handler, ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
+            e.toString(), e);
+        errors.answer(ex, 500);
+      }
+    }
+  }
 
   /** The body is bigger than {@link #MAX_BODY}: answered with 413. */
   static final class TooLarge extends IOException {

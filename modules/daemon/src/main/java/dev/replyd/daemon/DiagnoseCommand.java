@@ -23,28 +23,26 @@ final class DiagnoseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Report report = Diagnosis.run(inputs(config), peers(config));
+    Report report;
+    try {
+      ReplydConfig c = config.load();
+      report = Diagnosis.run(inputs(c), c.cluster().peers());
+    } catch (ConfigProblems e) {
+      report = Diagnosis.run(inputs(e)); // no peers to check: the "config" check names the problems
+    }
     spec.commandLine().getOut().print(report.render());
     spec.commandLine().getOut().flush();
     return report.anyFailed() ? 1 : 0;
   }
 
-  /** {@code replyd.cluster.peers}; none when the configuration has problems (reported by "config"). */
-  static List<String> peers(ConfigOption option) {
-    try {
-      return option.load().cluster().peers();
-    } catch (ConfigProblems e) {
-      return List.of();
-    }
+  /** The inputs for a configuration that did not load: its problems are the first FAIL ("config"). */
+  static Diagnosis.Inputs inputs(ConfigProblems problems) {
+    return new Diagnosis.Inputs(problems.problems(), null, null, null, null, null, 0, null, null, null, List.of(),
+        null);
   }
 
-  static Diagnosis.Inputs inputs(ConfigOption option) {
-    ReplydConfig c;
-    try {
-      c = option.load();
-    } catch (ConfigProblems e) {
-      return new Diagnosis.Inputs(e.problems(), null, null, null, null, null, 0, null, null, null, List.of(), null);
-    }
+  /** The inputs for a valid configuration, the SMTP listener where it says. */
+  static Diagnosis.Inputs inputs(ReplydConfig c) {
     return inputs(c, new InetSocketAddress(c.smtp().bind(), c.smtp().port()));
   }
 

@@ -40,11 +40,7 @@ final class InFlowBacklog implements AutoCloseable {
   static InFlowBacklog start(Maildir maildir, int threshold, Duration delay) {
     InFlowBacklog backlog = new InFlowBacklog(maildir, threshold, delay);
     backlog.sample();
-    backlog.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "in-flow-sampler");
-      t.setDaemon(true);
-      return t;
-    });
+    backlog.sampler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("in-flow-sampler"));
     backlog.sampler.scheduleWithFixedDelay(backlog::sample, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     return backlog;
   }

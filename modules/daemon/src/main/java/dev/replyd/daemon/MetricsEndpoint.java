@@ -58,11 +58,7 @@ final class MetricsEndpoint implements AutoCloseable {
       body.set("failing", failing);
       respond(ex, failing.isEmpty() ? 200 : 503, "application/json", json.writeValueAsString(body) + "\n");
     });
-    ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
-      Thread t = new Thread(r, "metrics-http");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor = Executors.newFixedThreadPool(THREADS, DaemonThreads.named("metrics-http"));
     server.setExecutor(executor);
     server.start();
     return new MetricsEndpoint(server, executor);

@@ -29,11 +29,7 @@ final class Reload implements AutoCloseable {
 
   private final Path file;
   private final Daemon daemon;
-  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "reload");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService thread = Executors.newSingleThreadExecutor(DaemonThreads.named("reload"));
   private ReplydConfig current;
 
   Reload(Path file, Daemon daemon, ReplydConfig current) {

@@ -38,12 +38,14 @@ final class SupportBundleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String report = Diagnosis.run(DiagnoseCommand.inputs(config)).render();
     ReplydConfig c = null;
+    String report;
     try {
       c = config.load();
+      report = Diagnosis.run(DiagnoseCommand.inputs(c)).render();
     } catch (ConfigProblems e) {
       // The bundle still helps: the report names the problems, the raw config is redacted by key.
+      report = Diagnosis.run(DiagnoseCommand.inputs(e)).render();
     }
     SupportBundle.write(output, inputs(config.file, c, report, logDir, logLines,
         c == null ? null : new InetSocketAddress(c.metrics().bind(), c.metrics().port())));

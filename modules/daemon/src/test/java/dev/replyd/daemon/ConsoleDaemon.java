@@ -2,9 +2,10 @@ package dev.replyd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.replyd.outbound.FakeRelay;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.DaemonConfig;
 import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.FakeRelay;
 import dev.replyd.testing.RecordingMainApp;
 import dev.replyd.testing.SmtpClient;
 import java.net.URI;
@@ -45,7 +46,7 @@ final class ConsoleDaemon implements AutoCloseable {
   ConsoleDaemon(Path dir, String extraConfig) throws Exception {
     mainApp = RecordingMainApp.start(SECRET.getBytes(StandardCharsets.UTF_8))
         .answerAlways(new RecordingMainApp.Response(403, Map.of(), "{\"error\":\"thread is locked\"}"));
-    relay = new FakeRelay(new FakeRelay.Behaviour(RELAY_USER, RELAY_PASSWORD, false, false, null, true));
+    relay = new FakeRelay(FakeRelay.Behaviour.authenticating(RELAY_USER, RELAY_PASSWORD));
     Path token = dir.resolve("console-token");
     Files.writeString(token, TOKEN + "\n");
     Path config = DaemonConfig.write(dir, KEY, dir.resolve("var"), URI.create(mainApp.url() + "?key=hidden"), SECRET,
@@ -84,14 +85,7 @@ final class ConsoleDaemon implements AutoCloseable {
 
   /** Polls until {@code condition} holds, failing with {@code what} and the daemon's log after {@code deadline}. */
   void await(String what, Duration deadline, Supplier<Boolean> condition) throws InterruptedException {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (System.nanoTime() < end) {
-      if (condition.get()) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("not within " + deadline + ": " + what + "\ndaemon log:\n" + daemon.log());
+    Await.until(what, deadline, condition::get, () -> "daemon log:\n" + daemon.log());
   }
 
   /** From now on the main app takes every reply (200). */

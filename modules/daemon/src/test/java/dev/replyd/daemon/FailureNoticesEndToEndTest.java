@@ -2,7 +2,7 @@ package dev.replyd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.replyd.outbound.FakeRelay;
+import dev.replyd.testing.FakeRelay;
 import dev.replyd.testing.DaemonConfig;
 import dev.replyd.testing.DaemonProcess;
 import dev.replyd.testing.LeakCheck;

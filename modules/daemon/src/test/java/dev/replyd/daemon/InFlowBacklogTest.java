@@ -3,6 +3,7 @@ package dev.replyd.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.Maildir;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.LeakCheck;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,10 +49,7 @@ class InFlowBacklogTest {
     try (InFlowBacklog backlog = InFlowBacklog.start(maildir, 0, Duration.ofSeconds(1))) {
       assertThat(backlog.backlogged()).isTrue();
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (samplerAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Await.within(Duration.ofSeconds(5), () -> !samplerAlive());
     assertThat(samplerAlive()).as("sampler thread ended").isFalse();
   }
 

@@ -7,11 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.DaemonProcess;
 import dev.replyd.testing.LeakCheck;
 import dev.replyd.testing.SmtpClient;
 import com.standardwebhooks.Webhook;
-import dev.replyd.outbound.FakeRelay;
+import dev.replyd.testing.FakeRelay;
 import dev.replyd.address.StandardWebhookSignature;
 import dev.replyd.extract.TnefWriter;
 import java.io.InputStream;
@@ -83,12 +84,8 @@ class MainAppEndToEndTest {
     }
 
     Received await(int count) throws InterruptedException {
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (received.size() < count) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("the main app got " + received.size() + " request(s), expected " + count);
-        }
-        Thread.sleep(20);
+      if (!Await.within(Duration.ofSeconds(60), () -> received.size() >= count)) {
+        throw new AssertionError("the main app got " + received.size() + " request(s), expected " + count);
       }
       return received.stream().skip(count - 1).findFirst().orElseThrow();
     }
@@ -139,10 +136,7 @@ class MainAppEndToEndTest {
 
   /** Waits (generously) until {@code count} messages are filed under {@code state}. */
   void awaitFiled(String state, long count) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (filed(state) < count && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Await.within(Duration.ofSeconds(60), () -> filed(state) >= count);
     assertThat(filed(state)).as("messages filed under %s", state).isEqualTo(count);
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.replyd.testing.Await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Headless Debian Chromium driven through chromedriver with the W3C WebDriver protocol over
@@ -68,23 +70,21 @@ final class WebDriverClient implements AutoCloseable {
   }
 
   private void awaitDriverReady() throws InterruptedException {
-    long end = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < end) {
+    boolean ready = Await.within(WAIT, () -> {
       if (!driver.isAlive()) {
         throw new AssertionError("chromedriver exited with " + driver.exitValue());
       }
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/status"))
             .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        if (JSON.readTree(r.body()).path("value").path("ready").asBoolean()) {
-          return;
-        }
+        return JSON.readTree(r.body()).path("value").path("ready").asBoolean();
       } catch (IOException e) {
-        // not listening yet
+        return false; // not listening yet
       }
-      Thread.sleep(100);
+    });
+    if (!ready) {
+      throw new AssertionError("chromedriver not ready within " + WAIT);
     }
-    throw new AssertionError("chromedriver not ready within " + WAIT);
   }
 
   private JsonNode command(String method, String path, JsonNode body) throws Exception {
@@ -147,17 +147,15 @@ final class WebDriverClient implements AutoCloseable {
 
   /** Waits until an element matches {@code css}; returns its id. */
   String find(String css) throws Exception {
-    long end = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      List<String> ids = findAll(css);
-      if (!ids.isEmpty()) {
-        return ids.get(0);
-      }
-      if (System.nanoTime() > end) {
-        throw new AssertionError("no element '" + css + "' on " + url() + " within " + WAIT + "; page:\n" + source());
-      }
-      Thread.sleep(100);
+    AtomicReference<List<String>> ids = new AtomicReference<>(List.of());
+    boolean found = Await.within(WAIT, () -> {
+      ids.set(findAll(css));
+      return !ids.get().isEmpty();
+    });
+    if (!found) {
+      throw new AssertionError("no element '" + css + "' on " + url() + " within " + WAIT + "; page:\n" + source());
     }
+    return ids.get().get(0);
   }
 
   String text(String css) throws Exception {
@@ -197,58 +195,54 @@ final class WebDriverClient implements AutoCloseable {
    * before the new page is there); returns the text.
    */
   String awaitText(String css, String expected) throws Exception {
-    long end = System.nanoTime() + WAIT.toNanos();
-    String seen = "";
-    while (System.nanoTime() < end) {
+    AtomicReference<String> seen = new AtomicReference<>("");
+    boolean shown = Await.within(WAIT, () -> {
       List<String> ids = findAll(css);
-      if (!ids.isEmpty()) {
-        try {
-          seen = command("GET", s("/element/" + ids.get(0) + "/text"), null).asText();
-        } catch (WebDriverError e) {
-          if (!e.error.equals("stale element reference")) {
-            throw e;
-          }
-          continue;
-        }
-        if (seen.contains(expected)) {
-          return seen;
-        }
+      if (ids.isEmpty()) {
+        return false;
       }
-      Thread.sleep(100);
+      try {
+        seen.set(command("GET", s("/element/" + ids.get(0) + "/text"), null).asText());
+      } catch (WebDriverError e) {
+        if (!e.error.equals("stale element reference")) {
+          throw e;
+        }
+        return false;
+      }
+      return seen.get().contains(expected);
+    });
+    if (shown) {
+      return seen.get();
     }
     throw new AssertionError("'" + css + "' on " + url() + " never showed '" + expected + "' within " + WAIT
-        + " (last: '" + seen + "'); page:\n" + source());
+        + " (last: '" + seen.get() + "'); page:\n" + source());
   }
 
   /** Waits until the browser's URL contains {@code fragment} (a form submitted by a click). */
   void awaitUrl(String fragment) throws Exception {
-    long end = System.nanoTime() + WAIT.toNanos();
-    while (!url().contains(fragment)) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("the browser never went to a URL containing '" + fragment + "' within " + WAIT
-            + " (at " + url() + ")");
-      }
-      Thread.sleep(100);
+    if (!Await.within(WAIT, () -> url().contains(fragment))) {
+      throw new AssertionError("the browser never went to a URL containing '" + fragment + "' within " + WAIT
+          + " (at " + url() + ")");
     }
   }
 
   /** Reloads {@code url} until the text of {@code css} contains {@code expected}. */
   void reloadUntil(String url, String css, String expected) throws Exception {
-    long end = System.nanoTime() + WAIT.toNanos();
-    String seen = "";
-    while (System.nanoTime() < end) {
+    AtomicReference<String> seen = new AtomicReference<>("");
+    boolean shown = Await.within(WAIT, () -> {
       open(url);
       List<String> ids = findAll(css);
-      if (!ids.isEmpty()) {
-        seen = command("GET", s("/element/" + ids.get(0) + "/text"), null).asText();
-        if (seen.contains(expected)) {
-          return;
-        }
+      if (ids.isEmpty()) {
+        return false;
       }
-      Thread.sleep(250);
+      seen.set(command("GET", s("/element/" + ids.get(0) + "/text"), null).asText());
+      return seen.get().contains(expected);
+    });
+    if (shown) {
+      return;
     }
     throw new AssertionError("'" + css + "' on " + url + " never showed '" + expected + "' within " + WAIT
-        + " (last: '" + seen + "')");
+        + " (last: '" + seen.get() + "')");
   }
 
   /** A PNG of the viewport (its height is set with {@link #windowHeight}). */

@@ -2,6 +2,7 @@ package dev.replyd.diagnostics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replyd.testing.FakeRelay;
 import dev.replyd.testing.RecordingMainApp;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -65,7 +66,7 @@ class DiagnoseDnsTest {
     void healthySetupPassesEveryCheckInOrder(@TempDir Path storage) throws Exception {
         byte[] secret = "a-callback-secret-of-32-bytes!!!".getBytes(StandardCharsets.UTF_8);
         Path cert = TestCertificates.selfSigned(storage, "tls", 60, "DNS:reply.tracker.test");
-        try (BannerServer smtp = new BannerServer("220 tracker.test ESMTP replyd");
+        try (FakeRelay smtp = FakeRelay.greeting("220 tracker.test ESMTP replyd");
              RecordingMainApp app = RecordingMainApp.start(secret).answerAlways(RecordingMainApp.Response.of(204))) {
             Diagnosis.Inputs inputs = new Diagnosis.Inputs(List.of(), "tracker.test", "reply.tracker.test",
                     smtp.address(), "tracker.test", storage, 1024, app.url(), secret, cert, List.of(dns.address()),
@@ -89,21 +90,17 @@ class DiagnoseDnsTest {
     void wrongRecordsFailOrWarnAndNameTheRecordToCreate() {
         Report report = Diagnosis.run(inputs("broken.test", List.of(dns.address()), Duration.ofSeconds(3)));
 
-
-        Check address = report.find("dns reply address").orElseThrow();
-        assertThat(address.status()).isEqualTo(Status.FAIL);
-        assertThat(address.detail()).startsWith("reply.broken.test has no A, AAAA or CNAME record (DNS server 127.0.0.1:");
-        assertThat(address.fix()).contains("\"reply.broken.test. A <public address of this machine>\"");
-
-        Check replyMx = report.find("dns reply MX").orElseThrow();
-        assertThat(replyMx.status()).isEqualTo(Status.WARN);
-        assertThat(replyMx.detail()).startsWith(
-                "the MX of reply.broken.test points to mx.elsewhere.test (198.51.100.7), not to this machine (");
-        assertThat(replyMx.fix()).endsWith("\"reply.broken.test. MX 10 reply.broken.test.\"");
-
-        Check hostMx = report.find("dns host MX").orElseThrow();
-        assertThat(hostMx.status()).isEqualTo(Status.FAIL);
-        assertThat(hostMx.detail()).startsWith("broken.test has neither an MX nor an address record");
+        assertThat(check(report, "dns reply address", Status.FAIL)).satisfies(address -> {
+            assertThat(address.detail()).startsWith("reply.broken.test has no A, AAAA or CNAME record (DNS server 127.0.0.1:");
+            assertThat(address.fix()).contains("\"reply.broken.test. A <public address of this machine>\"");
+        });
+        assertThat(check(report, "dns reply MX", Status.WARN)).satisfies(replyMx -> {
+            assertThat(replyMx.detail()).startsWith(
+                    "the MX of reply.broken.test points to mx.elsewhere.test (198.51.100.7), not to this machine (");
+            assertThat(replyMx.fix()).endsWith("\"reply.broken.test. MX 10 reply.broken.test.\"");
+        });
+        assertThat(check(report, "dns host MX", Status.FAIL).detail())
+                .startsWith("broken.test has neither an MX nor an address record");
         assertThat(report.anyFailed()).isTrue();
     }
 
@@ -111,14 +108,12 @@ class DiagnoseDnsTest {
     void cnameForTheReplyDomainPassesAndNamesTheCanonicalHost() {
         Report report = Diagnosis.run(inputs("alias.test", List.of(dns.address()), Duration.ofSeconds(3)));
 
-        Check address = report.find("dns reply address").orElseThrow();
-        assertThat(address.status()).isEqualTo(Status.PASS);
-        assertThat(address.detail()).isEqualTo("reply.alias.test (CNAME to box.alias.test) has address 127.0.0.1");
+        assertThat(check(report, "dns reply address", Status.PASS).detail())
+                .isEqualTo("reply.alias.test (CNAME to box.alias.test) has address 127.0.0.1");
         // No MX for the reply domain: senders fall back to the address record, which deserves a warning.
-        assertThat(report.find("dns reply MX").orElseThrow().status()).isEqualTo(Status.WARN);
-        Check hostMx = report.find("dns host MX").orElseThrow();
-        assertThat(hostMx.status()).isEqualTo(Status.FAIL);
-        assertThat(hostMx.detail()).isEqualTo("the MX targets of alias.test (nowhere.alias.test) have no address record");
+        check(report, "dns reply MX", Status.WARN);
+        assertThat(check(report, "dns host MX", Status.FAIL).detail())
+                .isEqualTo("the MX targets of alias.test (nowhere.alias.test) have no address record");
     }
 
     @Test
@@ -155,6 +150,13 @@ class DiagnoseDnsTest {
             // One wait for DNS, not one per query: after the first question timed out, no other was asked.
             assertThat(asked).containsExactly("reply.tracker.test.");
         }
+    }
+
+    /** The check called {@code name} in {@code report}, after asserting it has {@code status}. */
+    private static Check check(Report report, String name, Status status) {
+        Check check = report.find(name).orElseThrow();
+        assertThat(check.status()).as(name + ": " + check.detail()).isEqualTo(status);
+        return check;
     }
 
     /** Only the DNS inputs matter here; the rest points at nothing and is not asserted. */

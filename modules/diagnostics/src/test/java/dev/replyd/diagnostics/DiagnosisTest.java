@@ -1,7 +1,10 @@
 package dev.replyd.diagnostics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Named.named;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.replyd.testing.FakeRelay;
 import dev.replyd.testing.RecordingMainApp;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -15,9 +18,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Diagnose's non-DNS checks against real peers on loopback: a fake SMTP greeter, a JDK HTTP server that
@@ -55,63 +63,48 @@ class DiagnosisTest {
         assertThat(report.anyFailed()).isTrue();
     }
 
-    @Test
-    void smtpPortGreetingWithOurHostNamePasses() throws Exception {
-        BannerServer smtp = new BannerServer("220 tracker.test ESMTP replyd");
+    @ParameterizedTest(name = "greeted with \"{0}\": {1}")
+    @MethodSource("greetings")
+    void bannerCheckPassesOnlyReplydsGreetingAndSaysWhatToDoOtherwise(String greeting, Status status, String detail,
+            String fix) throws Exception {
+        FakeRelay smtp = FakeRelay.greeting(greeting);
         Check banner;
         try (smtp) {
             banner = Diagnosis.run(inputs().smtp(smtp.address()).build()).find("smtp banner").orElseThrow();
         }
 
-        assertThat(banner.status()).isEqualTo(Status.PASS);
-        assertThat(banner.detail()).endsWith(" answers \"220 tracker.test ESMTP replyd\"");
+        assertThat(banner.status()).isEqualTo(status);
+        assertThat(banner.detail()).isEqualTo("127.0.0.1:" + smtp.port() + " " + detail);
+        assertThat(banner.fix()).isEqualTo(fix);
         // Read after close(), which waits for the server thread: the check says goodbye politely.
-        assertThat(smtp.received()).containsExactly("QUIT");
+        assertThat(smtp.commands()).containsExactly("QUIT");
+    }
+
+    static Stream<Arguments> greetings() {
+        String stopOther = "stop the other server (e.g. systemctl disable --now postfix) and restart replyd";
+        return Stream.of(
+                arguments("220 tracker.test ESMTP replyd", Status.PASS,
+                        "answers \"220 tracker.test ESMTP replyd\"", ""),
+                arguments("220 mail.other.test ESMTP Postfix (Debian/GNU)", Status.FAIL,
+                        "answers \"220 mail.other.test ESMTP Postfix (Debian/GNU)\", which does not name tracker.test:"
+                                + " another mail server holds the port", stopOther),
+                arguments("220 tracker.test ESMTP Postfix (Debian/GNU)", Status.FAIL,
+                        "answers \"220 tracker.test ESMTP Postfix (Debian/GNU)\", which is not replyd's greeting:"
+                                + " another mail server holds the port", stopOther),
+                arguments("554 tracker.test replyd no service", Status.FAIL,
+                        "greeted with \"554 tracker.test replyd no service\" instead of 220",
+                        "check the mail log for why replyd refuses sessions (e.g. shutting down, limits)"));
     }
 
     @Test
     void wildcardBindAddressIsProbedOnLoopback() throws Exception {
-        try (BannerServer smtp = new BannerServer("220 tracker.test ESMTP replyd")) {
-            InetSocketAddress wildcard = new InetSocketAddress("0.0.0.0", smtp.address().getPort());
+        try (FakeRelay smtp = FakeRelay.greeting("220 tracker.test ESMTP replyd")) {
+            InetSocketAddress wildcard = new InetSocketAddress("0.0.0.0", smtp.port());
 
             Report report = Diagnosis.run(inputs().smtp(wildcard).build());
 
             assertThat(report.find("smtp banner").orElseThrow().detail())
-                    .startsWith("127.0.0.1:" + smtp.address().getPort() + " answers");
-        }
-    }
-
-    @Test
-    void anotherMailServerOnTheSmtpPortFails() throws Exception {
-        try (BannerServer postfix = new BannerServer("220 mail.other.test ESMTP Postfix (Debian/GNU)")) {
-            Report report = Diagnosis.run(inputs().smtp(postfix.address()).build());
-
-            Check banner = report.find("smtp banner").orElseThrow();
-            assertThat(banner.status()).isEqualTo(Status.FAIL);
-            assertThat(banner.detail()).endsWith("answers \"220 mail.other.test ESMTP Postfix (Debian/GNU)\", "
-                    + "which does not name tracker.test: another mail server holds the port");
-            assertThat(banner.fix()).contains("systemctl disable --now postfix");
-        }
-    }
-
-    @Test
-    void postfixStillRunningWithOurHostNameFails() throws Exception {
-        try (BannerServer postfix = new BannerServer("220 tracker.test ESMTP Postfix (Debian/GNU)")) {
-            Check banner = Diagnosis.run(inputs().smtp(postfix.address()).build()).find("smtp banner").orElseThrow();
-
-            assertThat(banner.status()).isEqualTo(Status.FAIL);
-            assertThat(banner.detail()).endsWith("answers \"220 tracker.test ESMTP Postfix (Debian/GNU)\", "
-                    + "which is not replyd's greeting: another mail server holds the port");
-        }
-    }
-
-    @Test
-    void smtpServerRefusingSessionsWith554Fails() throws Exception {
-        try (BannerServer busy = new BannerServer("554 tracker.test replyd no service")) {
-            Check banner = Diagnosis.run(inputs().smtp(busy.address()).build()).find("smtp banner").orElseThrow();
-
-            assertThat(banner.status()).isEqualTo(Status.FAIL);
-            assertThat(banner.detail()).endsWith("greeted with \"554 tracker.test replyd no service\" instead of 220");
+                    .startsWith("127.0.0.1:" + smtp.port() + " answers");
         }
     }
 
@@ -245,68 +238,54 @@ class DiagnosisTest {
         }
     }
 
-    @Test
-    void certificateForTheReplyDomainWithMonthsLeftPasses() throws Exception {
-        Path cert = TestCertificates.selfSigned(dir, "fine", 90, "DNS:reply.tracker.test,DNS:tracker.test");
+    @ParameterizedTest(name = "a certificate {0}: {2}")
+    @MethodSource("certificates")
+    void tlsCertificateCheckJudgesTheNamesAndTheTimeLeft(PemFile pem, Duration later, Status status, String detail,
+            String fix) throws Exception {
+        Path file = pem.writeIn(dir);
+        Clock clock = Clock.offset(Clock.systemUTC(), later);
 
-        Check tls = Diagnosis.run(inputs().tls(cert).build()).find("tls certificate").orElseThrow();
+        Check tls = Diagnosis.run(inputs().tls(file).build(), clock).find("tls certificate").orElseThrow();
 
-        assertThat(tls.status()).isEqualTo(Status.PASS);
-        assertThat(tls.detail()).startsWith(cert + " covers reply.tracker.test, tracker.test, expires ")
-                .matches(".*\\((89|90) days\\)");
+        assertThat(tls.status()).isEqualTo(status);
+        assertThat(tls.detail()).matches(detail.replace("{pem}", Pattern.quote(file.toString())));
+        assertThat(tls.fix()).isEqualTo(fix);
     }
 
-    @Test
-    void wildcardCertificateCoversTheReplyDomain() throws Exception {
-        Path cert = TestCertificates.selfSigned(dir, "wildcard", 90, "DNS:*.tracker.test");
-
-        Check tls = Diagnosis.run(inputs().tls(cert).build()).find("tls certificate").orElseThrow();
-
-        assertThat(tls.status()).isEqualTo(Status.PASS);
-        assertThat(tls.detail()).startsWith(cert + " covers reply.tracker.test, expires");
+    /**
+     * A PEM file, the time from now at which it is checked, and what the check says: {@code detail} is a
+     * regular expression in which {pem} stands for the file's path.
+     */
+    static Stream<Arguments> certificates() {
+        String renew = "renew the certificate for reply.tracker.test and restart replyd";
+        return Stream.of(
+                arguments(named("for the reply domain with months left",
+                        certificate("fine", 90, "DNS:reply.tracker.test,DNS:tracker.test")), Duration.ZERO, Status.PASS,
+                        "{pem} covers reply\\.tracker\\.test, tracker\\.test, expires \\S+ \\((89|90) days\\)", ""),
+                arguments(named("with a wildcard covering the reply domain",
+                        certificate("wildcard", 90, "DNS:*.tracker.test")), Duration.ZERO, Status.PASS,
+                        "{pem} covers reply\\.tracker\\.test, expires \\S+ \\((89|90) days\\)", ""),
+                arguments(named("expiring within three weeks", certificate("soon", 10, "DNS:reply.tracker.test")),
+                        Duration.ZERO, Status.WARN,
+                        "{pem} covers reply\\.tracker\\.test, expires \\S+ \\((9|10) days\\): fewer than 21 days left", renew),
+                arguments(named("that expired", certificate("old", 1, "DNS:reply.tracker.test")), Duration.ofDays(3),
+                        Status.FAIL, "{pem} expired on \\S+ \\(names \\[reply\\.tracker\\.test\\]\\)", renew),
+                arguments(named("for another name", certificate("other", 90, "DNS:www.other.test")), Duration.ZERO,
+                        Status.FAIL, "{pem} names \\[www\\.other\\.test\\], neither reply\\.tracker\\.test nor tracker\\.test",
+                        "install a certificate whose subjectAltName includes reply.tracker.test"),
+                arguments(named("missing from a file of plain text",
+                        (PemFile) dir -> Files.writeString(dir.resolve("key-only.pem"), "just text\n")), Duration.ZERO,
+                        Status.FAIL, "cannot read {pem}: no -----BEGIN CERTIFICATE----- block",
+                        "make replyd.smtp.tls.cert a PEM certificate file readable by the replyd user"));
     }
 
-    @Test
-    void certificateExpiringWithinThreeWeeksWarns() throws Exception {
-        Path cert = TestCertificates.selfSigned(dir, "soon", 10, "DNS:reply.tracker.test");
-
-        Check tls = Diagnosis.run(inputs().tls(cert).build()).find("tls certificate").orElseThrow();
-
-        assertThat(tls.status()).isEqualTo(Status.WARN);
-        assertThat(tls.detail()).matches(".*\\((9|10) days\\): fewer than 21 days left");
-        assertThat(tls.fix()).isEqualTo("renew the certificate for reply.tracker.test and restart replyd");
+    /** Writes a PEM file into a test's directory and returns its path. */
+    interface PemFile {
+        Path writeIn(Path dir) throws Exception;
     }
 
-    @Test
-    void expiredCertificateFails() throws Exception {
-        Path cert = TestCertificates.selfSigned(dir, "old", 1, "DNS:reply.tracker.test");
-        Clock threeDaysLater = Clock.offset(Clock.systemUTC(), Duration.ofDays(3));
-
-        Check tls = Diagnosis.run(inputs().tls(cert).build(), threeDaysLater).find("tls certificate").orElseThrow();
-
-        assertThat(tls.status()).isEqualTo(Status.FAIL);
-        assertThat(tls.detail()).startsWith(cert + " expired on ").endsWith("(names [reply.tracker.test])");
-    }
-
-    @Test
-    void certificateForAnotherNameFails() throws Exception {
-        Path cert = TestCertificates.selfSigned(dir, "other", 90, "DNS:www.other.test");
-
-        Check tls = Diagnosis.run(inputs().tls(cert).build()).find("tls certificate").orElseThrow();
-
-        assertThat(tls.status()).isEqualTo(Status.FAIL);
-        assertThat(tls.detail()).isEqualTo(cert + " names [www.other.test], neither reply.tracker.test nor tracker.test");
-        assertThat(tls.fix()).isEqualTo("install a certificate whose subjectAltName includes reply.tracker.test");
-    }
-
-    @Test
-    void fileWithoutACertificateFails() throws Exception {
-        Path notPem = Files.writeString(dir.resolve("key-only.pem"), "just text\n");
-
-        Check tls = Diagnosis.run(inputs().tls(notPem).build()).find("tls certificate").orElseThrow();
-
-        assertThat(tls.status()).isEqualTo(Status.FAIL);
-        assertThat(tls.detail()).isEqualTo("cannot read " + notPem + ": no -----BEGIN CERTIFICATE----- block");
+    private static PemFile certificate(String name, int days, String subjectAltNames) {
+        return dir -> TestCertificates.selfSigned(dir, name, days, subjectAltNames);
     }
 
     @Test

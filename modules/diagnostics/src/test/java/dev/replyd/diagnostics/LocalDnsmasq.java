@@ -1,5 +1,6 @@
 package dev.replyd.diagnostics;
 
+import dev.replyd.testing.Await;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -92,19 +94,20 @@ final class LocalDnsmasq implements BeforeAllCallback, AfterAllCallback {
     }
 
     private boolean awaitAnswering(Duration limit) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
         SimpleResolver resolver = new SimpleResolver(address());
         resolver.setTimeout(Duration.ofMillis(200));
-        while (System.nanoTime() < deadline && process.isAlive()) {
+        AtomicBoolean answered = new AtomicBoolean();
+        Await.within(limit, () -> {
             try {
                 // Any answer, even REFUSED for this name outside every zone, means dnsmasq is listening.
                 resolver.send(Message.newQuery(Record.newRecord(Name.fromString("probe.invalid."), Type.A, DClass.IN)));
-                return true;
+                answered.set(true);
             } catch (IOException notYet) {
-                Thread.sleep(50);
+                // not listening yet
             }
-        }
-        return false;
+            return answered.get() || !process.isAlive();
+        });
+        return answered.get();
     }
 
     /** A port free for both UDP and TCP on loopback right now (dnsmasq binds both). */

@@ -37,18 +37,24 @@ import org.junit.jupiter.api.io.TempDir;
 /** The support bundle, built from real files and a real metrics endpoint, then unpacked with the real tar. */
 class SupportBundleTest {
 
-    // Every secret is distinct, so a leak names its source.
-    private static final String ADDRESS_KEY_1 = "addrkey-one-7f3a9c1e5b2d4f6a8c0e";
-    private static final String ADDRESS_KEY_2 = "addrkey-two-0d9e8f7a6b5c4d3e2f1a";
-    private static final String CALLBACK_SECRET = "callback-secret-Zq8wX1vB7nM4kL2j";
-    private static final String OUTBOUND_PASSWORD = "outbound-password-Hy6tR5eW3qA9sD";
-    private static final String API_TOKEN = "api-token-Pl0oK9iJ8uH7yG6t";
-    private static final String URL_PASSWORD = "urlpass-Vb5nM3xZ1cQ7";
-    private static final String COMMENTED_SECRET = "commented-old-secret-Ee4rT6yU8i";
-    private static final String FILE_SECRET = "credential-file-secret-Aa1sS2dD3f";
-    private static final String ENV_ONLY_SECRET = "env-only-secret-Gg5hH6jJ7kK8";
-    private static final List<String> ALL_SECRETS = List.of(ADDRESS_KEY_1, ADDRESS_KEY_2, CALLBACK_SECRET,
-            OUTBOUND_PASSWORD, API_TOKEN, URL_PASSWORD, COMMENTED_SECRET, FILE_SECRET, ENV_ONLY_SECRET);
+    /** Every secret the test's config, key file and environment hold: each distinct, so a leak names its source. */
+    private enum Secret {
+        ADDRESS_KEY_1("addrkey-one-7f3a9c1e5b2d4f6a8c0e"),
+        ADDRESS_KEY_2("addrkey-two-0d9e8f7a6b5c4d3e2f1a"),
+        CALLBACK_SECRET("callback-secret-Zq8wX1vB7nM4kL2j"),
+        OUTBOUND_PASSWORD("outbound-password-Hy6tR5eW3qA9sD"),
+        API_TOKEN("api-token-Pl0oK9iJ8uH7yG6t"),
+        URL_PASSWORD("urlpass-Vb5nM3xZ1cQ7"),
+        COMMENTED_SECRET("commented-old-secret-Ee4rT6yU8i"),
+        FILE_SECRET("credential-file-secret-Aa1sS2dD3f"),
+        ENV_ONLY_SECRET("env-only-secret-Gg5hH6jJ7kK8");
+
+        final String text;
+
+        Secret(String text) {
+            this.text = text;
+        }
+    }
 
     @TempDir
     Path dir;
@@ -57,14 +63,15 @@ class SupportBundleTest {
     void bundleHoldsEveryExpectedFileAndNoConfiguredSecretAnywhere() throws Exception {
         Path config = writeConfig();
         Path storage = storageWithFailures();
-        Path mailLog = log("mail.log", 500, 250, "smtp: client 127.0.0.1 AUTH leaked " + CALLBACK_SECRET);
-        Path repliesLog = log("replies.log", 20, 19, "posted with env secret " + ENV_ONLY_SECRET
-                + " and password " + OUTBOUND_PASSWORD);
+        Path mailLog = log("mail.log", 500, 250, "smtp: client 127.0.0.1 AUTH leaked " + Secret.CALLBACK_SECRET.text);
+        Path repliesLog = log("replies.log", 20, 19, "posted with env secret " + Secret.ENV_ONLY_SECRET.text
+                + " and password " + Secret.OUTBOUND_PASSWORD.text);
         HttpServer metrics = metricsServer("replyd_smtp_connections_total{result=\"accepted\",} 3.0\n");
         try {
             URI metricsUrl = URI.create("http://127.0.0.1:" + metrics.getAddress().getPort() + "/metrics");
             SupportBundle.Inputs inputs = new SupportBundle.Inputs(config,
-                    List.of(bytes(ENV_ONLY_SECRET), bytes(FILE_SECRET), bytes(CALLBACK_SECRET)),
+                    List.of(bytes(Secret.ENV_ONLY_SECRET.text), bytes(Secret.FILE_SECRET.text),
+                            bytes(Secret.CALLBACK_SECRET.text)),
                     "PASS  config  configuration loaded without errors\n",
                     List.of(mailLog, repliesLog, dir.resolve("absent.log")), 100, metricsUrl, storage, 2,
                     "0.1.0-test", Duration.ofSeconds(5));
@@ -79,9 +86,9 @@ class SupportBundleTest {
                     "logs/mail.log", "logs/replies.log", "metrics.txt", "storage.txt",
                     "failures/1700000300.M3P1Q1.host.reason.json", "versions.txt");
             for (Map.Entry<String, String> file : files.entrySet()) {
-                for (String secret : ALL_SECRETS) {
-                    assertThat(file.getValue()).as("%s must not contain a secret", file.getKey())
-                            .doesNotContain(secret);
+                for (Secret secret : Secret.values()) {
+                    assertThat(file.getValue()).as("%s must not contain %s", file.getKey(), secret)
+                            .doesNotContain(secret.text);
                 }
             }
 
@@ -226,7 +233,7 @@ class SupportBundleTest {
     @Test
     void configThatDoesNotParseIsLeftOutAndOnlyItsLineIsNamed() throws Exception {
         Path config = Files.writeString(dir.resolve("broken.conf"),
-                "replyd {\n  callback {\n    secret = \"" + CALLBACK_SECRET + "\" ]\n  }\n}\n");
+                "replyd {\n  callback {\n    secret = \"" + Secret.CALLBACK_SECRET.text + "\" ]\n  }\n}\n");
         Path bundle = dir.resolve("bundle.tar.gz");
 
         SupportBundle.write(bundle, new SupportBundle.Inputs(config, List.of(), "", List.of(), 10, null, null, 0,
@@ -285,23 +292,24 @@ class SupportBundleTest {
     }
 
     private Path writeConfig() throws IOException {
-        Path keysFile = Files.writeString(dir.resolve("address-keys"), FILE_SECRET + "\n");
+        Path keysFile = Files.writeString(dir.resolve("address-keys"), Secret.FILE_SECRET.text + "\n");
         String hocon = String.join("\n",
                 "# /etc/replyd/replyd.conf",
                 "replyd {",
                 "  hostname = \"tracker.test\"",
                 "  address {",
-                "    keys = [\"" + ADDRESS_KEY_1 + "\", \"" + ADDRESS_KEY_2 + "\"]",
+                "    keys = [\"" + Secret.ADDRESS_KEY_1.text + "\", \"" + Secret.ADDRESS_KEY_2.text + "\"]",
                 "    keys-file = \"" + keysFile + "\"",
                 "  }",
-                "  #  old secret = \"" + COMMENTED_SECRET + "\"",
+                "  #  old secret = \"" + Secret.COMMENTED_SECRET.text + "\"",
                 "  smtp.tls { cert = \"/etc/replyd/tls/fullchain.pem\", key = \"/etc/replyd/tls/privkey.pem\" }",
                 "  callback {",
-                "    url = \"https://hooks:" + URL_PASSWORD + "@tracker.test/hooks/replyd\"",
-                "    secret = \"" + CALLBACK_SECRET + "\"",
+                "    url = \"https://hooks:" + Secret.URL_PASSWORD.text + "@tracker.test/hooks/replyd\"",
+                "    secret = \"" + Secret.CALLBACK_SECRET.text + "\"",
                 "  }",
-                "  outbound { host = smtp.test, port = 587, username = bob, password = \"" + OUTBOUND_PASSWORD + "\" }",
-                "  api-token = \"" + API_TOKEN + "\"",
+                "  outbound { host = smtp.test, port = 587, username = bob, password = \"" + Secret.OUTBOUND_PASSWORD.text
+                        + "\" }",
+                "  api-token = \"" + Secret.API_TOKEN.text + "\"",
                 "  env-secret = ${?REPLYD_TEST_ENV_SECRET}",
                 "  metrics.bind = ${?REPLYD_TEST_METRICS_BIND}",
                 "}", "");
@@ -319,8 +327,8 @@ class SupportBundleTest {
             Files.writeString(failure.resolve(name), "message " + i);
             Path reason = failure.resolve(name + ".reason.json");
             if (i == 3) {
-                Files.write(reason, FailureRecord.of(FailureReason.CALLBACK_REJECTED, "401 body echoed " + CALLBACK_SECRET,
-                        Instant.ofEpochSecond(1_700_000_300L), name, RetryState.none(), "alice@example.org",
+                Files.write(reason, FailureRecord.of(FailureReason.CALLBACK_REJECTED,
+                        "401 body echoed " + Secret.CALLBACK_SECRET.text, Instant.ofEpochSecond(1_700_000_300L), name, RetryState.none(), "alice@example.org",
                         "<a1@example.org>", "Re: my private words").toJson());
             } else {
                 Files.writeString(reason, i == 2 ? "{\"reason\": \"empty_reply\", \"detail\": " : "{\"reason\":\"empty_reply\"}");

@@ -2,13 +2,14 @@ package dev.replyd.diagnostics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.replyd.outbound.FakeRelay;
+import dev.replyd.testing.FakeRelay;
 import dev.replyd.outbound.Outbound;
 import dev.replyd.outbound.Outbound.Auth;
 import dev.replyd.outbound.Outbound.Security;
 import dev.replyd.outbound.SmtpSubmission.Problem;
 import dev.replyd.outbound.SmtpSubmission.Result;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -26,6 +27,8 @@ class TestEmailTest {
     private static final String USER = "replyd@tracker.test";
     private static final String PASSWORD = "s3cret-relay-passw0rd";
     private static final String TO = "admin@example.test";
+    /** The relay of most tests: it relays only after AUTH as USER with PASSWORD. */
+    private static final FakeRelay.Behaviour RELAY = FakeRelay.Behaviour.authenticating(USER, PASSWORD);
 
     @TempDir
     Path dir;
@@ -35,7 +38,7 @@ class TestEmailTest {
 
     @Test
     void acceptingRelayGetsTheMessageAndTheTranscriptShowsTheConversationWithAuthPlainMasked() throws Exception {
-        try (FakeRelay relay = new FakeRelay(new FakeRelay.Behaviour(USER, PASSWORD, false, false, null, true))) {
+        try (FakeRelay relay = relay()) {
             Result result = TestEmail.send(outbound(relay.port(), Security.NONE, Auth.PLAIN), TO, transcript);
 
             assertThat(result.success()).as(transcript()).isTrue();
@@ -66,7 +69,7 @@ class TestEmailTest {
 
     @Test
     void authLoginMasksBothTheUserNameAndThePassword() throws Exception {
-        try (FakeRelay relay = new FakeRelay(new FakeRelay.Behaviour(USER, PASSWORD, false, false, null, true))) {
+        try (FakeRelay relay = relay()) {
             Result result = TestEmail.send(outbound(relay.port(), Security.NONE, Auth.LOGIN), TO, transcript);
 
             assertThat(result.success()).as(transcript()).isTrue();
@@ -80,7 +83,7 @@ class TestEmailTest {
 
     @Test
     void relayRejectingTheCredentialsWith535SaysTheyWereRejectedAndSendsNothing() throws Exception {
-        try (FakeRelay relay = new FakeRelay(new FakeRelay.Behaviour(USER, PASSWORD, true, false, null, true))) {
+        try (FakeRelay relay = new FakeRelay(RELAY.rejectingEveryLogin())) {
             Result result = TestEmail.send(outbound(relay.port(), Security.NONE, Auth.PLAIN), TO, transcript);
 
             assertThat(result.success()).isFalse();
@@ -97,7 +100,7 @@ class TestEmailTest {
 
     @Test
     void relayRefusingUnauthenticatedRelayingIsDiagnosedAsRelayDenied() throws Exception {
-        try (FakeRelay relay = new FakeRelay(new FakeRelay.Behaviour(USER, PASSWORD, false, false, null, true))) {
+        try (FakeRelay relay = relay()) {
             Result result = TestEmail.send(outbound(relay.port(), Security.NONE, Auth.NONE), TO, transcript);
 
             assertThat(result.problem()).isEqualTo(Problem.RELAY_DENIED);
@@ -123,7 +126,7 @@ class TestEmailTest {
 
     @Test
     void serverThatNeverGreetsTimesOut() throws Exception {
-        try (FakeRelay silent = new FakeRelay(new FakeRelay.Behaviour(USER, PASSWORD, false, false, null, false))) {
+        try (FakeRelay silent = new FakeRelay(RELAY.silent())) {
             Result result = TestEmail.send(outbound(silent.port(), Security.NONE, Auth.NONE), TO, transcript,
                     Duration.ofMillis(400));
 
@@ -134,7 +137,7 @@ class TestEmailTest {
 
     @Test
     void starttlsRequiredButNotOfferedStopsBeforeSendingCredentials() throws Exception {
-        try (FakeRelay relay = new FakeRelay(new FakeRelay.Behaviour(USER, PASSWORD, false, false, null, true))) {
+        try (FakeRelay relay = relay()) {
             Result result = TestEmail.send(outbound(relay.port(), Security.STARTTLS, Auth.PLAIN), TO, transcript);
 
             assertThat(result.problem()).isEqualTo(Problem.STARTTLS_NOT_OFFERED);
@@ -145,8 +148,7 @@ class TestEmailTest {
     @Test
     void starttlsWithACertificateTheJvmDoesNotTrustFailsTheHandshake() throws Exception {
         TestCertificates.selfSigned(dir, "relay", 30, "DNS:localhost");
-        FakeRelay.Behaviour tls = new FakeRelay.Behaviour(USER, PASSWORD, false, false,
-                TestCertificates.serverContext(dir, "relay"), true);
+        FakeRelay.Behaviour tls = RELAY.withStartTls(TestCertificates.serverContext(dir, "relay"));
         try (FakeRelay relay = new FakeRelay(tls)) {
             Result result = TestEmail.send(outbound("localhost", relay.port(), Security.STARTTLS, Auth.PLAIN), TO,
                     transcript);
@@ -164,8 +166,7 @@ class TestEmailTest {
     @Test
     void starttlsWithATrustedCertificateAuthenticatesInsideTls() throws Exception {
         Path cert = TestCertificates.selfSigned(dir, "relay", 30, "DNS:localhost");
-        FakeRelay.Behaviour tls = new FakeRelay.Behaviour(USER, PASSWORD, false, false,
-                TestCertificates.serverContext(dir, "relay"), true);
+        FakeRelay.Behaviour tls = RELAY.withStartTls(TestCertificates.serverContext(dir, "relay"));
         SSLSocketFactory trusting = TestCertificates.trusting(cert);
         try (FakeRelay relay = new FakeRelay(tls)) {
             Result result = TestEmail.send(outbound("localhost", relay.port(), Security.STARTTLS, Auth.LOGIN), TO,
@@ -181,7 +182,7 @@ class TestEmailTest {
 
     @Test
     void implicitTlsAgainstAPlainTextServerSaysToUseStarttls() throws Exception {
-        try (FakeRelay plain = new FakeRelay(new FakeRelay.Behaviour(USER, PASSWORD, false, false, null, true))) {
+        try (FakeRelay plain = relay()) {
             Result result = TestEmail.send(outbound(plain.port(), Security.TLS, Auth.PLAIN), TO, transcript,
                     Duration.ofSeconds(5));
 
@@ -194,8 +195,7 @@ class TestEmailTest {
 
     @Test
     void utf8RecipientGetsTheTestEmailWithSmtpUtf8AndAUtf8ToFieldThroughARelayThatOffersIt() throws Exception {
-        try (FakeRelay relay = new FakeRelay(new FakeRelay.Behaviour(USER, PASSWORD, false, false, null, true)
-                .withSmtpUtf8())) {
+        try (FakeRelay relay = new FakeRelay(RELAY.withSmtpUtf8())) {
             Result result = TestEmail.send(outbound(relay.port(), Security.NONE, Auth.PLAIN), "josé@correo.example",
                     transcript);
 
@@ -211,7 +211,7 @@ class TestEmailTest {
 
     @Test
     void utf8RecipientThroughARelayWithoutSmtpUtf8IsNotSentAndTheDiagnosisSaysWhy() throws Exception {
-        try (FakeRelay relay = new FakeRelay(new FakeRelay.Behaviour(USER, PASSWORD, false, false, null, true))) {
+        try (FakeRelay relay = relay()) {
             Result result = TestEmail.send(outbound(relay.port(), Security.NONE, Auth.PLAIN), "用户@例子.广告",
                     transcript);
 
@@ -233,6 +233,10 @@ class TestEmailTest {
         assertThat(result.diagnosis()).isEqualTo("--to: \"admin\\x0d\\x0aRCPT TO:<x@y>\" is not a plain mail address "
                 + "(expected: local@domain)");
         assertThat(transcript()).doesNotContain("connecting");
+    }
+
+    private static FakeRelay relay() throws IOException {
+        return new FakeRelay(RELAY);
     }
 
     private String transcript() {

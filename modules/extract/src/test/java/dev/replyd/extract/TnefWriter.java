@@ -33,29 +33,55 @@ public final class TnefWriter {
     private static final int LEVEL_MESSAGE = 0x01;
     private static final int LEVEL_ATTACHMENT = 0x02;
 
-    // Attribute ids: the attribute type (atp*) in the high word, the id in the low word.
-    private static final int ATT_TNEF_VERSION = 0x00089006;
-    private static final int ATT_OEM_CODEPAGE = 0x00069007;
-    private static final int ATT_MESSAGE_CLASS = 0x00078008;
-    private static final int ATT_MSG_PROPS = 0x00069003;
-    private static final int ATT_ATTACH_REND_DATA = 0x00069002;
-    private static final int ATT_ATTACH_TITLE = 0x00018010;
-    private static final int ATT_ATTACH_DATA = 0x0006800F;
-    private static final int ATT_ATTACHMENT = 0x00069005;
-
-    // MAPI property types and ids.
+    // MAPI property types.
     private static final int PT_LONG = 0x0003;
     private static final int PT_STRING8 = 0x001E;
     private static final int PT_UNICODE = 0x001F;
     private static final int PT_BINARY = 0x0102;
-    private static final int PR_BODY = 0x1000;
-    private static final int PR_RTF_COMPRESSED = 0x1009;
-    private static final int PR_HTML = 0x1013;
-    private static final int PR_ATTACH_DATA_BIN = 0x3701;
-    private static final int PR_ATTACH_METHOD = 0x3705;
-    private static final int PR_ATTACH_LONG_FILENAME = 0x3707;
-    private static final int PR_ATTACH_MIME_TAG = 0x370E;
     private static final int ATTACH_BY_VALUE = 1;
+
+    /** The attributes written, each with the level it stands at; the id holds the atp* type in its high word. */
+    private enum Attribute {
+        TNEF_VERSION(LEVEL_MESSAGE, 0x00089006),
+        OEM_CODEPAGE(LEVEL_MESSAGE, 0x00069007),
+        MESSAGE_CLASS(LEVEL_MESSAGE, 0x00078008),
+        MSG_PROPS(LEVEL_MESSAGE, 0x00069003),
+        ATTACH_REND_DATA(LEVEL_ATTACHMENT, 0x00069002),
+        ATTACH_TITLE(LEVEL_ATTACHMENT, 0x00018010),
+        ATTACH_DATA(LEVEL_ATTACHMENT, 0x0006800F),
+        ATTACHMENT(LEVEL_ATTACHMENT, 0x00069005);
+
+        final int level;
+        final int id;
+
+        Attribute(int level, int id) {
+            this.level = level;
+            this.id = id;
+        }
+    }
+
+    /** The MAPI properties written, each with the one type it is written in: together they are its tag. */
+    private enum Property {
+        BODY(0x1000, PT_UNICODE),
+        RTF_COMPRESSED(0x1009, PT_BINARY),
+        HTML(0x1013, PT_BINARY),
+        ATTACH_DATA_BIN(0x3701, PT_BINARY),
+        ATTACH_METHOD(0x3705, PT_LONG),
+        ATTACH_LONG_FILENAME(0x3707, PT_UNICODE),
+        ATTACH_MIME_TAG(0x370E, PT_STRING8);
+
+        final int id;
+        final int type;
+
+        Property(int id, int type) {
+            this.id = id;
+            this.type = type;
+        }
+
+        byte[] tag() {
+            return concat(le16(type), le16(id));
+        }
+    }
 
     /** [MS-OXRTFCP] COMPTYPE of an uncompressed RTF body: "MELA" read as a little-endian DWORD. */
     private static final int COMPTYPE_UNCOMPRESSED = 0x414C454D;
@@ -114,43 +140,43 @@ public final class TnefWriter {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(le32(SIGNATURE));
         out.writeBytes(le16(0x0001));
-        attribute(out, LEVEL_MESSAGE, ATT_TNEF_VERSION, le32(0x00010000));
-        attribute(out, LEVEL_MESSAGE, ATT_OEM_CODEPAGE, concat(le32(codePage), le32(0)));
-        attribute(out, LEVEL_MESSAGE, ATT_MESSAGE_CLASS, cString("IPM.Note", StandardCharsets.US_ASCII));
+        attribute(out, Attribute.TNEF_VERSION, le32(0x00010000));
+        attribute(out, Attribute.OEM_CODEPAGE, concat(le32(codePage), le32(0)));
+        attribute(out, Attribute.MESSAGE_CLASS, cString("IPM.Note", StandardCharsets.US_ASCII));
         List<byte[]> body = new ArrayList<>();
         if (plain != null) {
-            body.add(variable(PT_UNICODE, PR_BODY, cString(plain, StandardCharsets.UTF_16LE)));
+            body.add(variable(Property.BODY, cString(plain, StandardCharsets.UTF_16LE)));
         }
         if (html != null) {
-            body.add(variable(PT_BINARY, PR_HTML, html.getBytes(charset)));
+            body.add(variable(Property.HTML, html.getBytes(charset)));
         }
         if (rtf != null) {
-            body.add(variable(PT_BINARY, PR_RTF_COMPRESSED, uncompressedRtf(rtf)));
+            body.add(variable(Property.RTF_COMPRESSED, uncompressedRtf(rtf)));
         }
-        attribute(out, LEVEL_MESSAGE, ATT_MSG_PROPS, properties(body));
+        attribute(out, Attribute.MSG_PROPS, properties(body));
         for (Attachment attachment : attachments) {
-            attribute(out, LEVEL_ATTACHMENT, ATT_ATTACH_REND_DATA, renderData());
-            attribute(out, LEVEL_ATTACHMENT, ATT_ATTACH_TITLE,
+            attribute(out, Attribute.ATTACH_REND_DATA, renderData());
+            attribute(out, Attribute.ATTACH_TITLE,
                     cString(shortName(attachment.name()), StandardCharsets.US_ASCII));
-            attribute(out, LEVEL_ATTACHMENT, ATT_ATTACH_DATA, attachment.bytes());
+            attribute(out, Attribute.ATTACH_DATA, attachment.bytes());
             List<byte[]> props = new ArrayList<>();
-            props.add(concat(le16(PT_LONG), le16(PR_ATTACH_METHOD), le32(ATTACH_BY_VALUE)));
-            props.add(variable(PT_UNICODE, PR_ATTACH_LONG_FILENAME,
+            props.add(concat(Property.ATTACH_METHOD.tag(), le32(ATTACH_BY_VALUE)));
+            props.add(variable(Property.ATTACH_LONG_FILENAME,
                     cString(attachment.name(), StandardCharsets.UTF_16LE)));
             if (attachment.mimeTag() != null) {
-                props.add(variable(PT_STRING8, PR_ATTACH_MIME_TAG,
+                props.add(variable(Property.ATTACH_MIME_TAG,
                         cString(attachment.mimeTag(), StandardCharsets.US_ASCII)));
             }
-            props.add(variable(PT_BINARY, PR_ATTACH_DATA_BIN, attachment.bytes()));
-            attribute(out, LEVEL_ATTACHMENT, ATT_ATTACHMENT, properties(props));
+            props.add(variable(Property.ATTACH_DATA_BIN, attachment.bytes()));
+            attribute(out, Attribute.ATTACHMENT, properties(props));
         }
         return out.toByteArray();
     }
 
     /** One TNEF attribute: level, id, length, data, checksum. */
-    private static void attribute(ByteArrayOutputStream out, int level, int id, byte[] data) {
-        out.write(level);
-        out.writeBytes(le32(id));
+    private static void attribute(ByteArrayOutputStream out, Attribute attribute, byte[] data) {
+        out.write(attribute.level);
+        out.writeBytes(le32(attribute.id));
         out.writeBytes(le32(data.length));
         out.writeBytes(data);
         int checksum = 0;
@@ -169,9 +195,9 @@ public final class TnefWriter {
     }
 
     /** A variable-length property with one value: tag, value count 1, length, bytes padded to 4. */
-    private static byte[] variable(int type, int id, byte[] value) {
+    private static byte[] variable(Property property, byte[] value) {
         int padding = (4 - value.length % 4) % 4;
-        return concat(le16(type), le16(id), le32(1), le32(value.length), value, new byte[padding]);
+        return concat(property.tag(), le32(1), le32(value.length), value, new byte[padding]);
     }
 
     /** [MS-OXRTFCP] header (COMPSIZE, RAWSIZE, COMPTYPE "MELA", CRC 0 as uncompressed requires) and the raw RTF. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.DaemonProcess;
 import dev.replyd.testing.RecordingMainApp;
 import java.io.IOException;
@@ -76,14 +77,10 @@ class CallbackOutageTest extends DaemonHarness {
     app.answerOk();
     Set<Long> acked = new HashSet<>(first.acknowledged);
     acked.addAll(second.acknowledged);
-    long deadline = System.nanoTime() + Duration.ofMinutes(Soak.ON ? 5 : 2).toNanos();
-    while (!app.acceptedPerThread().keySet().containsAll(acked) && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    Duration patience = Duration.ofMinutes(Soak.ON ? 5 : 2);
+    Await.within(patience, () -> app.acceptedPerThread().keySet().containsAll(acked));
     long recoveryMs = (System.nanoTime() - recoveryStart) / 1_000_000;
-    while (StoredFiles.count(root, MaildirLayout.SUCCESS) < acked.size() && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    Await.within(patience, () -> StoredFiles.count(root, MaildirLayout.SUCCESS) >= acked.size());
 
     // then
     Map<Long, Integer> posted = app.acceptedPerThread();

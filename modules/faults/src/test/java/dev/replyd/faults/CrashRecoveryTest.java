@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.DaemonProcess;
 import dev.replyd.testing.RecordingMainApp;
 import dev.replyd.testing.SmtpClient;
@@ -67,12 +68,8 @@ class CrashRecoveryTest extends DaemonHarness {
 
     // then: everything acknowledged reaches the main app and is filed once as success
     Set<Long> acked = Set.copyOf(client.acknowledged);
-    long deadline = System.nanoTime() + Duration.ofMinutes(Soak.ON ? 10 : 3).toNanos();
-    while (System.nanoTime() < deadline
-        && !(app.acceptedPerThread().keySet().containsAll(acked)
-            && StoredFiles.count(root, MaildirLayout.NEW) == 0 && StoredFiles.count(root, MaildirLayout.CUR) == 0)) {
-      Thread.sleep(200);
-    }
+    Await.within(Duration.ofMinutes(Soak.ON ? 10 : 3), () -> app.acceptedPerThread().keySet().containsAll(acked)
+        && StoredFiles.count(root, MaildirLayout.NEW) == 0 && StoredFiles.count(root, MaildirLayout.CUR) == 0);
     Map<Long, Integer> posted = app.acceptedPerThread();
     Map<Long, Integer> success = StoredFiles.loadMessages(root, MaildirLayout.SUCCESS);
     Set<Long> lost = acked.stream().filter(n -> !posted.containsKey(n) || success.getOrDefault(n, 0) != 1)
@@ -114,10 +111,7 @@ class CrashRecoveryTest extends DaemonHarness {
       client.send("RCPT TO:<" + codec.mint(new ReplyToken("i", 1, 1)) + ">");
       assertThat(client.send("DATA")).startsWith("354");
       client.write(LoadClient.body(1));
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (StoredFiles.count(root, MaildirLayout.TMP) == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      Await.within(Duration.ofSeconds(10), () -> StoredFiles.count(root, MaildirLayout.TMP) != 0);
       assertThat(StoredFiles.count(root, MaildirLayout.TMP)).as("the partial file exists before the kill").isOne();
 
       // when

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.DaemonProcess;
 import dev.replyd.testing.SmtpClient;
 import java.nio.file.Path;
@@ -83,10 +84,8 @@ class DiskFullTest extends DaemonHarness {
         }
       }
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (app.acceptedPerThread().size() < accepted && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    int acknowledged = accepted;
+    Await.within(Duration.ofSeconds(60), () -> app.acceptedPerThread().size() >= acknowledged);
 
     // then
     Soak.report("disk-full", "attempts while full=" + attempts + " refused with 452 4.3.1=" + refused
@@ -124,10 +123,7 @@ class DiskFullTest extends DaemonHarness {
         }
       }
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (StoredFiles.count(root, MaildirLayout.SUCCESS) < attempts && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    Await.within(Duration.ofSeconds(60), () -> StoredFiles.count(root, MaildirLayout.SUCCESS) >= attempts);
 
     // then: 451 for each large one, nothing half-written anywhere, the small ones delivered
     Soak.report("write-error", "large messages=" + attempts + " replies " + largeReplies.stream().distinct().toList()

@@ -1,5 +1,6 @@
 package dev.replyd.faults;
 
+import dev.replyd.testing.Await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Haproxy - HAProxy (Debian package haproxy, installed by scripts/test) as a child process in TCP
@@ -45,17 +47,18 @@ final class Haproxy implements AutoCloseable {
     Files.writeString(file, cfg.toString(), StandardCharsets.US_ASCII);
     process = new ProcessBuilder(BINARY.toString(), "-db", "-f", file.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
+    AtomicBoolean listening = new AtomicBoolean();
+    Await.within(Duration.ofSeconds(30), () -> {
       try (Socket probe = new Socket("127.0.0.1", port)) {
-        return;
+        listening.set(true);
       } catch (IOException notYet) {
-        if (!process.isAlive() || System.nanoTime() > deadline) {
-          throw new AssertionError("haproxy did not start; its output:\n"
-              + Files.readString(dir.resolve("haproxy.log"), StandardCharsets.UTF_8));
-        }
-        Thread.sleep(50);
+        // not listening yet
       }
+      return listening.get() || !process.isAlive();
+    });
+    if (!listening.get()) {
+      throw new AssertionError("haproxy did not start; its output:\n"
+          + Files.readString(dir.resolve("haproxy.log"), StandardCharsets.UTF_8));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.replyd.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.address.ReplyAddressCodec;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.DaemonProcess;
 import dev.replyd.testing.RecordingMainApp;
 import dev.replyd.testing.SmtpClient;
@@ -155,12 +156,8 @@ class HaproxyClusterTest extends DaemonHarness {
   }
 
   private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(Soak.ON ? 30 : 3).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
+    if (!Await.within(Duration.ofMinutes(Soak.ON ? 30 : 3), condition::getAsBoolean)) {
+      throw new AssertionError("timed out waiting for " + what);
     }
   }
 }

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.DaemonProcess;
 import dev.replyd.testing.RecordingMainApp;
 import dev.replyd.testing.SmtpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -65,10 +67,7 @@ class InternationalMailEndToEndTest extends DaemonHarness {
     }
 
     // then
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (StoredFiles.count(root, MaildirLayout.SUCCESS) < 3 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-    }
+    Await.within(Duration.ofSeconds(60), () -> StoredFiles.count(root, MaildirLayout.SUCCESS) >= 3);
     assertThat(StoredFiles.count(root, MaildirLayout.SUCCESS)).as(StoredFiles.summary(root)).isEqualTo(3);
     Map<Long, Integer> perThread = app.acceptedPerThread();
     assertThat(perThread).containsExactlyInAnyOrderEntriesOf(Map.of(701L, 1, 702L, 1, 703L, 1));

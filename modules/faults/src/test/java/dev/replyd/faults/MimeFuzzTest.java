@@ -10,6 +10,7 @@ import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
 import dev.replyd.processor.Processor;
 import dev.replyd.processor.ProcessorSettings;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.LeakCheck;
 import dev.replyd.testing.RecordingLog;
 import dev.replyd.testing.RecordingMainApp;
@@ -100,12 +101,9 @@ class MimeFuzzTest {
   String processAlone(String label, String message) throws Exception {
     String name = deliver(label, message);
     long t0 = System.nanoTime();
-    long deadline = t0 + PER_MESSAGE.toNanos();
-    String outcome;
-    while ((outcome = outcome(name)) == null && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Await.within(PER_MESSAGE, () -> outcome(name) != null);
     long ms = (System.nanoTime() - t0) / 1_000_000;
+    String outcome = outcome(name);
     assertThat(outcome).as("%s (%d bytes) not filed within %s; files: %s; log errors: %s", label, message.length(), PER_MESSAGE,
         StoredFiles.summary(root), log.errors()).isNotNull();
     return outcome + " in " + ms + " ms";
@@ -142,10 +140,7 @@ class MimeFuzzTest {
     }
     long t0 = System.nanoTime();
     Duration batchBound = PER_MESSAGE.plus(Duration.ofMillis(200L * batch.size()));
-    long deadline = t0 + batchBound.toNanos();
-    while (batch.stream().anyMatch(n -> outcomeOrNull(n) == null) && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    Await.within(batchBound, () -> batch.stream().allMatch(n -> outcomeOrNull(n) != null));
     long batchMs = (System.nanoTime() - t0) / 1_000_000;
 
     // then: all filed with a known reason, workers alive, a normal reply still goes through

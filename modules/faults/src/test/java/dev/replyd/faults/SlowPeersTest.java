@@ -11,6 +11,7 @@ import dev.replyd.processor.Processor;
 import dev.replyd.processor.ProcessorSettings;
 import dev.replyd.smtp.TestServer;
 import dev.replyd.smtp.TestServers;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.RecordingMainApp;
 import dev.replyd.testing.SmtpClient;
 import java.io.ByteArrayInputStream;
@@ -171,20 +172,14 @@ class SlowPeersTest {
         // Every attempt opens a connection the tarpit holds; 2 x messages attempts means every
         // message was tried, timed out and tried again: no worker is stuck on a hung request.
         int attempts = 2 * messages;
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (held.size() < attempts && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
+        Await.within(Duration.ofSeconds(90), () -> held.size() >= attempts);
         long attemptsMs = (System.nanoTime() - t0) / 1_000_000;
         int connections = held.size();
         int filedWhileHung = StoredFiles.count(root, MaildirLayout.SUCCESS) + StoredFiles.count(root, MaildirLayout.FAILURE);
 
         // then: each attempt was cut by the timeout and deferred, not stuck; the main app back → delivered
         processor.reloadCallback(app.url(), DaemonHarness.SECRET.getBytes(StandardCharsets.UTF_8));
-        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (StoredFiles.count(root, MaildirLayout.SUCCESS) < messages && System.nanoTime() < deadline) {
-          Thread.sleep(50);
-        }
+        Await.within(Duration.ofSeconds(60), () -> StoredFiles.count(root, MaildirLayout.SUCCESS) >= messages);
         Soak.report("stuck-main-app", "messages=" + messages + " callback.timeout=" + timeout + " attempts (connections held by the tarpit)="
             + connections + " after " + attemptsMs + " ms; after recovery delivered="
             + app.acceptedPerThread().size() + " success files=" + StoredFiles.count(root, MaildirLayout.SUCCESS)

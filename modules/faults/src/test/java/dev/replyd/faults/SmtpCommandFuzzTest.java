@@ -27,7 +27,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
 
@@ -78,13 +77,8 @@ class SmtpCommandFuzzTest {
   // ---- random and mutated sessions ----
 
   @Property(tries = 400)
+  @SoakTries(20_000)
   void randomSessionsNeverBreakThePipelineAndStoreOnlyAcknowledgedMail(@ForAll("sessions") List<String> chunks) throws Exception {
-    runSession(chunks);
-  }
-
-  @Property(tries = 20_000)
-  @AddLifecycleHook(SoakOnly.class)
-  void randomSessionsSoak(@ForAll("sessions") List<String> chunks) throws Exception {
     runSession(chunks);
   }
 
@@ -218,13 +212,8 @@ class SmtpCommandFuzzTest {
   }
 
   @Property(tries = 300)
+  @SoakTries(5_000)
   void pipelinedRepliesComeOnePerCommandInOrder(@ForAll("batches") List<Command> batch) throws Exception {
-    checkPipelinedBatch(batch);
-  }
-
-  @Property(tries = 5_000)
-  @AddLifecycleHook(SoakOnly.class)
-  void pipelinedRepliesSoak(@ForAll("batches") List<Command> batch) throws Exception {
     checkPipelinedBatch(batch);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.DaemonProcess;
 import dev.replyd.testing.RecordingMainApp;
 import java.nio.charset.StandardCharsets;
@@ -46,10 +47,8 @@ class SmtpSourceLoadTest extends DaemonHarness {
     long sendMs = (System.nanoTime() - t0) / 1_000_000;
     String output = Files.readString(dir.resolve("smtp-source.out"), StandardCharsets.UTF_8);
     // Processing, not SMTP, sets the pace: about 10 messages a second with 4 workers on two busy cores.
-    long deadline = System.nanoTime() + Duration.ofMinutes(Soak.ON ? 30 : 2).toNanos();
-    while (done && source.exitValue() == 0 && StoredFiles.count(root, MaildirLayout.SUCCESS) < messages
-        && System.nanoTime() < deadline) {
-      Thread.sleep(100);
+    if (done && source.exitValue() == 0) {
+      Await.within(Duration.ofMinutes(Soak.ON ? 30 : 2), () -> StoredFiles.count(root, MaildirLayout.SUCCESS) >= messages);
     }
 
     // then

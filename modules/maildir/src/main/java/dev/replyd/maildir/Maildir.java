@@ -224,9 +224,7 @@ public final class Maildir {
    * {@link FailureRecord#toJson() toJson()}.
    */
   public void fail(String name, byte[] reasonJson) throws IOException {
-    Objects.requireNonNull(reasonJson, "reasonJson");
-    requireClaimed(name);
-    writeCompanion(path(FAILURE, name + REASON_SUFFIX), reasonJson);
+    writeCompanion(name, FAILURE, REASON_SUFFIX, reasonJson);
     file(name, FAILURE);
   }
 
@@ -241,9 +239,7 @@ public final class Maildir {
    * {@link RetryState}'s {@link RetryState#toJson() toJson()}.
    */
   public void defer(String name, byte[] retryState) throws IOException {
-    Objects.requireNonNull(retryState, "retryState");
-    requireClaimed(name);
-    writeCompanion(path(DEFERRED, name + RETRY_SUFFIX), retryState);
+    writeCompanion(name, DEFERRED, RETRY_SUFFIX, retryState);
     moveClaimed(name, DEFERRED);
   }
 
@@ -528,8 +524,11 @@ public final class Maildir {
     }
   }
 
-  private void writeCompanion(Path target, byte[] content) throws IOException {
-    files.writeDurably(path(TMP, uniqueNames.next()), target, content);
+  /** Writes {@code state}/NAME{@code suffix} durably beside where claimed message NAME is going. */
+  private void writeCompanion(String name, String state, String suffix, byte[] content) throws IOException {
+    Objects.requireNonNull(content, "content");
+    requireClaimed(name);
+    files.writeDurably(path(TMP, uniqueNames.next()), path(state, name + suffix), content);
   }
 
   // ---- listing ----------------------------------------------------------------------------

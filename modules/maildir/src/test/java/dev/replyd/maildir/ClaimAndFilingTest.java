@@ -13,10 +13,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static dev.replyd.maildir.MaildirFixtures.claimed;
 import static dev.replyd.maildir.MaildirFixtures.delivered;
 import static dev.replyd.maildir.MaildirFixtures.list;
+import static dev.replyd.maildir.MaildirFixtures.race;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.replyd.testing.LeakCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,27 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Claiming messages and filing them under their outcome; every transition on real files. */
-class ClaimAndFilingTest {
-  @RegisterExtension final LeakCheck leaks = LeakCheck.tmpFiles();
-  @TempDir Path root;
-  Maildir maildir;
-
-  @BeforeEach
-  void open() throws IOException {
-    maildir = Maildir.open(root);
-    leaks.watchTmp(maildir.root().resolve(MaildirLayout.TMP));
-  }
+class ClaimAndFilingTest extends MaildirHarness {
 
   @Test
   void eachNameIsClaimedExactlyOnceWhenEightWorkersRaceForTheSameMessages() throws Exception {
@@ -57,34 +40,21 @@ class ClaimAndFilingTest {
     }
     List<String> names = maildir.pending();
     Map<String, Integer> wins = new ConcurrentHashMap<>();
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService workers = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int w = 0; w < 8; w++) {
-        long seed = w;
-        done.add(workers.submit(() -> {
-          List<String> order = new ArrayList<>(names);
-          Collections.shuffle(order, new Random(seed));
-          start.await();
-          for (String name : order) {
-            if (maildir.claim(name).isPresent()) {
-              wins.merge(name, 1, Integer::sum);
-            }
-          }
-          return null;
-        }));
-      }
-
-      // when
-      start.countDown();
-      for (Future<?> f : done) {
-        f.get(1, TimeUnit.MINUTES);
-      }
-    } finally {
-      workers.shutdownNow();
-      assertThat(workers.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
+    List<List<String>> orders = new ArrayList<>();
+    for (int w = 0; w < 8; w++) {
+      List<String> order = new ArrayList<>(names);
+      Collections.shuffle(order, new Random(w));
+      orders.add(order);
     }
+
+    // when
+    race(8, worker -> {
+      for (String name : orders.get(worker)) {
+        if (maildir.claim(name).isPresent()) {
+          wins.merge(name, 1, Integer::sum);
+        }
+      }
+    });
 
     // then
     assertThat(wins).hasSize(messages).allSatisfy((name, count) -> assertThat(count).as(name).isEqualTo(1));

@@ -1,11 +1,11 @@
 package dev.replyd.maildir;
 
 import dev.replyd.testing.RecordingLog;
+import static dev.replyd.maildir.MaildirFixtures.race;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.replyd.testing.LeakCheck;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,28 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Writing messages into new/: content, copies, concurrency, aborts. Real files under @TempDir. */
-class DeliveryTest {
-  @RegisterExtension final LeakCheck leaks = LeakCheck.tmpFiles();
-  @TempDir Path root;
-  Maildir maildir;
-
-  @BeforeEach
-  void open() throws IOException {
-    maildir = Maildir.open(root);
-    leaks.watchTmp(maildir.root().resolve(MaildirLayout.TMP));
-  }
+class DeliveryTest extends MaildirHarness {
 
   @Test
   void deliveredMessageIsItsPrefixThenTheMessageInNew() throws IOException {
@@ -63,41 +46,23 @@ class DeliveryTest {
     int perThread = 200;
     Map<String, byte[]> expected = new ConcurrentHashMap<>();
     List<String> collisions = new ArrayList<>();
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    long started;
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        done.add(pool.submit(() -> {
-          start.await();
-          Random random = new Random(thread);
-          for (int i = 0; i < perThread; i++) {
-            byte[] prefix = ("X-Thread: " + thread + " message " + i + "\r\n").getBytes(US_ASCII);
-            byte[] body = new byte[random.nextInt(20_000)];
-            random.nextBytes(body);
-            String name = maildir.deliver(new ByteArrayInputStream(body), prefix);
-            if (expected.putIfAbsent(name, concat(prefix, body)) != null) {
-              synchronized (collisions) {
-                collisions.add(name);
-              }
-            }
-          }
-          return null;
-        }));
-      }
 
-      // when
-      started = System.nanoTime();
-      start.countDown();
-      for (Future<?> f : done) {
-        f.get(2, TimeUnit.MINUTES);
+    // when
+    long started = System.nanoTime();
+    race(threads, thread -> {
+      Random random = new Random(thread);
+      for (int i = 0; i < perThread; i++) {
+        byte[] prefix = ("X-Thread: " + thread + " message " + i + "\r\n").getBytes(US_ASCII);
+        byte[] body = new byte[random.nextInt(20_000)];
+        random.nextBytes(body);
+        String name = maildir.deliver(new ByteArrayInputStream(body), prefix);
+        if (expected.putIfAbsent(name, concat(prefix, body)) != null) {
+          synchronized (collisions) {
+            collisions.add(name);
+          }
+        }
       }
-    } finally {
-      pool.shutdownNow();
-      assertThat(pool.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
-    }
+    });
     long millis = (System.nanoTime() - started) / 1_000_000;
     System.out.printf("%d deliveries from %d threads in %d ms (%.0f/s)%n",
         threads * perThread, threads, millis, threads * perThread * 1000.0 / Math.max(1, millis));

@@ -8,6 +8,8 @@ import dev.replyd.maildir.FailureReason;
 import dev.replyd.maildir.FailureRecord;
 import dev.replyd.outbound.Outbound.Auth;
 import dev.replyd.outbound.Outbound.Security;
+import dev.replyd.testing.Await;
+import dev.replyd.testing.FakeRelay;
 import dev.replyd.testing.RecordingLog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
@@ -44,6 +47,13 @@ class FailureNoticesTest {
     private final MovableClock clock = new MovableClock(Instant.parse("2026-11-28T10:00:00Z"));
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     private int names;
+    /** The relay of most tests: it takes any message. */
+    private FakeRelay relay;
+
+    @BeforeEach
+    void startTheOpenRelay() throws Exception {
+        relay = startRelay(FakeRelay.Behaviour.open());
+    }
 
     @AfterEach
     void stopEverything() throws Exception {
@@ -63,16 +73,14 @@ class FailureNoticesTest {
 
     @Test
     void callbackRejectedReplyGetsOneNoticeFromTheNullSenderThreadedUnderTheReply() throws Exception {
-        FakeRelay relay = relay(FakeRelay.Behaviour.open());
-        FailureNotices notices = start(relay.port(), settings(60));
+        FailureNotices notices = start(settings(60));
         FailureRecord failure = filed("1764324000.M1P1Q1.mx", "callback_rejected",
                 "main app answered HTTP 403: thread is locked", "alice@example.org", "<orig-1@mail.example.org>",
                 "Re: [tracker] Issue #4 crashes on start");
 
         notices.offer(failure);
 
-        assertThat(relay.awaitMessages(1, WAIT)).isTrue();
-        awaitCount("sent", 1);
+        awaitSent(relay, 1);
         assertThat(relay.commands()).containsSubsequence("MAIL FROM:<>", "RCPT TO:<alice@example.org>", "DATA");
         String notice = relay.messages().get(0).replace("\n ", " "); // unfolded (RFC 5322 section 2.2.3)
         assertThat(notice).contains(
@@ -95,8 +103,7 @@ class FailureNoticesTest {
 
     @Test
     void noticeNamesTheSupportContactWhenOneIsConfiguredAndOnlyThen() throws Exception {
-        FakeRelay relay = relay(FakeRelay.Behaviour.open());
-        FailureNotices notices = start(relay.port(), new NoticeSettings(true, NoticeSettings.NOTIFIABLE_REASONS,
+        FailureNotices notices = start(new NoticeSettings(true, NoticeSettings.NOTIFIABLE_REASONS,
                 Duration.ofHours(1), 60, REPLY_DOMAIN, Set.of(NOREPLY), 8, Duration.ofSeconds(5),
                 "https://tracker.test/help/email"));
 
@@ -107,7 +114,7 @@ class FailureNoticesTest {
         for (String notice : relay.messages()) {
             assertThat(notice).contains("For help, contact: https://tracker.test/help/email\n");
         }
-        FakeRelay plain = relay(FakeRelay.Behaviour.open());
+        FakeRelay plain = startRelay(FakeRelay.Behaviour.open());
         FailureNotices without = start(plain.port(), settings(60));
         without.offer(failure("empty_reply", "carol@example.org"));
         assertThat(plain.awaitMessages(1, WAIT)).isTrue();
@@ -116,8 +123,7 @@ class FailureNoticesTest {
 
     @Test
     void everyNotifiableReasonExplainsItselfInPlainWords() throws Exception {
-        FakeRelay relay = relay(FakeRelay.Behaviour.open());
-        FailureNotices notices = start(relay.port(), settings(60));
+        FailureNotices notices = start(settings(60));
         Map<String, String> sentences = Map.of(
                 "empty_reply", "We found no text of your own in it",
                 "too_large", "It is larger than the size we accept for replies.",
@@ -132,7 +138,7 @@ class FailureNoticesTest {
             notices.offer(failure(reason, reason.replace('_', '-') + "@example.org"));
         }
 
-        assertThat(relay.awaitMessages(reasons.size(), WAIT)).isTrue();
+        awaitSent(relay, reasons.size());
         assertThat(sentences.keySet()).containsExactlyInAnyOrderElementsOf(reasons);
         for (int i = 0; i < reasons.size(); i++) {
             assertThat(relay.messages().get(i)).as(reasons.get(i)).contains(sentences.get(reasons.get(i)));
@@ -141,8 +147,7 @@ class FailureNoticesTest {
 
     @Test
     void automaticUnverifiedNullAndOwnSendersNeverGetANotice() throws Exception {
-        FakeRelay relay = relay(FakeRelay.Behaviour.open());
-        FailureNotices notices = start(relay.port(), settings(60));
+        FailureNotices notices = start(settings(60));
         List<FailureRecord> never = List.of(
                 failure("auto_reply", "alice@example.org"),
                 failure("unauthenticated", "alice@example.org"),
@@ -162,8 +167,7 @@ class FailureNoticesTest {
         never.forEach(notices::offer);
         notices.offer(failure("callback_rejected", "bob@example.org"));
 
-        assertThat(relay.awaitMessages(1, WAIT)).isTrue();
-        awaitCount("sent", 1);
+        awaitSent(relay, 1);
         assertThat(count("skipped")).isEqualTo(never.size());
         assertThat(relay.commands()).filteredOn(c -> c.startsWith("RCPT TO:")).containsExactly("RCPT TO:<bob@example.org>");
         assertThat(replies.messages()).contains(
@@ -183,8 +187,7 @@ class FailureNoticesTest {
 
     @Test
     void reasonLeftOutOfTheSettingsGetsNoNotice() throws Exception {
-        FakeRelay relay = relay(FakeRelay.Behaviour.open());
-        FailureNotices notices = start(relay.port(), onlyFor("callback_rejected"));
+        FailureNotices notices = start(onlyFor("callback_rejected"));
 
         notices.offer(failure("empty_reply", "alice@example.org"));
 
@@ -195,15 +198,13 @@ class FailureNoticesTest {
 
     @Test
     void secondFailureFromTheSameSenderWithinTheIntervalIsRateLimitedAndAllowedAgainAfterIt() throws Exception {
-        FakeRelay relay = relay(FakeRelay.Behaviour.open());
-        FailureNotices notices = start(relay.port(), settings(60));
+        FailureNotices notices = start(settings(60));
 
         notices.offer(failure("callback_rejected", "alice@example.org"));
         clock.advance(Duration.ofMinutes(59));
         notices.offer(failure("empty_reply", "Alice@Example.ORG"));
 
-        assertThat(relay.awaitMessages(1, WAIT)).isTrue();
-        awaitCount("sent", 1);
+        awaitSent(relay, 1);
         assertThat(count("rate_limited")).isEqualTo(1);
         assertThat(replies.messages()).contains("m2: notice not sent: rate limited: Alice@Example.ORG already got a notice at "
                 + "2026-11-28T10:00:00Z (replyd.notices.per-sender-interval = PT1H)");
@@ -211,22 +212,19 @@ class FailureNoticesTest {
         clock.advance(Duration.ofMinutes(1));
         notices.offer(failure("empty_reply", "alice@example.org"));
 
-        assertThat(relay.awaitMessages(2, WAIT)).isTrue();
-        awaitCount("sent", 2);
+        awaitSent(relay, 2);
     }
 
     @Test
     void noMoreThanMaxPerHourNoticesGoOutInAnyHour() throws Exception {
-        FakeRelay relay = relay(FakeRelay.Behaviour.open());
-        FailureNotices notices = start(relay.port(), settings(2));
+        FailureNotices notices = start(settings(2));
 
         notices.offer(failure("callback_rejected", "a@example.org"));
         notices.offer(failure("callback_rejected", "b@example.org"));
         clock.advance(Duration.ofMinutes(30));
         notices.offer(failure("callback_rejected", "c@example.org"));
 
-        assertThat(relay.awaitMessages(2, WAIT)).isTrue();
-        awaitCount("sent", 2);
+        awaitSent(relay, 2);
         assertThat(count("rate_limited")).isEqualTo(1);
         assertThat(replies.messages()).contains(
                 "m3: notice not sent: rate limited: 2 notices sent in the last hour (replyd.notices.max-per-hour)");
@@ -234,7 +232,7 @@ class FailureNoticesTest {
         clock.advance(Duration.ofMinutes(30));
         notices.offer(failure("callback_rejected", "d@example.org"));
 
-        assertThat(relay.awaitMessages(3, WAIT)).isTrue();
+        awaitSent(relay, 3);
     }
 
     @Test
@@ -258,31 +256,24 @@ class FailureNoticesTest {
 
     @Test
     void slowRelayNeverBlocksTheCallerAndAFullQueueDropsTheNotice() throws Exception {
-        FakeRelay silent = relay(new FakeRelay.Behaviour("", "", false, true, null, false));
-        FailureNotices notices = start(silent.port(), new NoticeSettings(true, NoticeSettings.NOTIFIABLE_REASONS,
-                Duration.ofHours(1), 60, REPLY_DOMAIN, Set.of(NOREPLY), 1, Duration.ofMillis(700)));
+        Stuck stuck = firstNoticeStuckOnASilentRelay(1, Duration.ofMillis(700));
 
-        notices.offer(failure("callback_rejected", "a@example.org"));
-        awaitConnections(silent, 1);
-        notices.offer(failure("callback_rejected", "b@example.org"));
-        notices.offer(failure("callback_rejected", "c@example.org"));
+        stuck.notices().offer(failure("callback_rejected", "b@example.org"));
+        stuck.notices().offer(failure("callback_rejected", "c@example.org"));
 
         // The first notice is still stuck on the silent relay, so the queue (capacity 1) holds b and
         // c is dropped: an offer that waited for the relay would have found room for c instead.
         assertThat(count("dropped")).isEqualTo(1);
         assertThat(replies.messages()).contains("m3: notice not sent: queue full (1 notices waiting for the relay)");
         awaitCount("failed", 2);
-        assertThat(replies.messages()).anyMatch(l -> l.startsWith("m1: notice not sent: relay 127.0.0.1:" + silent.port()
-                + ": no answer from 127.0.0.1:" + silent.port() + " during greeting within "));
+        int port = stuck.silent().port();
+        assertThat(replies.messages()).anyMatch(l -> l.startsWith("m1: notice not sent: relay 127.0.0.1:" + port
+                + ": no answer from 127.0.0.1:" + port + " during greeting within "));
     }
 
     @Test
     void noticesStillQueuedAtStopAreDroppedAndLogged() throws Exception {
-        FakeRelay silent = relay(new FakeRelay.Behaviour("", "", false, true, null, false));
-        FailureNotices notices = start(silent.port(), new NoticeSettings(true, NoticeSettings.NOTIFIABLE_REASONS,
-                Duration.ofHours(1), 60, REPLY_DOMAIN, Set.of(NOREPLY), 4, Duration.ofMillis(500)));
-        notices.offer(failure("callback_rejected", "a@example.org"));
-        awaitConnections(silent, 1);
+        FailureNotices notices = firstNoticeStuckOnASilentRelay(4, Duration.ofMillis(500)).notices();
         notices.offer(failure("callback_rejected", "b@example.org"));
 
         notices.stop(Duration.ofSeconds(5));
@@ -295,8 +286,7 @@ class FailureNoticesTest {
 
     @Test
     void disabledNoticesSendNothingLogNothingAndStartNoThread() throws Exception {
-        FakeRelay relay = relay(FakeRelay.Behaviour.open());
-        FailureNotices notices = start(relay.port(), new NoticeSettings(false, NoticeSettings.NOTIFIABLE_REASONS,
+        FailureNotices notices = start(new NoticeSettings(false, NoticeSettings.NOTIFIABLE_REASONS,
                 Duration.ofHours(1), 60, REPLY_DOMAIN, Set.of(NOREPLY), 8, Duration.ofSeconds(5)));
 
         notices.offer(failure("callback_rejected", "alice@example.org"));
@@ -322,13 +312,11 @@ class FailureNoticesTest {
 
     @Test
     void deadlineExceededIsANotifiableReasonAnOperatorMayChoose() throws Exception {
-        FakeRelay relay = relay(FakeRelay.Behaviour.open());
-        FailureNotices notices = start(relay.port(), onlyFor("deadline_exceeded"));
+        FailureNotices notices = start(onlyFor("deadline_exceeded"));
 
         notices.offer(failure("deadline_exceeded", "alice@example.org"));
 
-        assertThat(relay.awaitMessages(1, WAIT)).isTrue();
-        awaitCount("sent", 1);
+        awaitSent(relay, 1);
         assertThat(relay.messages().get(0).replace("\n", " ")).contains("It could not be read in time. It was kept "
                 + "for the administrators, who can process it again; if your reply does not appear on the website, "
                 + "please answer there.");
@@ -336,41 +324,45 @@ class FailureNoticesTest {
     }
 
     @Test
-    void utf8SenderGetsTheNoticeWithSmtpUtf8AndAUtf8ToFieldThroughARelayThatOffersIt() throws Exception {
-        FakeRelay relay = relay(FakeRelay.Behaviour.open().withSmtpUtf8());
-        FailureNotices notices = start(relay.port(), settings(60));
+    void throughARelayOfferingSmtpUtf8OnlyUtf8SendersGetTheirNoticeWithSmtpUtf8AndAUtf8ToField() throws Exception {
+        FakeRelay utf8Relay = startRelay(FakeRelay.Behaviour.open().withSmtpUtf8());
+        FailureNotices notices = start(utf8Relay.port(), settings(60));
 
         notices.offer(filed("m1", "callback_rejected", "detail", "josé@correo.example",
                 "<orig-1@correo.example>", "Re: ¿Qué pasa?"));
         notices.offer(filed("m2", "empty_reply", "detail", "用户@例子.广告", "<orig-2@例子.广告>", "回复"));
+        notices.offer(filed("m3", "callback_rejected", "detail", "alice@example.org",
+                "<orig-3@mail.example.org>", "Re: ¿Qué pasa?"));
 
-        assertThat(relay.awaitMessages(2, WAIT)).isTrue();
-        awaitCount("sent", 2);
-        assertThat(relay.mailParameters()).containsExactly("SMTPUTF8", "SMTPUTF8");
-        assertThat(relay.commands()).containsSubsequence("MAIL FROM:<> SMTPUTF8", "RCPT TO:<josé@correo.example>",
-                "DATA", "MAIL FROM:<> SMTPUTF8", "RCPT TO:<用户@例子.广告>", "DATA");
-        String first = relay.messages().get(0).replace("\n ", " ");
+        awaitSent(utf8Relay, 3);
+        assertThat(utf8Relay.mailParameters()).containsExactly("SMTPUTF8", "SMTPUTF8", "");
+        assertThat(utf8Relay.commands()).containsSubsequence("MAIL FROM:<> SMTPUTF8", "RCPT TO:<josé@correo.example>",
+                "DATA", "MAIL FROM:<> SMTPUTF8", "RCPT TO:<用户@例子.广告>", "DATA", "MAIL FROM:<>",
+                "RCPT TO:<alice@example.org>", "DATA");
+        String first = utf8Relay.messages().get(0).replace("\n ", " ");
         assertThat(first).contains("To: josé@correo.example\n", "From: noreply@tracker.test\n",
                 "Content-Type: text/plain; charset=UTF-8", "In-Reply-To: <orig-1@correo.example>\n",
                 "Subject: =?UTF-8?");
-        String second = relay.messages().get(1).replace("\n ", " ");
+        String second = utf8Relay.messages().get(1).replace("\n ", " ");
         // A UTF-8 Message-ID is no RFC 5322 msg-id: the notice is not threaded under it.
         assertThat(second).contains("To: 用户@例子.广告\n").doesNotContain("In-Reply-To", "References");
+        String third = utf8Relay.messages().get(2);
+        // An ASCII sender's notice needs no SMTPUTF8: its header section stays ASCII, the subject encoded.
+        assertThat(third.substring(0, third.indexOf("\n\n"))).contains("To: alice@example.org\n", "Subject: =?UTF-8?")
+                .matches("\\p{ASCII}*");
         assertThat(replies.messages()).contains("m1: notice sent to josé@correo.example (callback_rejected)",
-                "m2: notice sent to 用户@例子.广告 (empty_reply)");
+                "m2: notice sent to 用户@例子.广告 (empty_reply)", "m3: notice sent to alice@example.org (callback_rejected)");
     }
 
     @Test
     void utf8SenderIsSkippedWithTheReasonLoggedWhenTheRelayDoesNotOfferSmtpUtf8() throws Exception {
-        FakeRelay relay = relay(FakeRelay.Behaviour.open());
-        FailureNotices notices = start(relay.port(), settings(60));
+        FailureNotices notices = start(settings(60));
 
         notices.offer(failure("callback_rejected", "用户@例子.广告"));
         notices.offer(failure("callback_rejected", "gpj\u202e@correo.example"));
         notices.offer(failure("callback_rejected", "bob@example.org"));
 
-        assertThat(relay.awaitMessages(1, WAIT)).isTrue();
-        awaitCount("sent", 1);
+        awaitSent(relay, 1);
         awaitCount("skipped", 2);
         String advice = " (RFC 6531; nothing was sent: use a relay that offers it, such as Postfix 3.0 or later "
                 + "with smtputf8_enable = yes)";
@@ -387,27 +379,9 @@ class FailureNoticesTest {
     }
 
     @Test
-    void asciiSenderIsSentWithoutSmtpUtf8EvenWhenTheRelayOffersIt() throws Exception {
-        FakeRelay relay = relay(FakeRelay.Behaviour.open().withSmtpUtf8());
-        FailureNotices notices = start(relay.port(), settings(60));
-
-        notices.offer(filed("m1", "callback_rejected", "detail", "alice@example.org",
-                "<orig-1@mail.example.org>", "Re: ¿Qué pasa?"));
-
-        assertThat(relay.awaitMessages(1, WAIT)).isTrue();
-        awaitCount("sent", 1);
-        assertThat(relay.mailParameters()).containsExactly("");
-        assertThat(relay.commands()).contains("MAIL FROM:<>");
-        String notice = relay.messages().get(0);
-        String headers = notice.substring(0, notice.indexOf("\n\n"));
-        assertThat(headers).contains("To: alice@example.org\n", "Subject: =?UTF-8?")
-                .matches("\\p{ASCII}*");
-    }
-
-    @Test
     void relayPasswordNeverReachesTheLog() throws Exception {
-        FakeRelay relay = relay(new FakeRelay.Behaviour("replyd", "s3cret-relay-pw", true, false, null, true));
-        Outbound withAuth = new Outbound("127.0.0.1", relay.port(), "tracker.test", Security.NONE, Auth.PLAIN,
+        FakeRelay authRelay = startRelay(FakeRelay.Behaviour.authenticating("replyd", "s3cret-relay-pw").rejectingEveryLogin());
+        Outbound withAuth = new Outbound("127.0.0.1", authRelay.port(), "tracker.test", Security.NONE, Auth.PLAIN,
                 "replyd", "s3cret-relay-pw".getBytes(StandardCharsets.UTF_8), NOREPLY);
         FailureNotices notices = track(FailureNotices.start(withAuth, settings(60), registry, clock,
                 (SSLSocketFactory) SSLSocketFactory.getDefault()));
@@ -422,7 +396,7 @@ class FailureNoticesTest {
             root.setLevel(before);
         }
 
-        assertThat(replies.messages()).anyMatch(l -> l.startsWith("m1: notice not sent: relay 127.0.0.1:" + relay.port()
+        assertThat(replies.messages()).anyMatch(l -> l.startsWith("m1: notice not sent: relay 127.0.0.1:" + authRelay.port()
                 + ": the relay rejected the credentials for user \"replyd\""));
         assertThat(replies.messages()).anyMatch(l -> l.contains("-> AUTH PLAIN ********"));
         assertThat(String.join("\n", replies.messages())).doesNotContain("s3cret-relay-pw", "czNjcmV0LXJlbGF5LXB3",
@@ -453,6 +427,11 @@ class FailureNoticesTest {
                 REPLY_DOMAIN, Set.of(NOREPLY), 8, Duration.ofSeconds(5));
     }
 
+    /** Failure notices through {@link #relay} with {@code settings}. */
+    private FailureNotices start(NoticeSettings settings) {
+        return start(relay.port(), settings);
+    }
+
     private FailureNotices start(int port, NoticeSettings settings) {
         Outbound outbound = new Outbound("127.0.0.1", port, "tracker.test", Security.NONE, Auth.NONE, "", null,
                 NOREPLY);
@@ -460,12 +439,35 @@ class FailureNoticesTest {
                 (SSLSocketFactory) SSLSocketFactory.getDefault()));
     }
 
+    /** Notices whose first one, for a@example.org (m1), is stuck on {@code silent}, a relay that never greets. */
+    private record Stuck(FakeRelay silent, FailureNotices notices) {
+    }
+
+    /**
+     * Starts notices with a queue of {@code capacity} and a relay timeout of {@code relayTimeout} towards a
+     * relay that accepts connections and never greets, offers m1 and waits until its sender has connected.
+     */
+    private Stuck firstNoticeStuckOnASilentRelay(int capacity, Duration relayTimeout) throws Exception {
+        FakeRelay silent = startRelay(FakeRelay.Behaviour.open().silent());
+        FailureNotices notices = start(silent.port(), new NoticeSettings(true, NoticeSettings.NOTIFIABLE_REASONS,
+                Duration.ofHours(1), 60, REPLY_DOMAIN, Set.of(NOREPLY), capacity, relayTimeout));
+        notices.offer(failure("callback_rejected", "a@example.org"));
+        awaitConnections(silent, 1);
+        return new Stuck(silent, notices);
+    }
+
     private FailureNotices track(FailureNotices notices) {
         cleanup.add(() -> notices.stop(Duration.ofSeconds(5)));
         return notices;
     }
 
-    private FakeRelay relay(FakeRelay.Behaviour behaviour) throws Exception {
+    /** Waits until {@code relay} has received {@code count} notices and the sent counter says so too. */
+    private void awaitSent(FakeRelay relay, int count) throws InterruptedException {
+        assertThat(relay.awaitMessages(count, WAIT)).isTrue();
+        awaitCount("sent", count);
+    }
+
+    private FakeRelay startRelay(FakeRelay.Behaviour behaviour) throws Exception {
         FakeRelay relay = new FakeRelay(behaviour);
         cleanup.add(relay);
         return relay;
@@ -476,18 +478,12 @@ class FailureNoticesTest {
     }
 
     private void awaitCount(String outcome, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (count(outcome) < expected && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.within(WAIT, () -> count(outcome) >= expected);
         assertThat(count(outcome)).as(outcome + "; log: " + replies.messages()).isEqualTo(expected);
     }
 
     private static void awaitConnections(FakeRelay relay, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (relay.connections() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        Await.within(WAIT, () -> relay.connections() >= expected);
         assertThat(relay.connections()).isEqualTo(expected);
     }
 

@@ -3,12 +3,10 @@ package dev.replyd.processor;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
 import jakarta.mail.internet.ContentType;
-import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParseException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UnsupportedEncodingException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -60,7 +58,7 @@ record AttachmentSummary(
         }
       }
     }
-    String originalName = fileName(part);
+    String originalName = InboundMessage.decodedWords(part.getFileName());
     return new AttachmentSummary(
         SafeText.fileName(originalName),
         originalName,
@@ -69,18 +67,6 @@ record AttachmentSummary(
         HexFormat.of().formatHex(sha256.digest()),
         kept == null ? null : Base64.getEncoder().encodeToString(kept.toByteArray()),
         kept == null);
-  }
-
-  private static String fileName(Part part) throws MessagingException {
-    String name = part.getFileName();
-    if (name == null) {
-      return null;
-    }
-    try {
-      return MimeUtility.decodeText(name);
-    } catch (UnsupportedEncodingException unknownCharset) {
-      return name;
-    }
   }
 
   private static String baseType(Part part) throws MessagingException {

@@ -44,23 +44,29 @@ import java.util.regex.Pattern;
  * Subject, Message-ID, In-Reply-To, References), RFC 2047 (encoded words).
  *
  * <p>THREAD-SAFETY: immutable once built; built and used by one worker.
+ *
+ * @param envelope the envelope facts of replyd's trace prefix
+ * @param fromName the single author's display name; null when there are several authors, or none named
+ * @param fromAddress the single author's address; null when there are several authors, or none with an address
+ * @param fromAddresses every author address of every From field, in order; more than one means several authors
+ * @param subject the Subject, RFC 2047 decoded, on one line; null when absent
+ * @param messageId the Message-ID as written, on one line; null when absent
+ * @param inReplyTo the In-Reply-To as written, on one line; null when absent
+ * @param references the message ids of References, in order; empty when absent
  */
-final class InboundMessage {
+record InboundMessage(
+    TracePrefix envelope,
+    String fromName,
+    String fromAddress,
+    List<String> fromAddresses,
+    String subject,
+    String messageId,
+    String inReplyTo,
+    List<String> references) {
 
   private static final Pattern MSG_ID = Pattern.compile("<[^<>\\s]+>");
 
-  private final TracePrefix envelope;
-  private final String fromName;
-  private final String fromAddress;
-  private final String subject;
-  private final String messageId;
-  private final String inReplyTo;
-  private final List<String> references;
-
-  private final List<String> fromAddresses;
-
-  private InboundMessage(BoundedMimeMessage message) throws MessagingException {
-    this.envelope = message.trace();
+  static InboundMessage of(BoundedMimeMessage message) throws MessagingException {
     List<InternetAddress> authors = authors(message);
     List<String> addresses = new ArrayList<>(authors.size());
     for (InternetAddress author : authors) {
@@ -68,18 +74,16 @@ final class InboundMessage {
         addresses.add(SafeText.singleLine(author.getAddress()));
       }
     }
-    this.fromAddresses = List.copyOf(addresses);
     InternetAddress single = authors.size() == 1 && addresses.size() == 1 ? authors.get(0) : null;
-    this.fromName = single == null ? null : displayName(single);
-    this.fromAddress = single == null ? null : addresses.get(0);
-    this.subject = SafeText.singleLine(decoded(first(message, "Subject").orElse(null)));
-    this.messageId = first(message, "Message-ID").map(SafeText::singleLine).orElse(null);
-    this.inReplyTo = first(message, "In-Reply-To").map(SafeText::singleLine).orElse(null);
-    this.references = ids(first(message, "References").orElse(""));
-  }
-
-  static InboundMessage of(BoundedMimeMessage message) throws MessagingException {
-    return new InboundMessage(message);
+    return new InboundMessage(
+        message.trace(),
+        single == null ? null : displayName(single),
+        single == null ? null : addresses.get(0),
+        List.copyOf(addresses),
+        SafeText.singleLine(decodedWords(first(message, "Subject").orElse(null))),
+        singleLine(message, "Message-ID"),
+        singleLine(message, "In-Reply-To"),
+        ids(first(message, "References").orElse("")));
   }
 
   /**
@@ -93,11 +97,6 @@ final class InboundMessage {
     } catch (IOException | MessagingException | RuntimeException unreadable) {
       return null;
     }
-  }
-
-  /** The envelope facts of replyd's trace prefix. */
-  TracePrefix envelope() {
-    return envelope;
   }
 
   /** The recipient this copy was delivered to, from our Delivered-To; null if absent. */
@@ -120,36 +119,6 @@ final class InboundMessage {
     return envelope.clientIp().orElse(null);
   }
 
-  String fromName() {
-    return fromName;
-  }
-
-  /** The single author's address; null when there are several authors, or none with an address. */
-  String fromAddress() {
-    return fromAddress;
-  }
-
-  /** Every author address of every From field, in order; more than one means several authors. */
-  List<String> fromAddresses() {
-    return fromAddresses;
-  }
-
-  String subject() {
-    return subject;
-  }
-
-  String messageId() {
-    return messageId;
-  }
-
-  String inReplyTo() {
-    return inReplyTo;
-  }
-
-  List<String> references() {
-    return references;
-  }
-
   /** The local part of the recipient, lower-cased, for the postmaster check. */
   boolean isForPostmaster() {
     String deliveredTo = deliveredTo();
@@ -169,15 +138,20 @@ final class InboundMessage {
     return Optional.of(HeaderSection.unfold(values[0]));
   }
 
-  /** RFC 2047 words decoded; the text as it is when a charset is unknown. */
-  private static String decoded(String unfolded) {
-    if (unfolded == null) {
+  /** The first field {@code name}, unfolded and on one line; null when absent. */
+  private static String singleLine(MimeMessage message, String name) throws MessagingException {
+    return first(message, name).map(SafeText::singleLine).orElse(null);
+  }
+
+  /** RFC 2047 words decoded; the text as it is when a charset is unknown; null stays null. */
+  static String decodedWords(String text) {
+    if (text == null) {
       return null;
     }
     try {
-      return MimeUtility.decodeText(unfolded);
+      return MimeUtility.decodeText(text);
     } catch (UnsupportedEncodingException unknownCharset) {
-      return unfolded;
+      return text;
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 
 /**
@@ -24,10 +25,9 @@ import org.slf4j.Logger;
 final class ReaderSlots {
 
   private static final Logger REPLIES = MessageWorker.REPLIES;
-  private static final int WAITING = 0;
-  private static final int RUNNING = 1;
-  private static final int OVERDUE = 2;
-  private static final int ENDED = 3;
+
+  /** Where one read is: not started, reading, reading after the worker abandoned it, or over. */
+  private enum State { WAITING, RUNNING, OVERDUE, ENDED }
 
   private final ExecutorService readers;
   private final Semaphore free;
@@ -71,12 +71,12 @@ final class ReaderSlots {
 
   /** One message's read: its future, and {@link #abandon} for the worker that gives up on it. */
   final class Read {
-    private final AtomicInteger state = new AtomicInteger(WAITING);
+    private final AtomicReference<State> state = new AtomicReference<>(State.WAITING);
     private final FutureTask<Verdict> task;
 
     private Read(Callable<Verdict> reading) {
       this.task = new FutureTask<>(() -> {
-        if (!state.compareAndSet(WAITING, RUNNING)) {
+        if (!state.compareAndSet(State.WAITING, State.RUNNING)) {
           return null; // cancelled before it started; done() gave the slot back
         }
         try {
@@ -87,7 +87,7 @@ final class ReaderSlots {
       }) {
         @Override
         protected void done() {
-          if (state.compareAndSet(WAITING, ENDED)) {
+          if (state.compareAndSet(State.WAITING, State.ENDED)) {
             free.release();
           }
         }
@@ -100,18 +100,18 @@ final class ReaderSlots {
 
     /** The worker gave up at the deadline: a read still running now counts as overdue until it ends. */
     void abandon() {
-      if (state.compareAndSet(RUNNING, OVERDUE)) {
+      if (state.compareAndSet(State.RUNNING, State.OVERDUE)) {
         overdue.incrementAndGet();
       }
       task.cancel(true);
     }
 
     private void end() {
-      int was = state.getAndSet(ENDED);
-      if (was == OVERDUE) {
+      State was = state.getAndSet(State.ENDED);
+      if (was == State.OVERDUE) {
         overdue.decrementAndGet();
       }
-      if (was != ENDED) {
+      if (was != State.ENDED) {
         free.release();
       }
     }

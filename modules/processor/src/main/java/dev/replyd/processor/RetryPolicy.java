@@ -19,17 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>THREAD-SAFETY: immutable; the random source is per thread.
  */
-final class RetryPolicy {
-
-  private final Duration baseDelay;
-  private final Duration maxDelay;
-  private final Duration maxAge;
-
-  RetryPolicy(Duration baseDelay, Duration maxDelay, Duration maxAge) {
-    this.baseDelay = baseDelay;
-    this.maxDelay = maxDelay;
-    this.maxAge = maxAge;
-  }
+record RetryPolicy(Duration baseDelay, Duration maxDelay, Duration maxAge) {
 
   /**
    * The time of the next attempt for a message whose state already records its latest attempt,

@@ -21,8 +21,7 @@ class CallbackRetryTest extends ProcessorHarness {
 
   @Test
   void serverErrorIsRetriedWithTheSameDeliveryIdAndFiledOnceAsSuccess() throws Exception {
-    receiver.respond(RecordingMainApp.Response.of(500));
-    start(Fixtures.settings(receiver.url()));
+    startAnswering(RecordingMainApp.Response.of(500));
 
     String name = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.SUCCESS);
     List<RecordingMainApp.Request> requests = receiver.requests();
@@ -36,8 +35,7 @@ class CallbackRetryTest extends ProcessorHarness {
 
   @Test
   void tooManyRequestsWaitsAtLeastRetryAfter() throws Exception {
-    receiver.respond(new RecordingMainApp.Response(429, Map.of("Retry-After", "2"), "slow down"));
-    start(Fixtures.settings(receiver.url()));
+    startAnswering(new RecordingMainApp.Response(429, Map.of("Retry-After", "2"), "slow down"));
 
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
 
@@ -83,8 +81,7 @@ class CallbackRetryTest extends ProcessorHarness {
 
   @Test
   void forbiddenIsFiledAtOnceAsCallbackRejectedWithStatusAndBodyExcerpt() throws Exception {
-    receiver.respond(new RecordingMainApp.Response(403, Map.of(), "{\"error\":\"thread 42 is locked\"}"));
-    start(Fixtures.settings(receiver.url()));
+    startAnswering(new RecordingMainApp.Response(403, Map.of(), "{\"error\":\"thread 42 is locked\"}"));
 
     String name = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.FAILURE);
     assertThat(receiver.requests()).hasSize(1);
@@ -100,8 +97,7 @@ class CallbackRetryTest extends ProcessorHarness {
 
   @Test
   void responseBodyExcerptIsCappedAt512Bytes() throws Exception {
-    receiver.respond(new RecordingMainApp.Response(422, Map.of(), "x".repeat(5000)));
-    start(Fixtures.settings(receiver.url()));
+    startAnswering(new RecordingMainApp.Response(422, Map.of(), "x".repeat(5000)));
 
     String name = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.FAILURE);
     assertThat(reasonFile(name).at("/history/0/body_excerpt").asText()).hasSize(512);

@@ -4,6 +4,7 @@ import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.TracePrefix;
+import dev.replyd.testing.Await;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,12 +104,8 @@ final class Fixtures {
   }
 
   static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      Thread.sleep(10);
+    if (!Await.within(timeout, condition::getAsBoolean)) {
+      throw new AssertionError("timed out after " + timeout + " waiting for " + what);
     }
   }
 }

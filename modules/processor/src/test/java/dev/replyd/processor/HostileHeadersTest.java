@@ -10,7 +10,6 @@ import dev.replyd.maildir.MaildirLayout;
 import dev.replyd.testing.RecordingMainApp;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,14 +34,9 @@ class HostileHeadersTest extends ProcessorHarness {
         + body;
   }
 
-  private JsonNode postedAlone(String message) throws Exception {
+  private JsonNode postedWithTheDefaults(String message) throws Exception {
     start(Fixtures.settings(receiver.url()));
-    String name = deliverAndAwaitFiled(message, MaildirLayout.SUCCESS);
-    List<RecordingMainApp.Request> requests = receiver.requests();
-    assertThat(requests).hasSize(1);
-    JsonNode json = requests.get(0).json();
-    assertThat(PayloadSchema.violations(json)).as("schema violations").isEmpty();
-    return json;
+    return postedAlone(message);
   }
 
   @Test
@@ -54,7 +48,7 @@ class HostileHeadersTest extends ProcessorHarness {
             + "References: <ok@x> <bad\u001b[31m@x>\n",
         "text/plain; charset=UTF-8", "Fine by me.\n");
 
-    JsonNode json = postedAlone(message);
+    JsonNode json = postedWithTheDefaults(message);
 
     assertThat(json.get("subject").asText()).isEqualTo("Hello Bcc: v@x and [31mred");
     assertThat(json.at("/from/name").asText()).isEqualTo("Eve Bcc: victim@example.net");
@@ -82,7 +76,7 @@ class HostileHeadersTest extends ProcessorHarness {
     }
     body.append("--b--\n");
 
-    JsonNode json = postedAlone(reply("From: Frank <frank@example.org>\nSubject: logs\n",
+    JsonNode json = postedWithTheDefaults(reply("From: Frank <frank@example.org>\nSubject: logs\n",
         "multipart/mixed; boundary=\"b\"", body.toString()));
 
     assertThat(json.get("attachments")).extracting(a -> a.get("name").asText()).containsExactly(
@@ -96,7 +90,7 @@ class HostileHeadersTest extends ProcessorHarness {
     String message = reply("From: ceo@example.org\nfrom: x@attacker.example\nSubject: wire it\n",
         "text/plain; charset=UTF-8", "Please approve.\n");
 
-    JsonNode json = postedAlone(message);
+    JsonNode json = postedWithTheDefaults(message);
 
     assertThat(json.at("/from/address").isNull()).isTrue();
     assertThat(json.at("/from/name").isNull()).isTrue();
@@ -109,7 +103,7 @@ class HostileHeadersTest extends ProcessorHarness {
     String message = reply("From: " + b64("ceo@example.org") + "\nSubject: hi\n",
         "text/plain; charset=UTF-8", "Please approve.\n");
 
-    JsonNode json = postedAlone(message);
+    JsonNode json = postedWithTheDefaults(message);
 
     assertThat(json.at("/from/address").isNull()).isTrue();
     assertThat(json.at("/from/addresses")).isEmpty();

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -74,6 +75,12 @@ abstract class ProcessorHarness {
     return processor;
   }
 
+  /** Starts with the default settings, the main app answering {@code responses} in turn. */
+  Processor startAnswering(RecordingMainApp.Response... responses) throws IOException {
+    receiver.respond(responses);
+    return start(Fixtures.settings(receiver.url()));
+  }
+
   boolean isIn(String state, String name) {
     return Files.exists(maildir.path(state, name));
   }
@@ -88,6 +95,25 @@ abstract class ProcessorHarness {
     return name;
   }
 
+  /**
+   * Delivers {@code message}, waits for it in success/ and returns the one payload posted for it,
+   * having checked what every post must be: signed with the shared secret, under the message's
+   * delivery id, JSON the committed schema accepts.
+   */
+  JsonNode postedAlone(String message) throws IOException, InterruptedException {
+    String name = deliverAndAwaitFiled(message, MaildirLayout.SUCCESS);
+    List<RecordingMainApp.Request> requests = receiver.requests();
+    assertThat(requests).hasSize(1);
+    RecordingMainApp.Request request = requests.get(0);
+    assertThat(request.signatureValid()).as("signature verifies with the shared secret").isTrue();
+    assertThat(request.deliveryId()).isEqualTo(name);
+    assertThat(request.contentType()).isEqualTo("application/json");
+    JsonNode json = request.json();
+    assertThat(PayloadSchema.violations(json)).as("schema violations").isEmpty();
+    assertThat(json.get("delivery_id").asText()).isEqualTo(name);
+    return json;
+  }
+
   /** Waits until {@code name} is filed in {@code state}. */
   void awaitFiled(String state, String name) throws InterruptedException {
     Fixtures.await(name + " in " + state, WAIT, () -> isIn(state, name));
@@ -95,6 +121,20 @@ abstract class ProcessorHarness {
 
   JsonNode reasonFile(String name) throws IOException {
     return new ObjectMapper().readTree(maildir.path(MaildirLayout.FAILURE, name + MaildirLayout.REASON_SUFFIX).toFile());
+  }
+
+  /**
+   * The envelope and token objects of a payload posted for a message {@link Fixtures#deliver} stored
+   * for {@code recipient} (minted for {@link Fixtures#ISSUE_42_USER_7}), compared whole, so a field
+   * the schema does not know fails too.
+   */
+  static void assertEnvelopeAndTokenOfTheFixtures(JsonNode payload, String recipient) throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    assertThat(payload.get("envelope")).isEqualTo(mapper.readTree("""
+        {"mail_from": "alice@example.org", "recipient": "%s", "client_ip": "192.0.2.25", "helo": "mx.example.org"}
+        """.formatted(recipient)));
+    assertThat(payload.get("address")).isEqualTo(mapper.readTree("""
+        {"kind": "i", "thread": 42, "user": 7}"""));
   }
 
   JsonNode retryState(String name) throws IOException {

@@ -15,8 +15,7 @@ class ProcessorMetricsTest extends ProcessorHarness {
 
   @Test
   void aKnownMixOfMailIsCountedByOutcomeReasonAndStatusClass() throws Exception {
-    receiver.respond(RecordingMainApp.Response.of(500));
-    start(Fixtures.settings(receiver.url()));
+    startAnswering(RecordingMainApp.Response.of(500));
 
     String retried = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.SUCCESS);
     String report = deliverAndAwaitFiled(fixture("delivery-report.eml"), MaildirLayout.FAILURE);
@@ -56,8 +55,7 @@ class ProcessorMetricsTest extends ProcessorHarness {
 
   @Test
   void aMainAppRefusingOneReplyWith422LeavesReadinessAlone() throws Exception {
-    receiver.respond(new RecordingMainApp.Response(422, java.util.Map.of(), "{\"error\":\"thread locked\"}"));
-    start(Fixtures.settings(receiver.url()));
+    startAnswering(new RecordingMainApp.Response(422, java.util.Map.of(), "{\"error\":\"thread locked\"}"));
 
     String name = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.FAILURE);
 

@@ -2,7 +2,9 @@ package dev.replyd.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replyd.testing.Await;
 import dev.replyd.testing.RecordingLog;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -122,18 +124,12 @@ class ReaderSlotsTest {
   }
 
   private void awaitRunning(int reads) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (running.get() < reads && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    Await.within(Duration.ofSeconds(30), () -> running.get() >= reads);
     assertThat(running).hasValue(reads);
   }
 
   private static void awaitOverdue(ReaderSlots slots, int expected) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (slots.overdue() != expected && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    Await.within(Duration.ofSeconds(30), () -> slots.overdue() == expected);
     assertThat(slots.overdue()).isEqualTo(expected);
   }
 }

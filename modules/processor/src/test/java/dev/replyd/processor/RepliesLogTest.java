@@ -47,8 +47,7 @@ class RepliesLogTest extends ProcessorHarness {
 
   @Test
   void controlCharactersFromTheSenderOrTheMainAppNeverReachALogLineRaw() throws Exception {
-    receiver.respond(new RecordingMainApp.Response(403, Map.of(), "no\r\nprocessing <forged>\u001b[31m"));
-    start(Fixtures.settings(receiver.url()));
+    startAnswering(new RecordingMainApp.Response(403, Map.of(), "no\r\nprocessing <forged>\u001b[31m"));
     String message = fixture("plain.eml").replace("Message-ID: <plain-1@mail.example.org>",
         "Message-ID: <plain-1\u001b[31m\u009b2J@mail.example.org>");
 

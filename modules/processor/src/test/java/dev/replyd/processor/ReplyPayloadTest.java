@@ -3,34 +3,27 @@ package dev.replyd.processor;
 import static dev.replyd.processor.Fixtures.fixture;
 import static dev.replyd.processor.Fixtures.replyAddress;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.replyd.maildir.MaildirLayout;
-import dev.replyd.testing.RecordingMainApp;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** What the main app receives for each kind of reply, checked against the committed schema. */
 class ReplyPayloadTest extends ProcessorHarness {
 
-  /** Delivers one fixture, waits for it in success/, and returns the one payload posted. */
+  /** Starts with {@code settings}, delivers one fixture and returns the one payload posted for it. */
   private JsonNode posted(String fixture, ProcessorSettings settings) throws Exception {
     start(settings);
-    String name = deliverAndAwaitFiled(fixture(fixture), MaildirLayout.SUCCESS);
-    List<RecordingMainApp.Request> requests = receiver.requests();
-    assertThat(requests).hasSize(1);
-    RecordingMainApp.Request request = requests.get(0);
-    assertThat(request.signatureValid()).as("signature verifies with the shared secret").isTrue();
-    assertThat(request.deliveryId()).isEqualTo(name);
-    assertThat(request.contentType()).isEqualTo("application/json");
-    JsonNode json = request.json();
-    assertThat(PayloadSchema.violations(json)).as("schema violations").isEmpty();
-    assertThat(json.get("delivery_id").asText()).isEqualTo(name);
-    return json;
+    return postedAlone(fixture(fixture));
   }
 
   private JsonNode posted(String fixture) throws Exception {
@@ -42,13 +35,7 @@ class ReplyPayloadTest extends ProcessorHarness {
     JsonNode json = posted("plain.eml");
 
     assertThat(json.get("type").asText()).isEqualTo("reply");
-    assertThat(json.at("/envelope/mail_from").asText()).isEqualTo("alice@example.org");
-    assertThat(json.at("/envelope/recipient").asText()).isEqualTo(replyAddress());
-    assertThat(json.at("/envelope/client_ip").asText()).isEqualTo("192.0.2.25");
-    assertThat(json.at("/envelope/helo").asText()).isEqualTo("mx.example.org");
-    assertThat(json.at("/address/kind").asText()).isEqualTo("i");
-    assertThat(json.at("/address/thread").asLong()).isEqualTo(42);
-    assertThat(json.at("/address/user").asLong()).isEqualTo(7);
+    assertEnvelopeAndTokenOfTheFixtures(json, replyAddress());
     assertThat(json.at("/from/name").asText()).isEqualTo("Alice Example");
     assertThat(json.at("/from/address").asText()).isEqualTo("alice@example.org");
     assertThat(json.get("subject").asText()).isEqualTo("Re: [tracker] Issue #42: Crash on start");
@@ -76,22 +63,26 @@ class ReplyPayloadTest extends ProcessorHarness {
     assertThat(json.at("/from/name").asText()).isEqualTo("Carol Example");
   }
 
-  @Test
-  void quotedPrintableLatin1IsDecoded() throws Exception {
-    JsonNode json = posted("qp-latin1.eml");
-
-    assertThat(json.at("/reply/text").asText())
-        .isEqualTo("Grüße aus München, ça marche très bien avec cette version, et le correctif est parfait.");
-    assertThat(json.at("/from/name").asText()).isEqualTo("Jürgen Müller");
-    assertThat(json.get("subject").asText()).isEqualTo("Re: Grüße");
+  /** One row an encoded reply: what it shows, the fixture, its author's name, subject and reply text decoded. */
+  static Stream<Arguments> encodedReplies() {
+    return Stream.of(
+        argumentSet("quoted-printable Latin-1 is decoded in the body and in the encoded words", "qp-latin1.eml",
+            "Jürgen Müller", "Re: Grüße",
+            "Grüße aus München, ça marche très bien avec cette version, et le correctif est parfait."),
+        argumentSet("base64 UTF-8 is decoded in the body and in the encoded subject", "base64-utf8.eml",
+            "Dmitri", "Re: Привет", "Привет! 日本語もOK: проблема решена."),
+        argumentSet("format=flowed with delsp=yes is unwrapped", "flowed.eml", "Erin", "Re: flowed",
+            "This is a long line that my client wrapped to fit, and it continues on the next line as one paragraph."));
   }
 
-  @Test
-  void base64Utf8IsDecoded() throws Exception {
-    JsonNode json = posted("base64-utf8.eml");
+  @ParameterizedTest(name = "{argumentSetName}")
+  @MethodSource("encodedReplies")
+  void anEncodedReplyIsPostedDecoded(String fixture, String fromName, String subject, String text) throws Exception {
+    JsonNode json = posted(fixture);
 
-    assertThat(json.at("/reply/text").asText()).isEqualTo("Привет! 日本語もOK: проблема решена.");
-    assertThat(json.get("subject").asText()).isEqualTo("Re: Привет");
+    assertThat(json.at("/from/name").asText()).isEqualTo(fromName);
+    assertThat(json.get("subject").asText()).isEqualTo(subject);
+    assertThat(json.at("/reply/text").asText()).isEqualTo(text);
   }
 
   @Test
@@ -108,20 +99,11 @@ class ReplyPayloadTest extends ProcessorHarness {
             body.replace("\n", "\r\n").getBytes(java.nio.charset.Charset.forName("Shift_JIS"))) + "\n";
     start(Fixtures.settings(receiver.url()));
 
-    String name = deliverAndAwaitFiled(message, MaildirLayout.SUCCESS);
-    JsonNode json = receiver.requests().get(0).json();
-    assertThat(PayloadSchema.violations(json)).as("schema violations").isEmpty();
+    JsonNode json = postedAlone(message);
+
     assertThat(json.at("/reply/text").asText()).isEqualTo(japanese);
     assertThat(json.at("/flags/charset_fallback").asBoolean()).isTrue();
     assertThat(json.at("/flags/mime_repairs/0").asText()).isEqualTo("no charset label: detected Shift_JIS");
-  }
-
-  @Test
-  void formatFlowedWithDelSpIsUnwrapped() throws Exception {
-    JsonNode json = posted("flowed.eml");
-
-    assertThat(json.at("/reply/text").asText())
-        .isEqualTo("This is a long line that my client wrapped to fit, and it continues on the next line as one paragraph.");
   }
 
   @Test

@@ -91,8 +91,9 @@ final class RecipientPolicyHook implements RcptHook {
                 return accept(session, rcpt, check.purpose().name() + ":" + token.kind() + "/" + token.thread() + "/"
                         + token.user(), "accepted");
             }
-            metrics.recipient("refused", metricReason(check.refusal()));
-            return SmtpReplies.asHookResult(SmtpReplies.badMailbox(address, withHelp(reason(check.refusal()))));
+            RefusalAnswer answer = RefusalAnswer.of(check.refusal());
+            metrics.recipient("refused", answer.metricReason());
+            return SmtpReplies.asHookResult(SmtpReplies.badMailbox(address, withHelp(answer.text())));
         }
         if (domain.equals(settings.hostname())) {
             metrics.recipient("refused", "unknown_user");
@@ -120,39 +121,21 @@ final class RecipientPolicyHook implements RcptHook {
         return HookResult.OK;
     }
 
-    /** The metric label: one of a few fixed words. */
-    static String metricReason(Refusal refusal) {
-        switch (refusal) {
-            case WRONG_PREFIX:
-            case NOT_AN_ADDRESS:
-            case WRONG_DOMAIN:
-                return "unknown_user";
-            case UNKNOWN_KIND:
-                return "unknown_kind";
-            default:
-                return "bad_token";
-        }
-    }
+    /**
+     * How a refused reply address is answered: {@code metricReason}, the metric label (one of a few
+     * fixed words), and {@code text}, short and fixed: enough for a person reading a bounce, nothing
+     * that helps forge a token.
+     */
+    record RefusalAnswer(String metricReason, String text) {
 
-    /** Short, fixed texts: enough for a person reading a bounce, nothing that helps forge a token. */
-    static String reason(Refusal refusal) {
-        switch (refusal) {
-            case WRONG_PREFIX:
-            case NOT_AN_ADDRESS:
-            case WRONG_DOMAIN:
-                return "User unknown";
-            case MALFORMED_TOKEN:
-                return "malformed reply token";
-            case UNKNOWN_KIND:
-                return "unknown reply kind";
-            case BAD_ID:
-            case ID_OVERFLOW:
-                return "invalid id in reply token";
-            case BAD_SIGNATURE_LENGTH:
-            case BAD_SIGNATURE:
-                return "invalid reply signature";
-            default:
-                throw new IllegalStateException("unhandled refusal " + refusal);
+        static RefusalAnswer of(Refusal refusal) {
+            return switch (refusal) {
+                case WRONG_PREFIX, NOT_AN_ADDRESS, WRONG_DOMAIN -> new RefusalAnswer("unknown_user", "User unknown");
+                case MALFORMED_TOKEN -> new RefusalAnswer("bad_token", "malformed reply token");
+                case UNKNOWN_KIND -> new RefusalAnswer("unknown_kind", "unknown reply kind");
+                case BAD_ID, ID_OVERFLOW -> new RefusalAnswer("bad_token", "invalid id in reply token");
+                case BAD_SIGNATURE_LENGTH, BAD_SIGNATURE -> new RefusalAnswer("bad_token", "invalid reply signature");
+            };
         }
     }
 }

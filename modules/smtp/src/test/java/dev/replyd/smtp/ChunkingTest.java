@@ -6,7 +6,6 @@ import dev.replyd.testing.SmtpClient;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -48,16 +47,11 @@ class ChunkingTest {
         String[] chunks = {"Subject: chunked\r\nFrom: a@example.org\r\n\r\nfirst line\n.\nsecond", " line\r\n.\r\n", "last\n"};
         try (SmtpClient smtp = transaction(reply)) {
             // when
-            for (int i = 0; i < chunks.length; i++) {
-                byte[] bytes = chunks[i].getBytes(StandardCharsets.US_ASCII);
-                smtp.writeLine("BDAT " + bytes.length + (i == chunks.length - 1 ? " LAST" : ""));
-                smtp.write(bytes);
+            for (int i = 0; i < chunks.length - 1; i++) {
                 // then
-                if (i < chunks.length - 1) {
-                    assertThat(smtp.reply()).isEqualTo("250 2.0.0 Ok: " + bytes.length + " octets received");
-                }
+                assertThat(smtp.bdat(chunks[i], false)).isEqualTo("250 2.0.0 Ok: " + chunks[i].length() + " octets received");
             }
-            String queued = smtp.reply();
+            String queued = smtp.bdat(chunks[chunks.length - 1], true);
             assertThat(queued).matches("250 2\\.0\\.0 Ok: queued as [0-9A-F]+");
             String stored = replyd.onlyMessage();
             assertThat(stored).startsWith("Return-Path: <alice@example.org>\r\nDelivered-To: " + reply + "\r\nReceived: from client.example.org")
@@ -95,16 +89,10 @@ class ChunkingTest {
         // given
         replyd = servers.start();
         try (SmtpClient smtp = transaction(replyd.replyAddress(30, 5))) {
-            String body = "Subject: zero\r\n\r\nbody\r\n";
-            smtp.writeLine("BDAT " + body.length());
-            smtp.write(body);
-            smtp.expect("250");
+            assertThat(smtp.bdat("Subject: zero\r\n\r\nbody\r\n", false)).startsWith("250");
 
-            // when
-            smtp.writeLine("BDAT 0 LAST");
-
-            // then
-            assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
+            // when / then
+            assertThat(smtp.bdat("", true)).startsWith("250 2.0.0 Ok: queued as ");
         }
         assertThat(replyd.onlyMessage()).endsWith("\r\nSubject: zero\r\n\r\nbody\r\n");
     }
@@ -116,15 +104,10 @@ class ChunkingTest {
         replyd = servers.start();
         String body = "Subject: no body\r\nX-First: 1\r\nAuthentication-Results: mx.other.example; spf=pass";
         try (SmtpClient smtp = transaction(replyd.replyAddress(30, 13))) {
-            smtp.writeLine("BDAT " + body.length());
-            smtp.write(body);
-            smtp.expect("250");
+            assertThat(smtp.bdat(body, false)).startsWith("250");
 
-            // when
-            smtp.writeLine("BDAT 0 LAST");
-
-            // then
-            assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
+            // when / then
+            assertThat(smtp.bdat("", true)).startsWith("250 2.0.0 Ok: queued as ");
         }
         assertThat(replyd.onlyMessage()).endsWith("\r\n" + body);
     }
@@ -135,20 +118,12 @@ class ChunkingTest {
         replyd = servers.start(settings -> settings.withLimits(64 * 1024, 50));
         String chunk = "x".repeat(40 * 1024);
         try (SmtpClient smtp = transaction(replyd.replyAddress(30, 6))) {
-            smtp.writeLine("BDAT " + chunk.length());
-            smtp.write(chunk);
-            smtp.expect("250");
+            assertThat(smtp.bdat(chunk, false)).startsWith("250");
 
-            // when
-            smtp.writeLine("BDAT " + chunk.length() + " LAST");
-            smtp.write(chunk);
-
-            // then: refused after the chunk was read; the session stays in step, the transaction is over
-            assertThat(smtp.reply()).isEqualTo("552 5.3.4 Error: message file too big");
+            // when / then: refused after the chunk was read; the session stays in step, the transaction is over
+            assertThat(smtp.bdat(chunk, true)).isEqualTo("552 5.3.4 Error: message file too big");
             assertThat(smtp.send("NOOP")).startsWith("250");
-            smtp.writeLine("BDAT 3 LAST");
-            smtp.write("abc");
-            assertThat(smtp.reply()).isEqualTo("503 5.5.1 Error: need MAIL command");
+            assertThat(smtp.bdat("abc", true)).isEqualTo("503 5.5.1 Error: need MAIL command");
         }
         replyd.assertNothingStored();
     }
@@ -158,9 +133,7 @@ class ChunkingTest {
         // given
         replyd = servers.start();
         try (SmtpClient smtp = transaction(replyd.replyAddress(30, 7))) {
-            smtp.writeLine("BDAT 4");
-            smtp.write("abcd");
-            smtp.expect("250");
+            assertThat(smtp.bdat("abcd", false)).startsWith("250");
 
             // when / then
             assertThat(smtp.send("DATA"))
@@ -178,12 +151,8 @@ class ChunkingTest {
         replyd = servers.start();
         String smuggled = "MAIL FROM:<evil@example.org>\r\nRCPT TO:<" + replyd.replyAddress(30, 9) + ">\r\nBDAT 1 LAST\r\nx";
         try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
-            // when
-            smtp.writeLine("BDAT " + smuggled.length() + " LAST");
-            smtp.write(smuggled);
-
-            // then
-            assertThat(smtp.reply()).isEqualTo("503 5.5.1 Error: need MAIL command");
+            // when / then
+            assertThat(smtp.bdat(smuggled, true)).isEqualTo("503 5.5.1 Error: need MAIL command");
             assertThat(smtp.send("NOOP")).startsWith("250");
         }
         replyd.assertNothingStored();
@@ -212,14 +181,11 @@ class ChunkingTest {
         String second = "ss\r\nX-Kept: yes\r\n\r\nbody\r\n";
         try (SmtpClient smtp = transaction(replyd.replyAddress(30, 11))) {
             // when
-            smtp.writeLine("BDAT " + first.length());
-            smtp.write(first);
-            smtp.expect("250");
-            smtp.writeLine("BDAT " + second.length() + " LAST");
-            smtp.write(second);
+            assertThat(smtp.bdat(first, false)).startsWith("250");
+            String queued = smtp.bdat(second, true);
 
             // then
-            assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
+            assertThat(queued).startsWith("250 2.0.0 Ok: queued as ");
         }
         assertThat(replyd.onlyMessage()).endsWith("\r\nSubject: ar\r\nX-Kept: yes\r\n\r\nbody\r\n")
                 .doesNotContain("dmarc=pass");
@@ -245,10 +211,7 @@ class ChunkingTest {
             // when: 160 chunks, the retained heap measured after a GC every 40
             for (int i = 0; i < total / chunk.length; i++) {
                 boolean last = i == total / chunk.length - 1;
-                smtp.writeLine("BDAT " + chunk.length + (last ? " LAST" : ""));
-                smtp.write(chunk);
-                String reply = smtp.reply();
-                assertThat(reply).startsWith("250 2.0.0 Ok: ");
+                assertThat(smtp.bdat(chunk, last)).startsWith("250 2.0.0 Ok: ");
                 if (i % 40 == 39) {
                     maxGrowth = Math.max(maxGrowth, retainedHeap(memory) - baseline);
                 }

@@ -1,14 +1,19 @@
 package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Named.named;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.replyd.address.ReplyToken;
 import dev.replyd.testing.SmtpClient;
 import java.io.IOException;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,26 +24,26 @@ import org.junit.jupiter.api.Test;
 class DataIntegrityTest {
     @RegisterExtension final TestServers servers = new TestServers();
 
-    private static final String SMUGGLED = "MAIL FROM:<admin@bank.example>\r\nRCPT TO:<%s>\r\nDATA\r\n"
+    /** The reply address the tests write to; a smuggled message would be accepted for it. */
+    private static final String REPLY = TestServer.codec().mint(new ReplyToken("i", 9, 9));
+
+    private static final String SMUGGLED = "MAIL FROM:<admin@bank.example>\r\nRCPT TO:<" + REPLY + ">\r\nDATA\r\n"
             + "Subject: smuggled\r\n\r\nforged\r\n.\r\n";
 
     private TestServer replyd;
-    private String reply;
 
     @BeforeEach
     void start() throws IOException {
         replyd = servers.start(settings -> settings.withLimits(64 * 1024, 50));
-        reply = replyd.replyAddress(9, 9);
     }
 
-    @ParameterizedTest(name = "end-of-data variant {0} is refused")
-    @ValueSource(strings = {"\\n.\\n", "\\r\\n.\\n", "\\n.\\r\\n", "\\r.\\r\\n", "\\n.a\\n"})
-    void smugglingEndOfDataVariantsAreRefusedAndNothingIsStored(String variant) throws Exception {
+    @ParameterizedTest(name = "{0} is refused with 550 5.5.2, the session closed and nothing stored")
+    @MethodSource("bareLineBreaksInMessageData")
+    void bareCarriageReturnOrLineFeedInMessageDataIsRefusedAndNothingIsStored(String data) throws Exception {
         // given
-        String separator = variant.replace("\\r", "\r").replace("\\n", "\n");
         try (SmtpClient smtp = open()) {
             // when
-            smtp.write("Subject: hello\r\n\r\nfirst part" + separator + String.format(SMUGGLED, reply) + "more\r\n.\r\n");
+            smtp.write(data);
 
             // then
             assertThat(smtp.reply()).isEqualTo("550 5.5.2 Error: bare <CR> or <LF> received in message data");
@@ -47,31 +52,18 @@ class DataIntegrityTest {
         replyd.assertNothingStored();
     }
 
-    @Test
-    void lineOfOnlyDotAndBareLineFeedDoesNotEndTheMessage() throws Exception {
-        // given
-        try (SmtpClient smtp = open()) {
-            // when
-            smtp.write("Subject: x\r\n\r\nbody\r\n.\n" + String.format(SMUGGLED, reply));
-
-            // then
-            assertThat(smtp.reply()).startsWith("550 5.5.2");
-            assertThat(smtp.closedByServer()).isTrue();
-        }
-        replyd.assertNothingStored();
-    }
-
-    @Test
-    void bareCarriageReturnInsideALineIsRefused() throws Exception {
-        // given
-        try (SmtpClient smtp = open()) {
-            // when
-            smtp.write("Subject: x\r\n\r\nabc\rdef\r\n.\r\n");
-
-            // then
-            assertThat(smtp.reply()).startsWith("550 5.5.2");
-        }
-        replyd.assertNothingStored();
+    /** Message data (up to and past the real end) with a bare CR or LF, most of them smuggling a second message. */
+    static Stream<Arguments> bareLineBreaksInMessageData() {
+        Stream<Arguments> smugglingEndsOfData = Stream.of("\\n.\\n", "\\r\\n.\\n", "\\n.\\r\\n", "\\r.\\r\\n", "\\n.a\\n")
+                .map(variant -> arguments(named("the smuggling end-of-data variant " + variant,
+                        "Subject: hello\r\n\r\nfirst part" + variant.replace("\\r", "\r").replace("\\n", "\n")
+                                + SMUGGLED + "more\r\n.\r\n")));
+        return Stream.concat(smugglingEndsOfData, Stream.of(
+                arguments(named("a line of only a dot ended by a bare LF",
+                        "Subject: x\r\n\r\nbody\r\n.\n" + SMUGGLED)),
+                arguments(named("a bare CR inside a line", "Subject: x\r\n\r\nabc\rdef\r\n.\r\n")),
+                arguments(named("a bare LF after the first piece of a long line",
+                        "Subject: x\r\n\r\n" + "z".repeat(9000) + "\n.\n" + SMUGGLED + ".\r\n"))));
     }
 
     @Test
@@ -125,27 +117,13 @@ class DataIntegrityTest {
 
             // then
             assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
-            assertThat(smtp.sendMessage("alice@example.org", reply, "Subject: next\r\n\r\nstill in step\r\n"))
+            assertThat(smtp.sendMessage("alice@example.org", REPLY, "Subject: next\r\n\r\nstill in step\r\n"))
                     .startsWith("250 2.0.0");
         }
         List<String> stored = replyd.newFiles().stream().map(replyd::read).toList();
         assertThat(stored).hasSize(2);
         assertThat(stored).anySatisfy(text -> assertThat(text).endsWith("\r\n" + body));
         assertThat(stored).anySatisfy(text -> assertThat(text).endsWith("\r\nstill in step\r\n"));
-    }
-
-    @Test
-    void bareLineFeedAfterTheFirstPieceOfALongLineIsStillRefused() throws Exception {
-        // given
-        try (SmtpClient smtp = open()) {
-            // when
-            smtp.write("Subject: x\r\n\r\n" + "z".repeat(9000) + "\n.\n" + String.format(SMUGGLED, reply) + ".\r\n");
-
-            // then
-            assertThat(smtp.reply()).isEqualTo("550 5.5.2 Error: bare <CR> or <LF> received in message data");
-            assertThat(smtp.closedByServer()).isTrue();
-        }
-        replyd.assertNothingStored();
     }
 
     @Test
@@ -180,7 +158,7 @@ class DataIntegrityTest {
         // given
         try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             // when: RFC 2920 pipelining, everything up to DATA in one write
-            smtp.write("MAIL FROM:<alice@example.org>\r\nRCPT TO:<victim@gmail.com>\r\nRCPT TO:<" + reply
+            smtp.write("MAIL FROM:<alice@example.org>\r\nRCPT TO:<victim@gmail.com>\r\nRCPT TO:<" + REPLY
                     + ">\r\nRCPT TO:<nobody@reply.tracker.test>\r\nDATA\r\n");
 
             // then
@@ -250,7 +228,7 @@ class DataIntegrityTest {
             // then
             assertThat(smtp.reply()).isEqualTo("552 5.3.4 Error: message file too big");
             // the session stays usable
-            assertThat(smtp.sendMessage("alice@example.org", reply, "Subject: small\r\n\r\nok\r\n")).startsWith("250 2.0.0");
+            assertThat(smtp.sendMessage("alice@example.org", REPLY, "Subject: small\r\n\r\nok\r\n")).startsWith("250 2.0.0");
         }
         assertThat(replyd.onlyMessage()).contains("Subject: small");
         assertThat(replyd.tmpFiles()).isEmpty();
@@ -262,19 +240,11 @@ class DataIntegrityTest {
         byte[] body = "Subject: =?UTF-8?Q?caf=C3=A9?=\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nDéjà vu — 日本語 ☕\r\n"
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
-            smtp.writeLine("MAIL FROM:<alice@example.org> BODY=8BITMIME");
-            smtp.expect("250");
-            smtp.writeLine("RCPT TO:<" + reply + ">");
-            smtp.expect("250");
-            smtp.writeLine("DATA");
-            smtp.expect("354");
+            smtp.sendExpecting("MAIL FROM:<alice@example.org> BODY=8BITMIME", "250");
+            smtp.rcptTo(REPLY);
 
-            // when
-            smtp.write(body);
-            smtp.write(".\r\n");
-
-            // then
-            assertThat(smtp.reply()).startsWith("250 2.0.0");
+            // when / then
+            assertThat(smtp.data(body)).startsWith("250 2.0.0");
         }
         byte[] stored = java.nio.file.Files.readAllBytes(replyd.newFiles().get(0));
         assertThat(new String(stored, java.nio.charset.StandardCharsets.UTF_8))
@@ -283,7 +253,7 @@ class DataIntegrityTest {
 
     private SmtpClient open() throws IOException {
         SmtpClient smtp = SmtpClient.greeted(replyd.port());
-        smtp.beginData("alice@example.org", reply);
+        smtp.beginData("alice@example.org", REPLY);
         return smtp;
     }
 }

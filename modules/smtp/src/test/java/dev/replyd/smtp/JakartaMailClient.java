@@ -43,6 +43,15 @@ final class JakartaMailClient {
         return message;
     }
 
+    /**
+     * One plain-text message from {@code from} to {@code to} over a fresh session without TLS to
+     * 127.0.0.1:{@code port}; returns the server's last reply (the answer to the final dot).
+     */
+    static String send(int port, String from, String subject, String text, String... to) throws MessagingException {
+        Session session = session(port, false);
+        return send(session, message(session, from, subject, text, to));
+    }
+
     /** Sends and returns the server's last reply (the answer to the final dot). */
     static String send(Session session, MimeMessage message) throws MessagingException {
         try (SMTPTransport transport = (SMTPTransport) session.getTransport("smtp")) {

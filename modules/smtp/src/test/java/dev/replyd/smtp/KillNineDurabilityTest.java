@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.SmtpClient;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,10 +58,7 @@ class KillNineDurabilityTest {
             }
 
             // when: SIGKILL while the clients are in the middle of their messages
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (acks.get() < ACKS_BEFORE_KILL && System.currentTimeMillis() < deadline && server.isAlive()) {
-                Thread.sleep(5);
-            }
+            Await.within(Duration.ofSeconds(60), () -> acks.get() >= ACKS_BEFORE_KILL || !server.isAlive());
             Thread.sleep(7);
             server.destroyForcibly();
             assertThat(server.waitFor(10, TimeUnit.SECONDS)).isTrue();

@@ -3,6 +3,7 @@ package dev.replyd.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.replyd.testing.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,10 +52,7 @@ class PostfixRelayTest {
         if (postfixStarted) {
             ExternalCommand.run(work, List.of(POSTFIX.toString(), "-c", config.toString(), "stop"));
             Path pid = work.resolve("spool/pid/master.pid");
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (Files.exists(pid) && masterAlive(pid) && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50);
-            }
+            Await.within(Duration.ofSeconds(10), () -> !(Files.exists(pid) && masterAlive(pid)));
         }
         if (replyd != null) {
             replyd.close();
@@ -132,10 +131,7 @@ class PostfixRelayTest {
      * ({@code status=}), which it does only after replyd's 250 reached it; returns Postfix's log.
      */
     private String awaitDeliveryAndPostfixLog() throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while ((replyd.newFiles().isEmpty() || !postfixLog().contains(" status=")) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+        Await.within(Duration.ofSeconds(30), () -> !replyd.newFiles().isEmpty() && postfixLog().contains(" status="));
         return postfixLog();
     }
 

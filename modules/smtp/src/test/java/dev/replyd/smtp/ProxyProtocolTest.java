@@ -1,8 +1,11 @@
 package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Named.named;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.replyd.maildir.Maildir;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.LeakCheck;
 import dev.replyd.testing.RecordingLog;
 import dev.replyd.testing.SmtpClient;
@@ -14,12 +17,17 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The PROXY protocol (HAProxy's proxy-protocol.txt) on a real listener, written as raw bytes: the
@@ -47,44 +55,37 @@ class ProxyProtocolTest {
         }
     }
 
-    @Test
-    void v1HeaderFromTrustedBalancerMakesTheAnnouncedClientTheClient() throws Exception {
+    @ParameterizedTest(name = "{0} from the trusted balancer makes the announced client the client")
+    @MethodSource("announcedClients")
+    void headerFromTrustedBalancerMakesTheAnnouncedClientTheClient(List<byte[]> header, String trusted, String received,
+            String logged) throws Exception {
         // given
-        start(ProxyProtocolSettings.trusting(List.of("127.0.0.1/32")), UnaryOperator.identity());
+        start(ProxyProtocolSettings.trusting(List.of(trusted)), UnaryOperator.identity());
 
         // when
         try (SmtpClient smtp = SmtpClient.beforeGreeting(server.address().getPort())) {
-            smtp.write("PROXY TCP4 203.0.113.7 192.0.2.25 40000 25\r\n");
+            writeApart(smtp, header);
             smtp.expect("220");
             deliverOne(smtp);
         }
 
         // then
-        assertThat(onlyMessage()).contains("Received: from client.example.org (unknown [203.0.113.7])");
-        assertThat(mailLog.messages()).contains("connect from unknown[203.0.113.7] via unknown[127.0.0.1]");
+        assertThat(onlyMessage()).contains("Received: from client.example.org (unknown [" + received + "])");
+        assertThat(mailLog.messages()).contains("connect from unknown[" + logged + "] via unknown[127.0.0.1]");
     }
 
-    @Test
-    void v2HeaderWithTlvsSplitAcrossReadsIsReadAndTheTlvsIgnored() throws Exception {
-        // given: an IPv6 client as AWS NLB announces it, with its VPC endpoint TLV and a NOOP TLV
-        start(ProxyProtocolSettings.trusting(List.of("127.0.0.0/8")), UnaryOperator.identity());
-        byte[] header = v2Proxy("2001:db8::7", "2001:db8::25", 40000, 25,
+    /** A header in the pieces it is written in, the balancer's trusted range, the client as Received and the log show it. */
+    static Stream<Arguments> announcedClients() throws Exception {
+        // an IPv6 client as AWS NLB announces it, with its VPC endpoint TLV and a NOOP TLV
+        byte[] v2 = v2Proxy("2001:db8::7", "2001:db8::25", 40000, 25,
                 tlv(0xEA, "\u0001vpce-08d2bf15fac5001c9"), tlv(0x04, "\0\0\0"));
-
-        // when: the header arrives in three pieces, the first shorter than the signature
-        try (SmtpClient smtp = SmtpClient.beforeGreeting(server.address().getPort())) {
-            smtp.write(java.util.Arrays.copyOfRange(header, 0, 5));
-            Thread.sleep(50);
-            smtp.write(java.util.Arrays.copyOfRange(header, 5, 20));
-            Thread.sleep(50);
-            smtp.write(java.util.Arrays.copyOfRange(header, 20, header.length));
-            smtp.expect("220");
-            deliverOne(smtp);
-        }
-
-        // then
-        assertThat(onlyMessage()).contains("(unknown [IPv6:2001:db8:0:0:0:0:0:7])");
-        assertThat(mailLog.messages()).contains("connect from unknown[2001:db8:0:0:0:0:0:7] via unknown[127.0.0.1]");
+        return Stream.of(
+                arguments(named("a v1 header", List.of(ascii("PROXY TCP4 203.0.113.7 192.0.2.25 40000 25\r\n"))),
+                        "127.0.0.1/32", "203.0.113.7", "203.0.113.7"),
+                arguments(named("a v2 header with TLVs in three reads, the first shorter than the signature",
+                        List.of(Arrays.copyOfRange(v2, 0, 5), Arrays.copyOfRange(v2, 5, 20),
+                                Arrays.copyOfRange(v2, 20, v2.length))),
+                        "127.0.0.0/8", "IPv6:2001:db8:0:0:0:0:0:7", "2001:db8:0:0:0:0:0:7"));
     }
 
     @Test
@@ -94,11 +95,8 @@ class ProxyProtocolTest {
 
         // when: "\r" and "\n" in separate writes, EHLO right behind the header in the same write
         try (SmtpClient smtp = SmtpClient.beforeGreeting(server.address().getPort())) {
-            smtp.write("PROXY TCP4 198.51");
-            Thread.sleep(50);
-            smtp.write(".100.9 192.0.2.25 40000 25\r");
-            Thread.sleep(50);
-            smtp.write("\nEHLO client.example.org\r\n");
+            writeApart(smtp, List.of(ascii("PROXY TCP4 198.51"), ascii(".100.9 192.0.2.25 40000 25\r"),
+                    ascii("\nEHLO client.example.org\r\n")));
 
             // then
             smtp.expect("220");
@@ -152,9 +150,7 @@ class ProxyProtocolTest {
         // when: the first byte already differs from both signatures
         try (SmtpClient smtp = SmtpClient.beforeGreeting(from("127.0.0.2"))) {
             smtp.expect("220");
-            smtp.write("E");
-            Thread.sleep(50);
-            smtp.write("HLO client.example.org\r\n");
+            writeApart(smtp, List.of(ascii("E"), ascii("HLO client.example.org\r\n")));
             smtp.expect("250");
             deliverAfterEhlo(smtp);
         }
@@ -288,10 +284,7 @@ class ProxyProtocolTest {
 
     /** The close reaches the client before the log line is written: wait for it, generously. */
     private void awaitLogLine(String expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!mailLog.messages().contains(expected) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.within(Duration.ofSeconds(30), () -> mailLog.messages().contains(expected));
         assertThat(mailLog.messages()).contains(expected);
     }
 
@@ -346,5 +339,19 @@ class ProxyProtocolTest {
         tlv[2] = (byte) bytes.length;
         System.arraycopy(bytes, 0, tlv, 3, bytes.length);
         return tlv;
+    }
+
+    /** Writes each piece in a write of its own, 50 ms apart, so that the server reads them separately. */
+    private static void writeApart(SmtpClient smtp, List<byte[]> pieces) throws Exception {
+        for (int i = 0; i < pieces.size(); i++) {
+            if (i > 0) {
+                Thread.sleep(50);
+            }
+            smtp.write(pieces.get(i));
+        }
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

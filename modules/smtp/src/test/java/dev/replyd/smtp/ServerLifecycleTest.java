@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.SmtpClient;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,9 +47,7 @@ class ServerLifecycleTest {
     void stopLetsTheTransactionInFlightFinishAndAnswersEveryoneElse421() throws Exception {
         // given: one session in the middle of DATA, one idle session
         replyd = servers.start();
-        SmtpClient busy = SmtpClient.greeted(replyd.port());
-        busy.beginData("alice@example.org", replyd.replyAddress(8, 8));
-        busy.write("Subject: in flight\r\n\r\nfirst half\r\n");
+        SmtpClient busy = midMessage("Subject: in flight\r\n\r\nfirst half\r\n");
         SmtpClient idle = SmtpClient.greeted(replyd.port());
 
         // when
@@ -72,10 +72,7 @@ class ServerLifecycleTest {
     void stopAfterTheGraceAbortsTheUnfinishedMessage() throws Exception {
         // given
         replyd = servers.start();
-        try (SmtpClient busy = SmtpClient.greeted(replyd.port())) {
-            busy.beginData("alice@example.org", replyd.replyAddress(8, 8));
-            busy.write("Subject: never finished\r\n\r\npartial\r\n");
-
+        try (SmtpClient busy = midMessage("Subject: never finished\r\n\r\npartial\r\n")) {
             // when
             replyd.stop(Duration.ofMillis(300));
 
@@ -106,14 +103,14 @@ class ServerLifecycleTest {
             assertThat(first.closedByServer()).isTrue();
 
             // then: the freed slot is usable again (the server counts it down when it sees the close)
-            String greeting = "";
-            long deadline = System.currentTimeMillis() + 3000;
-            while (!greeting.startsWith("220") && System.currentTimeMillis() < deadline) {
+            AtomicReference<String> greeting = new AtomicReference<>("");
+            Await.within(Duration.ofSeconds(3), () -> {
                 try (SmtpClient again = SmtpClient.beforeGreeting(replyd.port())) {
-                    greeting = again.reply();
+                    greeting.set(again.reply());
                 }
-            }
-            assertThat(greeting).startsWith("220");
+                return greeting.get().startsWith("220");
+            });
+            assertThat(greeting.get()).startsWith("220");
         }
     }
 
@@ -149,9 +146,7 @@ class ServerLifecycleTest {
     void failureToCommitGives451AndLeavesNoFileInNewOrTmp() throws Exception {
         // given
         replyd = servers.start();
-        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
-            smtp.beginData("alice@example.org", replyd.replyAddress(4, 4));
-            smtp.write("Subject: doomed\r\n\r\nbody\r\n");
+        try (SmtpClient smtp = midMessage("Subject: doomed\r\n\r\nbody\r\n")) {
             Path newDirectory = servers.storage().resolve(MaildirLayout.NEW);
             Files.delete(newDirectory); // the rename into new/ will fail
 
@@ -178,11 +173,8 @@ class ServerLifecycleTest {
             smtp.beginTransaction("alice@example.org", replyd.replyAddress(4, 4));
             Files.delete(tmp);
 
-            // when
-            smtp.writeLine("DATA");
-
-            // then
-            assertThat(smtp.reply()).isEqualTo("451 4.3.0 Error: queue file write error");
+            // when / then
+            assertThat(smtp.send("DATA")).isEqualTo("451 4.3.0 Error: queue file write error");
         } finally {
             Files.createDirectories(tmp);
         }
@@ -196,15 +188,11 @@ class ServerLifecycleTest {
         try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             smtp.mailFrom("alice@example.org");
             for (int i = 0; i < 3; i++) {
-                smtp.writeLine("RCPT TO:<guess" + i + "@reply.tracker.test>");
-                smtp.expect("550");
+                smtp.sendExpecting("RCPT TO:<guess" + i + "@reply.tracker.test>", "550");
             }
 
-            // when
-            smtp.writeLine("RCPT TO:<guess3@reply.tracker.test>");
-
-            // then
-            assertThat(smtp.reply()).isEqualTo("421 4.7.0 tracker.test Error: too many errors");
+            // when / then
+            assertThat(smtp.send("RCPT TO:<guess3@reply.tracker.test>")).isEqualTo("421 4.7.0 tracker.test Error: too many errors");
             assertThat(smtp.closedByServer()).isTrue();
         }
     }
@@ -243,5 +231,16 @@ class ServerLifecycleTest {
             // then
             assertThat(reply).isEqualTo("421 4.4.2 tracker.test Error: timeout exceeded");
         }
+    }
+
+    /**
+     * A greeted session to {@code replyd} in the middle of DATA for one reply address, the first
+     * {@code part} of its message sent (CRLF-terminated lines) and no dot yet.
+     */
+    private SmtpClient midMessage(String part) throws IOException {
+        SmtpClient smtp = SmtpClient.greeted(replyd.port());
+        smtp.beginData("alice@example.org", replyd.replyAddress(8, 8));
+        smtp.write(part);
+        return smtp;
     }
 }

@@ -3,6 +3,7 @@ package dev.replyd.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.Maildir;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.LeakCheck;
 import dev.replyd.testing.SmtpClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -54,10 +55,7 @@ class SmtpMetricsTest {
             assertThat(count(registry, "replyd.smtp.transactions", "outcome", "storage_failed")).isZero();
             assertThat(registry.find("replyd.smtp.message").summary().count()).isEqualTo(1);
             assertThat(registry.find("replyd.smtp.message").summary().totalAmount()).isGreaterThan(20);
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (registry.find("replyd.smtp.connections.active").gauge().value() != 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.within(Duration.ofSeconds(5), () -> registry.find("replyd.smtp.connections.active").gauge().value() == 0);
             assertThat(registry.find("replyd.smtp.connections.active").gauge().value()).isZero();
         } finally {
             server.stop(Duration.ZERO);

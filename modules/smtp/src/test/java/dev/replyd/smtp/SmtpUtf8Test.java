@@ -1,6 +1,8 @@
 package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Named.named;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.replyd.testing.RecordingLog;
 import dev.replyd.testing.SmtpClient;
@@ -8,9 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * SMTPUTF8 (RFC 6531/6532): UTF-8 senders and IDN domains accepted with the parameter, refused
@@ -21,15 +27,10 @@ class SmtpUtf8Test {
     @RegisterExtension final TestServers servers = new TestServers();
     @RegisterExtension final RecordingLog mailLog = new RecordingLog("mail");
 
-    @TempDir
-    Path work;
-
-    private TestServer replyd;
-
     @Test
     void utf8SenderWithIdnDomainAndUtf8HeadersIsStoredAndLoggedAsWritten() throws Exception {
         // given
-        replyd = servers.start();
+        TestServer replyd = servers.start();
         String reply = replyd.replyAddress(40, 1);
         String sender = "用户.josé@例子.广告";
         String message = "From: José <" + sender + ">\r\nSubject: Réponse — 答复\r\n\r\nMerci ✓\r\n";
@@ -37,14 +38,11 @@ class SmtpUtf8Test {
             // when
             smtp.write(("MAIL FROM:<" + sender + "> SMTPUTF8 BODY=8BITMIME\r\n").getBytes(StandardCharsets.UTF_8));
             assertThat(smtp.reply()).isEqualTo("250 2.1.0 Ok");
-            smtp.writeLine("RCPT TO:<" + reply + ">");
-            smtp.expect("250");
-            smtp.writeLine("DATA");
-            smtp.expect("354");
-            smtp.write((message + ".\r\n").getBytes(StandardCharsets.UTF_8));
+            smtp.rcptTo(reply);
+            String queued = smtp.data(message.getBytes(StandardCharsets.UTF_8));
 
             // then
-            assertThat(smtp.reply()).startsWith("250 2.0.0 Ok: queued as ");
+            assertThat(queued).startsWith("250 2.0.0 Ok: queued as ");
         }
         String stored = new String(Files.readAllBytes(replyd.newFiles().get(0)), StandardCharsets.UTF_8);
         assertThat(stored).startsWith("Return-Path: <" + sender + ">\r\n").contains(" with UTF8SMTP id ")
@@ -53,53 +51,38 @@ class SmtpUtf8Test {
                 .anyMatch(line -> line.contains(": from=<" + sender + ">, size="));
     }
 
-    @Test
-    void nonAsciiSenderWithoutTheSmtputf8ParameterIsRefusedWith553() throws Exception {
+    @ParameterizedTest(name = "MAIL FROM {0} is refused with \"{2}\"")
+    @MethodSource("refusedSenders")
+    void mailFromTheSessionCannotTakeIsRefusedWithItsOwnReplyAndLoggedEscaped(String command, String reply)
+            throws Exception {
         // given
-        replyd = servers.start();
+        TestServer replyd = servers.start();
         try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
             // when
-            smtp.write("MAIL FROM:<josé@correo.example>\r\n".getBytes(StandardCharsets.UTF_8));
+            smtp.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
 
             // then
-            assertThat(smtp.reply()).isEqualTo("553 5.6.7 Error: SMTPUTF8 is required for a non-ASCII address");
+            assertThat(smtp.reply()).isEqualTo(reply);
         }
+        assertThat(mailLog.messages()).noneMatch(line -> line.chars().anyMatch(c -> c < 0x20 || c == 0x202e));
+    }
+
+    static Stream<Arguments> refusedSenders() {
+        return Stream.of(
+                arguments(named("with a non-ASCII address but without the SMTPUTF8 parameter",
+                        "MAIL FROM:<josé@correo.example>"), "553 5.6.7 Error: SMTPUTF8 is required for a non-ASCII address"),
+                arguments(named("with REQUIRETLS on a session without TLS", "MAIL FROM:<alice@example.org> REQUIRETLS"),
+                        "530 5.7.10 Error: REQUIRETLS needs a TLS session"),
+                arguments(named("with SMTPUTF8 and a CR and a right-to-left override in the address",
+                        "MAIL FROM:<jos\u00e9\r\u202e@correo.example> SMTPUTF8"), "501 5.1.7 Error: bad sender address syntax"),
+                arguments(named("with SMTPUTF8 and a space in the local part", "MAIL FROM:<a b\u00e9@correo.example> SMTPUTF8"),
+                        "501 5.1.7 Error: bad sender address syntax"));
     }
 
     @Test
-    void utf8SenderWithControlOrSpecialCharactersIsRefusedWith501AndLoggedEscaped() throws Exception {
+    void swaksSeesSmtputf8AndChunkingInEhloAndRequiretlsAfterStartTls(@TempDir Path work) throws Exception {
         // given
-        replyd = servers.start();
-        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
-            // when
-            smtp.write("MAIL FROM:<jos\u00e9\r\u202e@correo.example> SMTPUTF8\r\n".getBytes(StandardCharsets.UTF_8));
-
-            // then
-            assertThat(smtp.reply()).isEqualTo("501 5.1.7 Error: bad sender address syntax");
-            smtp.write("MAIL FROM:<a b\u00e9@correo.example> SMTPUTF8\r\n".getBytes(StandardCharsets.UTF_8));
-            assertThat(smtp.reply()).isEqualTo("501 5.1.7 Error: bad sender address syntax");
-        }
-        List<String> log = mailLog.messages();
-        assertThat(log).noneMatch(line -> line.chars().anyMatch(c -> c < 0x20 || c == 0x202e));
-    }
-
-    @Test
-    void requiretlsOnASessionWithoutTlsIsRefusedWith530() throws Exception {
-        // given
-        replyd = servers.start();
-        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
-            // when
-            smtp.writeLine("MAIL FROM:<alice@example.org> REQUIRETLS");
-
-            // then
-            assertThat(smtp.reply()).isEqualTo("530 5.7.10 Error: REQUIRETLS needs a TLS session");
-        }
-    }
-
-    @Test
-    void swaksSeesSmtputf8AndChunkingInEhloAndRequiretlsAfterStartTls() throws Exception {
-        // given
-        replyd = servers.startWithTls();
+        TestServer replyd = servers.startWithTls();
 
         // when
         ExternalCommand.Result plain = ExternalCommand.run(work, List.of("swaks", "--server", "127.0.0.1", "--port",
@@ -115,9 +98,9 @@ class SmtpUtf8Test {
     }
 
     @Test
-    void pythonSmtplibSendsAUtf8SenderAndSubjectWithTheSmtputf8Option() throws Exception {
+    void pythonSmtplibSendsAUtf8SenderAndSubjectWithTheSmtputf8Option(@TempDir Path work) throws Exception {
         // given
-        replyd = servers.start();
+        TestServer replyd = servers.start();
         String reply = replyd.replyAddress(40, 2);
         Path script = Files.writeString(work.resolve("send.py"), String.join("\n",
                 "import smtplib, sys",
@@ -146,7 +129,7 @@ class SmtpUtf8Test {
     @Test
     void jakartaMailWithAllowUtf8SendsAUtf8SenderWithSmtputf8() throws Exception {
         // given: Angus sends MAIL FROM ... SMTPUTF8 when mail.mime.allowutf8 is on and the server offers it
-        replyd = servers.start();
+        TestServer replyd = servers.start();
         String reply = replyd.replyAddress(40, 3);
         jakarta.mail.Session session = JakartaMailClient.session(replyd.port(), false);
         session.getProperties().put("mail.mime.allowutf8", "true");

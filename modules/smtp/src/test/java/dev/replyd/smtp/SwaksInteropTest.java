@@ -1,17 +1,25 @@
 package dev.replyd.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Named.named;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.replyd.address.ReplyToken;
 import dev.replyd.testing.SmtpClient;
 import jakarta.mail.Session;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** swaks (Debian) and Jakarta Mail as real clients: plain, pipelined, STARTTLS, multi-recipient, SIZE. */
 class SwaksInteropTest {
@@ -56,55 +64,48 @@ class SwaksInteropTest {
                         + "\tby tracker\\.test \\(replyd\\) with ESMTPS id ");
     }
 
-    @Test
-    void startTlsPipelinedWithAnotherCommandAfterAFirstMessageIsRefused() throws Exception {
-        // given: a first message in plaintext (James 3.8.1 stops injection detection at DATA for good)
+    @ParameterizedTest(name = "STARTTLS with a command behind it in one packet, {0}, is refused and the session ended")
+    @MethodSource("startTlsInjections")
+    void startTlsPipelinedWithAnotherCommandIsRefused(Step given, String packet, List<String> repliesBeforeStartTls)
+            throws Exception {
+        // given
         replyd = servers.startWithTls();
         try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
-            smtp.sendMessage("alice@example.org", replyd.replyAddress(1, 1), "Subject: first\r\n\r\nx\r\n");
+            given.run(smtp);
 
             // when: CVE-2021-38542 style injection, a plaintext command behind STARTTLS in one packet
-            smtp.write("STARTTLS\r\nMAIL FROM:<injected@example.org>\r\n");
+            smtp.write(packet);
 
             // then
+            for (String code : repliesBeforeStartTls) {
+                assertThat(smtp.reply()).startsWith(code);
+            }
             assertThat(smtp.reply()).isEqualTo("554 5.5.1 Error: command pipelined after STARTTLS");
             assertThat(smtp.closedByServer()).isTrue();
         }
     }
 
-    @Test
-    void startTlsInTheMiddleOfAPipelinedBatchStillCannotCarryCommandsIntoTls() throws Exception {
-        // given: the framer judges the line it frames; STARTTLS after another command in the same packet
-        replyd = servers.startWithTls();
-        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
-            // when
-            smtp.write("NOOP\r\nSTARTTLS\r\nMAIL FROM:<injected@example.org>\r\n");
-
-            // then
-            assertThat(smtp.reply()).startsWith("250");
-            assertThat(smtp.reply()).isEqualTo("554 5.5.1 Error: command pipelined after STARTTLS");
-            assertThat(smtp.closedByServer()).isTrue();
-        }
+    /** What a session did before the packet, the packet with STARTTLS in it, and the replies due before STARTTLS's. */
+    static Stream<Arguments> startTlsInjections() {
+        String reply = TestServer.codec().mint(new ReplyToken("i", 1, 1));
+        String injection = "STARTTLS\r\nMAIL FROM:<injected@example.org>\r\n";
+        return Stream.of(
+                arguments(named("after a first message (James 3.8.1 stops injection detection at DATA for good)",
+                        (Step) smtp -> smtp.sendMessage("alice@example.org", reply, "Subject: first\r\n\r\nx\r\n")),
+                        injection, List.of()),
+                arguments(named("itself behind a NOOP (the framer judges the line it frames)", (Step) smtp -> { }),
+                        "NOOP\r\n" + injection, List.of("250")),
+                arguments(named("after a refused DATA (James switched injection detection off before refusing it)",
+                        (Step) smtp -> {
+                            smtp.mailFrom("alice@example.org");
+                            smtp.sendExpecting("RCPT TO:<victim@gmail.com>", "550");
+                            smtp.sendExpecting("DATA", "554");
+                        }), "STARTTLS\r\nRSET\r\n", List.of()));
     }
 
-    @Test
-    void startTlsPipelinedWithAnotherCommandAfterARefusedDataIsRefused() throws Exception {
-        // given: DATA refused (James switched injection detection off before refusing it)
-        replyd = servers.startWithTls();
-        try (SmtpClient smtp = SmtpClient.greeted(replyd.port())) {
-            smtp.mailFrom("alice@example.org");
-            smtp.writeLine("RCPT TO:<victim@gmail.com>");
-            smtp.expect("550");
-            smtp.writeLine("DATA");
-            smtp.expect("554");
-
-            // when
-            smtp.write("STARTTLS\r\nRSET\r\n");
-
-            // then
-            assertThat(smtp.reply()).isEqualTo("554 5.5.1 Error: command pipelined after STARTTLS");
-            assertThat(smtp.closedByServer()).isTrue();
-        }
+    /** Commands a session sends before the packet under test. */
+    interface Step {
+        void run(SmtpClient smtp) throws IOException;
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -110,10 +111,7 @@ public final class TestServer implements AutoCloseable {
      * client sees the close.
      */
     public void assertNothingStored() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!tmpFiles().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.within(Duration.ofSeconds(30), () -> tmpFiles().isEmpty());
         assertThat(newFiles()).isEmpty();
         assertThat(tmpFiles()).isEmpty();
     }

@@ -105,19 +105,22 @@ public final class DaemonProcess implements AutoCloseable {
 
   /** Waits for a log line containing {@code text}, failing with the whole log if none comes. */
   public String awaitLog(String text, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (String line : log) {
-        if (line.contains(text)) {
-          return line;
-        }
-      }
-      if (!process.isAlive() && !reader.isAlive()) {
-        break;
-      }
-      Thread.sleep(20);
+    Await.within(timeout, () -> line(text) != null || !process.isAlive() && !reader.isAlive());
+    String line = line(text);
+    if (line != null) {
+      return line;
     }
     throw new AssertionError("no log line containing '" + text + "' within " + timeout + "; log:\n" + log());
+  }
+
+  /** The first log line containing {@code text}, or null. */
+  private String line(String text) {
+    for (String line : log) {
+      if (line.contains(text)) {
+        return line;
+      }
+    }
+    return null;
   }
 
   /** GET on the metrics endpoint ({@code /metrics}, {@code /readyz}): "STATUS body". */

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -118,11 +119,8 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
       }
     }
     if (checkPorts) {
+      Await.within(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), () -> openedPorts().isEmpty());
       Set<String> opened = openedPorts();
-      while (!opened.isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-        opened = openedPorts();
-      }
       if (!opened.isEmpty()) {
         problems.add("left " + opened.size() + " port(s) listening: " + opened);
       }

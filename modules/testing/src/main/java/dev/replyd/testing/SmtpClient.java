@@ -10,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -145,34 +146,79 @@ public final class SmtpClient implements AutoCloseable {
     return reply;
   }
 
+  /**
+   * Sends one command line (CRLF added) and checks its reply starts with {@code code}; returns it. For
+   * the steps a test passes through on its way to what it checks.
+   */
+  public String sendExpecting(String line, String code) throws IOException {
+    writeLine(line);
+    return expect(code);
+  }
+
   /** MAIL FROM:&lt;{@code from}&gt;, expected to get 250. */
   public void mailFrom(String from) throws IOException {
-    writeLine("MAIL FROM:<" + from + ">");
-    expect("250");
+    sendExpecting("MAIL FROM:<" + from + ">", "250");
+  }
+
+  /** RCPT TO:&lt;{@code to}&gt;, expected to get 250. */
+  public void rcptTo(String to) throws IOException {
+    sendExpecting("RCPT TO:<" + to + ">", "250");
   }
 
   /** MAIL FROM and RCPT TO for one recipient, each expected to get 250: ready for DATA or BDAT. */
   public void beginTransaction(String from, String to) throws IOException {
     mailFrom(from);
-    writeLine("RCPT TO:<" + to + ">");
-    expect("250");
+    rcptTo(to);
   }
 
   /** {@link #beginTransaction} then DATA, expected to get 354: ready for the message's bytes. */
   public void beginData(String from, String to) throws IOException {
     beginTransaction(from, to);
-    writeLine("DATA");
-    expect("354");
+    sendExpecting("DATA", "354");
   }
 
   /**
-   * One transaction for one recipient ({@link #beginData}), then {@code body} (CRLF-terminated
-   * lines, without the final dot) and the dot; returns the reply to the dot.
+   * DATA in a transaction whose recipients were accepted, expected to get 354, then {@code message}
+   * (CRLF-terminated lines, without the final dot; bytes as {@link #write(String)} writes them) and
+   * the dot; returns the reply to the dot.
+   */
+  public String data(String message) throws IOException {
+    return data(message.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  /** {@link #data(String)} for a message given as bytes (UTF-8 or 8-bit content). */
+  public String data(byte[] message) throws IOException {
+    sendExpecting("DATA", "354");
+    byte[] withDot = Arrays.copyOf(message, message.length + 3);
+    withDot[message.length] = '.';
+    withDot[message.length + 1] = '\r';
+    withDot[message.length + 2] = '\n';
+    write(withDot); // one write, message and dot together, as a client that has the whole message sends it
+    return reply();
+  }
+
+  /**
+   * One CHUNKING chunk (RFC 3030): "BDAT n", with " LAST" when {@code last}, and the chunk's n bytes
+   * (as {@link #write(String)} writes them); returns the reply to the chunk.
+   */
+  public String bdat(String chunk, boolean last) throws IOException {
+    return bdat(chunk.getBytes(StandardCharsets.ISO_8859_1), last);
+  }
+
+  /** {@link #bdat(String, boolean)} for a chunk given as bytes. */
+  public String bdat(byte[] chunk, boolean last) throws IOException {
+    writeLine("BDAT " + chunk.length + (last ? " LAST" : ""));
+    write(chunk);
+    return reply();
+  }
+
+  /**
+   * One transaction for one recipient ({@link #beginTransaction}), then {@link #data(String)} with
+   * {@code body}; returns the reply to the dot.
    */
   public String sendMessage(String from, String to, String body) throws IOException {
-    beginData(from, to);
-    write(body + ".\r\n");
-    return reply();
+    beginTransaction(from, to);
+    return data(body);
   }
 
   /**

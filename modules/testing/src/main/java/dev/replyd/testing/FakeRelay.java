@@ -1,10 +1,11 @@
-package dev.replyd.outbound;
+package dev.replyd.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -17,10 +18,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A small outbound relay on loopback for the tests of replyd's own mail (test email, failure notices; shared
- * with the diagnostics and daemon tests through this module's test-jar): EHLO, optional STARTTLS, AUTH
- * PLAIN/LOGIN against one user and password (or always 535), relay only when authenticated (or always), DATA,
- * and SMTPUTF8 (RFC 6531) when asked.
+ * The one fake SMTP server of the tests, on loopback: the relay replyd's own mail goes through (test email,
+ * failure notices) and the peer diagnose's banner check greets. EHLO, optional STARTTLS, AUTH PLAIN/LOGIN
+ * against one user and password (or always 535), relay only when authenticated (or always), DATA, SMTPUTF8
+ * (RFC 6531) when asked, and any greeting (another mail server's, a 554) or none at all.
  *
  * <p>Like a real relay it refuses what a client may not send: with SMTPUTF8 offered, a non-ASCII address in a
  * transaction whose MAIL FROM lacks the parameter ({@code 553 5.6.7}); without it, the parameter
@@ -34,27 +35,52 @@ import javax.net.ssl.SSLSocket;
  */
 public final class FakeRelay implements AutoCloseable {
 
+    /** The greeting of the relay, unless {@link Behaviour#withGreeting} sets another. */
+    public static final String GREETING = "220 relay.test ESMTP fake";
+
     /**
-     * How the relay behaves. {@code tls} null: no STARTTLS. {@code greet} false: accept and say nothing.
+     * How the relay behaves. {@code tls} null: no STARTTLS. {@code greeting} null: accept and say nothing.
      * {@code smtpUtf8}: offer SMTPUTF8 in EHLO.
      */
     public record Behaviour(String user, String password, boolean rejectAllAuth, boolean relayWithoutAuth,
-                            SSLContext tls, boolean greet, boolean smtpUtf8) {
-
-        /** A relay without SMTPUTF8. */
-        public Behaviour(String user, String password, boolean rejectAllAuth, boolean relayWithoutAuth,
-                         SSLContext tls, boolean greet) {
-            this(user, password, rejectAllAuth, relayWithoutAuth, tls, greet, false);
-        }
+                            SSLContext tls, String greeting, boolean smtpUtf8) {
 
         /** A relay that takes any message without AUTH. */
         public static Behaviour open() {
-            return new Behaviour("", "", false, true, null, true);
+            return new Behaviour("", "", false, true, null, GREETING, false);
+        }
+
+        /** A relay that relays only after AUTH (PLAIN or LOGIN) as {@code user} with {@code password}. */
+        public static Behaviour authenticating(String user, String password) {
+            return new Behaviour(user, password, false, false, null, GREETING, false);
+        }
+
+        /** The same relay, answering every AUTH with 535, the right credentials too. */
+        public Behaviour rejectingEveryLogin() {
+            return new Behaviour(user, password, true, relayWithoutAuth, tls, greeting, smtpUtf8);
+        }
+
+        /** The same relay, offering STARTTLS with {@code context}'s server certificate. */
+        public Behaviour withStartTls(SSLContext context) {
+            return new Behaviour(user, password, rejectAllAuth, relayWithoutAuth, context, greeting, smtpUtf8);
         }
 
         /** The same relay, offering SMTPUTF8. */
         public Behaviour withSmtpUtf8() {
-            return new Behaviour(user, password, rejectAllAuth, relayWithoutAuth, tls, greet, true);
+            return new Behaviour(user, password, rejectAllAuth, relayWithoutAuth, tls, greeting, true);
+        }
+
+        /**
+         * The same relay, greeting each client with {@code greeting} (a whole reply line, without CRLF),
+         * or with null accepting connections and saying nothing until the client gives up.
+         */
+        public Behaviour withGreeting(String greeting) {
+            return new Behaviour(user, password, rejectAllAuth, relayWithoutAuth, tls, greeting, smtpUtf8);
+        }
+
+        /** The same relay, accepting connections and never greeting. */
+        public Behaviour silent() {
+            return withGreeting(null);
         }
     }
 
@@ -74,8 +100,18 @@ public final class FakeRelay implements AutoCloseable {
         thread.start();
     }
 
+    /** A server that greets each client with {@code greeting} and otherwise acts as an {@link Behaviour#open} relay. */
+    public static FakeRelay greeting(String greeting) throws IOException {
+        return new FakeRelay(Behaviour.open().withGreeting(greeting));
+    }
+
     public int port() {
         return server.getLocalPort();
+    }
+
+    /** Where it listens: the loopback address and {@link #port()}. */
+    public InetSocketAddress address() {
+        return new InetSocketAddress(server.getInetAddress(), server.getLocalPort());
     }
 
     /** Every line received outside DATA, in order, AUTH payloads included. */
@@ -125,7 +161,7 @@ public final class FakeRelay implements AutoCloseable {
             try (Socket client = server.accept()) {
                 connections.incrementAndGet();
                 client.setSoTimeout(10_000);
-                if (!behaviour.greet()) {
+                if (behaviour.greeting() == null) {
                     // Hold the connection open without a greeting until the client gives up.
                     client.getInputStream().read();
                     continue;
@@ -141,7 +177,7 @@ public final class FakeRelay implements AutoCloseable {
         Socket socket = plain;
         BufferedReader in = reader(socket);
         OutputStream out = socket.getOutputStream();
-        send(out, "220 relay.test ESMTP fake");
+        send(out, behaviour.greeting());
         boolean tlsActive = false;
         boolean utf8Transaction = false;
         String line;
