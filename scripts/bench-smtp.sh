@@ -176,7 +176,7 @@ measure() { # replyd-paused|replyd-pipeline|replyd-pipeline-py|replyd-pipeline-c
       clear_dir "$Q_SUCCESS"; clear_dir "$Q_FAILURE"
       local before; before=$(callback_counts "$Q_METRICS")
       thread_snapshot "$Q_PID" >"$WORK/threads.0"
-      local app a0; app=$(main_app_pid "$kind"); a0=$(proc_ticks "$app")
+      local app a0; app=$(main_app_pid "$kind"); a0=$(proc_ticks "$app" 2>/dev/null || echo 0)
       s0=$(proc_ticks "$Q_PID"); t0=$(now_us)
       # The backlog is sampled while the load runs too, not only while it drains afterwards.
       ( max=0; while :; do c=$(count_files "$Q_NEW"); [ "$c" -gt "$max" ] && max=$c && echo "$max" >"$WORK/backlog.max"
@@ -189,7 +189,11 @@ measure() { # replyd-paused|replyd-pipeline|replyd-pipeline-py|replyd-pipeline-c
       local during; during=$(cat "$WORK/backlog.max" 2>/dev/null || echo 0)
       [ "$during" -gt "$BACKLOG" ] && BACKLOG=$during
       s1=$(proc_ticks "$Q_PID"); ticks=$((s1 - s0))
-      APP_CPU=$(ms_per_msg $(( $(proc_ticks "$app") - a0 )) "$n")
+      if kill -0 "$app" 2>/dev/null; then
+        APP_CPU=$(ms_per_msg $(( $(proc_ticks "$app") - a0 )) "$n")
+      else
+        echo "scripts/bench: the main app of $kind (pid $app) is not running; see $WORK/*.log" >&2
+      fi
       thread_snapshot "$Q_PID" >"$WORK/threads.1"
       THREADS=$(thread_delta "$WORK/threads.0" "$WORK/threads.1" "$n")
       local failed; failed=$(count_files "$Q_FAILURE")
