@@ -72,12 +72,14 @@ smtp_parse() {
   done
 }
 
-# Sends COUNT messages with smtp-source to PORT; returns when smtp-source has exited.
+# Sends COUNT messages with smtp-source to PORT; returns when smtp-source has exited. Its own CPU
+# (user + system seconds, GNU time) goes to $WORK/smtp-source.cpu: the load generator shares the cores.
 smtp_load() { # PORT RCPT COUNT
   local persist=
   [ "$MODE" = persist ] && persist=-d
-  if ! smtp-source -s "$SESSIONS" -m "$3" -l "$SIZE" $persist -M client.bench.test \
-      -f bench@client.bench.test -t "$2" "127.0.0.1:$1" >"$WORK/smtp-source.log" 2>&1; then
+  [ -x /usr/bin/time ] || apt_install time
+  if ! /usr/bin/time -f '%U %S' -o "$WORK/smtp-source.cpu" smtp-source -s "$SESSIONS" -m "$3" -l "$SIZE" $persist \
+      -M client.bench.test -f bench@client.bench.test -t "$2" "127.0.0.1:$1" >"$WORK/smtp-source.log" 2>&1; then
     echo "scripts/bench: smtp-source against port $1 failed:" >&2
     tail -n 5 "$WORK/smtp-source.log" >&2
     return 1
@@ -146,12 +148,21 @@ callback_counts() { # METRICS_PORT
     "$(metric_value "$1" 'replyd_callback_requests_total{status_class="stale_connection"}')"
 }
 
-# One measured run against one server. Sets ACC DUR PIPE CPU BACKLOG DONE DEFER STALE THREADS (empty when
-# not applicable); DONE is the time from the first connection to the last message filed (retries included);
-# THREADS the CPU per message of each thread group of a pipeline JVM.
+# The main app a pipeline instance posts to: its process id (the Java receiver, or Python's http.server).
+main_app_pid() { # KIND
+  case "$1" in
+    replyd-pipeline-py) echo "$PY_RECEIVER_PID" ;;
+    *) echo "${RECEIVER_PID%% *}" ;;
+  esac
+}
+
+# One measured run against one server. Sets ACC DUR PIPE CPU BACKLOG DONE DEFER STALE THREADS APP_CPU (empty
+# when not applicable); DONE is the time from the first connection to the last message filed (retries included);
+# THREADS the CPU per message of each thread group of a pipeline JVM; APP_CPU the main app's CPU per message
+# and LOAD_CPU smtp-source's (they share the cores with the server measured, so they bound its rate too).
 measure() { # replyd-paused|replyd-pipeline|replyd-pipeline-py|replyd-pipeline-checks|jvm:LABEL|postfix COUNT
   local kind=$1 n=$2 t0 tacc tdur tpipe ticks s0 s1
-  ACC='' DUR='' PIPE='' CPU='' BACKLOG='' DONE='' DEFER='' STALE='' THREADS=''
+  ACC='' DUR='' PIPE='' CPU='' BACKLOG='' DONE='' DEFER='' STALE='' THREADS='' APP_CPU='' LOAD_CPU=''
   case "$kind" in
     replyd-paused)
       clear_dir "$RP_NEW"
@@ -165,6 +176,7 @@ measure() { # replyd-paused|replyd-pipeline|replyd-pipeline-py|replyd-pipeline-c
       clear_dir "$Q_SUCCESS"; clear_dir "$Q_FAILURE"
       local before; before=$(callback_counts "$Q_METRICS")
       thread_snapshot "$Q_PID" >"$WORK/threads.0"
+      local app a0; app=$(main_app_pid "$kind"); a0=$(proc_ticks "$app" 2>/dev/null || echo 0)
       s0=$(proc_ticks "$Q_PID"); t0=$(now_us)
       # The backlog is sampled while the load runs too, not only while it drains afterwards.
       ( max=0; while :; do c=$(count_files "$Q_NEW"); [ "$c" -gt "$max" ] && max=$c && echo "$max" >"$WORK/backlog.max"
@@ -177,6 +189,11 @@ measure() { # replyd-paused|replyd-pipeline|replyd-pipeline-py|replyd-pipeline-c
       local during; during=$(cat "$WORK/backlog.max" 2>/dev/null || echo 0)
       [ "$during" -gt "$BACKLOG" ] && BACKLOG=$during
       s1=$(proc_ticks "$Q_PID"); ticks=$((s1 - s0))
+      if kill -0 "$app" 2>/dev/null; then
+        APP_CPU=$(ms_per_msg $(( $(proc_ticks "$app") - a0 )) "$n")
+      else
+        echo "scripts/bench: the main app of $kind (pid $app) is not running; see $WORK/*.log" >&2
+      fi
       thread_snapshot "$Q_PID" >"$WORK/threads.1"
       THREADS=$(thread_delta "$WORK/threads.0" "$WORK/threads.1" "$n")
       local failed; failed=$(count_files "$Q_FAILURE")
@@ -195,6 +212,7 @@ measure() { # replyd-paused|replyd-pipeline|replyd-pipeline-py|replyd-pipeline-c
       clear_dir "$P_NEW" ;;
   esac
   ACC=$(rate "$n" $((tacc - t0)))
+  LOAD_CPU=$(awk -v n="$n" '{ printf "%.2f", ($1 + $2) * 1000 / n }' "$WORK/smtp-source.cpu")
   [ -n "${tdur:-}" ] && DUR=$(rate "$n" $((tdur - t0)))
   CPU=$(ms_per_msg "$ticks" "$n")
 }
@@ -298,14 +316,14 @@ bench_smtp() {
   [ "$PIPELINE" = 1 ] && kinds+=(replyd-pipeline replyd-pipeline-py)
   [ "$PIPELINE" = 1 ] && [ "$CHECKS" = 1 ] && kinds+=(replyd-pipeline-checks)
   [ "$PIPELINE" = 1 ] && kinds+=("${JVM_KINDS[@]}")
-  declare -A acc dur pipe cpu backlog loads cold done_s defer stale threads
+  declare -A acc dur pipe cpu backlog loads cold done_s defer stale threads appcpu loadcpu
   # Cold start: the first COUNT messages after start, while the JIT compiles the hot paths.
   for k in "${kinds[@]}"; do
     settle
     local load; load=$(load_avg)
     measure "$k" "$COUNT"
-    printf '  cold    %-18s accepted %6s/s  durable %6s/s  pipeline %6s/s (all filed after %5s s, %s deferred, %s stale)  cpu %5s ms/msg  max backlog %5s  load %s\n' \
-      "$k" "$ACC" "${DUR:--}" "${PIPE:--}" "${DONE:--}" "${DEFER:--}" "${STALE:--}" "$CPU" "${BACKLOG:--}" "$load" >&2
+    printf '  cold    %-18s accepted %6s/s  durable %6s/s  pipeline %6s/s (all filed after %5s s, %s deferred, %s stale)  cpu %5s ms/msg (main app %s, smtp-source %s)  max backlog %5s  load %s\n' \
+      "$k" "$ACC" "${DUR:--}" "${PIPE:--}" "${DONE:--}" "${DEFER:--}" "${STALE:--}" "$CPU" "${APP_CPU:--}" "$LOAD_CPU" "${BACKLOG:--}" "$load" >&2
     [ -n "$THREADS" ] && echo "          $k threads (ms/msg): $THREADS" >&2
     cold[$k]="$ACC|${DUR:--}|${PIPE:--}|$CPU|${BACKLOG:--}|${load%% *}|${DEFER:--}"
     threads[$k]=$THREADS
@@ -335,12 +353,13 @@ bench_smtp() {
       settle
       local load; load=$(load_avg)
       measure "$k" "$COUNT"
-      printf '  round %d %-18s accepted %6s/s  durable %6s/s  pipeline %6s/s (all filed after %5s s, %s deferred, %s stale)  cpu %5s ms/msg  max backlog %5s  load %s\n' \
-        "$r" "$k" "$ACC" "${DUR:--}" "${PIPE:--}" "${DONE:--}" "${DEFER:--}" "${STALE:--}" "$CPU" "${BACKLOG:--}" "$load" >&2
+      printf '  round %d %-18s accepted %6s/s  durable %6s/s  pipeline %6s/s (all filed after %5s s, %s deferred, %s stale)  cpu %5s ms/msg (main app %s, smtp-source %s)  max backlog %5s  load %s\n' \
+        "$r" "$k" "$ACC" "${DUR:--}" "${PIPE:--}" "${DONE:--}" "${DEFER:--}" "${STALE:--}" "$CPU" "${APP_CPU:--}" "$LOAD_CPU" "${BACKLOG:--}" "$load" >&2
       [ -n "$THREADS" ] && echo "          $k threads (ms/msg): $THREADS" >&2
       acc[$k]+="$ACC " cpu[$k]+="$CPU " loads[$k]+="${load%% *} "
       [ -n "$DUR" ] && dur[$k]+="$DUR "
-      [ -n "$PIPE" ] && pipe[$k]+="$PIPE " backlog[$k]+="$BACKLOG " done_s[$k]+="$DONE " defer[$k]+="$DEFER " stale[$k]+="$STALE "
+      [ -n "$PIPE" ] && pipe[$k]+="$PIPE " backlog[$k]+="$BACKLOG " done_s[$k]+="$DONE " defer[$k]+="$DEFER " stale[$k]+="$STALE " appcpu[$k]+="$APP_CPU "
+      loadcpu[$k]+="$LOAD_CPU "
     done
   done
 
@@ -416,18 +435,36 @@ bench_smtp() {
     echo
     echo "Full pipeline per run (time from the first connection until the last message is in incoming-mail/success,"
     echo "retries included; deferrals must be 0 with a healthy main app; stale = posts sent again at once after the"
-    echo "main app had closed the connection):"
+    echo "main app had closed the connection; the main app's own CPU per message shares the cores with replyd):"
     echo
-    echo "| main app | all filed after s (each run) | deferrals (each run) | stale-connection retries (each run) |"
-    echo "|---|---|---|---|"
-    echo "| Java AcceptingReceiver, keep-alive | ${done_s[replyd-pipeline]% } | ${defer[replyd-pipeline]% } | ${stale[replyd-pipeline]% } |"
-    echo "| Python http.server, HTTP/1.0, close after each response | ${done_s[replyd-pipeline-py]% } | ${defer[replyd-pipeline-py]% } | ${stale[replyd-pipeline-py]% } |"
+    echo "| main app | all filed after s (each run) | deferrals (each run) | stale-connection retries (each run) | main app CPU ms/msg (each run) |"
+    echo "|---|---|---|---|---|"
+    echo "| Java AcceptingReceiver, keep-alive | ${done_s[replyd-pipeline]% } | ${defer[replyd-pipeline]% } | ${stale[replyd-pipeline]% } | ${appcpu[replyd-pipeline]% } |"
+    echo "| Python http.server, HTTP/1.0, close after each response | ${done_s[replyd-pipeline-py]% } | ${defer[replyd-pipeline-py]% } | ${stale[replyd-pipeline-py]% } | ${appcpu[replyd-pipeline-py]% } |"
     if [ "$CHECKS" = 1 ]; then
-      echo "| Java AcceptingReceiver, sender checks on (DNS answers after 20 ms) | ${done_s[replyd-pipeline-checks]% } | ${defer[replyd-pipeline-checks]% } | ${stale[replyd-pipeline-checks]% } |"
+      echo "| Java AcceptingReceiver, sender checks on (DNS answers after 20 ms) | ${done_s[replyd-pipeline-checks]% } | ${defer[replyd-pipeline-checks]% } | ${stale[replyd-pipeline-checks]% } | ${appcpu[replyd-pipeline-checks]% } |"
       echo
       echo "| ratio | ratio of the medians | median of the per-round ratios (each round's values) | target |"
       echo "|---|---:|---|---|"
       echo "| pipeline with sender checks on / off (Java main app) | $(awk -v a="$(median ${pipe[replyd-pipeline-checks]})" -v b="$(median ${pipe[replyd-pipeline]})" 'BEGIN { printf "%.2f", a / b }') | $(paired "${pipe[replyd-pipeline-checks]}" "${pipe[replyd-pipeline]}") | >= 0.8 |"
+    fi
+    echo
+    echo "Where the two cores went (medians of the rounds; cores busy = the three CPU figures x the pipeline rate;"
+    echo "near $(nproc), the pipeline is bound by CPU, whoever spends it):"
+    echo
+    echo "| run | msg/s (pipeline; Postfix: into Maildir/new) | server CPU ms/msg (replyd; Postfix) | main app CPU ms/msg | smtp-source CPU ms/msg | cores busy |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    budget() { # KIND LABEL
+      local p c a l
+      p=$(median ${pipe[$1]}) c=$(median ${cpu[$1]}) a=$(median ${appcpu[$1]}) l=$(median ${loadcpu[$1]})
+      echo "| $2 | $p | $c | $a | $l | $(awk -v p="$p" -v c="$c" -v a="$a" -v l="$l" 'BEGIN { printf "%.2f", p * (c + a + l) / 1000 }') |"
+    }
+    budget replyd-pipeline "replyd, Java AcceptingReceiver, keep-alive"
+    budget replyd-pipeline-py "replyd, Python http.server, HTTP/1.0"
+    if [ "$VS_POSTFIX" = 1 ]; then
+      local pr pc pl
+      pr=$(median ${dur[postfix]}) pc=$(median ${cpu[postfix]}) pl=$(median ${loadcpu[postfix]})
+      echo "| Postfix | $pr | $pc | - | $pl | $(awk -v p="$pr" -v c="$pc" -v l="$pl" 'BEGIN { printf "%.2f", p * (c + l) / 1000 }') |"
     fi
   fi
   if [ -n "$e2e_j" ]; then

@@ -10,6 +10,7 @@ import static dev.replyd.maildir.MaildirLayout.RETRY_SUFFIX;
 import static dev.replyd.maildir.MaildirLayout.SUCCESS;
 import static dev.replyd.maildir.MaildirLayout.TMP;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
@@ -515,10 +516,18 @@ public final class Maildir {
    * and the next defer or fail replaces it).
    */
   private void removeLeftover(Path companion) {
+    // Usually there is none. java.io.File answers "no such file" with false, where
+    // Files.deleteIfExists builds an exception internally: twice per filed message.
+    File file = companion.toFile();
+    if (file.delete()) {
+      LOG.debug("removed {}", root.relativize(companion));
+      return;
+    }
+    if (!file.exists()) {
+      return;
+    }
     try {
-      if (Files.deleteIfExists(companion)) {
-        LOG.debug("removed {}", root.relativize(companion));
-      }
+      Files.delete(companion); // only to learn why it cannot be removed
     } catch (IOException e) {
       LOG.warn("cannot remove {}: {}; left behind, harmless", companion, e.toString());
     }

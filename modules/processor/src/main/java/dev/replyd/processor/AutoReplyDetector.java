@@ -54,7 +54,12 @@ final class AutoReplyDetector {
         }
       }
     }
+    // Without a Content-Type a message is text/plain (RFC 2045 section 5.2), never a report; most
+    // replies have one, but parsing an empty one would cost a ParseException per message.
     String rawType = InboundMessage.first(message, "Content-Type").orElse("");
+    if (rawType.isBlank()) {
+      return Optional.empty();
+    }
     try {
       ContentType type = new ContentType(rawType);
       if (type.match("multipart/report") || type.match("message/delivery-status")) {

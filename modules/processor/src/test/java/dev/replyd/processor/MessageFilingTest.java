@@ -84,6 +84,20 @@ class MessageFilingTest extends ProcessorHarness {
   }
 
   @Test
+  void aReplyWithoutContentTypeIsPlainTextAndIsPosted() throws Exception {
+    // given: what smtp-source and some scripts send: no MIME headers at all
+    String bare = fixture("plain.eml").replace("MIME-Version: 1.0\n", "").replace("Content-Type: text/plain; charset=UTF-8\n", "");
+    assertThat(bare).doesNotContainIgnoringCase("content-type");
+    start(Fixtures.settings(receiver.url()));
+
+    // when
+    JsonNode payload = postedAlone(bare);
+
+    // then
+    assertThat(payload.at("/reply/text").asText()).isEqualTo("Thanks, the patch fixes it for me.");
+  }
+
+  @Test
   void tamperedTokenIsFiledAsInvalidToken() throws Exception {
     start(Fixtures.settings(receiver.url()));
     String genuine = replyAddress();
