@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.DaemonProcess;
 import dev.replyd.testing.LeakCheck;
 import dev.replyd.testing.RecordingMainApp;
@@ -17,6 +18,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +38,8 @@ class DaemonSignalsTest {
   static final String KEY_B = "daemon test key B 0123456789abcdef0123";
   static final String SECRET = "daemon-test-callback-secret";
   static final String DOMAIN = "reply.tracker.test";
+  static final Pattern FIVE_XX_THREE_OR_MORE =
+      Pattern.compile("replyd_callback_requests_total\\{status_class=\"5xx\"\\} ([3-9]|[1-9][0-9]+)\\.0");
 
   @TempDir Path dir;
   RecordingMainApp receiver;
@@ -222,8 +228,15 @@ class DaemonSignalsTest {
       daemon.awaitLog("retry 4 due", Duration.ofSeconds(30));
       String ready = get(daemon.metricsPort, "/readyz");
       assertThat(ready).startsWith("{\"status\":\"not ready\",\"failing\":{\"callback\":\"callback failing since ");
-      assertThat(get(daemon.metricsPort, "/metrics")).contains("replyd_callback_pending_retries 1.0")
-          .containsPattern("replyd_callback_requests_total\\{status_class=\"5xx\"\\} [3-9]\\.0");
+      // The next attempt may come at once (the backoff is random from zero), and while it runs the
+      // message is claimed, not pending: the gauge is awaited, not read at one instant.
+      AtomicReference<String> scraped = new AtomicReference<>("");
+      Await.until("one pending retry and three or more 5xx answers in /metrics", Duration.ofSeconds(30), () -> {
+        scraped.set(get(daemon.metricsPort, "/metrics"));
+        return scraped.get().contains("replyd_callback_pending_retries 1.0")
+            && FIVE_XX_THREE_OR_MORE.matcher(scraped.get()).find();
+      }, () -> "callback lines of the last scrape:\n" + scraped.get().lines()
+          .filter(line -> line.startsWith("replyd_callback_")).collect(Collectors.joining("\n")));
     }
   }
 
