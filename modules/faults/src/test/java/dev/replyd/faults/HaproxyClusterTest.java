@@ -155,9 +155,7 @@ class HaproxyClusterTest extends DaemonHarness {
     assertThat(node.log()).doesNotContain("192.0.2.66");
   }
 
-  private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-    if (!Await.within(Duration.ofMinutes(Soak.ON ? 30 : 3), condition::getAsBoolean)) {
-      throw new AssertionError("timed out waiting for " + what);
-    }
+  private static void await(String what, Await.Condition<RuntimeException> condition) throws InterruptedException {
+    Await.until(what, Duration.ofMinutes(Soak.ON ? 30 : 3), condition);
   }
 }

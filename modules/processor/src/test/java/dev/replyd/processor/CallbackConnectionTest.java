@@ -6,6 +6,7 @@ import static dev.replyd.processor.Fixtures.replyAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ class CallbackConnectionTest extends ProcessorHarness {
         s.callbackTimeout = UNHURRIED;
       }));
 
-      Fixtures.await("300 messages in success", Duration.ofMinutes(3),
+      Await.until("300 messages in success", Duration.ofMinutes(3),
           () -> names.stream().allMatch(name -> isIn(MaildirLayout.SUCCESS, name)));
       assertThat(processed("deferred", "none")).as("deferrals").isZero();
       assertThat(app.answered()).containsExactlyInAnyOrderElementsOf(names);
@@ -76,7 +77,7 @@ class CallbackConnectionTest extends ProcessorHarness {
         for (int i = 0; i < 8; i++) {
           batch.add(deliver(maildir, replyAddress(), fixture("plain.eml")));
         }
-        Fixtures.await("batch " + round + " in success", WAIT,
+        Await.until("batch " + round + " in success", WAIT,
             () -> batch.stream().allMatch(name -> isIn(MaildirLayout.SUCCESS, name)));
         names.addAll(batch);
         // Idle past the main app's 0.3 s timeout, so the server closes the pooled connections.

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.RecordingMainApp;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ class CallbackRetryTest extends ProcessorHarness {
 
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
 
-    Fixtures.await("deferred with a retry state", WAIT, () -> isIn(MaildirLayout.DEFERRED, name));
+    Await.until("deferred with a retry state", WAIT, () -> isIn(MaildirLayout.DEFERRED, name));
     JsonNode state = retryState(name);
     assertThat(state.get("attempts").asInt()).isEqualTo(1);
     assertThat(state.get("last_status").asInt()).isEqualTo(429);
@@ -72,11 +73,11 @@ class CallbackRetryTest extends ProcessorHarness {
 
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
 
-    Fixtures.await("deferred after a timed-out attempt", WAIT,
+    Await.until("deferred after a timed-out attempt", WAIT,
         () -> isIn(MaildirLayout.DEFERRED, name) && lastError(name).startsWith("HttpTimeoutException"));
     assertThat(lastError(name))
         .isEqualTo("HttpTimeoutException: no complete response within 500 ms (callback.timeout)");
-    Fixtures.await("the worker free for the next attempt", WAIT, () -> attempts(name) >= 2);
+    Await.until("the worker free for the next attempt", WAIT, () -> attempts(name) >= 2);
   }
 
   @Test
@@ -134,16 +135,16 @@ class CallbackRetryTest extends ProcessorHarness {
     ProcessorSettings settings = Fixtures.settings(url, s -> s.maxAge = Duration.ofMinutes(5));
     Processor first = start(settings);
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
-    Fixtures.await("two failed attempts", WAIT,
+    Await.until("two failed attempts", WAIT,
         () -> isIn(MaildirLayout.DEFERRED, name) && attempts(name) >= 2);
 
     first.stop(Duration.ofSeconds(5));
-    Fixtures.await("stopped processor leaves the message deferred", WAIT, () -> isIn(MaildirLayout.DEFERRED, name));
+    Await.until("stopped processor leaves the message deferred", WAIT, () -> isIn(MaildirLayout.DEFERRED, name));
     JsonNode before = retryState(name);
     assertThat(before.get("last_error").asText()).startsWith("ConnectException");
 
     start(settings);
-    Fixtures.await("attempts continue after restart", WAIT, () -> attempts(name) > before.get("attempts").asInt());
+    Await.until("attempts continue after restart", WAIT, () -> attempts(name) > before.get("attempts").asInt());
     JsonNode after = retryState(name);
     assertThat(after.get("first_attempt_at").asText()).isEqualTo(before.get("first_attempt_at").asText());
 
@@ -159,7 +160,7 @@ class CallbackRetryTest extends ProcessorHarness {
     ProcessorSettings settings = Fixtures.settings(receiver.url());
     Processor first = start(settings);
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
-    Fixtures.await("deferred", WAIT, () -> isIn(MaildirLayout.DEFERRED, name) && attempts(name) == 1);
+    Await.until("deferred", WAIT, () -> isIn(MaildirLayout.DEFERRED, name) && attempts(name) == 1);
     Instant due = Instant.parse(retryState(name).get("next_attempt_at").asText());
 
     first.stop(Duration.ofSeconds(5));

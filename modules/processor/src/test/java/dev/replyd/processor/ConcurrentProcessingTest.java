@@ -6,6 +6,7 @@ import static dev.replyd.processor.Fixtures.replyAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.RecordingMainApp;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ class ConcurrentProcessingTest extends ProcessorHarness {
       names.add(deliver(maildir, address, message));
     }
 
-    Fixtures.await("all 300 filed as success", WAIT, () -> names.stream().allMatch(n -> isIn(MaildirLayout.SUCCESS, n)));
+    Await.until("all 300 filed as success", WAIT, () -> names.stream().allMatch(n -> isIn(MaildirLayout.SUCCESS, n)));
     Map<String, Long> postsPerId = receiver.requests().stream()
         .collect(Collectors.groupingBy(RecordingMainApp.Request::deliveryId, Collectors.counting()));
     assertThat(postsPerId.keySet()).containsExactlyInAnyOrderElementsOf(names);
@@ -47,7 +48,7 @@ class ConcurrentProcessingTest extends ProcessorHarness {
 
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
 
-    Fixtures.await("noticed by the watcher", Duration.ofSeconds(5), () -> isIn(MaildirLayout.SUCCESS, name));
+    Await.until("noticed by the watcher", Duration.ofSeconds(5), () -> isIn(MaildirLayout.SUCCESS, name));
   }
 
   @Test
@@ -56,7 +57,7 @@ class ConcurrentProcessingTest extends ProcessorHarness {
 
     start(Fixtures.settings(receiver.url(), s -> s.rescanInterval = Duration.ofHours(1)));
 
-    Fixtures.await("picked up at start-up", Duration.ofSeconds(5), () -> isIn(MaildirLayout.SUCCESS, name));
+    Await.until("picked up at start-up", Duration.ofSeconds(5), () -> isIn(MaildirLayout.SUCCESS, name));
   }
 
   @Test
@@ -67,14 +68,14 @@ class ConcurrentProcessingTest extends ProcessorHarness {
     for (int i = 0; i < 20; i++) {
       names.add(deliver(maildir, replyAddress(), fixture("plain.eml")));
     }
-    Fixtures.await("a first delivery in flight", WAIT, () -> !receiver.requests().isEmpty());
+    Await.until("a first delivery in flight", WAIT, () -> !receiver.requests().isEmpty());
 
     first.stop(Duration.ofSeconds(5));
 
     assertThat(maildir.backlog().claimed()).as("nothing left claimed in cur/").isZero();
     receiver.delay(0);
     start(Fixtures.settings(receiver.url()));
-    Fixtures.await("all 20 filed as success", WAIT, () -> names.stream().allMatch(n -> isIn(MaildirLayout.SUCCESS, n)));
+    Await.until("all 20 filed as success", WAIT, () -> names.stream().allMatch(n -> isIn(MaildirLayout.SUCCESS, n)));
     Map<String, Long> postsPerId = receiver.requests().stream()
         .collect(Collectors.groupingBy(RecordingMainApp.Request::deliveryId, Collectors.counting()));
     assertThat(postsPerId.keySet()).containsExactlyInAnyOrderElementsOf(names);

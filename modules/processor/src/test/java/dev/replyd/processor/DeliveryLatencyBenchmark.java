@@ -5,6 +5,7 @@ import static dev.replyd.processor.Fixtures.replyAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.RecordingMainApp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ class DeliveryLatencyBenchmark extends ProcessorHarness {
     for (int i = 0; i < 50; i++) {
       Fixtures.deliver(maildir, address, message);
     }
-    Fixtures.await("warm-up delivered", WAIT, () -> receiver.requests().size() == 50);
+    Await.until("warm-up delivered", WAIT, () -> receiver.requests().size() == 50);
 
     Map<String, Long> inNewAt = new ConcurrentHashMap<>();
     ExecutorService producers = Executors.newFixedThreadPool(PRODUCERS);
@@ -64,7 +65,7 @@ class DeliveryLatencyBenchmark extends ProcessorHarness {
     }
     long delivered = System.nanoTime();
     producers.shutdown();
-    Fixtures.await("burst delivered", Duration.ofMinutes(5), () -> receiver.requests().size() == 50 + BURST);
+    Await.until("burst delivered", Duration.ofMinutes(5), () -> receiver.requests().size() == 50 + BURST);
     long done = System.nanoTime();
 
     List<RecordingMainApp.Request> burst = receiver.requests().subList(50, 50 + BURST);
@@ -73,7 +74,7 @@ class DeliveryLatencyBenchmark extends ProcessorHarness {
         .sorted().toArray();
     assertThat(burst).extracting(RecordingMainApp.Request::deliveryId).doesNotHaveDuplicates()
         .containsExactlyInAnyOrderElementsOf(inNewAt.keySet());
-    Fixtures.await("all filed", WAIT, () -> inNewAt.keySet().stream().allMatch(n -> isIn(MaildirLayout.SUCCESS, n)));
+    Await.until("all filed", WAIT, () -> inNewAt.keySet().stream().allMatch(n -> isIn(MaildirLayout.SUCCESS, n)));
 
     String report = String.format(
         "burst of %d files from %d delivering threads, %d workers: delivering into new/ took %d ms; last callback after %d ms (%.0f msg/s)%n"

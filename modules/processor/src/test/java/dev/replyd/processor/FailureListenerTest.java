@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.maildir.FailureRecord;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.RecordingMainApp;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ class FailureListenerTest extends ProcessorHarness {
 
     String name = deliver(maildir, "alice@example.org", replyAddress(), fixture("plain.eml"));
     awaitFiled(MaildirLayout.FAILURE, name);
-    Fixtures.await("the listener", WAIT, () -> !told.isEmpty());
+    Await.until("the listener", WAIT, () -> !told.isEmpty());
 
     assertThat(told).singleElement().satisfies(failure -> {
       assertThat(failure.deliveryId()).isEqualTo(name);
@@ -54,7 +55,7 @@ class FailureListenerTest extends ProcessorHarness {
 
     String name = deliver(maildir, "bob@example.org", replyAddress(), big);
     awaitFiled(MaildirLayout.FAILURE, name);
-    Fixtures.await("the listener", WAIT, () -> !told.isEmpty());
+    Await.until("the listener", WAIT, () -> !told.isEmpty());
 
     assertThat(told).singleElement().satisfies(failure -> {
       assertThat(failure.reason()).isEqualTo("too_large");
@@ -73,7 +74,7 @@ class FailureListenerTest extends ProcessorHarness {
 
     String name = deliver(maildir, "", replyAddress(), fixture("plain.eml"));
     awaitFiled(MaildirLayout.FAILURE, name);
-    Fixtures.await("the listener", WAIT, () -> !told.isEmpty());
+    Await.until("the listener", WAIT, () -> !told.isEmpty());
 
     assertThat(told).singleElement().satisfies(failure -> {
       assertThat(failure.reason()).isEqualTo("auto_reply");
@@ -105,7 +106,7 @@ class FailureListenerTest extends ProcessorHarness {
     String first = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.FAILURE);
     String second = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.FAILURE);
 
-    Fixtures.await("the listener twice", WAIT, () -> told.size() == 2);
+    Await.until("the listener twice", WAIT, () -> told.size() == 2);
     assertThat(told).extracting(FailureRecord::deliveryId).containsExactly(first, second);
   }
 }

@@ -4,7 +4,6 @@ import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.TracePrefix;
-import dev.replyd.testing.Await;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +18,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /** Shared test material: the codec, the message fixtures, settings with short delays, waiting. */
@@ -101,11 +99,5 @@ final class Fixtures {
 
   static String replyAddress() {
     return CODEC.mint(ISSUE_42_USER_7);
-  }
-
-  static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    if (!Await.within(timeout, condition::getAsBoolean)) {
-      throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-    }
   }
 }

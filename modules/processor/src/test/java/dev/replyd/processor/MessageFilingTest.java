@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.address.ReplyToken;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.RecordingMainApp;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
@@ -229,7 +230,7 @@ class MessageFilingTest extends ProcessorHarness {
 
     start(settings);
 
-    Fixtures.await("old success file swept", WAIT, () -> !isIn(MaildirLayout.SUCCESS, old));
+    Await.until("old success file swept", WAIT, () -> !isIn(MaildirLayout.SUCCESS, old));
     assertThat(isIn(MaildirLayout.SUCCESS, recent)).isTrue();
   }
 }

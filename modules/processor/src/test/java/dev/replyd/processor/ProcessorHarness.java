@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.maildir.Maildir;
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.LeakCheck;
 import dev.replyd.testing.RecordingMainApp;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -116,7 +117,7 @@ abstract class ProcessorHarness {
 
   /** Waits until {@code name} is filed in {@code state}. */
   void awaitFiled(String state, String name) throws InterruptedException {
-    Fixtures.await(name + " in " + state, WAIT, () -> isIn(state, name));
+    Await.until(name + " in " + state, WAIT, () -> isIn(state, name));
   }
 
   JsonNode reasonFile(String name) throws IOException {

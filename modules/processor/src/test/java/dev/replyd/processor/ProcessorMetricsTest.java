@@ -6,6 +6,7 @@ import static dev.replyd.processor.Fixtures.replyAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.maildir.MaildirLayout;
+import dev.replyd.testing.Await;
 import dev.replyd.testing.RecordingMainApp;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class ProcessorMetricsTest extends ProcessorHarness {
     start(Fixtures.settings(receiver.url()));
 
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
-    Fixtures.await("three attempts", WAIT, () -> callbacks("5xx") >= 3);
+    Await.until("three attempts", WAIT, () -> callbacks("5xx") >= 3);
 
     assertThat(processor.callbackProblem()).hasValueSatisfying(p -> assertThat(p).startsWith("callback failing since ")
         .contains(" attempts in a row without reaching the main app; last: HTTP 503)"));
@@ -69,7 +70,7 @@ class ProcessorMetricsTest extends ProcessorHarness {
     start(Fixtures.settings(receiver.url(), s -> s.maxAge = Duration.ofMinutes(5)));
 
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
-    Fixtures.await("deferred for 30 s after the 503", WAIT, () -> isIn(MaildirLayout.DEFERRED, name));
+    Await.until("deferred for 30 s after the 503", WAIT, () -> isIn(MaildirLayout.DEFERRED, name));
 
     assertThat(callbacks("5xx")).isEqualTo(1);
     assertThat(processor.callbackProblem()).isEmpty();
