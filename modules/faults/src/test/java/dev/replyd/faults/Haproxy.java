@@ -1,8 +1,8 @@
 package dev.replyd.faults;
 
 import dev.replyd.testing.Await;
+import dev.replyd.testing.LoopbackPorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ final class Haproxy implements AutoCloseable {
   final int port;
 
   Haproxy(Path dir, List<Integer> servers) throws Exception {
-    port = freePort();
+    port = LoopbackPorts.reusable();
     StringBuilder cfg = new StringBuilder()
         .append("global\n  maxconn 512\n\n")
         .append("defaults\n  mode tcp\n  timeout connect 1s\n  timeout client 2m\n  timeout server 2m\n")
@@ -59,13 +59,6 @@ final class Haproxy implements AutoCloseable {
     if (!listening.get()) {
       throw new AssertionError("haproxy did not start; its output:\n"
           + Files.readString(dir.resolve("haproxy.log"), StandardCharsets.UTF_8));
-    }
-  }
-
-  /** A loopback port nobody listens on now (for a node that must come back on the same port). */
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.replyd.address.ReplyAddressCodec;
 import dev.replyd.testing.Await;
 import dev.replyd.testing.DaemonProcess;
+import dev.replyd.testing.LoopbackPorts;
 import dev.replyd.testing.RecordingMainApp;
 import dev.replyd.testing.SmtpClient;
 import java.net.InetSocketAddress;
@@ -56,7 +57,7 @@ class HaproxyClusterTest extends DaemonHarness {
     List<Integer> ports = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
       Path nodeDir = Files.createDirectories(dir.resolve("node" + i));
-      int port = Haproxy.freePort();
+      int port = LoopbackPorts.reusable();
       ports.add(port);
       configs.add(DaemonHarness.writeConfig(nodeDir, nodeDir.resolve("var"), app, "node-name = node" + i + "\n"
           + "  smtp { port = " + port + ", proxy-protocol { enabled = true, trusted = [\"127.0.0.1/32\"] } }\n"

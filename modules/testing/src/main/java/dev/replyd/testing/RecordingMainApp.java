@@ -125,9 +125,12 @@ public final class RecordingMainApp implements AutoCloseable {
     up();
   }
 
-  /** Starts on a free loopback port. */
+  /**
+   * Starts on a free loopback port outside the ephemeral range, so that after {@link #down} no
+   * outgoing connection (not even one of the daemon's retries, connecting to itself) can take it.
+   */
   public static RecordingMainApp start(byte[] secret) throws IOException {
-    return new RecordingMainApp(secret, 0);
+    return new RecordingMainApp(secret, LoopbackPorts.reusable());
   }
 
   /** A main app on a given port, to bring "the main app" back where the daemon expects it. */
