@@ -2,6 +2,7 @@ package dev.replyd.diagnostics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replyd.testing.LocalDnsmasq;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

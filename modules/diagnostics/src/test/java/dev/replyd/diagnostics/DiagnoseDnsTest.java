@@ -3,6 +3,7 @@ package dev.replyd.diagnostics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replyd.testing.FakeRelay;
+import dev.replyd.testing.LocalDnsmasq;
 import dev.replyd.testing.RecordingMainApp;
 import java.io.IOException;
 import java.net.DatagramPacket;

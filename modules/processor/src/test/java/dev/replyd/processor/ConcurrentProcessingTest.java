@@ -43,12 +43,15 @@ class ConcurrentProcessingTest extends ProcessorHarness {
 
   @Test
   void newFileIsNoticedByTheWatcherWithoutWaitingForARescan() throws Exception {
+    // A message there before the start can only be found by the start-up rescan (the watcher
+    // reports changes, not what is there): once it is filed, that rescan has listed new/.
+    String before = deliver(maildir, replyAddress(), fixture("plain.eml"));
     start(Fixtures.settings(receiver.url(), s -> s.rescanInterval = Duration.ofHours(1)));
-    Thread.sleep(200); // let the start-up rescan finish: only the watcher is left to notice
+    Await.until("picked up by the start-up rescan", WAIT, () -> isIn(MaildirLayout.SUCCESS, before));
 
     String name = deliver(maildir, replyAddress(), fixture("plain.eml"));
 
-    Await.until("noticed by the watcher", Duration.ofSeconds(5), () -> isIn(MaildirLayout.SUCCESS, name));
+    Await.until("noticed by the watcher", WAIT, () -> isIn(MaildirLayout.SUCCESS, name));
   }
 
   @Test
@@ -57,7 +60,7 @@ class ConcurrentProcessingTest extends ProcessorHarness {
 
     start(Fixtures.settings(receiver.url(), s -> s.rescanInterval = Duration.ofHours(1)));
 
-    Await.until("picked up at start-up", Duration.ofSeconds(5), () -> isIn(MaildirLayout.SUCCESS, name));
+    Await.until("picked up at start-up", WAIT, () -> isIn(MaildirLayout.SUCCESS, name));
   }
 
   @Test

@@ -4,22 +4,16 @@ import static dev.replyd.processor.Fixtures.deliver;
 import static dev.replyd.processor.Fixtures.fixture;
 import static dev.replyd.processor.Fixtures.replyAddress;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.replyd.auth.SenderAuthenticator;
 import dev.replyd.extract.ReplyExtractor;
 import dev.replyd.maildir.MaildirLayout;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.replyd.testing.LocalDnsmasq;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SPF/DKIM/DMARC verdicts in the payload and {@code processor.sender-checks.require-dmarc}, with a real DNS
@@ -27,48 +21,16 @@ import org.junit.jupiter.api.Test;
  * sending IP is not allowed by its SPF record.
  */
 class SenderChecksTest extends ProcessorHarness {
-  Process dns;
-  int dnsPort;
-
-  @BeforeEach
-  void startDns() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/sbin/dnsmasq")), "dnsmasq is not installed (scripts/test installs it)");
-    dnsPort = freeUdpAndTcpPort();
-    dns = new ProcessBuilder("/usr/sbin/dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts",
-        "--conf-file=/dev/null", "--port=" + dnsPort, "--listen-address=127.0.0.1", "--bind-interfaces",
-        // Authoritative for the zone: other names and types get NXDOMAIN/NODATA, not REFUSED.
-        "--local=/example.org/",
-        "--txt-record=example.org,v=spf1 ip4:198.51.100.0/24 -all",
-        "--txt-record=_dmarc.example.org,v=DMARC1; p=reject")
-        .redirectErrorStream(true).start();
-    Thread.sleep(300);
-    assertThat(dns.isAlive()).as("dnsmasq: %s", new String(dns.getInputStream().readNBytes(dns.getInputStream().available()))).isTrue();
-  }
-
-  /** dnsmasq listens on UDP and TCP: the port must be free for both. */
-  static int freeUdpAndTcpPort() throws Exception {
-    for (int attempt = 0; attempt < 20; attempt++) {
-      try (java.net.ServerSocket tcp = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-           DatagramSocket udp = new DatagramSocket(tcp.getLocalPort(), java.net.InetAddress.getLoopbackAddress())) {
-        return tcp.getLocalPort();
-      } catch (java.net.BindException taken) {
-        // the UDP side was in use; try another
-      }
-    }
-    throw new AssertionError("no port free for both UDP and TCP on 127.0.0.1");
-  }
-
-  @AfterEach
-  void stopDns() throws Exception {
-    if (dns != null) {
-      dns.destroy();
-      dns.waitFor(5, TimeUnit.SECONDS);
-    }
-  }
+  @RegisterExtension
+  static final LocalDnsmasq dns = LocalDnsmasq.serving(
+      // Authoritative for the zone: other names and types get NXDOMAIN/NODATA, not REFUSED.
+      "--local=/example.org/",
+      "--txt-record=example.org,v=spf1 ip4:198.51.100.0/24 -all",
+      "--txt-record=_dmarc.example.org,v=DMARC1; p=reject");
 
   SenderChecks checks(SenderChecks.Policy policy) {
     return new SenderChecks(new SenderAuthenticator(new SenderAuthenticator.Settings(
-        List.of(new InetSocketAddress("127.0.0.1", dnsPort)), Duration.ofSeconds(2), Fixtures.REPLY_DOMAIN)),
+        List.of(dns.address()), Duration.ofSeconds(2), Fixtures.REPLY_DOMAIN)),
         policy, Fixtures.REPLY_DOMAIN);
   }
 

@@ -25,21 +25,6 @@ class ChunkingTest {
     private TestServer replyd;
 
     @Test
-    void ehloAdvertisesChunkingAndSmtputf8ButNotRequiretlsWithoutTls() throws Exception {
-        // given
-        replyd = servers.start();
-        try (SmtpClient smtp = SmtpClient.beforeGreeting(replyd.port())) {
-            smtp.expect("220");
-
-            // when
-            smtp.writeLine("EHLO client.example.org");
-
-            // then
-            assertThat(smtp.reply()).contains("250-CHUNKING", "250-SMTPUTF8").doesNotContain("REQUIRETLS");
-        }
-    }
-
-    @Test
     void messageInSeveralChunksIsStoredAsSentWithBareLineFeedsAfterTheReceivedField() throws Exception {
         // given
         replyd = servers.start();
