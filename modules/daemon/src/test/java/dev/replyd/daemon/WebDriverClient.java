@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.replyd.testing.Await;
+import dev.replyd.testing.LoopbackPorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,10 +45,7 @@ final class WebDriverClient implements AutoCloseable {
       throw new AssertionError("the console's browser test needs Debian's chromium and chromium-driver ("
           + CHROMIUM + ", " + CHROMEDRIVER + "): apt-get install chromium chromium-driver (scripts/test installs them)");
     }
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
+    int port = LoopbackPorts.free();
     driver = new ProcessBuilder(CHROMEDRIVER.toString(), "--port=" + port, "--allowed-ips=127.0.0.1")
         .redirectErrorStream(true).redirectOutput(profile.resolveSibling("chromedriver.log").toFile()).start();
     base = "http://127.0.0.1:" + port;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Named.named;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.replyd.testing.FakeRelay;
+import dev.replyd.testing.LoopbackPorts;
 import dev.replyd.testing.RecordingMainApp;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -392,9 +393,7 @@ class DiagnosisTest {
     }
 
     private static int closedTcpPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return LoopbackPorts.free();
     }
 
     private InputsBuilder inputs() {

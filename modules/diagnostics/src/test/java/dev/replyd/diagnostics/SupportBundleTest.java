@@ -10,10 +10,10 @@ import com.typesafe.config.ConfigParseOptions;
 import dev.replyd.maildir.FailureReason;
 import dev.replyd.maildir.FailureRecord;
 import dev.replyd.maildir.RetryState;
+import dev.replyd.testing.LoopbackPorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -212,10 +212,7 @@ class SupportBundleTest {
 
     @Test
     void metricsEndpointThatIsDownIsNotedAndTheBundleIsStillWritten() throws Exception {
-        int closed;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = socket.getLocalPort();
-        }
+        int closed = LoopbackPorts.free();
         URI down = URI.create("http://127.0.0.1:" + closed + "/metrics");
         Path bundle = dir.resolve("bundle.tar.gz");
 

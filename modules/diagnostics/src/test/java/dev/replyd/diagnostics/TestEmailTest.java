@@ -8,11 +8,10 @@ import dev.replyd.outbound.Outbound.Auth;
 import dev.replyd.outbound.Outbound.Security;
 import dev.replyd.outbound.SmtpSubmission.Problem;
 import dev.replyd.outbound.SmtpSubmission.Result;
+import dev.replyd.testing.LoopbackPorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,10 +111,7 @@ class TestEmailTest {
 
     @Test
     void connectionRefusedIsDiagnosedInPlainLanguage() throws Exception {
-        int closed;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = socket.getLocalPort();
-        }
+        int closed = LoopbackPorts.free();
 
         Result result = TestEmail.send(outbound(closed, Security.STARTTLS, Auth.PLAIN), TO, transcript);
 

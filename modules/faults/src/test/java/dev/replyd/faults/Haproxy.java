@@ -32,7 +32,7 @@ final class Haproxy implements AutoCloseable {
   final int port;
 
   Haproxy(Path dir, List<Integer> servers) throws Exception {
-    port = LoopbackPorts.reusable();
+    port = LoopbackPorts.free();
     StringBuilder cfg = new StringBuilder()
         .append("global\n  maxconn 512\n\n")
         .append("defaults\n  mode tcp\n  timeout connect 1s\n  timeout client 2m\n  timeout server 2m\n")

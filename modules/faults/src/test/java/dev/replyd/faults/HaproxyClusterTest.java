@@ -57,7 +57,7 @@ class HaproxyClusterTest extends DaemonHarness {
     List<Integer> ports = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
       Path nodeDir = Files.createDirectories(dir.resolve("node" + i));
-      int port = LoopbackPorts.reusable();
+      int port = LoopbackPorts.free();
       ports.add(port);
       configs.add(DaemonHarness.writeConfig(nodeDir, nodeDir.resolve("var"), app, "node-name = node" + i + "\n"
           + "  smtp { port = " + port + ", proxy-protocol { enabled = true, trusted = [\"127.0.0.1/32\"] } }\n"

@@ -10,10 +10,9 @@ import dev.replyd.outbound.Outbound.Auth;
 import dev.replyd.outbound.Outbound.Security;
 import dev.replyd.testing.Await;
 import dev.replyd.testing.FakeRelay;
+import dev.replyd.testing.LoopbackPorts;
 import dev.replyd.testing.RecordingLog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -237,10 +236,7 @@ class FailureNoticesTest {
 
     @Test
     void relayDownIsLoggedAsAFailedNoticeWithItsDiagnosisAndNotRetried() throws Exception {
-        int closed;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = socket.getLocalPort();
-        }
+        int closed = LoopbackPorts.free();
         FailureNotices notices = start(closed, settings(60));
 
         notices.offer(failure("callback_rejected", "alice@example.org"));

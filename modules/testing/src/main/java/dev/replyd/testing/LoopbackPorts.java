@@ -9,17 +9,19 @@ import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * LoopbackPorts - a loopback port for a test server that stops and must listen on the same port
- * again (a main app that goes down and comes back, a cluster node that restarts).
+ * LoopbackPorts - a free loopback port that stays free until someone binds it by number: for a test
+ * server that stops and must listen on the same port again (a main app that goes down and comes
+ * back, a cluster node that restarts), for a child process told which port to listen on, and for a
+ * port that must refuse connections (a relay or main app that is down).
  *
  * <p>Why not bind to port 0: the kernel hands such ports out of its ephemeral range, the range it
  * takes every other port 0 bind (a daemon restarted by the same test binds its SMTP and metrics
  * ports so) and the source port of every outgoing connection from. While the server is down, any of
  * them can be given its port, and the server cannot listen again ("Address already in use"). The
  * kernel never hands out a port outside its ephemeral range, so such a port stays free for the
- * server's return.
+ * server's return (and keeps refusing connections while nobody listens).
  *
- * <p>Contract: {@link #reusable()} returns a port on which nothing listened or was bound when it
+ * <p>Contract: {@link #free()} returns a port on which nothing listened or was bound when it
  * was checked, outside the ephemeral range read from {@code /proc/sys/net/ipv4/ip_local_port_range}
  * (Linux's default 32768-60999 where that file cannot be read). Thread-safety: stateless.
  */
@@ -34,8 +36,8 @@ public final class LoopbackPorts {
   private LoopbackPorts() {
   }
 
-  /** A free loopback port outside the kernel's ephemeral range. */
-  public static int reusable() throws IOException {
+  /** A loopback port nobody listens on or is bound to, outside the kernel's ephemeral range. */
+  public static int free() throws IOException {
     int[] ephemeral = ephemeralRange();
     int below = Math.max(ephemeral[0] - LOWEST, 0);
     int above = Math.max(65535 - ephemeral[1], 0);

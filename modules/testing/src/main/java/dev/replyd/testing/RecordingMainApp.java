@@ -130,7 +130,7 @@ public final class RecordingMainApp implements AutoCloseable {
    * outgoing connection (not even one of the daemon's retries, connecting to itself) can take it.
    */
   public static RecordingMainApp start(byte[] secret) throws IOException {
-    return new RecordingMainApp(secret, LoopbackPorts.reusable());
+    return new RecordingMainApp(secret, LoopbackPorts.free());
   }
 
   /** A main app on a given port, to bring "the main app" back where the daemon expects it. */

@@ -16,7 +16,7 @@ class LoopbackPortsTest {
   @Test
   void aReusablePortIsFreeAndOutsideTheEphemeralRange() throws IOException {
     for (int i = 0; i < 20; i++) {
-      int port = LoopbackPorts.reusable();
+      int port = LoopbackPorts.free();
       assertOutsideTheEphemeralRange(port);
       try (ServerSocket server = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
         assertThat(server.getLocalPort()).isEqualTo(port);
