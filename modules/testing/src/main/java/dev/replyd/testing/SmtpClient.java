@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -77,6 +78,20 @@ public final class SmtpClient implements AutoCloseable {
     smtp.writeLine("EHLO client.example.org");
     smtp.expect("250");
     return smtp;
+  }
+
+  /**
+   * Whether a connection to 127.0.0.1:{@code port} is refused now (nothing listens). A server that
+   * closed its listening socket refuses only once its event loop has let go of it: until then the
+   * kernel still completes connections into the old socket's backlog. Wait for this, never assert
+   * it once.
+   */
+  public static boolean refused(int port) throws IOException {
+    try (Socket socket = connect(port)) {
+      return false;
+    } catch (ConnectException refused) {
+      return true;
+    }
   }
 
   private static Socket connect(int port) throws IOException {
