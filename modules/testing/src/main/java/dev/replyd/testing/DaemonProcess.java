@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -134,6 +136,22 @@ public final class DaemonProcess implements AutoCloseable {
     } finally {
       c.disconnect();
     }
+  }
+
+  /**
+   * The first {@code /metrics} scrape within {@code timeout} that contains every one of
+   * {@code lines}. The daemon counts an event after the log line that announces it, and its
+   * storage gauges list the Maildir at most every few seconds, so a test waits for the scrape
+   * instead of reading it once after a log line.
+   */
+  public String awaitMetrics(Duration timeout, String... lines) throws IOException, InterruptedException {
+    AtomicReference<String> scrape = new AtomicReference<>("");
+    Await.until("/metrics with " + String.join(", ", lines), timeout, () -> {
+      scrape.set(http("/metrics"));
+      return Arrays.stream(lines).allMatch(scrape.get()::contains);
+    }, () -> "missing: " + Arrays.stream(lines).filter(line -> !scrape.get().contains(line)).toList()
+        + "; log:\n" + log());
+    return scrape.get();
   }
 
   public List<String> logLines() {
