@@ -21,6 +21,8 @@ class ProcessorMetricsTest extends ProcessorHarness {
     String retried = deliverAndAwaitFiled(fixture("plain.eml"), MaildirLayout.SUCCESS);
     String report = deliverAndAwaitFiled(fixture("delivery-report.eml"), MaildirLayout.FAILURE);
     String empty = deliverAndAwaitFiled(fixture("empty-reply.eml"), MaildirLayout.FAILURE);
+    // A message is counted (and timed) just after it is filed: wait for the four counts.
+    Await.until("four outcomes counted", WAIT, () -> registry.find("replyd.processing.duration").timer().count() >= 4);
 
     assertThat(processed("deferred", "none")).isEqualTo(1);
     assertThat(processed("success", "none")).isEqualTo(1);
