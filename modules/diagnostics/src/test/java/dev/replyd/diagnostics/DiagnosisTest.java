@@ -8,7 +8,6 @@ import dev.replyd.testing.FakeRelay;
 import dev.replyd.testing.LoopbackPorts;
 import dev.replyd.testing.RecordingMainApp;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -45,9 +44,7 @@ class DiagnosisTest {
     @BeforeEach
     void findClosedDnsPort() throws IOException {
         // Nothing listens there afterwards: queries fail at once (ICMP port unreachable) instead of timing out.
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            closedDnsPort = socket.getLocalPort();
-        }
+        closedDnsPort = LoopbackPorts.free();
     }
 
     @Test

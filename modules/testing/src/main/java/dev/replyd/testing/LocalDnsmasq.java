@@ -1,10 +1,8 @@
 package dev.replyd.testing;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +25,7 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
- * A real dnsmasq on 127.0.0.1 at a free high port, serving only the records given on its command line,
+ * A real dnsmasq on 127.0.0.1 at a free port ({@link LoopbackPorts}), serving only the records given on its command line,
  * for all tests of one class: the real DNS server of the project's tests (the in-process
  * {@link LoopbackDnsServer} serves tests that need silence, failing names or slow answers):
  *
@@ -68,7 +66,7 @@ public final class LocalDnsmasq implements BeforeAllCallback, AfterAllCallback {
     workDir = Files.createTempDirectory("replyd-dnsmasq");
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
-      port = freePort();
+      port = LoopbackPorts.free();
       log = workDir.resolve("dnsmasq-" + port + ".log");
       List<String> command = new ArrayList<>(List.of(binary, "--keep-in-foreground", "--no-resolv",
           "--no-hosts", "--conf-file=/dev/null", "--port=" + port, "--listen-address=127.0.0.1",
@@ -108,21 +106,6 @@ public final class LocalDnsmasq implements BeforeAllCallback, AfterAllCallback {
       return answered.get() || !process.isAlive();
     });
     return answered.get();
-  }
-
-  /** A port free for both UDP and TCP on loopback right now (dnsmasq binds both). */
-  private static int freePort() throws IOException {
-    for (int i = 0; i < 20; i++) {
-      try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-        int candidate = udp.getLocalPort();
-        try (ServerSocket tcp = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
-          return tcp.getLocalPort();
-        } catch (IOException taken) {
-          // TCP side busy; try another.
-        }
-      }
-    }
-    throw new IOException("no free UDP+TCP port on loopback");
   }
 
   @Override

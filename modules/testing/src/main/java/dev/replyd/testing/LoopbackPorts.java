@@ -1,6 +1,7 @@
 package dev.replyd.testing;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * LoopbackPorts - a free loopback port that stays free until someone binds it by number: for a test
  * server that stops and must listen on the same port again (a main app that goes down and comes
  * back, a cluster node that restarts), for a child process told which port to listen on, and for a
- * port that must refuse connections (a relay or main app that is down).
+ * port that must refuse connections (a relay or main app that is down). The port is free for both
+ * TCP and UDP, so a DNS server (dnsmasq binds both) can use it too.
  *
  * <p>Why not bind to port 0: the kernel hands such ports out of its ephemeral range, the range it
  * takes every other port 0 bind (a daemon restarted by the same test binds its SMTP and metrics
@@ -21,7 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * kernel never hands out a port outside its ephemeral range, so such a port stays free for the
  * server's return (and keeps refusing connections while nobody listens).
  *
- * <p>Contract: {@link #free()} returns a port on which nothing listened or was bound when it
+ * <p>Contract: {@link #free()} returns a port to which no TCP or UDP socket was bound when it
  * was checked, outside the ephemeral range read from {@code /proc/sys/net/ipv4/ip_local_port_range}
  * (Linux's default 32768-60999 where that file cannot be read). Thread-safety: stateless.
  */
@@ -36,7 +38,7 @@ public final class LoopbackPorts {
   private LoopbackPorts() {
   }
 
-  /** A loopback port nobody listens on or is bound to, outside the kernel's ephemeral range. */
+  /** A loopback port no TCP or UDP socket is bound to, outside the kernel's ephemeral range. */
   public static int free() throws IOException {
     int[] ephemeral = ephemeralRange();
     int below = Math.max(ephemeral[0] - LOWEST, 0);
@@ -49,15 +51,16 @@ public final class LoopbackPorts {
     for (int i = 0; i < ATTEMPTS; i++) {
       int offset = random.nextInt(below + above);
       int candidate = offset < below ? LOWEST + offset : ephemeral[1] + 1 + offset - below;
-      if (free(candidate)) {
+      if (bindable(candidate)) {
         return candidate;
       }
     }
     throw new IOException("no free loopback port outside the ephemeral range after " + ATTEMPTS + " tries");
   }
 
-  private static boolean free(int port) {
-    try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+  private static boolean bindable(int port) {
+    try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+         DatagramSocket udp = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
       return true;
     } catch (IOException taken) {
       return false;

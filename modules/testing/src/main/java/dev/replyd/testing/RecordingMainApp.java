@@ -126,8 +126,8 @@ public final class RecordingMainApp implements AutoCloseable {
   }
 
   /**
-   * Starts on a free loopback port outside the ephemeral range, so that after {@link #down} no
-   * outgoing connection (not even one of the daemon's retries, connecting to itself) can take it.
+   * Starts on a free loopback port from {@link LoopbackPorts}, so that after {@link #down} no bind
+   * to port 0 (a daemon the test restarts) can take it before {@link #up}.
    */
   public static RecordingMainApp start(byte[] secret) throws IOException {
     return new RecordingMainApp(secret, LoopbackPorts.free());

@@ -3,6 +3,7 @@ package dev.replyd.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +15,14 @@ class LoopbackPortsTest {
   private static final byte[] SECRET = "loopback-ports-test-secret".getBytes(StandardCharsets.UTF_8);
 
   @Test
-  void aReusablePortIsFreeAndOutsideTheEphemeralRange() throws IOException {
+  void aFreePortIsBindableForTcpAndUdpAndOutsideTheEphemeralRange() throws IOException {
     for (int i = 0; i < 20; i++) {
       int port = LoopbackPorts.free();
       assertOutsideTheEphemeralRange(port);
-      try (ServerSocket server = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      try (ServerSocket server = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+           DatagramSocket udp = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
         assertThat(server.getLocalPort()).isEqualTo(port);
+        assertThat(udp.getLocalPort()).isEqualTo(port);
       }
     }
   }
