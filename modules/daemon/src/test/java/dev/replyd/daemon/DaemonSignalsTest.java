@@ -18,7 +18,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -230,13 +229,10 @@ class DaemonSignalsTest {
       assertThat(ready).startsWith("{\"status\":\"not ready\",\"failing\":{\"callback\":\"callback failing since ");
       // The next attempt may come at once (the backoff is random from zero), and while it runs the
       // message is claimed, not pending: the gauge is awaited, not read at one instant.
-      AtomicReference<String> scraped = new AtomicReference<>("");
-      Await.until("one pending retry and three or more 5xx answers in /metrics", Duration.ofSeconds(30), () -> {
-        scraped.set(get(daemon.metricsPort, "/metrics"));
-        return scraped.get().contains("replyd_callback_pending_retries 1.0")
-            && FIVE_XX_THREE_OR_MORE.matcher(scraped.get()).find();
-      }, () -> "callback lines of the last scrape:\n" + scraped.get().lines()
-          .filter(line -> line.startsWith("replyd_callback_")).collect(Collectors.joining("\n")));
+      daemon.awaitMetrics("one pending retry and three or more 5xx answers in /metrics", Duration.ofSeconds(30),
+          scrape -> scrape.contains("replyd_callback_pending_retries 1.0") && FIVE_XX_THREE_OR_MORE.matcher(scrape).find(),
+          scrape -> "callback lines of the last scrape:\n" + scrape.lines()
+              .filter(line -> line.startsWith("replyd_callback_")).collect(Collectors.joining("\n")));
     }
   }
 

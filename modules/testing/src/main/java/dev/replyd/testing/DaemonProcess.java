@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -145,12 +147,22 @@ public final class DaemonProcess implements AutoCloseable {
    * instead of reading it once after a log line.
    */
   public String awaitMetrics(Duration timeout, String... lines) throws IOException, InterruptedException {
+    return awaitMetrics("/metrics with " + String.join(", ", lines), timeout,
+        scrape -> Arrays.stream(lines).allMatch(scrape::contains),
+        scrape -> "missing: " + Arrays.stream(lines).filter(line -> !scrape.contains(line)).toList());
+  }
+
+  /**
+   * The first {@code /metrics} scrape within {@code timeout} that {@code holds}; on failure the
+   * message has {@code what}, {@code detail} of the last scrape and the daemon's log.
+   */
+  public String awaitMetrics(String what, Duration timeout, Predicate<String> holds, Function<String, String> detail)
+      throws IOException, InterruptedException {
     AtomicReference<String> scrape = new AtomicReference<>("");
-    Await.until("/metrics with " + String.join(", ", lines), timeout, () -> {
+    Await.until(what, timeout, () -> {
       scrape.set(http("/metrics"));
-      return Arrays.stream(lines).allMatch(scrape.get()::contains);
-    }, () -> "missing: " + Arrays.stream(lines).filter(line -> !scrape.get().contains(line)).toList()
-        + "; log:\n" + log());
+      return holds.test(scrape.get());
+    }, () -> detail.apply(scrape.get()) + "; log:\n" + log());
     return scrape.get();
   }
 
